@@ -1,0 +1,3 @@
+from doconnect.cli import main
+
+main()

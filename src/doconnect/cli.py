@@ -1,0 +1,65 @@
+"""The ``doconnect`` command: a front door to the platform's management commands.
+
+``doconnect demo`` is ``django-admin demo`` with our settings; every Django command
+(``check --deploy``, ``createsuperuser``, ``shell``…) works too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The commands a city's staff use, in the order they usually need them.
+COMMANDS: dict[str, str] = {
+    "migrate": "Create or update the database tables (safe to run repeatedly).",
+    "demo": "Build the synthetic demo city (--scale F, --seed S); refuses to touch a "
+    "database that already holds other data unless --replace is given.",
+    "serve": "Serve the web interface and the API (default http://127.0.0.1:8000).",
+    "createuser": "Create a user with a role in an organisation, optionally with an API "
+    "token for another system.",
+    "import": "Import a file, all-or-nothing: `import offers FILE.json` (offer catalogue) "
+    "or `import spells FILE.csv` (biography spells).",
+    "export": "Export data: `export offers [--out FILE.json]` writes the offer catalogue "
+    "in the import format.",
+    "check": "Check the configuration; `check --deploy` for production settings.",
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = [
+        "usage: doconnect <command> [options]",
+        "",
+        "do-connect: an open platform for municipal labour-market and employment policy.",
+        "",
+        "commands:",
+    ]
+    lines += [f"  {name.ljust(width)}{text}" for name, text in COMMANDS.items()]
+    lines += [
+        "",
+        "`doconnect <command> --help` explains a command's options.",
+        "Settings come from the environment: DOCONNECT_DATABASE_URL, DOCONNECT_SECRET_KEY, "
+        "DOCONNECT_DEBUG, DOCONNECT_ALLOWED_HOSTS (see README).",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doconnect.settings")
+    from doconnect.envconf import ConfigurationError
+
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["doconnect", *args])
+    except ConfigurationError as exc:
+        print(f"doconnect: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Districts, organisations, who works where in which role, and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Koordination (Beschäftigungsförderung)")
+    CASE_WORKER = "case_worker", _("Fallberatung")
+    PROVIDER_STAFF = "provider_staff", _("Trägerpersonal")
+    ANALYST = "analyst", _("Analyse")
+    ADMIN = "admin", _("Administration")
+
+
+class OrganisationKind(models.TextChoices):
+    CITY = "city", _("Stadt")
+    JOBCENTER = "jobcenter", _("Jobcenter")
+    FEDERAL_AGENCY = "federal_agency", _("Agentur für Arbeit")
+    STATE = "state", _("Land")
+    PROVIDER = "provider", _("Träger")
+    SCHOOL = "school", _("Schule")
+    VOCATIONAL_COLLEGE = "vocational_college", _("Berufskolleg")
+    CHAMBER = "chamber", _("Kammer")
+    UNION = "union", _("Gewerkschaft")
+    EMPLOYER = "employer", _("Arbeitgeber")
+    CIVIC = "civic", _("Zivilgesellschaft")
+
+
+class District(models.Model):
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    official_key = models.CharField(_("Amtlicher Schlüssel"), max_length=20, unique=True)
+    boundary = models.JSONField(_("Grenze (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["official_key"]
+        verbose_name = _("Stadtbezirk")
+        verbose_name_plural = _("Stadtbezirke")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetGroup(models.Model):
+    """A named group offers are meant for (e.g. youth_difficult_start)."""
+
+    code = models.SlugField(_("Kennung"), max_length=60, unique=True)
+    label = models.CharField(_("Bezeichnung"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("Zielgruppe")
+        verbose_name_plural = _("Zielgruppen")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Organisation(models.Model):
+    external_id = models.SlugField(
+        _("Kennung"), max_length=80, unique=True,
+        help_text=_("Stabile Kennung für Importe und Exporte, z. B. p-eving-1."),
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=30, choices=OrganisationKind.choices)
+    district = models.ForeignKey(
+        District, verbose_name=_("Stadtbezirk"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="organisations",
+    )
+    wz_code = models.CharField(_("Wirtschaftszweig (WZ 2008)"), max_length=10, blank=True)
+    synthetic = models.BooleanField(_("Synthetisch"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user works for an organisation in exactly one role there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("gelesen")
+    EXPORT = "export", _("exportiert")
+    ERASE = "erase", _("gelöscht")
+    CHANGE = "change", _("geändert")
+
+
+class AuditEvent(models.Model):
+    """One access to a person's data. Keeps the public id, not a foreign key, so the
+    trail survives the person's erasure (DSGVO Art. 17)."""
+
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(_("Benutzer"), max_length=150)
+    actor_organisation = models.CharField(_("Organisation"), max_length=80, blank=True)
+    person_public_id = models.CharField(_("Person"), max_length=20, db_index=True)
+    action = models.CharField(_("Aktion"), max_length=10, choices=AuditAction.choices)
+    fields = models.JSONField(_("Felder"), default=list)
+    view = models.CharField(_("Ansicht"), max_length=120)
+    purpose = models.CharField(_("Zweck"), max_length=120)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Zugriffsprotokoll")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.person_public_id}"
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system (Jobcenter, provider software). Only its hash
+    is stored; the token is shown once at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-Token")
+        verbose_name_plural = _("API-Tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return "dc_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return _hash_token(raw)

@@ -1,0 +1,229 @@
+"""Fetch persons *for a user* or refuse, and write the audit trail. Every web view, API
+endpoint and command that shows person data starts here; nothing else reads
+PersonalDetails."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from doconnect.core.models import AuditAction, AuditEvent, Membership, Role
+from doconnect.people.access_rules import Level, MembershipRole, decide
+from doconnect.people.models import PERSONAL_FIELDS, Consent, Person, PersonalDetails, Spell
+from doconnect.referrals.models import OPEN_OR_RUNNING, Referral, ReferralStatus
+
+# A referral that ran its course still explains why the provider holds the file.
+_LINKING_REFERRAL_STATES = (*OPEN_OR_RUNNING, ReferralStatus.COMPLETED)
+
+
+class PersonNotFound(Exception):
+    """Raised for unknown persons *and* for persons the user may not see, so a
+    refusal does not reveal that the person exists."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None
+    username: str
+    memberships: tuple[MembershipRole, ...]
+    organisation_keys: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {m.organisation_id for m in self.memberships}
+
+    def orgs_with(self, *roles: str) -> set[int]:
+        return {m.organisation_id for m in self.memberships if m.role in roles}
+
+    def has_role(self, *roles: str) -> bool:
+        return any(m.role in roles for m in self.memberships)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def describe_organisations(self) -> str:
+        return ",".join(sorted(self.organisation_keys.values()))
+
+
+def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Viewer(user_id=None, username="", memberships=())
+    rows = Membership.objects.filter(user_id=user.pk).values_list(
+        "organisation_id", "role", "organisation__external_id"
+    )
+    memberships = tuple(MembershipRole(org, role) for org, role, _key in rows)
+    return Viewer(
+        user_id=user.pk,
+        username=user.get_username(),
+        memberships=memberships,
+        organisation_keys={org: key for org, _role, key in rows},
+    )
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def levels_for(viewer: Viewer, person_ids: Sequence[int], *, today: dt.date | None = None
+               ) -> dict[int, Level]:
+    """Access level for each person, in three queries whatever the number of persons."""
+    day = today or _today()
+    if not viewer.memberships or not person_ids:
+        return {pid: Level.NONE for pid in person_ids}
+    orgs = viewer.organisation_ids
+    consenting: dict[int, set[int]] = defaultdict(set)
+    for person_id, org_id in (
+        Consent.objects.valid_on(day)
+        .filter(person_id__in=person_ids, organisations__in=orgs)
+        .values_list("person_id", "organisations")
+    ):
+        consenting[person_id].add(org_id)
+    linked: dict[int, set[int]] = defaultdict(set)
+    provider_orgs = viewer.orgs_with(Role.PROVIDER_STAFF)
+    if provider_orgs:
+        for person_id, org_id in (
+            Referral.objects.filter(
+                person_id__in=person_ids,
+                offer__provider_id__in=provider_orgs,
+                status__in=_LINKING_REFERRAL_STATES,
+            ).values_list("person_id", "offer__provider_id")
+        ):
+            linked[person_id].add(org_id)
+        for person_id, org_id in (
+            Spell.objects.filter(person_id__in=person_ids, offer__provider_id__in=provider_orgs)
+            .values_list("person_id", "offer__provider_id")
+        ):
+            linked[person_id].add(org_id)
+    return {
+        pid: decide(
+            viewer.memberships,
+            consenting_organisations=consenting.get(pid, set()),
+            linked_provider_organisations=linked.get(pid, set()),
+        )
+        for pid in person_ids
+    }
+
+
+def visible_persons(viewer: Viewer, *, today: dt.date | None = None) -> QuerySet[Person]:
+    """Every person this viewer may see at all (at least pseudonymously)."""
+    day = today or _today()
+    if viewer.has_role(Role.COORDINATOR, Role.ANALYST):
+        return Person.objects.all()
+    condition = Q(pk__in=[])
+    case_orgs = viewer.orgs_with(Role.CASE_WORKER)
+    if case_orgs:
+        condition |= Q(
+            pk__in=Consent.objects.valid_on(day)
+            .filter(organisations__in=case_orgs)
+            .values("person_id")
+        )
+    for org in viewer.orgs_with(Role.PROVIDER_STAFF):
+        linked = Q(
+            pk__in=Referral.objects.filter(
+                offer__provider_id=org, status__in=_LINKING_REFERRAL_STATES
+            ).values("person_id")
+        ) | Q(pk__in=Spell.objects.filter(offer__provider_id=org).values("person_id"))
+        consented = Q(
+            pk__in=Consent.objects.valid_on(day).filter(organisations=org).values("person_id")
+        )
+        condition |= linked & consented
+    return Person.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person as one viewer may see them: ``personal`` is None below PERSONAL."""
+
+    person: Person
+    level: Level
+    personal: PersonalDetails | None
+
+    @property
+    def shows_personal(self) -> bool:
+        return self.level >= Level.PERSONAL
+
+
+def _audit(viewer: Viewer, people: Iterable[tuple[str, Level]], *, view: str, purpose: str,
+           action: str = AuditAction.READ) -> None:
+    events = [
+        AuditEvent(
+            actor_id=viewer.user_id,
+            actor_username=viewer.username,
+            actor_organisation=viewer.describe_organisations(),
+            person_public_id=public_id,
+            action=action,
+            fields=list(PERSONAL_FIELDS) if level >= Level.PERSONAL else ["pseudonymous"],
+            view=view,
+            purpose=purpose,
+        )
+        for public_id, level in people
+    ]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def access_person(
+    viewer: Viewer, public_id: str, *, view: str, purpose: str, today: dt.date | None = None
+) -> PersonRecord:
+    """The person with this public id as the viewer may see them, audited; or
+    PersonNotFound."""
+    person = Person.objects.select_related("district").filter(public_id=public_id).first()
+    if person is None:
+        raise PersonNotFound(public_id)
+    level = levels_for(viewer, [person.pk], today=today)[person.pk]
+    if level is Level.NONE:
+        raise PersonNotFound(public_id)
+    personal = None
+    if level >= Level.PERSONAL:
+        personal = PersonalDetails.objects.select_related("address_district").filter(
+            person=person
+        ).first()
+    _audit(viewer, [(person.public_id, level)], view=view, purpose=purpose)
+    return PersonRecord(person=person, level=level, personal=personal)
+
+
+def records_for_page(
+    viewer: Viewer, persons: Sequence[Person], *, view: str, purpose: str,
+    today: dt.date | None = None,
+) -> list[PersonRecord]:
+    """A page of a list: each person with what the viewer may see. Personal fields
+    shown on a list are audited too, one event per person."""
+    levels = levels_for(viewer, [p.pk for p in persons], today=today)
+    personal_ids = [p.pk for p in persons if levels[p.pk] >= Level.PERSONAL]
+    details = {
+        d.person_id: d
+        for d in PersonalDetails.objects.select_related("address_district").filter(
+            person_id__in=personal_ids
+        )
+    }
+    records = [
+        PersonRecord(person=p, level=levels[p.pk], personal=details.get(p.pk))
+        for p in persons
+        if levels[p.pk] > Level.NONE
+    ]
+    _audit(
+        viewer,
+        [(r.person.public_id, r.level) for r in records if r.shows_personal],
+        view=view,
+        purpose=purpose,
+    )
+    return records
+
+
+def default_purpose(viewer: Viewer) -> str:
+    if viewer.has_role(Role.CASE_WORKER):
+        return "case_management"
+    if viewer.has_role(Role.PROVIDER_STAFF):
+        return "participant_support"
+    if viewer.has_role(Role.COORDINATOR):
+        return "coordination"
+    if viewer.has_role(Role.ANALYST):
+        return "statistics"
+    return "unspecified"

@@ -1,0 +1,238 @@
+"""Persons (pseudonymous record and, apart from it, personal details), consents and
+biographies as dated spells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from doconnect.core.models import District, Organisation, TargetGroup
+
+# Crockford-style alphabet: no I, L, O, U, so ids read aloud and typed by hand survive.
+_PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_public_id() -> str:
+    return "P-" + "".join(secrets.choice(_PUBLIC_ID_ALPHABET) for _ in range(8))
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("weiblich")
+    MALE = "male", _("männlich")
+    DIVERSE = "diverse", _("divers")
+    UNSPECIFIED = "unspecified", _("keine Angabe")
+
+
+class SchoolQualification(models.TextChoices):
+    NONE = "none", _("ohne Abschluss")
+    HAUPTSCHULE = "hauptschule", _("Hauptschulabschluss")
+    MITTLERER = "mittlerer", _("Mittlerer Schulabschluss")
+    FACHHOCHSCHULREIFE = "fachhochschulreife", _("Fachhochschulreife")
+    ABITUR = "abitur", _("Abitur")
+    FOREIGN = "foreign", _("ausländischer Abschluss")
+    UNKNOWN = "unknown", _("unbekannt")
+
+
+class VocationalQualification(models.TextChoices):
+    NONE = "none", _("ohne Berufsabschluss")
+    APPRENTICESHIP = "apprenticeship", _("abgeschlossene Ausbildung")
+    MASTER = "master", _("Meister/Techniker")
+    UNIVERSITY = "university", _("Hochschulabschluss")
+    FOREIGN = "foreign", _("ausländischer Abschluss")
+    UNKNOWN = "unknown", _("unbekannt")
+
+
+class LegalBranch(models.TextChoices):
+    SGB_II = "SGB II", _("SGB II (Grundsicherung)")
+    SGB_III = "SGB III", _("SGB III (Arbeitsförderung)")
+    NONE = "none", _("keiner")
+
+
+class Person(models.Model):
+    """The pseudonymous record: what analysts may see. Names and contacts live in
+    PersonalDetails, a separate table read only through the access rules."""
+
+    public_id = models.CharField(
+        _("Pseudonym"), max_length=20, unique=True, default=new_public_id, editable=False
+    )
+    gender = models.CharField(_("Geschlecht"), max_length=12, choices=Gender.choices,
+                              default=Gender.UNSPECIFIED)
+    birth_year = models.PositiveSmallIntegerField(_("Geburtsjahr"), null=True, blank=True)
+    district = models.ForeignKey(
+        District, verbose_name=_("Stadtbezirk"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="persons",
+    )
+    school_qualification = models.CharField(
+        _("Schulabschluss"), max_length=20, choices=SchoolQualification.choices,
+        default=SchoolQualification.UNKNOWN,
+    )
+    vocational_qualification = models.CharField(
+        _("Berufsabschluss"), max_length=20, choices=VocationalQualification.choices,
+        default=VocationalQualification.UNKNOWN,
+    )
+    legal_branch = models.CharField(
+        _("Rechtskreis"), max_length=8, choices=LegalBranch.choices, default=LegalBranch.NONE
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("Zielgruppen"), blank=True, related_name="persons"
+    )
+    # Free tags, on purpose: a person is described by strengths and needs, never by a
+    # single "risk score".
+    strengths = models.JSONField(_("Stärken"), default=list, blank=True)
+    support_needs = models.JSONField(_("Unterstützungsbedarfe"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    synthetic = models.BooleanField(_("Synthetisch"), default=False)
+
+    class Meta:
+        ordering = ["public_id"]
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        indexes = [models.Index(fields=["district", "legal_branch"])]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class PersonalDetails(models.Model):
+    """Identifying data. Kept apart from Person so no query for statistics can touch it."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="personal"
+    )
+    given_name = models.CharField(_("Vorname"), max_length=100)
+    family_name = models.CharField(_("Nachname"), max_length=100)
+    birth_date = models.DateField(_("Geburtsdatum"), null=True, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
+    address_district = models.ForeignKey(
+        District, verbose_name=_("Wohnbezirk laut Adresse"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Personenbezogene Angaben")
+        verbose_name_plural = _("Personenbezogene Angaben")
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+PERSONAL_FIELDS: tuple[str, ...] = (
+    "given_name", "family_name", "birth_date", "email", "phone", "street", "postcode",
+    "address_district",
+)
+
+
+class ConsentPurpose(models.TextChoices):
+    COUNSELLING = "counselling", _("Beratung und Begleitung")
+    PLACEMENT = "placement", _("Vermittlung in Angebote und Arbeit")
+    CASE_CONFERENCE = "case_conference", _("Fallkonferenz mehrerer Stellen")
+    MONITORING = "monitoring", _("Verlaufsbeobachtung (Übergangsmonitoring)")
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def valid_on(self, day: dt.date) -> ConsentQuerySet:
+        return self.filter(
+            Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__gt=day),
+        )
+
+
+class Consent(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("Zweck"), max_length=30, choices=ConsentPurpose.choices)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("Berechtigte Organisationen"), related_name="consents"
+    )
+    valid_from = models.DateField(_("Gültig ab"))
+    valid_until = models.DateField(_("Gültig bis"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("Einwilligung")
+        verbose_name_plural = _("Einwilligungen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="consent_until_not_before_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_purpose_display()}"
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        if self.valid_from > day:
+            return False
+        if self.valid_until is not None and self.valid_until < day:
+            return False
+        return self.withdrawn_at is None or self.withdrawn_at.date() > day
+
+
+class SpellState(models.TextChoices):
+    SCHOOL = "school", _("Schule")
+    VOCATIONAL_COLLEGE = "vocational_college", _("Berufskolleg")
+    APPRENTICESHIP = "apprenticeship", _("Ausbildung")
+    HIGHER_EDUCATION = "higher_education", _("Studium")
+    FURTHER_TRAINING = "further_training", _("Weiterbildung")
+    OFFER = "offer", _("Maßnahme/Angebot")
+    EMPLOYMENT = "employment", _("Beschäftigung")
+    SUBSIDISED_EMPLOYMENT = "subsidised_employment", _("geförderte Beschäftigung")
+    MARGINAL_EMPLOYMENT = "marginal_employment", _("geringfügige Beschäftigung")
+    SELF_EMPLOYMENT = "self_employment", _("Selbstständigkeit")
+    UNEMPLOYED = "unemployed", _("arbeitslos")
+    INACTIVE = "inactive", _("nicht erwerbstätig")
+    CARE = "care", _("Pflege von Angehörigen")
+    PARENTAL_LEAVE = "parental_leave", _("Elternzeit")
+    UNKNOWN = "unknown", _("unbekannt")
+
+
+class Spell(models.Model):
+    """One dated state in a person's biography. ``end`` is inclusive; None is open."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="spells")
+    state = models.CharField(_("Status"), max_length=24, choices=SpellState.choices)
+    start = models.DateField(_("Beginn"))
+    end = models.DateField(_("Ende"), null=True, blank=True)
+    source_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("Quelle"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    offer = models.ForeignKey(
+        "offers.Offer", verbose_name=_("Angebot"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="spells",
+    )
+
+    class Meta:
+        ordering = ["person_id", "start", "id"]
+        verbose_name = _("Episode")
+        verbose_name_plural = _("Episoden")
+        indexes = [
+            models.Index(fields=["person", "start"]),
+            models.Index(fields=["offer"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="spell_end_not_before_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.state} {self.start}–{self.end or '…'}"

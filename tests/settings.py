@@ -1,0 +1,45 @@
+"""Test settings: the production settings, on a real PostgreSQL cluster started for this
+run (or DOCONNECT_TEST_DATABASE_URL). With DOCONNECT_TEST_DB=sqlite the suite runs on
+the embedded SQLite instead. In CI a missing PostgreSQL is an error, never a fallback."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DOCONNECT_SECRET_KEY", "test-only-" + "x" * 60)
+os.environ.setdefault("DOCONNECT_DEBUG", "0")
+os.environ.setdefault("DOCONNECT_SSL_REDIRECT", "0")
+
+import dj_database_url  # noqa: E402
+
+from doconnect.settings import *  # noqa: E402,F403
+from doconnect.settings import DATABASES  # noqa: E402
+from doconnect.testing import pgcluster  # noqa: E402
+
+TEST_DB = os.environ.get("DOCONNECT_TEST_DB", "postgres")
+IN_CI = bool(os.environ.get("CI"))
+
+if TEST_DB == "postgres":
+    url = os.environ.get("DOCONNECT_TEST_DATABASE_URL")
+    if not url:
+        try:
+            url = pgcluster.start().url
+        except pgcluster.PostgresUnavailable:
+            if IN_CI:
+                raise
+            TEST_DB = "sqlite"
+    if url:
+        os.environ["DOCONNECT_TEST_DATABASE_URL"] = url  # subprocesses reuse the cluster
+        DATABASES = {"default": dj_database_url.parse(url, conn_max_age=0)}
+if TEST_DB == "sqlite":
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
