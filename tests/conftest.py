@@ -80,15 +80,33 @@ def city(db: None) -> City:
     )
     youth = TargetGroup.objects.create(code="youth_difficult_start", label="Jugendliche")
     offer_a = Offer.objects.create(
-        external_id="o-a", provider=provider_a, title="Werkstatt A", kind="low_threshold",
-        district=eving, capacity=10,
+        external_id="o-a",
+        provider=provider_a,
+        title="Werkstatt A",
+        kind="low_threshold",
+        district=eving,
+        capacity=10,
     )
     offer_b = Offer.objects.create(
-        external_id="o-b", provider=provider_b, title="Kurs B", kind="qualification",
-        district=hoerde, capacity=10,
+        external_id="o-b",
+        provider=provider_b,
+        title="Kurs B",
+        kind="qualification",
+        district=hoerde,
+        capacity=10,
     )
-    return City(eving, hoerde, city_org, jobcenter, provider_a, provider_b, statistics,
-                youth, offer_a, offer_b)
+    return City(
+        eving,
+        hoerde,
+        city_org,
+        jobcenter,
+        provider_a,
+        provider_b,
+        statistics,
+        youth,
+        offer_a,
+        offer_b,
+    )
 
 
 def _user(username: str, org: Organisation | None, role: str | None) -> User:
@@ -133,17 +151,29 @@ def outsider(db: None) -> User:
     return _user("outsider", None, None)
 
 
-def make_person(city: City, *, given_name: str = "Alex", family_name: str = "Beispiel",
-                consent_orgs: list[Organisation] | None = None,
-                valid_until: dt.date | None = None) -> Person:
+def make_person(
+    city: City,
+    *,
+    given_name: str = "Alex",
+    family_name: str = "Beispiel",
+    consent_orgs: list[Organisation] | None = None,
+    valid_until: dt.date | None = None,
+) -> Person:
     person = person_create(
-        gender="female", birth_date=dt.date(2004, 5, 17), district=city.district,
-        given_name=given_name, family_name=family_name, legal_branch="SGB II",
+        gender="female",
+        birth_date=dt.date(2004, 5, 17),
+        district=city.district,
+        given_name=given_name,
+        family_name=family_name,
+        legal_branch="SGB II",
         target_groups=[city.youth],
     )
     if consent_orgs:
         consent_give(
-            person=person, purpose="counselling", organisations=consent_orgs,
-            valid_from=dt.date(2026, 1, 1), valid_until=valid_until,
+            person=person,
+            purpose="counselling",
+            organisations=consent_orgs,
+            valid_from=dt.date(2026, 1, 1),
+            valid_until=valid_until,
         )
     return person

@@ -10,11 +10,11 @@ os.environ.setdefault("DOCONNECT_SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("DOCONNECT_DEBUG", "0")
 os.environ.setdefault("DOCONNECT_SSL_REDIRECT", "0")
 
-import dj_database_url  # noqa: E402
+import dj_database_url
 
-from doconnect.settings import *  # noqa: E402,F403
-from doconnect.settings import DATABASES  # noqa: E402
-from doconnect.testing import pgcluster  # noqa: E402
+from doconnect.settings import *  # noqa: F403
+from doconnect.settings import DATABASES
+from doconnect.testing import pgcluster
 
 TEST_DB = os.environ.get("DOCONNECT_TEST_DB", "postgres")
 IN_CI = bool(os.environ.get("CI"))

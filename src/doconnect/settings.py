@@ -27,7 +27,8 @@ INSECURE_SECRET_KEYS = frozenset(
         "secret",
     }
 )
-_DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
+# Only ever used with DEBUG on; listed above so it can never pass in production.
+_DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = envstr("DOCONNECT_SECRET_KEY", "")
 if SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure"):
     if not DEBUG:
@@ -117,8 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -28,7 +28,9 @@ class ItemStatus(models.TextChoices):
 class Agreement(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="agreements")
     organisation = models.ForeignKey(
-        "core.Organisation", verbose_name=_("Institution"), on_delete=models.PROTECT,
+        "core.Organisation",
+        verbose_name=_("Institution"),
+        on_delete=models.PROTECT,
         related_name="agreements",
     )
     title = models.CharField(_("Titel"), max_length=200)

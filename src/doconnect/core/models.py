@@ -64,14 +64,20 @@ class TargetGroup(models.Model):
 
 class Organisation(models.Model):
     external_id = models.SlugField(
-        _("Kennung"), max_length=80, unique=True,
+        _("Kennung"),
+        max_length=80,
+        unique=True,
         help_text=_("Stabile Kennung für Importe und Exporte, z. B. p-eving-1."),
     )
     name = models.CharField(_("Name"), max_length=200)
     kind = models.CharField(_("Art"), max_length=30, choices=OrganisationKind.choices)
     district = models.ForeignKey(
-        District, verbose_name=_("Stadtbezirk"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="organisations",
+        District,
+        verbose_name=_("Stadtbezirk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
     )
     wz_code = models.CharField(_("Wirtschaftszweig (WZ 2008)"), max_length=10, blank=True)
     synthetic = models.BooleanField(_("Synthetisch"), default=False)
@@ -101,7 +107,9 @@ class Membership(models.Model):
         verbose_name = _("Mitgliedschaft")
         verbose_name_plural = _("Mitgliedschaften")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_organisation")
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_role_per_organisation"
+            )
         ]
 
     def __str__(self) -> str:
@@ -137,7 +145,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("Zugriffsprotokoll")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.person_public_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.person_public_id}"
+        )
 
 
 def _hash_token(raw: str) -> str:

@@ -19,18 +19,30 @@ class Vacancy(models.Model):
     reference = models.CharField(_("Referenznummer"), max_length=60)
     title = models.CharField(_("Titel"), max_length=300)
     employer = models.ForeignKey(
-        Organisation, verbose_name=_("Arbeitgeber"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="vacancies",
+        Organisation,
+        verbose_name=_("Arbeitgeber"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vacancies",
         limit_choices_to={"kind": "employer"},
     )
-    employer_name = models.CharField(_("Arbeitgeber (Name laut Quelle)"), max_length=300, blank=True)
+    employer_name = models.CharField(
+        _("Arbeitgeber (Name laut Quelle)"), max_length=300, blank=True
+    )
     kldb = models.CharField(
-        _("Beruf (KldB 2010)"), max_length=5, blank=True,
+        _("Beruf (KldB 2010)"),
+        max_length=5,
+        blank=True,
         help_text=_("Fünfstelliger Schlüssel der Klassifikation der Berufe 2010."),
     )
     district = models.ForeignKey(
-        District, verbose_name=_("Stadtbezirk"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="vacancies",
+        District,
+        verbose_name=_("Stadtbezirk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
     )
     postcode = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
     place = models.CharField(_("Ort"), max_length=120, blank=True)
@@ -44,7 +56,9 @@ class Vacancy(models.Model):
         verbose_name = _("Stellenangebot")
         verbose_name_plural = _("Stellenangebote")
         constraints = [
-            models.UniqueConstraint(fields=["source", "reference"], name="vacancy_unique_source_ref"),
+            models.UniqueConstraint(
+                fields=["source", "reference"], name="vacancy_unique_source_ref"
+            ),
         ]
         indexes = [models.Index(fields=["kldb"]), models.Index(fields=["district"])]
 

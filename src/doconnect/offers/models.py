@@ -56,8 +56,12 @@ class Offer(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     kind = models.CharField(_("Art"), max_length=30, choices=OfferKind.choices)
     district = models.ForeignKey(
-        District, verbose_name=_("Stadtbezirk"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="offers",
+        District,
+        verbose_name=_("Stadtbezirk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offers",
     )
     target_groups = models.ManyToManyField(
         TargetGroup, verbose_name=_("Zielgruppen"), blank=True, related_name="offers"
@@ -84,11 +88,14 @@ class Offer(models.Model):
         indexes = [models.Index(fields=["kind", "status"]), models.Index(fields=["district"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="offer_end_not_before_start",
             ),
             models.CheckConstraint(
-                condition=Q(max_age__isnull=True) | Q(min_age__isnull=True)
+                condition=Q(max_age__isnull=True)
+                | Q(min_age__isnull=True)
                 | Q(max_age__gte=models.F("min_age")),
                 name="offer_max_age_not_below_min_age",
             ),
@@ -110,8 +117,9 @@ class FundingLine(models.Model):
         verbose_name = _("Finanzierung")
         verbose_name_plural = _("Finanzierungen")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")),
-                                   name="funding_end_not_before_start"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="funding_end_not_before_start"
+            ),
             models.CheckConstraint(condition=Q(amount_eur__gte=0), name="funding_not_negative"),
         ]
 
@@ -142,11 +150,13 @@ class FollowOn(models.Model):
                 name="follow_on_offer_xor_destination",
             ),
             models.UniqueConstraint(
-                fields=["from_offer", "to_offer"], condition=Q(to_offer__isnull=False),
+                fields=["from_offer", "to_offer"],
+                condition=Q(to_offer__isnull=False),
                 name="follow_on_unique_offer",
             ),
             models.UniqueConstraint(
-                fields=["from_offer", "destination"], condition=~Q(destination=""),
+                fields=["from_offer", "destination"],
+                condition=~Q(destination=""),
                 name="follow_on_unique_destination",
             ),
         ]

@@ -71,8 +71,9 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def levels_for(viewer: Viewer, person_ids: Sequence[int], *, today: dt.date | None = None
-               ) -> dict[int, Level]:
+def levels_for(
+    viewer: Viewer, person_ids: Sequence[int], *, today: dt.date | None = None
+) -> dict[int, Level]:
     """Access level for each person, in three queries whatever the number of persons."""
     day = today or _today()
     if not viewer.memberships or not person_ids:
@@ -88,18 +89,15 @@ def levels_for(viewer: Viewer, person_ids: Sequence[int], *, today: dt.date | No
     linked: dict[int, set[int]] = defaultdict(set)
     provider_orgs = viewer.orgs_with(Role.PROVIDER_STAFF)
     if provider_orgs:
-        for person_id, org_id in (
-            Referral.objects.filter(
-                person_id__in=person_ids,
-                offer__provider_id__in=provider_orgs,
-                status__in=_LINKING_REFERRAL_STATES,
-            ).values_list("person_id", "offer__provider_id")
-        ):
+        for person_id, org_id in Referral.objects.filter(
+            person_id__in=person_ids,
+            offer__provider_id__in=provider_orgs,
+            status__in=_LINKING_REFERRAL_STATES,
+        ).values_list("person_id", "offer__provider_id"):
             linked[person_id].add(org_id)
-        for person_id, org_id in (
-            Spell.objects.filter(person_id__in=person_ids, offer__provider_id__in=provider_orgs)
-            .values_list("person_id", "offer__provider_id")
-        ):
+        for person_id, org_id in Spell.objects.filter(
+            person_id__in=person_ids, offer__provider_id__in=provider_orgs
+        ).values_list("person_id", "offer__provider_id"):
             linked[person_id].add(org_id)
     return {
         pid: decide(
@@ -150,8 +148,14 @@ class PersonRecord:
         return self.level >= Level.PERSONAL
 
 
-def _audit(viewer: Viewer, people: Iterable[tuple[str, Level]], *, view: str, purpose: str,
-           action: str = AuditAction.READ) -> None:
+def audit_reads(
+    viewer: Viewer,
+    people: Iterable[tuple[str, Level]],
+    *,
+    view: str,
+    purpose: str,
+    action: str = AuditAction.READ,
+) -> None:
     events = [
         AuditEvent(
             actor_id=viewer.user_id,
@@ -182,15 +186,19 @@ def access_person(
         raise PersonNotFound(public_id)
     personal = None
     if level >= Level.PERSONAL:
-        personal = PersonalDetails.objects.select_related("address_district").filter(
-            person=person
-        ).first()
-    _audit(viewer, [(person.public_id, level)], view=view, purpose=purpose)
+        personal = (
+            PersonalDetails.objects.select_related("address_district").filter(person=person).first()
+        )
+    audit_reads(viewer, [(person.public_id, level)], view=view, purpose=purpose)
     return PersonRecord(person=person, level=level, personal=personal)
 
 
 def records_for_page(
-    viewer: Viewer, persons: Sequence[Person], *, view: str, purpose: str,
+    viewer: Viewer,
+    persons: Sequence[Person],
+    *,
+    view: str,
+    purpose: str,
     today: dt.date | None = None,
 ) -> list[PersonRecord]:
     """A page of a list: each person with what the viewer may see. Personal fields
@@ -208,7 +216,7 @@ def records_for_page(
         for p in persons
         if levels[p.pk] > Level.NONE
     ]
-    _audit(
+    audit_reads(
         viewer,
         [(r.person.public_id, r.level) for r in records if r.shows_personal],
         view=view,

@@ -50,9 +50,7 @@ def decide(
             level = Level.PERSONAL if consented else Level.NONE
         elif role == "provider_staff":
             level = (
-                Level.PERSONAL
-                if consented and org in linked_provider_organisations
-                else Level.NONE
+                Level.PERSONAL if consented and org in linked_provider_organisations else Level.NONE
             )
         elif role == "analyst":
             level = Level.PSEUDONYMOUS

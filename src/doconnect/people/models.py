@@ -60,19 +60,28 @@ class Person(models.Model):
     public_id = models.CharField(
         _("Pseudonym"), max_length=20, unique=True, default=new_public_id, editable=False
     )
-    gender = models.CharField(_("Geschlecht"), max_length=12, choices=Gender.choices,
-                              default=Gender.UNSPECIFIED)
+    gender = models.CharField(
+        _("Geschlecht"), max_length=12, choices=Gender.choices, default=Gender.UNSPECIFIED
+    )
     birth_year = models.PositiveSmallIntegerField(_("Geburtsjahr"), null=True, blank=True)
     district = models.ForeignKey(
-        District, verbose_name=_("Stadtbezirk"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="persons",
+        District,
+        verbose_name=_("Stadtbezirk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="persons",
     )
     school_qualification = models.CharField(
-        _("Schulabschluss"), max_length=20, choices=SchoolQualification.choices,
+        _("Schulabschluss"),
+        max_length=20,
+        choices=SchoolQualification.choices,
         default=SchoolQualification.UNKNOWN,
     )
     vocational_qualification = models.CharField(
-        _("Berufsabschluss"), max_length=20, choices=VocationalQualification.choices,
+        _("Berufsabschluss"),
+        max_length=20,
+        choices=VocationalQualification.choices,
         default=VocationalQualification.UNKNOWN,
     )
     legal_branch = models.CharField(
@@ -112,8 +121,12 @@ class PersonalDetails(models.Model):
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
     address_district = models.ForeignKey(
-        District, verbose_name=_("Wohnbezirk laut Adresse"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        District,
+        verbose_name=_("Wohnbezirk laut Adresse"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -125,7 +138,13 @@ class PersonalDetails(models.Model):
 
 
 PERSONAL_FIELDS: tuple[str, ...] = (
-    "given_name", "family_name", "birth_date", "email", "phone", "street", "postcode",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "email",
+    "phone",
+    "street",
+    "postcode",
     "address_district",
 )
 
@@ -156,7 +175,10 @@ class Consent(models.Model):
     valid_until = models.DateField(_("Gültig bis"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -211,12 +233,20 @@ class Spell(models.Model):
     start = models.DateField(_("Beginn"))
     end = models.DateField(_("Ende"), null=True, blank=True)
     source_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("Quelle"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Organisation,
+        verbose_name=_("Quelle"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     offer = models.ForeignKey(
-        "offers.Offer", verbose_name=_("Angebot"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="spells",
+        "offers.Offer",
+        verbose_name=_("Angebot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spells",
     )
 
     class Meta:

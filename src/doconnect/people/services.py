@@ -43,8 +43,13 @@ def person_create(
     )
     person.target_groups.set(list(target_groups))
     PersonalDetails.objects.create(
-        person=person, given_name=given_name, family_name=family_name, birth_date=birth_date,
-        email=email, phone=phone, address_district=district,
+        person=person,
+        given_name=given_name,
+        family_name=family_name,
+        birth_date=birth_date,
+        email=email,
+        phone=phone,
+        address_district=district,
     )
     return person
 
@@ -65,7 +70,10 @@ def consent_give(
     if not orgs:
         raise ValidationError({"organisations": "Mindestens eine Organisation ist nötig."})
     consent = Consent.objects.create(
-        person=person, purpose=purpose, valid_from=valid_from, valid_until=valid_until,
+        person=person,
+        purpose=purpose,
+        valid_from=valid_from,
+        valid_until=valid_until,
         recorded_by_id=recorded_by_id,
     )
     consent.organisations.set(orgs)
@@ -91,9 +99,7 @@ def consent_withdraw(*, consent: Consent, at: dt.datetime | None = None) -> Cons
     return consent
 
 
-def spell_problems(
-    *, existing: Iterable[SpellSpan], new: SpellSpan
-) -> list[str]:
+def spell_problems(*, existing: Iterable[SpellSpan], new: SpellSpan) -> list[str]:
     """Why a new spell cannot join a biography; empty when it can."""
     if new.end is not None and new.end < new.start:
         return [f"Ende {new.end} liegt vor Beginn {new.start}."]
@@ -117,13 +123,15 @@ def spell_create(
 ) -> Spell:
     # Lock the person row so two concurrent writers cannot both pass the overlap check.
     Person.objects.select_for_update().filter(pk=person.pk).first()
-    existing = [
-        SpellSpan(s.state, s.start, s.end) for s in Spell.objects.filter(person=person)
-    ]
+    existing = [SpellSpan(s.state, s.start, s.end) for s in Spell.objects.filter(person=person)]
     problems = spell_problems(existing=existing, new=SpellSpan(state, start, end))
     if problems:
         raise ValidationError({"start": problems})
     return Spell.objects.create(
-        person=person, state=state, start=start, end=end,
-        source_organisation=source_organisation, offer_id=offer_id,
+        person=person,
+        state=state,
+        start=start,
+        end=end,
+        source_organisation=source_organisation,
+        offer_id=offer_id,
     )

@@ -20,7 +20,9 @@ class ReferralStatus(models.TextChoices):
 
 # Referrals in these states give the offer's provider a reason to see the person.
 OPEN_OR_RUNNING = (
-    ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.STARTED,
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.STARTED,
 )
 
 
@@ -31,7 +33,10 @@ class Referral(models.Model):
         _("Status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.PROPOSED
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -16,8 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-SEARCH_DIRS = ("/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin",
-               "/usr/lib/postgresql/15/bin")
+SEARCH_DIRS = (
+    "/usr/lib/postgresql/17/bin",
+    "/usr/lib/postgresql/16/bin",
+    "/usr/lib/postgresql/15/bin",
+)
 
 
 class PostgresUnavailable(RuntimeError):
@@ -59,9 +62,11 @@ class Cluster:
     def stop(self) -> None:
         if self.datadir.exists():
             subprocess.run(
-                self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m",
-                          "immediate", "stop"),
-                capture_output=True, check=False,
+                self._cmd(
+                    str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop"
+                ),
+                capture_output=True,
+                check=False,
             )
             shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
@@ -71,7 +76,8 @@ def start() -> Cluster:
     if bindir is None:
         raise PostgresUnavailable(
             "no PostgreSQL server binaries found (looked for initdb in "
-            + ", ".join(SEARCH_DIRS) + " and on PATH); install postgresql or set "
+            + ", ".join(SEARCH_DIRS)
+            + " and on PATH); install postgresql or set "
             "DOCONNECT_PG_BINDIR"
         )
     run_as = "postgres" if os.geteuid() == 0 else None
@@ -82,9 +88,20 @@ def start() -> Cluster:
         os.chmod(root, 0o700)
     cluster = Cluster(bindir=bindir, datadir=datadir, port=_free_port(), run_as=run_as)
     init = subprocess.run(
-        cluster._cmd(str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres",
-                     "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"),
-        capture_output=True, text=True, check=False,
+        cluster._cmd(
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if init.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
@@ -95,9 +112,22 @@ def start() -> Cluster:
         "-c max_connections=60 -c shared_buffers=256MB -c max_wal_size=4GB"
     )
     started = subprocess.run(
-        cluster._cmd(str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-w",
-                     "-t", "60", "-l", str(root / "server.log"), "start"),
-        capture_output=True, text=True, check=False,
+        cluster._cmd(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(root / "server.log"),
+            "start",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if started.returncode != 0:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""

@@ -24,5 +24,10 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"do-connect läuft auf {url}  (Strg+C beendet)")
-        serve(application, host=options["host"], port=options["port"],
-              threads=options["threads"], ident="do-connect")
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="do-connect",
+        )

@@ -1,0 +1,59 @@
+# The two commands a new machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV_ENV := DOCONNECT_DEBUG=1 DOCONNECT_DEMO_MODE=1
+
+.PHONY: run test install lint typecheck bench browser lock clean help
+
+help:
+	@echo "make run    install, migrate, load the demo city, serve on http://$(HOST):$(PORT)"
+	@echo "make test   the whole suite (lint, types, unit, PostgreSQL, browser)"
+	@echo "make bench  the benchmarks under bench/"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(DEV_ENV) $(BIN)/doconnect migrate --verbosity 0
+	$(DEV_ENV) $(BIN)/doconnect demo --if-empty
+	$(DEV_ENV) $(BIN)/doconnect serve --host $(HOST) --port $(PORT)
+
+# Chromium for the browser tests comes from Debian's package (Playwright cannot
+# download browsers here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(DEV_ENV) $(BIN)/mypy src
+
+test: install browser lint typecheck
+	$(BIN)/pytest -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+# Re-pin after changing dependencies in pyproject.toml.
+lock:
+	rm -rf /tmp/doconnect-lock && $(PYTHON) -m venv /tmp/doconnect-lock
+	/tmp/doconnect-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/doconnect-lock/bin/pip freeze --exclude-editable | grep -v '^doconnect' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache

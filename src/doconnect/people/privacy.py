@@ -1,0 +1,121 @@
+"""A person's rights under the GDPR: a full copy of their data (Art. 15) and erasure
+(Art. 17). Both are audited; the audit trail itself survives erasure because it keeps
+the pseudonymous id, not a foreign key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from doconnect.core.models import AuditAction, Role
+from doconnect.people.access import Viewer, access_person, audit_reads
+from doconnect.people.access_rules import Level
+from doconnect.people.models import PERSONAL_FIELDS, Person
+
+
+def _require_personal_coordination(
+    viewer: Viewer, public_id: str, view: str, purpose: str
+) -> Person:
+    record = access_person(viewer, public_id, view=view, purpose=purpose)
+    # Handing out or destroying a whole file is a coordinator's act, and only for a
+    # person who consented to the coordinator's organisation.
+    if record.level < Level.PERSONAL or not viewer.has_role(Role.COORDINATOR):
+        raise PermissionDenied("Nur die Koordination mit gültiger Einwilligung darf das.")
+    return record.person
+
+
+def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
+    """Everything stored about one person, as plain JSON-ready data (DSGVO Art. 15)."""
+    person = _require_personal_coordination(viewer, public_id, "person_data_export", "art15")
+    personal = getattr(person, "personal", None)
+    data: dict[str, Any] = {
+        "public_id": person.public_id,
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "district": person.district.name if person.district else None,
+        "school_qualification": person.school_qualification,
+        "vocational_qualification": person.vocational_qualification,
+        "legal_branch": person.legal_branch,
+        "target_groups": sorted(person.target_groups.values_list("code", flat=True)),
+        "strengths": person.strengths,
+        "support_needs": person.support_needs,
+        "personal": None,
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "organisations": sorted(o.external_id for o in c.organisations.all()),
+                "valid_from": c.valid_from.isoformat(),
+                "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in person.consents.prefetch_related("organisations")
+        ],
+        "spells": [
+            {
+                "state": s.state,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat() if s.end else None,
+                "organisation": s.source_organisation.external_id
+                if s.source_organisation
+                else None,
+                "offer": s.offer.external_id if s.offer else None,
+            }
+            for s in person.spells.select_related("source_organisation", "offer")
+        ],
+        "agreements": [
+            {
+                "title": a.title,
+                "organisation": a.organisation.external_id,
+                "concluded_on": a.concluded_on.isoformat(),
+                "status": a.status,
+                "items": [
+                    {
+                        "side": i.side,
+                        "text": i.text,
+                        "status": i.status,
+                        "due_on": i.due_on.isoformat() if i.due_on else None,
+                    }
+                    for i in a.items.all()
+                ],
+            }
+            for a in person.agreements.select_related("organisation").prefetch_related("items")
+        ],
+        "referrals": [
+            {
+                "offer": r.offer.external_id,
+                "status": r.status,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in person.referrals.select_related("offer")
+        ],
+    }
+    if personal is not None:
+        data["personal"] = {
+            field: (str(getattr(personal, field)) if getattr(personal, field) is not None else None)
+            for field in PERSONAL_FIELDS
+        }
+    audit_reads(
+        viewer,
+        [(person.public_id, Level.PERSONAL)],
+        view="person_data_export",
+        purpose="art15",
+        action=AuditAction.EXPORT,
+    )
+    return data
+
+
+@transaction.atomic
+def person_erase(*, viewer: Viewer, public_id: str, reason: str) -> None:
+    """Erase a person and everything hanging off them (DSGVO Art. 17). The audit events
+    stay, naming only the pseudonym."""
+    person = _require_personal_coordination(viewer, public_id, "person_erase", "art17")
+    audit_reads(
+        viewer,
+        [(person.public_id, Level.PERSONAL)],
+        view="person_erase",
+        purpose=f"art17: {reason}",
+        action=AuditAction.ERASE,
+    )
+    person.delete()
