@@ -26,6 +26,7 @@ install: $(STAMP)
 run: install
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/doconnect migrate --verbosity 0
+	$(DEV_ENV) $(BIN)/doconnect collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(BIN)/doconnect demo --if-empty
 	$(DEV_ENV) $(BIN)/doconnect serve --host $(HOST) --port $(PORT)
 

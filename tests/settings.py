@@ -5,6 +5,7 @@ the embedded SQLite instead. In CI a missing PostgreSQL is an error, never a fal
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DOCONNECT_SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("DOCONNECT_DEBUG", "0")
@@ -43,3 +44,6 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Whitenoise warns about a missing static root at start-up; tests never collect static.
+STATIC_ROOT = tempfile.mkdtemp(prefix="doconnect-static-")

@@ -1,3 +1,47 @@
+"""The JSON API for Jobcenter and provider systems and for our own pages.
+
+Mounted at /api/ (OpenAPI at /api/openapi.json, docs at /api/docs). Every operation
+needs a bearer token or a browser session (see ``auth``); persons go through the access
+module, so both ways in see exactly the same."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="do-connect API", version="1")
+from doconnect.api import landscape, persons
+from doconnect.api.auth import API_AUTH
+from doconnect.people.access import PersonNotFound
+
+api = NinjaAPI(
+    title="do-connect API",
+    version="1",
+    description=(
+        "Persons (pseudonymous; personal data only where a role and a valid consent "
+        "allow it, every read audited), offers, providers, districts and vacancies. "
+        "Authenticate with `Authorization: Bearer <token>` (see `doconnect createuser "
+        "--token`) or a browser session with CSRF token."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api.add_router("", persons.router)
+api.add_router("", landscape.router)
+
+
+@api.exception_handler(PersonNotFound)
+def person_not_found(request: HttpRequest, exc: PersonNotFound) -> HttpResponse:
+    # One answer for "no such person" and "not for you": nothing leaks.
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)

@@ -155,7 +155,10 @@ def audit_reads(
     view: str,
     purpose: str,
     action: str = AuditAction.READ,
+    fields: Sequence[str] | None = None,
 ) -> None:
+    """One audit event per person. ``fields`` names what was read or changed; by
+    default the personal fields at PERSONAL level, else the pseudonymous record."""
     events = [
         AuditEvent(
             actor_id=viewer.user_id,
@@ -163,7 +166,11 @@ def audit_reads(
             actor_organisation=viewer.describe_organisations(),
             person_public_id=public_id,
             action=action,
-            fields=list(PERSONAL_FIELDS) if level >= Level.PERSONAL else ["pseudonymous"],
+            fields=list(fields)
+            if fields is not None
+            else list(PERSONAL_FIELDS)
+            if level >= Level.PERSONAL
+            else ["pseudonymous"],
             view=view,
             purpose=purpose,
         )
@@ -174,10 +181,18 @@ def audit_reads(
 
 
 def access_person(
-    viewer: Viewer, public_id: str, *, view: str, purpose: str, today: dt.date | None = None
+    viewer: Viewer,
+    public_id: str,
+    *,
+    view: str,
+    purpose: str,
+    reads: Sequence[str] | None = None,
+    today: dt.date | None = None,
 ) -> PersonRecord:
     """The person with this public id as the viewer may see them, audited; or
-    PersonNotFound."""
+    PersonNotFound. A view that shows only part of the file names it in ``reads``
+    (e.g. ``["spells"]``): the audit says so, and personal details are not loaded
+    unless one of them is read."""
     person = Person.objects.select_related("district").filter(public_id=public_id).first()
     if person is None:
         raise PersonNotFound(public_id)
@@ -185,11 +200,12 @@ def access_person(
     if level is Level.NONE:
         raise PersonNotFound(public_id)
     personal = None
-    if level >= Level.PERSONAL:
+    wants_personal = reads is None or bool(set(reads) & set(PERSONAL_FIELDS))
+    if level >= Level.PERSONAL and wants_personal:
         personal = (
             PersonalDetails.objects.select_related("address_district").filter(person=person).first()
         )
-    audit_reads(viewer, [(person.public_id, level)], view=view, purpose=purpose)
+    audit_reads(viewer, [(person.public_id, level)], view=view, purpose=purpose, fields=reads)
     return PersonRecord(person=person, level=level, personal=personal)
 
 

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from doconnect.web import views
@@ -5,4 +6,18 @@ from doconnect.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("persons/", views.person_list, name="person_list"),
+    path("persons/<str:public_id>/", views.person_detail, name="person_detail"),
+    path("persons/<str:public_id>/consents/", views.consent_give, name="consent_give"),
+    path(
+        "persons/<str:public_id>/consents/<int:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from doconnect.employers.models import Vacancy
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "employer_name", "kldb", "district", "published_on"]
+    list_filter = ["source", "district", "synthetic"]
+    search_fields = ["reference", "title", "employer_name", "kldb"]
+    autocomplete_fields = ["employer"]
+    list_select_related = ["district"]

@@ -1,0 +1,72 @@
+"""A real Chromium against the live server: a case worker logs in, sees the name of a
+person who consented to the Jobcenter, and gets the 404 page for a person who did not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from doconnect.people.models import Person
+from tests.conftest import City, make_person
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def persons(transactional_db: None, city: City, case_worker: User) -> tuple[Person, Person]:
+    """Made *before* Playwright starts its event loop, so the test body needs no ORM
+    (and Django's async-safety check stays on)."""
+    consented = make_person(
+        city, given_name="Lina", family_name="Browserfeld", consent_orgs=[city.jobcenter]
+    )
+    hidden = make_person(
+        city, given_name="Otto", family_name="Geheimweg", consent_orgs=[city.provider_b]
+    )
+    return consented, hidden
+
+
+@pytest.fixture
+def page(chromium_path: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser.new_page(locale="de-DE")  # Accept-Language, as in the city
+        finally:
+            browser.close()
+
+
+def test_a_case_worker_sees_a_consented_persons_name_and_a_404_for_anybody_else(
+    live_server: Any, persons: tuple[Person, Person], page: Any
+) -> None:
+    consented, hidden = persons
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Benutzername").fill("case_worker")
+    page.get_by_label("Passwort").fill("correct horse battery 1")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    response = page.goto(f"{live_server.url}/persons/{consented.public_id}/")
+    assert response is not None and response.status == 200
+    assert "Browserfeld" in page.content()
+    assert page.get_by_role("heading", name=f"Person {consented.public_id}").is_visible()
+
+    response = page.goto(f"{live_server.url}/persons/{hidden.public_id}/")
+    assert response is not None and response.status == 404
+    assert "Nicht gefunden" in page.content()
+    assert "Geheimweg" not in page.content()
