@@ -19,8 +19,8 @@ COMMANDS: dict[str, str] = {
     "token for another system.",
     "import": "Import a file, all-or-nothing: `import offers FILE.json` (offer catalogue) "
     "or `import spells FILE.csv` (biography spells).",
-    "export": "Export data: `export offers [--out FILE.json]` writes the offer catalogue "
-    "in the import format.",
+    "export": "Export data in the import format: `export offers [--out FILE.json]` "
+    "(offer catalogue) or `export spells [--out FILE.csv]`.",
     "check": "Check the configuration; `check --deploy` for production settings.",
 }
 

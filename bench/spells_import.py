@@ -1,0 +1,129 @@
+"""Benchmark: importing 100,000 biography spells from CSV, all or nothing.
+
+Starts a throwaway PostgreSQL cluster (or, with --sqlite, a temporary SQLite file),
+migrates, creates 20,000 persons with one stored spell each, writes a CSV of 100,000
+new spells (5 per person, checked against the stored spell and each other), then times
+reading + checking + inserting, and the export of all spells. Prints the timings, the
+ratio against the target and one JSON summary line; exits 1 when the import takes
+TARGET_SECONDS or more or the row count is wrong.
+
+    .venv/bin/python bench/spells_import.py            # 100,000 rows on PostgreSQL
+    .venv/bin/python bench/spells_import.py --small    # 10,000 rows
+    .venv/bin/python bench/spells_import.py --sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+TARGET_SECONDS = 5.0
+SPELLS_PER_PERSON = 5
+
+
+def _configure(use_sqlite: bool) -> str:
+    if use_sqlite:
+        folder = tempfile.mkdtemp(prefix="doconnect-bench-")
+        url = f"sqlite:///{folder}/bench.sqlite3"
+    else:
+        from doconnect.testing import pgcluster
+
+        url = pgcluster.start().url
+    os.environ.update(
+        {
+            "DOCONNECT_DATABASE_URL": url,
+            "DOCONNECT_SECRET_KEY": "bench-only-" + "x" * 60,
+            "DOCONNECT_DEBUG": "0",
+            "DOCONNECT_SSL_REDIRECT": "0",
+            "DJANGO_SETTINGS_MODULE": "doconnect.settings",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return "sqlite" if use_sqlite else "postgresql"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="10,000 rows instead of 100,000")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    args = parser.parse_args()
+    rows_wanted = 10_000 if args.small else 100_000
+    backend = _configure(args.sqlite)
+
+    import datetime as dt
+
+    from doconnect.core.models import Organisation
+    from doconnect.people.models import Person, Spell, SpellState
+    from doconnect.people.spell_import import SPELL_COLUMNS, read_spells_csv, write_spells_csv
+    from doconnect.people.spell_services import spell_rows_export, spells_import
+
+    Organisation.objects.create(external_id="jc", name="Jobcenter", kind="jobcenter")
+    persons = Person.objects.bulk_create(
+        [Person() for _ in range(rows_wanted // SPELLS_PER_PERSON)], batch_size=5_000
+    )
+    Spell.objects.bulk_create(
+        [
+            Spell(person=p, state="school", start=dt.date(2005, 8, 1), end=dt.date(2014, 7, 31))
+            for p in persons
+        ],
+        batch_size=5_000,
+    )
+    lines = [",".join(SPELL_COLUMNS)]
+    for person in persons:
+        for year in range(2015, 2015 + SPELLS_PER_PERSON):
+            state = "employment" if year % 2 else "unemployed"
+            lines.append(f"{person.public_id},{state},{year}-01-01,{year}-12-31,jc,")
+    data = ("\n".join(lines) + "\n").encode()
+
+    started = time.perf_counter()
+    rows = read_spells_csv(data, file="bench.csv", states=tuple(SpellState.values))
+    read_seconds = time.perf_counter() - started
+    result = spells_import(rows=rows)
+    import_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    exported = write_spells_csv(spell_rows_export(), io.StringIO())
+    export_seconds = time.perf_counter() - started
+
+    created = result.counts["spells_created"]
+    ok = created == rows_wanted and exported == rows_wanted + len(persons)
+    print(f"backend            {backend}")
+    print(f"rows               {rows_wanted:,}")
+    print(f"read + check CSV   {read_seconds:6.2f} s")
+    print(
+        f"import in total    {import_seconds:6.2f} s  (target {TARGET_SECONDS:.1f} s, "
+        f"ratio {import_seconds / TARGET_SECONDS:.2f})"
+    )
+    print(f"export all spells  {export_seconds:6.2f} s")
+    print(
+        json.dumps(
+            {
+                "benchmark": "spells_import",
+                "backend": backend,
+                "rows": rows_wanted,
+                "read_seconds": round(read_seconds, 3),
+                "import_seconds": round(import_seconds, 3),
+                "export_seconds": round(export_seconds, 3),
+                "target_seconds": TARGET_SECONDS,
+                "ok": ok and import_seconds < TARGET_SECONDS,
+            }
+        )
+    )
+    return 0 if ok and import_seconds < TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""What every importer reports: problems that name file, line and field, and the
+all-or-nothing failure that carries them. Pure: the file readers under the apps use it
+without Django."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# Strictly YYYY-MM-DD: date.fromisoformat alone would also take "20260101" or "2026-W01-1",
+# which a city's files never mean and a round trip would not give back.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, order=True)
+class ImportProblem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; ``problems`` says why, in file order."""
+
+    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+        # A stable sort keeps the order in which problems on one line were found.
+        self.problems: list[ImportProblem] = sorted(problems, key=lambda p: (p.file, p.line))
+        super().__init__(self.format())
+
+    def format(self, limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[: max(limit, 0)]
+        lines = [str(p) for p in shown]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            lines.append(f"… and {hidden} more")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote. ``counts`` keeps its insertion order for the summary."""
+
+    file: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in self.counts.items())
+        return f"{self.file}: imported ({parts})"
+
+
+def raise_if_any(problems: Iterable[ImportProblem]) -> None:
+    found = list(problems)
+    if found:
+        raise ImportFailed(found)
+
+
+# Cached: a file of 100,000 spells holds a few thousand distinct dates.
+@functools.lru_cache(maxsize=65_536)
+def parse_iso_date(value: str) -> dt.date | None:
+    """The date written as YYYY-MM-DD, or None when it is not a real date in that form."""
+    if not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def decode_utf8(data: bytes, *, file: str) -> str:
+    """The text of a UTF-8 file (a byte order mark is dropped); a bad byte is reported on
+    its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    file,
+                    line,
+                    "",
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from exc

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.offers.catalogue import catalogue_json
+from doconnect.offers.selectors import catalogue_export
+from doconnect.people.spell_import import write_spells_csv
+from doconnect.people.spell_services import spell_rows_export
+
+KINDS: dict[str, str] = {
+    "offers": "the offer catalogue as JSON (providers and offers, sorted by id)",
+    "spells": "all biography spells as CSV (persons by pseudonym only, no names)",
+}
+
+EPILOG = f"""\
+kinds:
+{chr(10).join(f"  {kind:8}{text}" for kind, text in KINDS.items())}
+
+The output is in the import format of the same kind, so `doconnect import KIND FILE`
+reads it back. The offer catalogue is written in its canonical form: every field present
+(null or [] when empty), amounts as numbers.
+
+examples:
+  doconnect export offers --out catalogue.json
+  doconnect export spells > spells.csv
+"""
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A failed or interrupted export must not leave half a file where a good one was.
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Command(BaseCommand):
+    help = "Export data in the import format of the same kind."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
+        kwargs.setdefault("epilog", EPILOG)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(KINDS), help="what to export (see kinds below)")
+        parser.add_argument(
+            "--out",
+            metavar="FILE",
+            help="write to FILE (replaced as a whole) instead of standard output",
+        )
+
+    def handle(self, *args: Any, kind: str, out: str | None, **options: Any) -> None:
+        if kind == "offers":
+            data = catalogue_export()
+            text = catalogue_json(data)
+            what = f"{len(data['offers'])} offers, {len(data['providers'])} providers"
+        else:
+            buffer = io.StringIO()
+            count = write_spells_csv(spell_rows_export(), buffer)
+            text = buffer.getvalue()
+            what = f"{count} spells"
+        if out is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            _write_atomically(Path(out), text)
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        self.stdout.write(f"{out}: exported {what}")

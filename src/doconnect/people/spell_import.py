@@ -1,0 +1,271 @@
+"""The spells CSV: one spell per row, ``person_id,state,start,end,organisation,offer_id``.
+Pure (no Django): reading checks everything a row can say about itself and the
+overlaps between spells; the service adds what only the database knows.
+
+Line numbers are physical lines (the header is line 1), so a quoted field running over
+several lines still points at the line an editor shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from doconnect.core.importing import ImportFailed, ImportProblem, decode_utf8, parse_iso_date
+from doconnect.people.biography import SIDE_STATES, SpellSpan, overlap_conflicts
+
+SPELL_COLUMNS: tuple[str, ...] = ("person_id", "state", "start", "end", "organisation", "offer_id")
+
+
+@dataclass(slots=True)
+class SpellRow:
+    person_id: str
+    state: str
+    start: dt.date
+    end: dt.date | None
+    organisation: str = ""
+    offer_id: str = ""
+    line: int = field(default=0, compare=False)  # in the file; 0 when read from the database
+
+
+@dataclass(frozen=True)
+class SpellRows:
+    """A read spells file. Rows with problems are left out of ``rows``."""
+
+    file: str
+    rows: tuple[SpellRow, ...] = ()
+    problems: tuple[ImportProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExistingSpell:
+    """A spell already in the database, as the overlap check needs it."""
+
+    state: str
+    start: dt.date
+    end: dt.date | None
+    organisation: str = ""
+    offer_id: str = ""
+
+
+def _header_problem(file: str, header: Sequence[str]) -> ImportProblem | None:
+    names = [h.strip() for h in header]
+    missing = [c for c in SPELL_COLUMNS if c not in names]
+    unexpected = [h for h in names if h not in SPELL_COLUMNS]
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if not (missing or unexpected or repeated):
+        return None
+    parts = []
+    if missing:
+        parts.append(f"missing column(s): {', '.join(missing)}")
+    if unexpected:
+        parts.append(f"unexpected column(s): {', '.join(repr(u) for u in unexpected)}")
+    if repeated:
+        parts.append(f"repeated column(s): {', '.join(repeated)}")
+    return ImportProblem(
+        file, 1, "header", "; ".join(parts) + f" (expected: {','.join(SPELL_COLUMNS)})"
+    )
+
+
+def _row_problems(
+    file: str,
+    line: int,
+    values: Sequence[str],
+    states: Collection[str],
+) -> list[ImportProblem]:
+    """Why a row was refused; only called for rows that failed the quick check."""
+    person_id, state, start_text, end_text = values[:4]
+    found: list[ImportProblem] = []
+
+    def problem(name: str, message: str) -> None:
+        found.append(ImportProblem(file, line, name, message))
+
+    if not person_id:
+        problem("person_id", "is required")
+    if not state:
+        problem("state", "is required")
+    elif state not in states:
+        problem("state", f'unknown state "{state}"; expected one of: {", ".join(states)}')
+    start = parse_iso_date(start_text)
+    if start is None:
+        problem(
+            "start",
+            f'expected a date as YYYY-MM-DD, found "{start_text}"' if start_text else "is required",
+        )
+    end = parse_iso_date(end_text) if end_text else None
+    if end_text and end is None:
+        problem("end", f'expected a date as YYYY-MM-DD or empty, found "{end_text}"')
+    if start is not None and end is not None and end < start:
+        problem("end", f"{end} is before start {start}")
+    return found
+
+
+def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> SpellRows:
+    """Read and check a spells file. A bad encoding, an empty file or a wrong header
+    raise ImportFailed at once (no row can be read); every row problem is collected in
+    ``SpellRows.problems``. The columns may come in any order, separated by commas or
+    semicolons."""
+    text = decode_utf8(data, file=file)
+    # Excel with German settings saves "CSV" with semicolons; the header is known, so
+    # its first line tells the separator without guessing from the data.
+    first_line = text.partition("\n")[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    problems: list[ImportProblem] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ImportFailed([ImportProblem(file, 1, "header", f"malformed CSV: {exc}")]) from exc
+    if header is None:
+        raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
+    header_problem = _header_problem(file, header)
+    if header_problem is not None:
+        raise ImportFailed([header_problem])
+    position = {name.strip(): i for i, name in enumerate(header)}
+    columns = [position[c] for c in SPELL_COLUMNS]
+    width = len(header)
+    allowed_states = frozenset(states)
+
+    rows: list[SpellRow] = []
+    line_end = reader.line_num
+    while True:
+        line = line_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(ImportProblem(file, reader.line_num, "row", f"malformed CSV: {exc}"))
+            break
+        line_end = reader.line_num
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue  # blank lines, e.g. at the end of a hand-edited file
+        if len(record) != width:
+            problems.append(
+                ImportProblem(file, line, "row", f"expected {width} columns, found {len(record)}")
+            )
+            continue
+        values = [record[i].strip() for i in columns]
+        person_id, state, start_text, end_text, organisation, offer_id = values
+        start = parse_iso_date(start_text)
+        end = parse_iso_date(end_text) if end_text else None
+        # The quick check every good row passes; messages are only built for the rest.
+        if (
+            person_id
+            and state in allowed_states
+            and start is not None
+            and (end is None) == (not end_text)
+            and (end is None or end >= start)
+        ):
+            rows.append(SpellRow(person_id, state, start, end, organisation, offer_id, line))
+        else:
+            problems.extend(_row_problems(file, line, values, states))
+    return SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
+
+
+def _describe(state: str, start: dt.date, end: dt.date | None) -> str:
+    return f"{state} {start}–{end or 'open'}"
+
+
+def overlap_problems(
+    spells: SpellRows, existing: Mapping[str, Sequence[ExistingSpell]]
+) -> list[ImportProblem]:
+    """Rows that may not join their person's biography: an exact copy of a spell already
+    there (in the database or earlier in the file), or an overlap the biography rules
+    forbid (people/biography.py). A problem stands on the later row and names the
+    earlier line or the stored spell. ``existing`` maps a person id to the stored
+    spells."""
+    by_person: dict[str, list[SpellRow]] = defaultdict(list)
+    for row in spells.rows:
+        by_person[row.person_id].append(row)
+    problems: list[ImportProblem] = []
+    for person_id, person_rows in by_person.items():
+        stored = existing.get(person_id, ())
+        seen: dict[tuple[object, ...], str] = {
+            (s.state, s.start, s.end, s.organisation, s.offer_id): "a stored spell" for s in stored
+        }
+        spans = [SpellSpan(s.state, s.start, s.end, ref=None) for s in stored]
+        for row in person_rows:
+            key = (row.state, row.start, row.end, row.organisation, row.offer_id)
+            if key in seen:
+                problems.append(
+                    ImportProblem(
+                        spells.file,
+                        row.line,
+                        "start",
+                        f"the same spell of {person_id} is already {seen[key]} "
+                        f"({_describe(row.state, row.start, row.end)})",
+                    )
+                )
+                continue
+            seen[key] = f"in line {row.line}"
+            spans.append(SpellSpan(row.state, row.start, row.end, ref=row))
+        # One problem per refused row, naming everything it overlaps.
+        overlapped: dict[int, tuple[SpellSpan, list[SpellSpan]]] = {}
+        for first, second in overlap_conflicts(spans):
+            later, earlier = _later_in_file(first, second)
+            if later is not None:  # two stored spells that overlap are not this file's doing
+                overlapped.setdefault(id(later), (later, []))[1].append(earlier)
+        problems.extend(
+            _overlap_problem(spells.file, person_id, span, others)
+            for span, others in overlapped.values()
+        )
+    return problems
+
+
+def _later_in_file(a: SpellSpan, b: SpellSpan) -> tuple[SpellSpan | None, SpellSpan]:
+    """The span of the two whose row comes later in the file (a stored spell, ref None,
+    counts as earlier than every row), and the other one."""
+    a_line = a.ref.line if isinstance(a.ref, SpellRow) else 0
+    b_line = b.ref.line if isinstance(b.ref, SpellRow) else 0
+    if not (a_line or b_line):
+        return None, b
+    return (a, b) if a_line > b_line else (b, a)
+
+
+_LIST_AT_MOST = 3
+
+
+def _overlap_problem(
+    file: str, person_id: str, span: SpellSpan, others: list[SpellSpan]
+) -> ImportProblem:
+    assert isinstance(span.ref, SpellRow)
+    named = [
+        f"{f'line {o.ref.line}' if isinstance(o.ref, SpellRow) else 'a stored spell'} "
+        f"({_describe(o.state, o.start, o.end)})"
+        for o in others[:_LIST_AT_MOST]
+    ]
+    if len(others) > _LIST_AT_MOST:
+        named.append(f"and {len(others) - _LIST_AT_MOST} more")
+    return ImportProblem(
+        file,
+        span.ref.line,
+        "start",
+        f"{_describe(span.state, span.start, span.end)} of {person_id} overlaps "
+        f"{', '.join(named)}; only {', '.join(sorted(SIDE_STATES))} may overlap other spells",
+    )
+
+
+def write_spells_csv(rows: Iterable[SpellRow], out: TextIO) -> int:
+    """Write rows in the import format; returns how many."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SPELL_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(
+            [
+                row.person_id,
+                row.state,
+                row.start.isoformat(),
+                row.end.isoformat() if row.end else "",
+                row.organisation,
+                row.offer_id,
+            ]
+        )
+        count += 1
+    return count
