@@ -15,7 +15,7 @@ def main() -> int:
     failed = []
     for script in scripts:
         print(f"== {script.name}", flush=True)
-        if subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=False).returncode:
+        if subprocess.run([sys.executable, str(script)], check=False).returncode:
             failed.append(script.name)
     if failed:
         print("missed target: " + ", ".join(failed), file=sys.stderr)
