@@ -1,0 +1,173 @@
+"""``doconnect demo``: load the synthetic demo city."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from doconnect.demo import loader
+from doconnect.demo.generator import DEFAULT_SCALE, DEFAULT_SEED, DEMO_PASSWORD
+from doconnect.demo.services import (
+    MAX_SEED,
+    DemoRefused,
+    LoadReport,
+    has_persons,
+    load_demo_city,
+    refusal_reason,
+)
+
+# Short names for the summary, in the order a reader looks for them.
+SUMMARY_LABELS: tuple[tuple[str, str], ...] = (
+    ("core.District", "districts"),
+    ("core.TargetGroup", "target groups"),
+    ("core.Organisation", "organisations"),
+    ("offers.Offer", "offers"),
+    ("offers.FollowOn", "follow-ons"),
+    ("offers.FundingLine", "funding lines"),
+    ("employers.Vacancy", "vacancies"),
+    ("people.Person", "persons"),
+    ("people.Spell", "spells"),
+    ("people.Consent", "consents"),
+    ("agreements.Agreement", "agreements"),
+    ("agreements.AgreementItem", "agreement items"),
+    ("referrals.Referral", "referrals"),
+)
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError("the scale must be above 0 and at most 100")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"the seed must be between 0 and {MAX_SEED}")
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the synthetic demo city (a Dortmund look-alike: 12 districts, providers, "
+        "offers, persons with five-year biographies, employers, vacancies and one login "
+        "per role) and load it in a single transaction. Everything it creates is marked "
+        "synthetic. Refuses a database that already holds data unless --replace is given."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=_scale,
+            default=DEFAULT_SCALE,
+            help="Size factor for persons, providers, offers, employers and vacancies "
+            "(1 = about 5,000 persons and 300 offers; 20 = 100,000 persons). The 12 "
+            "districts do not scale. Default: %(default)s.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=_seed,
+            default=DEFAULT_SEED,
+            help="Random seed; the same seed and scale always build the same city. "
+            "Default: %(default)s.",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Delete the persons, organisations, offers, vacancies and everything "
+            "attached to them first (in the same transaction), then load the demo city. "
+            "Existing demo logins get their demo password back.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only if the database holds no persons; otherwise print "
+            '"demo city already loaded" and exit successfully (for `make run`).',
+        )
+        parser.add_argument(
+            "--loader",
+            choices=loader.LOADERS,
+            default="fast",
+            help="fast: COPY on PostgreSQL, executemany on SQLite; orm: Django's "
+            "bulk_create (slower; the benchmark's baseline). Default: %(default)s.",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print the final summary as one JSON object instead of text.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and options["replace"]:
+            raise CommandError("--if-empty and --replace contradict each other; pick one")
+        if options["if_empty"]:
+            if has_persons():
+                self.stdout.write("demo city already loaded")
+                return
+            reason = refusal_reason()
+            if reason is not None:
+                self.stdout.write(f"demo city not loaded: {reason}")
+                return
+        verbose = options["verbosity"] > 0
+
+        def progress(message: str) -> None:
+            if verbose:
+                self.stderr.write(message)
+
+        try:
+            report = load_demo_city(
+                seed=options["seed"],
+                scale=options["scale"],
+                replace=options["replace"],
+                loader_name=options["loader"],
+                progress=progress,
+            )
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(self._as_json(report), ensure_ascii=False))
+        else:
+            self._print_summary(report)
+
+    @staticmethod
+    def _as_json(report: LoadReport) -> dict[str, Any]:
+        return {
+            "seed": report.seed,
+            "scale": report.scale,
+            "loader": report.loader,
+            "method": report.method,
+            "seconds": report.seconds,
+            "generate_seconds": round(report.generate_seconds, 2),
+            "write_seconds": round(report.write_seconds, 2),
+            "rows": report.rows,
+            "counts": report.counts,
+            "logins": [
+                {"role": role, "username": username, "password": password}
+                for role, username, password in report.logins
+            ],
+        }
+
+    def _print_summary(self, report: LoadReport) -> None:
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS(
+                f"Demo city loaded: {report.rows:,} rows in {report.seconds:.1f} s "
+                f"({report.method}, seed {report.seed}, scale {report.scale:g})."
+            )
+        )
+        for label, name in SUMMARY_LABELS:
+            out.write(f"  {name:<16} {report.counts.get(label, 0):>12,}")
+        out.write(f"Demo logins (all with password {DEMO_PASSWORD!r}; synthetic data only):")
+        out.write(f"  {'role':<16} {'username':<14} password")
+        for role, username, password in report.logins:
+            out.write(f"  {role:<16} {username:<14} {password}")
