@@ -44,8 +44,11 @@ lint: install
 typecheck: install
 	$(DEV_ENV) $(BIN)/mypy src
 
+# The whole suite on PostgreSQL (production), then again on SQLite (the embedded
+# default of `make run`) without the browser test.
 test: install browser lint typecheck
 	$(BIN)/pytest -p no:cacheprovider
+	DOCONNECT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q -m "not browser"
 
 bench: install
 	$(BIN)/python bench/run_all.py

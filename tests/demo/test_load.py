@@ -221,7 +221,17 @@ def test_an_existing_account_with_a_demo_username_is_not_taken_over_silently() -
 def test_if_empty_loads_an_empty_database_and_leaves_a_loaded_one_alone() -> None:
     assert "Demo city loaded" in demo("--if-empty")
     before = snapshot()
-    assert demo("--if-empty", "--seed", "99").strip() == "demo city already loaded"
+    again = demo("--if-empty", "--seed", "99")
+    assert again.startswith("demo city already loaded\n")
+    # `make run` prints one login per role on every start, not only the first.
+    for role, username in [
+        ("coordinator", "koordination"),
+        ("case_worker", "fallberatung"),
+        ("provider_staff", "traeger"),
+        ("analyst", "analyse"),
+        ("admin", "admin"),
+    ]:
+        assert f"  {role:<16} {username:<14} {DEMO_PASSWORD}" in again
     assert snapshot() == before
 
 

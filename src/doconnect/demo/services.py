@@ -76,6 +76,22 @@ def refusal_reason() -> str | None:
     )
 
 
+def existing_demo_logins() -> list[tuple[str, str, str]]:
+    """The demo logins present in the database (role, username, password as loaded;
+    somebody may have changed it since)."""
+    memberships = {
+        m.user.get_username(): m.role
+        for m in Membership.objects.select_related("user").filter(
+            user__username__in=[username for username, _role, _org in DEMO_USERS]
+        )
+    }
+    return [
+        (memberships[username], username, DEMO_PASSWORD)
+        for username, _role, _org in DEMO_USERS
+        if username in memberships
+    ]
+
+
 def _create_logins(provider_external_id: str) -> list[tuple[str, str, str]]:
     user_model = get_user_model()
     logins = []

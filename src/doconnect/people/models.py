@@ -255,7 +255,6 @@ class Spell(models.Model):
         verbose_name_plural = _("Episoden")
         indexes = [
             models.Index(fields=["person", "start"]),
-            models.Index(fields=["offer"]),
         ]
         constraints = [
             models.CheckConstraint(

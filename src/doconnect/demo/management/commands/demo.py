@@ -14,6 +14,7 @@ from doconnect.demo.services import (
     MAX_SEED,
     DemoRefused,
     LoadReport,
+    existing_demo_logins,
     has_persons,
     load_demo_city,
     refusal_reason,
@@ -113,6 +114,7 @@ class Command(BaseCommand):
         if options["if_empty"]:
             if has_persons():
                 self.stdout.write("demo city already loaded")
+                self._print_logins(existing_demo_logins())
                 return
             reason = refusal_reason()
             if reason is not None:
@@ -167,7 +169,11 @@ class Command(BaseCommand):
         )
         for label, name in SUMMARY_LABELS:
             out.write(f"  {name:<16} {report.counts.get(label, 0):>12,}")
+        self._print_logins(report.logins)
+
+    def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        out = self.stdout
         out.write(f"Demo logins (all with password {DEMO_PASSWORD!r}; synthetic data only):")
         out.write(f"  {'role':<16} {'username':<14} password")
-        for role, username, password in report.logins:
+        for role, username, password in logins:
             out.write(f"  {role:<16} {username:<14} {password}")
