@@ -30,6 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from doconnect.demo.data import DISTRICTS as DEMO_DISTRICTS
+from doconnect.demo.data import TARGET_GROUPS as DEMO_TARGET_GROUPS
 from doconnect.pathways.engine import (
     ACTIVE,
     FollowOn,
@@ -40,30 +42,8 @@ from doconnect.pathways.engine import (
 )
 
 TARGET_SECONDS = 1.0
-DISTRICTS = (
-    "Innenstadt-West",
-    "Innenstadt-Nord",
-    "Innenstadt-Ost",
-    "Eving",
-    "Scharnhorst",
-    "Brackel",
-    "Aplerbeck",
-    "Hörde",
-    "Hombruch",
-    "Lütgendortmund",
-    "Huckarde",
-    "Mengede",
-)
-TARGET_GROUPS = (
-    "youth_difficult_start",
-    "long_term_unemployed",
-    "single_parents",
-    "migrants",
-    "people_with_disabilities",
-    "older_jobseekers",
-    "women_returners",
-    "refugees",
-)
+DISTRICTS = tuple(d.name for d in DEMO_DISTRICTS)
+TARGET_GROUPS = tuple(t.code for t in DEMO_TARGET_GROUPS)
 # (kind, layer, share of offers): from low-threshold entries (layer 0) to placement (4).
 KINDS = (
     ("low_threshold", 0, 0.22),
