@@ -150,21 +150,31 @@ def test_each_demo_user_logs_in_with_its_role_and_sees_what_the_role_allows() ->
     caseload = visible_persons(viewer_for(User.objects.get(username="fallberatung")), today=TODAY)
     assert 0 < caseload.count() < persons
     participants = visible_persons(viewer_for(User.objects.get(username="traeger")), today=TODAY)
-    assert 0 < participants.count() < caseload.count()
+    # With only a handful of providers at this scale, the busiest one may see more
+    # persons than the Jobcenter; it never sees everybody.
+    assert 0 < participants.count() < persons
 
 
 @pytest.mark.django_db
-def test_consents_go_mostly_to_the_jobcenter_and_some_expired_or_were_withdrawn() -> None:
+def test_consents_go_to_the_institution_responsible_for_each_person() -> None:
     load_demo_city(scale=SCALE)
-    persons = Person.objects.count()
-    with_jobcenter = (
-        Consent.objects.valid_on(TODAY)
-        .filter(organisations__external_id="jobcenter-dortmund")
-        .values("person")
-        .distinct()
-        .count()
-    )
-    assert with_jobcenter > persons / 2
+
+    def consenting(organisation: str) -> set[str]:
+        return set(
+            Consent.objects.valid_on(TODAY)
+            .filter(organisations__external_id=organisation)
+            .values_list("person__public_id", flat=True)
+        )
+
+    def in_branch(branch: str) -> set[str]:
+        return set(Person.objects.filter(legal_branch=branch).values_list("public_id", flat=True))
+
+    sgb2, sgb3 = in_branch("SGB II"), in_branch("SGB III")
+    with_jobcenter = consenting("jobcenter-dortmund")
+    with_agency = consenting("agentur-dortmund")
+    assert with_jobcenter <= sgb2 and len(with_jobcenter) > len(sgb2) / 2
+    assert with_agency <= sgb3 and len(with_agency) > len(sgb3) / 2
+    assert consenting("city-dortmund") & in_branch("none")
     assert Consent.objects.filter(withdrawn_at__isnull=False).exists()
     assert Consent.objects.filter(valid_until__lt=TODAY).exists()
     assert Referral.objects.filter(status="completed").exists()

@@ -963,8 +963,10 @@ class CityGenerator:
 
     # -- consents -------------------------------------------------------------------
     def consents(self) -> list[Table]:
-        """Most persons consent to the Jobcenter, many also to the city; participants
-        to their providers; some consents expired, some were withdrawn."""
+        """Most persons consent to the institution responsible for them (the Jobcenter
+        for SGB II, the employment agency for SGB III, the city's counselling for
+        everybody else), many also to the city; participants to their providers; some
+        consents expired, some were withdrawn."""
         rng = self.rng("consents")
         careers = self._career
         n = self.counts["persons"]
@@ -988,12 +990,14 @@ class CityGenerator:
         u = rng.random((n, 6))
         offset_days = rng.integers(0, 28, (n, 3))
         withdraw_days = rng.integers(30, 400, n)
+        responsible = np.array([CITY_ID, JOBCENTER_ID, AGENCY_ID])[self._pop.branch].tolist()
         for p in range(n):
             base_month = int(first[p])
             options: list[tuple[str, list[int]]] = []
+            home = responsible[p]
             if u[p, 0] < 0.85:
-                orgs = [JOBCENTER_ID]
-                if u[p, 1] < 0.55:
+                orgs = [home]
+                if home != CITY_ID and u[p, 1] < 0.55:
                     orgs.append(CITY_ID)
                 options.append((purposes[int(u[p, 2] < 0.4)], orgs))
             elif u[p, 1] < 0.5:
@@ -1002,7 +1006,8 @@ class CityGenerator:
             if providers:
                 options.append(("placement", providers[-2:]))
             if u[p, 3] < 0.08:
-                options.append(("case_conference", [JOBCENTER_ID, CITY_ID, *providers[-1:]]))
+                conference = dict.fromkeys([home, CITY_ID, *providers[-1:]])
+                options.append(("case_conference", list(conference)))
             for k, (purpose, orgs) in enumerate(options):
                 valid_from_date = month_start(base_month) + dt.timedelta(
                     days=int(offset_days[p, min(k, 2)])
