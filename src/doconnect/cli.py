@@ -22,6 +22,9 @@ COMMANDS: dict[str, str] = {
     "or `import spells FILE.csv` (biography spells).",
     "export": "Export data in the import format: `export offers [--out FILE.json]` "
     "(offer catalogue) or `export spells [--out FILE.csv]`.",
+    "pathways": "Dead ends and gaps of the offer landscape: `pathways dead-ends "
+    "[--catalogue FILE.json]`; ranked next steps for a person: `pathways next-steps "
+    "PERSON_ID --as USERNAME`.",
     "check": "Check the configuration; `check --deploy` for production settings.",
 }
 

@@ -125,6 +125,13 @@ def _reference_problems(catalogue: Catalogue) -> list[ImportProblem]:
     return problems
 
 
+def catalogue_check(catalogue: Catalogue) -> None:
+    """Raise ImportFailed with every problem an import of ``catalogue`` would report:
+    the file's own and every name the database does not know. Writes nothing, so a
+    file can be checked (and analysed) without importing it."""
+    raise_if_any([*catalogue.problems, *_reference_problems(catalogue)])
+
+
 def _target_groups_ensure(codes: Iterable[str]) -> int:
     """Create the target groups the city's vocabulary does not have yet, labelled with
     their code until someone names them; returns how many were created."""
@@ -192,7 +199,7 @@ def offer_catalogue_import(*, catalogue: Catalogue) -> ImportResult:
     follow-ons included); one that would not change is not touched, so its
     ``updated_at`` keeps saying when it last really changed.
     """
-    raise_if_any([*catalogue.problems, *_reference_problems(catalogue)])
+    catalogue_check(catalogue)
 
     district_ids = dict(District.objects.values_list("name", "id"))
     target_groups_created = _target_groups_ensure(

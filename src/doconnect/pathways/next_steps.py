@@ -1,0 +1,336 @@
+"""Next steps for one person: the offers they can take next, ranked, every factor shown.
+
+Pure Python, no Django: the caller (``offers/pathways_services.py``) loads the person's
+facts, the offers with their free places, the engine's distances and observed outcomes.
+
+Never a hidden score. Offers that fail a rule are *excluded* with their "why not"
+reasons (``include_excluded=True`` returns them). Every other offer is ranked by this
+**lexicographic order**, each step only breaking ties of the one before:
+
+1. leads to the person's goal (or, without a goal, to any goal) through active offers
+   — offers that do come before those that do not;
+2. free places: known free places before unknown capacity;
+3. proximity: in the person's district or city-wide, then a neighbouring district,
+   then any other district;
+4. fewer follow-on steps to the goal first;
+5. observed outcomes (only with at least ``min_leavers`` known leavers): offers whose
+   leavers reached a goal at no less than the expected share, then offers with too
+   few leavers to judge, then offers whose leavers fared worse;
+6. the offer id, so the order is stable.
+
+Exclusion rules ("why not"): the offer is not active; the person already took part;
+the age is outside the offer's range; the legal branch (SGB II/III) is not one the offer
+takes; no target group of the person is one the offer is for; no free place; the offer
+reaches no goal at all (a dead end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from doconnect.pathways.engine import Distances, EmpiricalResult, Offer
+
+# The order of the ranking, in words (shown by the CLI and the web page).
+RANKING_ORDER: tuple[str, ...] = (
+    "leads to the goal / führt zum Ziel",
+    "free places / freie Plätze",
+    "in or near the district / im oder nahe dem Stadtbezirk",
+    "fewer steps to the goal / weniger Schritte bis zum Ziel",
+    "how participants fared / Verbleib früherer Teilnehmender",
+    "offer id / Kennung",
+)
+
+SAME_DISTRICT = "same"
+CITY_WIDE = "city_wide"
+NEIGHBOURING = "neighbouring"
+OTHER_DISTRICT = "other"
+UNKNOWN_DISTRICT = "unknown"
+_PROXIMITY_RANK = {
+    SAME_DISTRICT: 0,
+    CITY_WIDE: 0,
+    NEIGHBOURING: 1,
+    UNKNOWN_DISTRICT: 2,
+    OTHER_DISTRICT: 3,
+}
+
+OUTCOME_GOOD = "good"
+OUTCOME_TOO_FEW = "too_few"
+OUTCOME_POOR = "poor"
+_OUTCOME_RANK = {OUTCOME_GOOD: 0, OUTCOME_TOO_FEW: 1, OUTCOME_POOR: 2}
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the ranking knows of a person. ``age`` and ``district`` may be unknown;
+    ``goal`` None means any goal destination; ``done`` are offers they took part in."""
+
+    age: int | None = None
+    legal_branch: str | None = None
+    target_groups: frozenset[str] = frozenset()
+    district: str | None = None
+    goal: str | None = None
+    done: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a ranking or an exclusion: a code and a plain sentence."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NextStep:
+    offer: str
+    rank: int
+    leads_to_goal: bool
+    steps_to_goal: int | None
+    goal: str | None
+    free_places: int | None
+    proximity: str
+    outcome: str
+    factors: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class ExcludedOffer:
+    offer: str
+    why_not: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    steps: tuple[NextStep, ...]
+    excluded: tuple[ExcludedOffer, ...] = ()
+    order: tuple[str, ...] = field(default=RANKING_ORDER)
+
+
+def _age_range(offer: Offer) -> str:
+    if offer.min_age is not None and offer.max_age is not None:
+        return f"{offer.min_age}–{offer.max_age}"
+    if offer.min_age is not None:
+        return f"{offer.min_age} or older"
+    return f"up to {offer.max_age}"
+
+
+def _eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[Factor]]:
+    """(reasons why the person is eligible, reasons why not)."""
+    ok: list[Factor] = []
+    not_ok: list[Factor] = []
+    if offer.min_age is None and offer.max_age is None:
+        ok.append(Factor("age", "no age limit / keine Altersgrenze"))
+    elif person.age is None:
+        ok.append(Factor("age", f"age unknown: offer is for ages {_age_range(offer)}, check"))
+    elif (offer.min_age is None or person.age >= offer.min_age) and (
+        offer.max_age is None or person.age <= offer.max_age
+    ):
+        ok.append(Factor("age", f"age {person.age} fits {_age_range(offer)}"))
+    else:
+        not_ok.append(Factor("age", f"age {person.age} outside {_age_range(offer)}"))
+    if not offer.legal_branches:
+        ok.append(Factor("legal_branch", "open to every legal branch / alle Rechtskreise"))
+    elif person.legal_branch in offer.legal_branches:
+        ok.append(Factor("legal_branch", f"legal branch {person.legal_branch} accepted"))
+    else:
+        branch = person.legal_branch or "none"
+        not_ok.append(
+            Factor(
+                "legal_branch",
+                f"legal branch {branch} not accepted (only {', '.join(offer.legal_branches)})",
+            )
+        )
+    if not offer.target_groups:
+        ok.append(Factor("target_group", "open to every target group / alle Zielgruppen"))
+    else:
+        shared = sorted(person.target_groups & set(offer.target_groups))
+        if shared:
+            ok.append(Factor("target_group", f"target group {', '.join(shared)}"))
+        else:
+            not_ok.append(
+                Factor(
+                    "target_group",
+                    f"for target groups {', '.join(sorted(offer.target_groups))} only",
+                )
+            )
+    return ok, not_ok
+
+
+def _proximity(person: PersonFacts, offer: Offer, neighbours: Mapping[str, Collection[str]]) -> str:
+    if offer.district is None:
+        return CITY_WIDE
+    if person.district is None:
+        return UNKNOWN_DISTRICT
+    if offer.district == person.district:
+        return SAME_DISTRICT
+    if offer.district in neighbours.get(person.district, ()):
+        return NEIGHBOURING
+    return OTHER_DISTRICT
+
+
+def _proximity_text(proximity: str, offer: Offer) -> str:
+    return {
+        SAME_DISTRICT: f"in the person's district {offer.district}",
+        CITY_WIDE: "city-wide / stadtweit",
+        NEIGHBOURING: f"in the neighbouring district {offer.district}",
+        OTHER_DISTRICT: f"in {offer.district}, not near the person's district",
+        UNKNOWN_DISTRICT: f"in {offer.district} (the person's district is unknown)",
+    }[proximity]
+
+
+def _route(
+    offer: str, goal: str | None, distances: Distances
+) -> tuple[bool, bool, int | None, str | None]:
+    """(reaches any goal, reaches the wanted goal, steps, which goal)."""
+    reachable = distances.for_offer(offer)
+    if not reachable:
+        return False, False, None, None
+    if goal is not None:
+        steps = reachable.get(goal)
+        return True, steps is not None, steps, goal
+    nearest = min(reachable, key=lambda g: (reachable[g], g))
+    return True, True, reachable[nearest], nearest
+
+
+def _outcome(result: EmpiricalResult | None, min_leavers: int) -> tuple[str, str]:
+    if result is None:
+        return OUTCOME_TOO_FEW, "no leavers observed yet / noch keine Abgänge"
+    if not result.judged:
+        return OUTCOME_TOO_FEW, (
+            f"too few leavers to judge ({result.leavers}, at least {min_leavers} needed)"
+        )
+    return (OUTCOME_POOR if result.flagged else OUTCOME_GOOD), result.reason
+
+
+def rank_next_steps(
+    person: PersonFacts,
+    offers: Iterable[Offer],
+    *,
+    free_places: Mapping[str, int | None],
+    distances: Distances,
+    neighbours: Mapping[str, Collection[str]] | None = None,
+    outcomes: Iterable[EmpiricalResult] = (),
+    include_excluded: bool = False,
+    min_leavers: int = 5,
+) -> NextSteps:
+    """The offers ``person`` can take next, in the documented lexicographic order (see
+    the module docstring). ``free_places`` maps offer id to free places (None or missing:
+    capacity unknown); ``distances`` come from the engine's report on the same offers;
+    ``neighbours`` maps a district to its neighbouring districts."""
+    neighbours = neighbours or {}
+    by_offer = {r.offer: r for r in outcomes}
+    ranked: list[tuple[tuple[int, int, int, int, int, str], NextStep]] = []
+    excluded: list[ExcludedOffer] = []
+    for offer in offers:
+        why_not: list[Factor] = []
+        if not offer.active:
+            why_not.append(Factor("status", f"offer is {offer.status}"))
+        if offer.id in person.done:
+            why_not.append(Factor("done", "already took part / bereits teilgenommen"))
+        eligible, not_eligible = _eligibility(person, offer)
+        why_not.extend(not_eligible)
+        free = free_places.get(offer.id)
+        if free is not None and free <= 0:
+            why_not.append(Factor("free_places", "no free place / kein freier Platz"))
+        reaches_any, reaches_goal, steps, goal = (
+            _route(offer.id, person.goal, distances) if offer.active else (False, False, None, None)
+        )
+        if offer.active and not reaches_any:
+            why_not.append(Factor("dead_end", "dead end: no chain of active offers reaches a goal"))
+        if why_not:
+            if include_excluded:
+                excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
+            continue
+        proximity = _proximity(person, offer, neighbours)
+        outcome, outcome_text = _outcome(by_offer.get(offer.id), min_leavers)
+        if reaches_goal:
+            step_word = "step" if steps == 1 else "steps"
+            goal_text = f"leads to {goal} in {steps} {step_word}"
+        else:
+            goal_text = f"does not lead to {person.goal}; reaches other goals only"
+        factors = (
+            Factor("goal", goal_text),
+            Factor(
+                "free_places",
+                f"{free} free places / freie Plätze"
+                if free is not None
+                else "free places unknown / Plätze unbekannt",
+            ),
+            Factor("district", _proximity_text(proximity, offer)),
+            *eligible,
+            Factor("outcomes", outcome_text),
+        )
+        key = (
+            0 if reaches_goal else 1,
+            0 if free is not None else 1,
+            _PROXIMITY_RANK[proximity],
+            steps if reaches_goal and steps is not None else 1 << 30,
+            _OUTCOME_RANK[outcome],
+            offer.id,
+        )
+        ranked.append(
+            (
+                key,
+                NextStep(
+                    offer=offer.id,
+                    rank=0,
+                    leads_to_goal=reaches_goal,
+                    steps_to_goal=steps if reaches_goal else None,
+                    goal=goal if reaches_goal else person.goal,
+                    free_places=free,
+                    proximity=proximity,
+                    outcome=outcome,
+                    factors=factors,
+                ),
+            )
+        )
+    ranked.sort(key=lambda pair: pair[0])
+    steps_out = tuple(
+        NextStep(
+            offer=s.offer,
+            rank=i,
+            leads_to_goal=s.leads_to_goal,
+            steps_to_goal=s.steps_to_goal,
+            goal=s.goal,
+            free_places=s.free_places,
+            proximity=s.proximity,
+            outcome=s.outcome,
+            factors=s.factors,
+        )
+        for i, (_key, s) in enumerate(ranked, start=1)
+    )
+    return NextSteps(steps=steps_out, excluded=tuple(sorted(excluded, key=lambda e: e.offer)))
+
+
+def next_steps_to_dict(
+    result: NextSteps, titles: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """JSON-ready form: the order of the ranking, the steps and the excluded offers."""
+    titles = titles or {}
+
+    def factors(items: Sequence[Factor]) -> list[dict[str, str]]:
+        return [{"factor": f.name, "text": f.text} for f in items]
+
+    return {
+        "order": list(result.order),
+        "steps": [
+            {
+                "rank": s.rank,
+                "offer": s.offer,
+                "title": titles.get(s.offer, ""),
+                "leads_to_goal": s.leads_to_goal,
+                "goal": s.goal,
+                "steps_to_goal": s.steps_to_goal,
+                "free_places": s.free_places,
+                "proximity": s.proximity,
+                "outcome": s.outcome,
+                "factors": factors(s.factors),
+            }
+            for s in result.steps
+        ],
+        "excluded": [
+            {"offer": e.offer, "title": titles.get(e.offer, ""), "why_not": factors(e.why_not)}
+            for e in result.excluded
+        ],
+    }
