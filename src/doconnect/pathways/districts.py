@@ -1,7 +1,9 @@
 """Which of Dortmund's twelve Stadtbezirke border each other, for "in or near the
-person's district". Pure data, no Django. Drawn from the city's district map; a city
-that uses the platform elsewhere replaces :data:`BORDERS` (districts missing here simply
-have no neighbours, and the ranking falls back to "same district" versus "other")."""
+person's district". Pure data, no Django. Written from the developers' knowledge of the
+district map and not yet checked against the statistics office's official boundaries
+(the GeoJSON on District will settle it); a city that uses the platform elsewhere
+replaces :data:`BORDERS` (districts missing here simply have no neighbours, and the
+ranking falls back to "same district" versus "other")."""
 
 from __future__ import annotations
 
