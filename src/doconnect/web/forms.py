@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.core.models import District, Organisation, OrganisationKind
+from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
+from doconnect.offers.models import Destination
+from doconnect.pathways.engine import GOAL_DESTINATIONS
 from doconnect.people.models import ConsentPurpose, LegalBranch
 
 
@@ -51,3 +53,34 @@ class ConsentForm(forms.Form):
         if start and end and end < start:
             self.add_error("valid_until", _("Das Ende liegt vor dem Beginn."))
         return data
+
+
+class PathwaysFilterForm(forms.Form):
+    """Filters of the pathways page (GET). A district keeps the offers in it and the
+    city-wide ones; a target group keeps the offers for it and those open to all."""
+
+    district = forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        queryset=District.objects.order_by("official_key"),
+        to_field_name="name",
+        required=False,
+        empty_label=_("alle"),
+    )
+    target_group = forms.ModelChoiceField(
+        label=_("Zielgruppe"),
+        queryset=TargetGroup.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("alle"),
+    )
+
+
+class NextStepsGoalForm(forms.Form):
+    """The goal a person's next steps should lead to (GET); empty: any goal."""
+
+    goal = forms.ChoiceField(
+        label=_("Ziel"),
+        choices=[("", _("jedes Ziel"))]
+        + [(value, label) for value, label in Destination.choices if value in GOAL_DESTINATIONS],
+        required=False,
+    )

@@ -43,6 +43,12 @@ def may_see_audit_trail(viewer: Viewer, record: PersonRecord) -> bool:
     return record.shows_personal and viewer.has_role(Role.COORDINATOR, Role.CASE_WORKER)
 
 
+def may_see_next_steps(viewer: Viewer) -> bool:
+    """Ranked next steps and the "propose a referral" buttons: for coordinators and
+    case workers who see the person (the caller has done ``access_person``)."""
+    return viewer.has_role(Role.COORDINATOR, Role.CASE_WORKER)
+
+
 def find_persons(
     viewer: Viewer,
     *,

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from doconnect.offers.models import Offer
+from doconnect.offers.pathways_services import next_steps_for
+from doconnect.pathways.next_steps import ExcludedOffer, NextStep
 from doconnect.people.access import (
     PersonNotFound,
     PersonRecord,
@@ -30,11 +33,13 @@ from doconnect.people.consent_actions import (
     may_record_any_consent,
     may_record_consent,
 )
-from doconnect.web.forms import ConsentForm, PersonSearchForm
+from doconnect.referrals.services import referral_create
+from doconnect.web.forms import ConsentForm, NextStepsGoalForm, PersonSearchForm
 from doconnect.web.queries import (
     find_persons,
     may_list_persons,
     may_search_names,
+    may_see_next_steps,
     person_page,
 )
 
@@ -89,6 +94,15 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     record = _record_or_404(viewer, public_id, "web.person_detail")
     details = person_page(viewer, record)
     may_record = may_record_any_consent(viewer)
+    goal_form: NextStepsGoalForm | None = None
+    next_steps: list[tuple[NextStep, str]] = []
+    excluded_steps: list[tuple[ExcludedOffer, str]] = []
+    if may_see_next_steps(viewer):
+        goal_form = NextStepsGoalForm(request.GET or None)
+        goal = goal_form.cleaned_data["goal"] if goal_form.is_valid() else ""
+        ranked = next_steps_for(record.person, goal=goal or None, include_excluded=True)
+        next_steps = [(s, ranked.titles.get(s.offer, "")) for s in ranked.result.steps]
+        excluded_steps = [(e, ranked.titles.get(e.offer, "")) for e in ranked.result.excluded]
     return render(
         request,
         "web/person_detail.html",
@@ -108,6 +122,9 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "consent_form": ConsentForm(initial={"valid_from": timezone.localdate()})
             if may_record
             else None,
+            "goal_form": goal_form,
+            "next_steps": next_steps,
+            "excluded_steps": excluded_steps,
         },
     )
 
@@ -157,4 +174,33 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> H
     if levels_for(viewer, [consent.person_id])[consent.person_id] is Level.NONE:
         # The withdrawal ended this viewer's own access: back to the list, not to a 404.
         return redirect("web:person_list")
+    return redirect("web:person_detail", public_id=public_id)
+
+
+@login_required
+@require_POST
+def referral_propose(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Propose one of the person's next steps as a referral: access first (404 when
+    refused), then the role (coordinator or case worker, else 403)."""
+    viewer = viewer_for(request.user)
+    record = _record_or_404(viewer, public_id, "web.referral_propose")
+    if not may_see_next_steps(viewer):
+        raise PermissionDenied
+    offer = Offer.objects.filter(external_id=request.POST.get("offer", "")).first()
+    if offer is None:
+        messages.error(request, _("Dieses Angebot gibt es nicht."))
+        return redirect("web:person_detail", public_id=public_id)
+    try:
+        referral_create(person=record.person, offer=offer, created_by_id=request.user.pk)
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("Die Zuweisung wurde nicht vorgeschlagen: %(errors)s")
+            % {"errors": "; ".join(exc.messages)},
+        )
+    else:
+        messages.success(
+            request,
+            _("Zuweisung zu %(offer)s vorgeschlagen.") % {"offer": offer.title},
+        )
     return redirect("web:person_detail", public_id=public_id)

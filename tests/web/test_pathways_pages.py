@@ -1,0 +1,265 @@
+"""The pathways page (network drawing, dead ends, single bridges, gaps), the next steps
+on the person page, and proposing a referral from them. Every view has its denied case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from doconnect.core.models import TargetGroup
+from doconnect.offers.models import FollowOn, Offer
+from doconnect.people.models import Person
+from doconnect.referrals.models import Referral, ReferralStatus
+from tests.conftest import City, make_person
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def landscape(city: City) -> City:
+    """o-a (entry, Eving) → o-b → employment; o-c (orientation, Hörde) leads nowhere;
+    o-y (entry, city-wide, youth only) leads nowhere."""
+    FollowOn.objects.create(from_offer=city.offer_a, to_offer=city.offer_b)
+    FollowOn.objects.create(from_offer=city.offer_b, destination="employment")
+    Offer.objects.create(
+        external_id="o-c",
+        provider=city.provider_b,
+        title="Orientierung C",
+        kind="orientation",
+        district=city.other_district,
+    )
+    youth_only = Offer.objects.create(
+        external_id="o-y", provider=city.provider_a, title="Jugendtreff", kind="low_threshold"
+    )
+    youth_only.target_groups.add(city.youth)
+    return city
+
+
+# --- pathways page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "case_worker", "provider_staff", "analyst"])
+def test_the_pathways_page_draws_the_network_and_lists_the_dead_ends_for_allowed_roles(
+    landscape: City, persona: str, request: pytest.FixtureRequest
+) -> None:
+    response = logged_in(request.getfixturevalue(persona)).get("/pathways/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    assert 'class="dead-end-marker"' in svg and "Sackgasse: o-c" in svg
+    assert 'data-offer="o-a"' in svg and 'data-offer="destination:employment"' in svg
+    assert "<line " in svg
+    dead_ends = body[body.index('id="dead-ends-heading"') : body.index('id="bridges-heading"')]
+    assert 'href="/api/offers/o-c"' in dead_ends and 'href="/api/offers/o-y"' in dead_ends
+    assert 'href="/api/offers/o-a"' not in dead_ends
+
+
+def test_the_pathways_page_lists_single_bridges_and_both_kinds_of_gaps(
+    landscape: City, coordinator: User
+) -> None:
+    TargetGroup.objects.create(code="refugees", label="Geflüchtete")
+    body = logged_in(coordinator).get("/pathways/").content.decode()
+    bridges = body[body.index('id="bridges-heading"') : body.index('id="gaps-heading"')]
+    assert 'href="/api/offers/o-b"' in bridges and "o-a" in bridges
+    no_entry = body[body.index('id="no-entry-heading"') : body.index('id="entry-gap-heading"')]
+    assert "Hörde × Geflüchtete" in no_entry  # o-y serves youth only, o-a only Eving
+    assert "Eving × Geflüchtete" not in no_entry
+    entry_gaps = body[
+        body.index('id="entry-gap-heading"') : body.index(
+            "</section>", body.index('id="entry-gap-heading"')
+        )
+    ]
+    assert 'href="/api/offers/o-c"' in entry_gaps and "Ausbildung" in entry_gaps
+    assert 'href="/api/offers/o-a"' in entry_gaps  # reaches employment, not apprenticeship
+
+
+@pytest.mark.parametrize("persona", ["platform_admin", "outsider"])
+def test_the_pathways_page_is_forbidden_for_admins_and_users_without_a_role(
+    landscape: City, persona: str, request: pytest.FixtureRequest
+) -> None:
+    assert logged_in(request.getfixturevalue(persona)).get("/pathways/").status_code == 403
+
+
+def test_the_pathways_page_sends_anonymous_visitors_to_the_login(landscape: City) -> None:
+    response = Client().get("/pathways/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_district_filter_keeps_the_district_s_and_the_city_wide_offers(
+    landscape: City, analyst: User
+) -> None:
+    body = logged_in(analyst).get("/pathways/?district=Eving").content.decode()
+    assert 'data-offer="o-a"' in body and 'data-offer="o-y"' in body
+    assert 'data-offer="o-c"' not in body and 'href="/api/offers/o-c"' not in body
+    assert 'data-offer="o-b"' not in body
+
+
+def test_the_target_group_filter_keeps_offers_for_the_group_and_those_open_to_all(
+    landscape: City, analyst: User
+) -> None:
+    TargetGroup.objects.create(code="refugees", label="Geflüchtete")
+    body = logged_in(analyst).get("/pathways/?target_group=refugees").content.decode()
+    assert 'href="/api/offers/o-c"' in body
+    assert "o-y" not in body
+    youth = logged_in(analyst).get("/pathways/?target_group=youth_difficult_start")
+    assert 'href="/api/offers/o-y"' in youth.content.decode()
+
+
+def test_the_pathways_page_needs_the_same_queries_for_many_offers_and_draws_at_most_150(
+    landscape: City, coordinator: User, django_assert_max_num_queries: Any
+) -> None:
+    client = logged_in(coordinator)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries("/pathways/?district=Eving")
+    body = client.get("/pathways/").content.decode()
+    assert "Gezeichnet sind" not in body
+    Offer.objects.bulk_create(
+        Offer(
+            external_id=f"o-many-{i:03}",
+            provider=landscape.provider_a,
+            title=f"Angebot {i}",
+            kind="qualification",
+            district=landscape.district,
+        )
+        for i in range(160)
+    )
+    assert queries("/pathways/?district=Eving") == few
+    with django_assert_max_num_queries(20):
+        body = client.get("/pathways/").content.decode()
+    assert "Gezeichnet sind 150 von 164" in body
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    assert svg.count('class="node ') == 150 + 1  # 150 offers and the employment goal
+    assert 'href="/api/offers/o-many-159"' in body  # the lists are complete
+
+
+# --- next steps on the person page -------------------------------------------------------
+
+
+def _person(city: City) -> Person:
+    """Seen by the case worker, the analyst and (through a sent referral to provider A's
+    offer o-a) provider A's staff."""
+    person = make_person(city, consent_orgs=[city.jobcenter, city.provider_a, city.statistics])
+    Referral.objects.create(person=person, offer=city.offer_a, status=ReferralStatus.SENT)
+    return person
+
+
+def test_a_case_worker_with_consent_sees_ranked_next_steps_with_reasons_and_why_not(
+    landscape: City, case_worker: User
+) -> None:
+    person = _person(landscape)
+    body = logged_in(case_worker).get(f"/persons/{person.public_id}/").content.decode()
+    assert "Nächste Schritte" in body
+    steps = body[body.index('class="next-steps"') : body.index("Warum nicht?")]
+    assert "o-a" in steps and "leads to employment in 2 steps" in steps
+    assert steps.count("Zuweisung vorschlagen") >= 2
+    assert 'name="csrfmiddlewaretoken"' in steps
+    excluded = body[body.index("Warum nicht?") :]
+    assert "o-c" in excluded and "dead end" in excluded
+    assert '<option value="apprenticeship"' in body
+
+
+def test_choosing_a_goal_the_network_does_not_reach_changes_the_reasons(
+    landscape: City, coordinator: User
+) -> None:
+    person = make_person(landscape, consent_orgs=[landscape.city])
+    body = logged_in(coordinator).get(f"/persons/{person.public_id}/?goal=apprenticeship")
+    text = body.content.decode()
+    assert "does not lead to apprenticeship" in text
+    assert '<option value="apprenticeship" selected' in text
+
+
+@pytest.mark.parametrize("persona", ["analyst", "provider_staff"])
+def test_analysts_and_provider_staff_see_the_person_but_no_next_steps(
+    landscape: City, persona: str, request: pytest.FixtureRequest
+) -> None:
+    person = _person(landscape)
+    response = logged_in(request.getfixturevalue(persona)).get(f"/persons/{person.public_id}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nächste Schritte" not in body and "Zuweisung vorschlagen" not in body
+
+
+# --- proposing a referral ------------------------------------------------------------------
+
+
+def test_proposing_a_next_step_creates_a_proposed_referral_by_the_user(
+    landscape: City, case_worker: User
+) -> None:
+    person = make_person(landscape, consent_orgs=[landscape.jobcenter])
+    client = logged_in(case_worker)
+    response = client.post(f"/persons/{person.public_id}/referrals/", {"offer": "o-a"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/persons/{person.public_id}/"
+    referral = Referral.objects.get()
+    assert referral.person == person and referral.offer.external_id == "o-a"
+    assert referral.status == ReferralStatus.PROPOSED
+    assert referral.created_by == case_worker
+    assert (
+        "Zuweisung zu Werkstatt A vorgeschlagen"
+        in client.get(response["Location"]).content.decode()
+    )
+
+
+def test_a_second_identical_proposal_is_refused_with_a_message_and_creates_nothing(
+    landscape: City, coordinator: User
+) -> None:
+    person = make_person(landscape, consent_orgs=[landscape.city])
+    client = logged_in(coordinator)
+    url = f"/persons/{person.public_id}/referrals/"
+    client.post(url, {"offer": "o-a"})
+    response = client.post(url, {"offer": "o-a"}, follow=True)
+    assert "schon eine offene Zuweisung" in response.content.decode()
+    assert Referral.objects.count() == 1
+
+
+def test_a_case_worker_without_consent_gets_a_404_and_no_referral(
+    landscape: City, case_worker: User
+) -> None:
+    person = make_person(landscape, consent_orgs=[landscape.city])
+    response = logged_in(case_worker).post(
+        f"/persons/{person.public_id}/referrals/", {"offer": "o-a"}
+    )
+    assert response.status_code == 404
+    assert not Referral.objects.exists()
+
+
+def test_provider_staff_who_see_the_person_may_not_propose_a_referral(
+    landscape: City, provider_staff: User
+) -> None:
+    person = _person(landscape)
+    response = logged_in(provider_staff).post(
+        f"/persons/{person.public_id}/referrals/", {"offer": "o-a"}
+    )
+    assert response.status_code == 403
+    assert Referral.objects.count() == 1  # only the fixture's sent referral
+
+
+def test_proposing_needs_a_login_and_a_post(landscape: City, case_worker: User) -> None:
+    person = make_person(landscape, consent_orgs=[landscape.jobcenter])
+    url = f"/persons/{person.public_id}/referrals/"
+    assert Client().post(url, {"offer": "o-a"}).status_code == 302
+    assert logged_in(case_worker).get(url).status_code == 405
+    assert not Referral.objects.exists()
+
+
+def test_an_unknown_offer_is_refused_with_a_message(landscape: City, case_worker: User) -> None:
+    person = make_person(landscape, consent_orgs=[landscape.jobcenter])
+    response = logged_in(case_worker).post(
+        f"/persons/{person.public_id}/referrals/", {"offer": "o-nope"}, follow=True
+    )
+    assert "Dieses Angebot gibt es nicht" in response.content.decode()
+    assert not Referral.objects.exists()
