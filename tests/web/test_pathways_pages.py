@@ -3,9 +3,11 @@ on the person page, and proposing a referral from them. Every view has its denie
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -18,9 +20,11 @@ from doconnect.referrals.models import Referral, ReferralStatus
 from tests.conftest import City, make_person
 
 
-def logged_in(user: User) -> Client:
+def logged_in(user: User, language: str | None = None) -> Client:
     client = Client()
     client.force_login(user)
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 
@@ -164,11 +168,11 @@ def test_a_case_worker_with_consent_sees_ranked_next_steps_with_reasons_and_why_
     body = logged_in(case_worker).get(f"/persons/{person.public_id}/").content.decode()
     assert "Nächste Schritte" in body
     steps = body[body.index('class="next-steps"') : body.index("Warum nicht?")]
-    assert "o-a" in steps and "leads to employment in 2 steps" in steps
+    assert "o-a" in steps and "führt in 2 Schritten zu Beschäftigung" in steps
     assert steps.count("Zuweisung vorschlagen") >= 2
     assert 'name="csrfmiddlewaretoken"' in steps
     excluded = body[body.index("Warum nicht?") :]
-    assert "o-c" in excluded and "dead end" in excluded
+    assert "o-c" in excluded and "Sackgasse: keine Kette aktiver Angebote" in excluded
     assert '<option value="apprenticeship"' in body
 
 
@@ -178,8 +182,59 @@ def test_choosing_a_goal_the_network_does_not_reach_changes_the_reasons(
     person = make_person(landscape, consent_orgs=[landscape.city])
     body = logged_in(coordinator).get(f"/persons/{person.public_id}/?goal=apprenticeship")
     text = body.content.decode()
-    assert "does not lead to apprenticeship" in text
+    assert "führt nicht zu Ausbildung, nur zu anderen Zielen" in text
     assert '<option value="apprenticeship" selected' in text
+
+
+def test_next_step_reasons_are_plain_german_and_english_for_an_english_reader(
+    landscape: City, case_worker: User
+) -> None:
+    person = _person(landscape)
+    url = f"/persons/{person.public_id}/"
+    german = logged_in(case_worker).get(url).content.decode()
+    steps = german[german.index('class="next-steps"') : german.index("Warum nicht?")]
+    assert "führt in 2 Schritten zu Beschäftigung" in steps
+    assert "im Stadtbezirk der Person (Eving)" in steps
+    assert "leads to" not in german and " / " not in steps  # no English, no pairs
+    for english in (
+        logged_in(case_worker, language="en").get(url),
+        logged_in(case_worker).get(url, HTTP_ACCEPT_LANGUAGE="en"),
+    ):
+        body = html.unescape(english.content.decode())
+        steps = body[body.index('class="next-steps"') : body.index("Why not?")]
+        assert "Next steps" in body
+        assert "leads to employment in 2 steps" in steps
+        assert "in the person's district (Eving)" in steps
+        assert "führt" not in body
+        excluded = body[body.index("Why not?") :]
+        assert "dead end: no chain of active offers reaches a goal" in excluded
+
+
+def test_dead_end_reasons_on_the_pathways_page_are_german_or_english(
+    landscape: City, coordinator: User
+) -> None:
+    """o-c → o-s (suspended) → employment: o-c is cut off by the closed o-s."""
+    suspended = Offer.objects.create(
+        external_id="o-s",
+        provider=landscape.provider_b,
+        title="Pausiert",
+        kind="qualification",
+        status="suspended",
+    )
+    FollowOn.objects.create(from_offer=Offer.objects.get(external_id="o-c"), to_offer=suspended)
+    FollowOn.objects.create(from_offer=suspended, destination="employment")
+
+    def dead_ends(body: str) -> str:
+        return body[body.index('id="dead-ends-heading"') : body.index('id="bridges-heading"')]
+
+    german = dead_ends(logged_in(coordinator).get("/pathways/").content.decode())
+    assert "der einzige Weg führt über das geschlossene Angebot o-s (ausgesetzt)" in german
+    assert "kein Anschluss" in german  # o-y
+    assert "only path" not in german
+    english = dead_ends(logged_in(coordinator, language="en").get("/pathways/").content.decode())
+    assert "the only path runs through the closed offer o-s (suspended)" in english
+    assert "no follow-on at all" in english and "Reason" in english
+    assert "geschlossene" not in english
 
 
 @pytest.mark.parametrize("persona", ["analyst", "provider_staff"])

@@ -49,6 +49,25 @@ LISTED_CYCLE = 50
 # Stranded offers named per single bridge; the count is always complete.
 LISTED_STRANDED = 50
 
+# Stable codes of a dead end's reason (``DeadEnd.code``, equal to its ``cause``); the
+# web renders each with its ``params`` in the user's language, the CLI and JSON keep
+# the English ``reason``. Params of every code: see ``DeadEnd``.
+NO_FOLLOW_ON = "no_follow_on"
+CLOSED_OFFER = "closed_offer"
+CYCLE = "cycle"
+NON_GOAL_DESTINATION = "non_goal_destination"
+DEAD_END_FOLLOW_ONS = "dead_end_follow_ons"
+DEAD_END_CODES: tuple[str, ...] = (
+    NO_FOLLOW_ON,
+    CLOSED_OFFER,
+    CYCLE,
+    NON_GOAL_DESTINATION,
+    DEAD_END_FOLLOW_ONS,
+)
+
+# A reason's parameter: an id, a number, a list of ids or names, or unknown.
+ReasonParam = str | int | tuple[str, ...] | None
+
 
 class PathwayError(ValueError):
     """The input cannot form an offer landscape (duplicate ids, unknown status …)."""
@@ -175,7 +194,20 @@ class DeadEnd:
     circle among ``cycle_size`` offers, the first 50 by id in ``cycle``),
     ``non_goal_destination`` (only destinations
     that are not goals, e.g. school) and ``dead_end_follow_ons`` (every follow-on is
-    itself a dead end or closed)."""
+    itself a dead end or closed).
+
+    ``reason`` is an English sentence (CLI, JSON); ``code`` (the ``cause``) and
+    ``params`` let a user interface say the same in its own words. Lists name at most
+    ``NAMED_IN_REASON`` ids, ``more`` counts the rest:
+
+    - ``no_follow_on``: no params;
+    - ``closed_offer``: ``offers`` (the closed offers cutting the paths), ``statuses``
+      (theirs, same order), ``count`` (all of them), ``more``;
+    - ``cycle``: ``offers`` (members of the cycle), ``count``, ``more``;
+    - ``non_goal_destination``: ``destinations``, ``count``, ``more``;
+    - ``dead_end_follow_ons``: ``offers`` (follow-ons), ``statuses`` (theirs, ``active``
+      for a dead end), ``count``, ``more``, ``destinations`` (non-goal destinations,
+      maybe empty), ``destination_count``, ``destination_more``."""
 
     offer: str
     cause: str
@@ -185,6 +217,11 @@ class DeadEnd:
     cycle: tuple[str, ...] = ()
     cycle_size: int = 0
     follow_ons: tuple[str, ...] = ()
+    params: Mapping[str, ReasonParam] = field(default_factory=dict, hash=False)
+
+    @property
+    def code(self) -> str:
+        return self.cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,6 +588,11 @@ def _name_list(names: Sequence[str], limit: int = NAMED_IN_REASON) -> str:
     return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
 
 
+def _listed(names: Sequence[object], limit: int = NAMED_IN_REASON) -> dict[str, ReasonParam]:
+    """Count params of a name list: how many in all, how many beyond the first ``limit``."""
+    return {"count": len(names), "more": max(len(names) - limit, 0)}
+
+
 def _cut_paths(graph: OfferGraph, cut: IntArray) -> tuple[IntArray, IntArray]:
     """For dead ends ``cut`` that would reach a goal through closed offers: pairs (dead
     end, closed offer) where the closed offer is the first non-active one on such a path.
@@ -626,28 +668,39 @@ def find_dead_ends(graph: OfferGraph) -> tuple[tuple[DeadEnd, ...], tuple[Closur
         cycle = tuple(cycle_members[:LISTED_CYCLE])
         blocked = sorted(ids[c] for c in blockers.get(node, ()))
         reopenable = graph.relaxed_distance[node] != UNREACHED
+        params: dict[str, ReasonParam]
         if blocked:
-            cause = "closed_offer"
+            cause = CLOSED_OFFER
+            statuses = [graph.offers[graph.index[b]].status for b in blocked]
             if len(blocked) == 1:
-                offer = graph.offers[graph.index[blocked[0]]]
-                reason = f"only path runs through {offer.status} offer {blocked[0]}"
+                reason = f"only path runs through {statuses[0]} offer {blocked[0]}"
             else:
-                named = [f"{b} ({graph.offers[graph.index[b]].status})" for b in blocked]
+                named = [f"{b} ({status})" for b, status in zip(blocked, statuses, strict=True)]
                 reason = "paths run only through closed offers " + _name_list(named)
+            params = {
+                "offers": tuple(blocked[:NAMED_IN_REASON]),
+                "statuses": tuple(statuses[:NAMED_IN_REASON]),
+                **_listed(blocked),
+            }
         elif not references:
-            cause, reason = "no_follow_on", "no follow-on at all"
+            cause, reason, params = NO_FOLLOW_ON, "no follow-on at all", {}
         elif cycle:
-            cause = "cycle"
+            cause = CYCLE
             reason = f"follow-ons only lead in a cycle ({_name_list(cycle_members)})"
+            params = {"offers": tuple(cycle_members[:NAMED_IN_REASON]), **_listed(cycle_members)}
         elif not offer_targets:
-            cause = "non_goal_destination"
+            cause = NON_GOAL_DESTINATION
             reason = f"follow-ons lead only to {_name_list(destinations)}, " + (
                 "which is not a goal destination"
                 if len(destinations) == 1
                 else "which are not goal destinations"
             )
+            params = {
+                "destinations": tuple(destinations[:NAMED_IN_REASON]),
+                **_listed(destinations),
+            }
         else:
-            cause = "dead_end_follow_ons"
+            cause = DEAD_END_FOLLOW_ONS
             named = [
                 ids[t] if graph.active[t] else f"{ids[t]} ({graph.offers[t].status})"
                 for t in offer_targets
@@ -659,6 +712,15 @@ def find_dead_ends(graph: OfferGraph) -> tuple[tuple[DeadEnd, ...], tuple[Closur
                     if len(destinations) == 1
                     else "are not goal destinations"
                 )
+            listed_destinations = _listed(destinations)
+            params = {
+                "offers": tuple(ids[t] for t in offer_targets[:NAMED_IN_REASON]),
+                "statuses": tuple(graph.offers[t].status for t in offer_targets[:NAMED_IN_REASON]),
+                **_listed(offer_targets),
+                "destinations": tuple(destinations[:NAMED_IN_REASON]),
+                "destination_count": listed_destinations["count"],
+                "destination_more": listed_destinations["more"],
+            }
         result.append(
             DeadEnd(
                 offer=ids[node],
@@ -669,6 +731,7 @@ def find_dead_ends(graph: OfferGraph) -> tuple[tuple[DeadEnd, ...], tuple[Closur
                 cycle=cycle,
                 cycle_size=len(cycle_members),
                 follow_ons=references,
+                params=params,
             )
         )
     result.sort(key=attrgetter("offer"))

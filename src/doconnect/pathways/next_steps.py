@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from doconnect.pathways.engine import Distances, EmpiricalResult, Offer
+from doconnect.pathways.engine import Distances, EmpiricalResult, Offer, ReasonParam
 
 # The order of the ranking, in words (shown by the CLI and the web page).
 RANKING_ORDER: tuple[str, ...] = (
@@ -59,6 +59,44 @@ OUTCOME_TOO_FEW = "too_few"
 OUTCOME_POOR = "poor"
 _OUTCOME_RANK = {OUTCOME_GOOD: 0, OUTCOME_TOO_FEW: 1, OUTCOME_POOR: 2}
 
+# Stable codes of the factors (``Factor.code``) with their params. The English ``text``
+# is for the CLI and JSON; a user interface renders the code and params in its language.
+FACTOR_CODES: dict[str, tuple[str, ...]] = {
+    # goal
+    "leads_to_goal": ("goal", "steps"),
+    "other_goals_only": ("goal",),
+    # free places
+    "free_places": ("count",),
+    "free_places_unknown": (),
+    # proximity
+    "same_district": ("district",),
+    "city_wide": (),
+    "neighbouring_district": ("district",),
+    "other_district": ("district",),
+    "district_unknown": ("district",),
+    # eligibility (min_age / max_age: None when open)
+    "no_age_limit": (),
+    "age_unknown": ("min_age", "max_age"),
+    "age_fits": ("age", "min_age", "max_age"),
+    "age_outside": ("age", "min_age", "max_age"),
+    "all_legal_branches": (),
+    "legal_branch_accepted": ("branch",),
+    "legal_branch_not_accepted": ("branch", "accepted"),
+    "target_group_open": (),
+    "target_group_shared": ("groups",),
+    "target_group_other": ("groups",),
+    # observed outcomes (a horizon's reached/known are None when not judged)
+    "no_leavers": (),
+    "too_few_leavers": ("leavers", "min_leavers"),
+    "outcome_good": ("reached_6m", "known_6m", "reached_12m", "known_12m"),
+    "outcome_poor": ("reached_6m", "known_6m", "reached_12m", "known_12m"),
+    # why not
+    "offer_closed": ("status",),
+    "already_taken": (),
+    "no_free_place": (),
+    "dead_end": (),
+}
+
 
 @dataclass(frozen=True)
 class PersonFacts:
@@ -75,10 +113,14 @@ class PersonFacts:
 
 @dataclass(frozen=True)
 class Factor:
-    """One factor of a ranking or an exclusion: a code and a plain sentence."""
+    """One factor of a ranking or an exclusion: which factor (``name``), a plain English
+    sentence (``text``), and the stable ``code`` of that sentence (see ``FACTOR_CODES``)
+    with its ``params`` for rendering it in another language."""
 
     name: str
     text: str
+    code: str
+    params: Mapping[str, ReasonParam] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -119,39 +161,92 @@ def _eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[
     """(reasons why the person is eligible, reasons why not)."""
     ok: list[Factor] = []
     not_ok: list[Factor] = []
+    ages: dict[str, ReasonParam] = {"min_age": offer.min_age, "max_age": offer.max_age}
     if offer.min_age is None and offer.max_age is None:
-        ok.append(Factor("age", "no age limit / keine Altersgrenze"))
+        ok.append(Factor("age", "no age limit / keine Altersgrenze", "no_age_limit"))
     elif person.age is None:
-        ok.append(Factor("age", f"age unknown: offer is for ages {_age_range(offer)}, check"))
+        ok.append(
+            Factor(
+                "age",
+                f"age unknown: offer is for ages {_age_range(offer)}, check",
+                "age_unknown",
+                ages,
+            )
+        )
     elif (offer.min_age is None or person.age >= offer.min_age) and (
         offer.max_age is None or person.age <= offer.max_age
     ):
-        ok.append(Factor("age", f"age {person.age} fits {_age_range(offer)}"))
+        ok.append(
+            Factor(
+                "age",
+                f"age {person.age} fits {_age_range(offer)}",
+                "age_fits",
+                {"age": person.age, **ages},
+            )
+        )
     else:
-        not_ok.append(Factor("age", f"age {person.age} outside {_age_range(offer)}"))
+        not_ok.append(
+            Factor(
+                "age",
+                f"age {person.age} outside {_age_range(offer)}",
+                "age_outside",
+                {"age": person.age, **ages},
+            )
+        )
     if not offer.legal_branches:
-        ok.append(Factor("legal_branch", "open to every legal branch / alle Rechtskreise"))
+        ok.append(
+            Factor(
+                "legal_branch",
+                "open to every legal branch / alle Rechtskreise",
+                "all_legal_branches",
+            )
+        )
     elif person.legal_branch in offer.legal_branches:
-        ok.append(Factor("legal_branch", f"legal branch {person.legal_branch} accepted"))
+        ok.append(
+            Factor(
+                "legal_branch",
+                f"legal branch {person.legal_branch} accepted",
+                "legal_branch_accepted",
+                {"branch": person.legal_branch},
+            )
+        )
     else:
         branch = person.legal_branch or "none"
         not_ok.append(
             Factor(
                 "legal_branch",
                 f"legal branch {branch} not accepted (only {', '.join(offer.legal_branches)})",
+                "legal_branch_not_accepted",
+                {"branch": person.legal_branch, "accepted": tuple(offer.legal_branches)},
             )
         )
     if not offer.target_groups:
-        ok.append(Factor("target_group", "open to every target group / alle Zielgruppen"))
+        ok.append(
+            Factor(
+                "target_group",
+                "open to every target group / alle Zielgruppen",
+                "target_group_open",
+            )
+        )
     else:
         shared = sorted(person.target_groups & set(offer.target_groups))
         if shared:
-            ok.append(Factor("target_group", f"target group {', '.join(shared)}"))
+            ok.append(
+                Factor(
+                    "target_group",
+                    f"target group {', '.join(shared)}",
+                    "target_group_shared",
+                    {"groups": tuple(shared)},
+                )
+            )
         else:
+            groups = tuple(sorted(offer.target_groups))
             not_ok.append(
                 Factor(
                     "target_group",
-                    f"for target groups {', '.join(sorted(offer.target_groups))} only",
+                    f"for target groups {', '.join(groups)} only",
+                    "target_group_other",
+                    {"groups": groups},
                 )
             )
     return ok, not_ok
@@ -169,14 +264,25 @@ def _proximity(person: PersonFacts, offer: Offer, neighbours: Mapping[str, Colle
     return OTHER_DISTRICT
 
 
-def _proximity_text(proximity: str, offer: Offer) -> str:
-    return {
+_PROXIMITY_CODE = {
+    SAME_DISTRICT: "same_district",
+    CITY_WIDE: "city_wide",
+    NEIGHBOURING: "neighbouring_district",
+    OTHER_DISTRICT: "other_district",
+    UNKNOWN_DISTRICT: "district_unknown",
+}
+
+
+def _proximity_factor(proximity: str, offer: Offer) -> Factor:
+    text = {
         SAME_DISTRICT: f"in the person's district {offer.district}",
         CITY_WIDE: "city-wide / stadtweit",
         NEIGHBOURING: f"in the neighbouring district {offer.district}",
         OTHER_DISTRICT: f"in {offer.district}, not near the person's district",
         UNKNOWN_DISTRICT: f"in {offer.district} (the person's district is unknown)",
     }[proximity]
+    params: dict[str, ReasonParam] = {} if proximity == CITY_WIDE else {"district": offer.district}
+    return Factor("district", text, _PROXIMITY_CODE[proximity], params)
 
 
 def _route(
@@ -193,14 +299,28 @@ def _route(
     return True, True, reachable[nearest], nearest
 
 
-def _outcome(result: EmpiricalResult | None, min_leavers: int) -> tuple[str, str]:
+def _outcome(result: EmpiricalResult | None, min_leavers: int) -> tuple[str, Factor]:
     if result is None:
-        return OUTCOME_TOO_FEW, "no leavers observed yet / noch keine Abgänge"
-    if not result.judged:
-        return OUTCOME_TOO_FEW, (
-            f"too few leavers to judge ({result.leavers}, at least {min_leavers} needed)"
+        return OUTCOME_TOO_FEW, Factor(
+            "outcomes", "no leavers observed yet / noch keine Abgänge", "no_leavers"
         )
-    return (OUTCOME_POOR if result.flagged else OUTCOME_GOOD), result.reason
+    if not result.judged:
+        return OUTCOME_TOO_FEW, Factor(
+            "outcomes",
+            f"too few leavers to judge ({result.leavers}, at least {min_leavers} needed)",
+            "too_few_leavers",
+            {"leavers": result.leavers, "min_leavers": min_leavers},
+        )
+    outcome = OUTCOME_POOR if result.flagged else OUTCOME_GOOD
+    judged_6m = result.share_6m is not None
+    judged_12m = result.share_12m is not None
+    params: dict[str, ReasonParam] = {
+        "reached_6m": result.reached_6m if judged_6m else None,
+        "known_6m": result.known_6m if judged_6m else None,
+        "reached_12m": result.reached_12m if judged_12m else None,
+        "known_12m": result.known_12m if judged_12m else None,
+    }
+    return outcome, Factor("outcomes", result.reason, f"outcome_{outcome}", params)
 
 
 def rank_next_steps(
@@ -225,41 +345,65 @@ def rank_next_steps(
     for offer in offers:
         why_not: list[Factor] = []
         if not offer.active:
-            why_not.append(Factor("status", f"offer is {offer.status}"))
+            why_not.append(
+                Factor(
+                    "status", f"offer is {offer.status}", "offer_closed", {"status": offer.status}
+                )
+            )
         if offer.id in person.done:
-            why_not.append(Factor("done", "already took part / bereits teilgenommen"))
+            why_not.append(
+                Factor("done", "already took part / bereits teilgenommen", "already_taken")
+            )
         eligible, not_eligible = _eligibility(person, offer)
         why_not.extend(not_eligible)
         free = free_places.get(offer.id)
         if free is not None and free <= 0:
-            why_not.append(Factor("free_places", "no free place / kein freier Platz"))
+            why_not.append(
+                Factor("free_places", "no free place / kein freier Platz", "no_free_place")
+            )
         reaches_any, reaches_goal, steps, goal = (
             _route(offer.id, person.goal, distances) if offer.active else (False, False, None, None)
         )
         if offer.active and not reaches_any:
-            why_not.append(Factor("dead_end", "dead end: no chain of active offers reaches a goal"))
+            why_not.append(
+                Factor("dead_end", "dead end: no chain of active offers reaches a goal", "dead_end")
+            )
         if why_not:
             if include_excluded:
                 excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
             continue
         proximity = _proximity(person, offer, neighbours)
-        outcome, outcome_text = _outcome(by_offer.get(offer.id), min_leavers)
+        outcome, outcome_factor = _outcome(by_offer.get(offer.id), min_leavers)
         if reaches_goal:
             step_word = "step" if steps == 1 else "steps"
-            goal_text = f"leads to {goal} in {steps} {step_word}"
+            goal_factor = Factor(
+                "goal",
+                f"leads to {goal} in {steps} {step_word}",
+                "leads_to_goal",
+                {"goal": goal, "steps": steps},
+            )
         else:
-            goal_text = f"does not lead to {person.goal}; reaches other goals only"
+            goal_factor = Factor(
+                "goal",
+                f"does not lead to {person.goal}; reaches other goals only",
+                "other_goals_only",
+                {"goal": person.goal},
+            )
         factors = (
-            Factor("goal", goal_text),
+            goal_factor,
             Factor(
                 "free_places",
-                f"{free} free places / freie Plätze"
-                if free is not None
-                else "free places unknown / Plätze unbekannt",
+                f"{free} free places / freie Plätze",
+                "free_places",
+                {"count": free},
+            )
+            if free is not None
+            else Factor(
+                "free_places", "free places unknown / Plätze unbekannt", "free_places_unknown"
             ),
-            Factor("district", _proximity_text(proximity, offer)),
+            _proximity_factor(proximity, offer),
             *eligible,
-            Factor("outcomes", outcome_text),
+            outcome_factor,
         )
         key = (
             0 if reaches_goal else 1,

@@ -28,6 +28,7 @@ from doconnect.pathways import engine
 from doconnect.people.access import Viewer, viewer_for
 from doconnect.web.forms import PathwaysFilterForm
 from doconnect.web.pathway_graph import ENTRY_KINDS, MAX_DRAWN, layout
+from doconnect.web.pathway_texts import dead_end_text
 
 PATHWAY_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF, Role.ANALYST)
 # The goals an entry must reach for the city's second gap list.
@@ -116,7 +117,9 @@ def pathways(request: HttpRequest) -> HttpResponse:
             "graph": graph,
             "max_drawn": MAX_DRAWN,
             "dead_ends": [
-                (d, titles.get(d.offer, "")) for d in report.dead_ends if d.offer in shown
+                (d, titles.get(d.offer, ""), dead_end_text(d))
+                for d in report.dead_ends
+                if d.offer in shown
             ],
             "single_bridges": [
                 (b, titles.get(b.offer, "")) for b in report.single_bridges if b.offer in shown

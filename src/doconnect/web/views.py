@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from doconnect.core.models import TargetGroup
 from doconnect.offers.models import Offer
 from doconnect.offers.pathways_services import next_steps_for
 from doconnect.pathways.next_steps import ExcludedOffer, NextStep
@@ -35,6 +36,7 @@ from doconnect.people.consent_actions import (
 )
 from doconnect.referrals.services import referral_create
 from doconnect.web.forms import ConsentForm, NextStepsGoalForm, PersonSearchForm
+from doconnect.web.pathway_texts import factor_text
 from doconnect.web.queries import (
     find_persons,
     may_list_persons,
@@ -95,14 +97,22 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     details = person_page(viewer, record)
     may_record = may_record_any_consent(viewer)
     goal_form: NextStepsGoalForm | None = None
-    next_steps: list[tuple[NextStep, str]] = []
-    excluded_steps: list[tuple[ExcludedOffer, str]] = []
+    # (step, offer title, its factors in the user's language)
+    next_steps: list[tuple[NextStep, str, list[str]]] = []
+    excluded_steps: list[tuple[ExcludedOffer, str, list[str]]] = []
     if may_see_next_steps(viewer):
         goal_form = NextStepsGoalForm(request.GET or None)
         goal = goal_form.cleaned_data["goal"] if goal_form.is_valid() else ""
         ranked = next_steps_for(record.person, goal=goal or None, include_excluded=True)
-        next_steps = [(s, ranked.titles.get(s.offer, "")) for s in ranked.result.steps]
-        excluded_steps = [(e, ranked.titles.get(e.offer, "")) for e in ranked.result.excluded]
+        groups = dict(TargetGroup.objects.values_list("code", "label"))
+        next_steps = [
+            (s, ranked.titles.get(s.offer, ""), [factor_text(f, groups) for f in s.factors])
+            for s in ranked.result.steps
+        ]
+        excluded_steps = [
+            (e, ranked.titles.get(e.offer, ""), [factor_text(f, groups) for f in e.why_not])
+            for e in ranked.result.excluded
+        ]
     return render(
         request,
         "web/person_detail.html",
