@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from doconnect.core.importing import ImportFailed
+from doconnect.core.models import TargetGroup
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.offers.pathways_services import (
@@ -19,6 +20,7 @@ from doconnect.offers.pathways_services import (
     landscape_from_catalogue,
     landscape_from_db,
     landscape_with_catalogue,
+    leaver_facts_from_db,
     leaver_outcomes_from_db,
     next_steps_for,
     pathways_report,
@@ -142,6 +144,70 @@ def test_leaver_outcomes_take_two_queries(city: City, django_assert_num_queries:
     with django_assert_num_queries(2):
         outcomes = leaver_outcomes_from_db(TODAY)
     assert len(outcomes) == 3
+
+
+def leaver(
+    city: City,
+    name: str,
+    *,
+    born: int | None,
+    groups: list[TargetGroup],
+    reached: bool,
+) -> Person:
+    """A person who left o-b on 2025-03-31, reaching employment in May or never."""
+    person = make_person(city, given_name=name)
+    Person.objects.filter(pk=person.pk).update(birth_year=born)
+    person.target_groups.set(groups)
+    spell(person, "offer", dt.date(2025, 1, 1), dt.date(2025, 3, 31), city.offer_b)
+    if reached:
+        spell(person, "employment", dt.date(2025, 5, 1), None)
+    return person
+
+
+def test_participants_like_the_person_are_found_by_birth_year_and_target_groups(
+    city: City, django_assert_num_queries: Any
+) -> None:
+    link_a_to_b_to_employment(city)
+    parents = TargetGroup.objects.create(code="young_parents", label="Junge Eltern")
+    subject = make_person(city)  # born 2004, youth: under 25
+    # Like the subject: under 25 when leaving in 2025, sharing the youth group. None of
+    # them reached a goal.
+    for i in range(5):
+        leaver(city, f"S{i}", born=2003, groups=[city.youth, parents], reached=False)
+    # Not like the subject, all reached a goal: 25 at leaving (born 2000), another
+    # target group only, unknown birth year, 55 years old.
+    leaver(city, "Older", born=2000, groups=[city.youth], reached=True)
+    leaver(city, "Parent", born=2003, groups=[parents], reached=True)
+    leaver(city, "Unknown", born=None, groups=[city.youth], reached=True)
+    for i in range(7):
+        leaver(city, f"O{i}", born=1970, groups=[city.youth], reached=True)
+
+    with django_assert_num_queries(3):
+        facts = leaver_facts_from_db(TODAY)
+    assert len(facts) == 15
+    assert {(f.birth_year, f.target_groups) for f in facts} == {
+        (2003, frozenset({"youth_difficult_start", "young_parents"})),
+        (2000, frozenset({"youth_difficult_start"})),
+        (2003, frozenset({"young_parents"})),
+        (None, frozenset({"youth_difficult_start"})),
+        (1970, frozenset({"youth_difficult_start"})),
+    }
+    assert [f.outcome for f in facts] == leaver_outcomes_from_db(TODAY)
+
+    found = next_steps_for(subject, goal="employment", today=TODAY)
+    (step_b,) = [s for s in found.result.steps if s.offer == "o-b"]
+    factor = step_b.factors[-1]
+    # The offer overall did well (10 of 15), participants like the subject did not.
+    assert factor.code == "outcome_similar_poor"
+    assert step_b.outcome == "poor"
+    assert dict(factor.params) == {
+        "reached_6m": 0,
+        "known_6m": 5,
+        "reached_12m": 0,
+        "known_12m": 5,
+        "age_band": "under_25",
+        "similar_groups": ("youth_difficult_start",),
+    }
 
 
 def test_free_places_are_capacity_minus_persons_taking_part(city: City) -> None:

@@ -6,20 +6,25 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from doconnect.demo.data import DISTRICTS
 from doconnect.pathways.districts import BORDERS, DORTMUND_NEIGHBOURS
 from doconnect.pathways.engine import (
     EmpiricalResult,
     FollowOn,
+    LeaverOutcome,
     Offer,
     analyse_pathways,
+    empirical_dead_ends,
 )
 from doconnect.pathways.next_steps import (
     CITY_WIDE,
     NEIGHBOURING,
     OTHER_DISTRICT,
     SAME_DISTRICT,
+    Factor,
+    LeaverFacts,
     NextSteps,
     PersonFacts,
     next_steps_to_dict,
@@ -41,6 +46,7 @@ def rank(
     *,
     free: dict[str, int | None] | None = None,
     outcomes: Sequence[EmpiricalResult] = (),
+    leavers: Sequence[LeaverFacts] | None = None,
     include_excluded: bool = False,
 ) -> NextSteps:
     report = analyse_pathways(offers, links)
@@ -51,6 +57,7 @@ def rank(
         distances=report.distances,
         neighbours=DORTMUND_NEIGHBOURS,
         outcomes=outcomes,
+        leavers=leavers,
         include_excluded=include_excluded,
     )
 
@@ -146,6 +153,105 @@ def test_observed_outcomes_break_ties_good_then_too_few_then_poor() -> None:
     poor = result.steps[-1]
     assert poor.outcome == "poor"
     assert "10%" in poor.factors[-1].text
+
+
+LEFT = date(2025, 3, 31)
+
+
+def leavers_of(
+    offer_id: str, count: int, *, reached: bool, born: int | None, groups: Sequence[str] = ()
+) -> list[LeaverFacts]:
+    return [
+        LeaverFacts(LeaverOutcome(offer_id, LEFT, reached, reached), born, frozenset(groups))
+        for _ in range(count)
+    ]
+
+
+def outcome_factor(result: NextSteps, offer_id: str) -> Factor:
+    (step,) = [s for s in result.steps if s.offer == offer_id]
+    return step.factors[-1]
+
+
+def test_participants_like_the_person_outweigh_how_the_offer_did_overall() -> None:
+    offers = [Offer("a-overall-good", "qualification"), Offer("b-overall-poor", "qualification")]
+    # YOUTH is 19: leavers aged 19 at leaving sharing "youth" are like them. At a-… they
+    # did poorly while the offer overall (30 older leavers) did well; at b-… the reverse.
+    leavers = [
+        *leavers_of("a-overall-good", 5, reached=False, born=2006, groups=("youth", "x")),
+        *leavers_of("a-overall-good", 30, reached=True, born=1980, groups=("youth",)),
+        *leavers_of("b-overall-poor", 5, reached=True, born=2006, groups=("youth",)),
+        *leavers_of("b-overall-poor", 30, reached=False, born=1980, groups=("youth",)),
+        # same age band, but no shared target group: not like YOUTH
+        *leavers_of("b-overall-poor", 10, reached=False, born=2006, groups=("over_50",)),
+    ]
+    overall = empirical_dead_ends([o.id for o in offers], [f.outcome for f in leavers])
+    assert [r.flagged for r in overall] == [False, True]
+    result = rank(YOUTH, offers, [to_job(o.id) for o in offers], outcomes=overall, leavers=leavers)
+    assert ids(result) == ["b-overall-poor", "a-overall-good"]
+    assert [s.outcome for s in result.steps] == ["good", "poor"]
+    good, poor = outcome_factor(result, "b-overall-poor"), outcome_factor(result, "a-overall-good")
+    assert good.code == "outcome_similar_good"
+    assert good.params == {
+        "reached_6m": 5,
+        "known_6m": 5,
+        "reached_12m": 5,
+        "known_12m": 5,
+        "age_band": "under_25",
+        "similar_groups": ("youth",),
+    }
+    assert good.text.startswith(
+        "participants like this person (aged under 25 at leaving, target group youth): 5 of 5"
+    )
+    assert poor.code == "outcome_similar_poor"
+    assert (poor.params["reached_6m"], poor.params["known_6m"]) == (0, 5)
+
+
+def test_with_fewer_than_5_similar_leavers_all_leavers_are_compared_and_it_says_so() -> None:
+    offers = [Offer("a", "qualification")]
+    leavers = [
+        *leavers_of("a", 4, reached=True, born=2006, groups=("youth",)),
+        *leavers_of("a", 20, reached=False, born=1980, groups=("youth",)),
+    ]
+    overall = empirical_dead_ends(["a"], [f.outcome for f in leavers])
+    result = rank(YOUTH, offers, [to_job("a")], outcomes=overall, leavers=leavers)
+    factor = outcome_factor(result, "a")
+    assert result.steps[0].outcome == "poor"
+    assert factor.code == "outcome_poor"
+    # The numbers are those of all 24 leavers, never of the 4 similar ones.
+    assert factor.params == {
+        "reached_6m": 4,
+        "known_6m": 24,
+        "reached_12m": 4,
+        "known_12m": 24,
+        "comparison": "similar_too_few",
+        "age_band": "under_25",
+        "similar_groups": ("youth",),
+    }
+    assert factor.text.startswith(
+        "all leavers of the offer (fewer than 5 participants like this person, aged under 25"
+    )
+    assert "4 of 24" in factor.text
+
+
+def test_without_target_groups_the_age_band_alone_makes_the_comparison_group() -> None:
+    offers = [Offer("a", "qualification")]
+    leavers = [
+        # 24 at leaving (born 2001, left 2025) is under 25 even though 25 now
+        *leavers_of("a", 5, reached=True, born=2001, groups=("youth",)),
+        *leavers_of("a", 20, reached=False, born=1960),
+    ]
+    overall = empirical_dead_ends(["a"], [f.outcome for f in leavers])
+    person = PersonFacts(age=19)
+    factor = outcome_factor(
+        rank(person, offers, [to_job("a")], outcomes=overall, leavers=leavers), "a"
+    )
+    assert factor.code == "outcome_similar_good"
+    assert factor.params["similar_groups"] == ()
+    unknown_age = rank(PersonFacts(), offers, [to_job("a")], outcomes=overall, leavers=leavers)
+    factor = outcome_factor(unknown_age, "a")
+    assert (factor.code, factor.params["comparison"]) == ("outcome_poor", "age_unknown")
+    no_facts = rank(person, offers, [to_job("a")], outcomes=overall)
+    assert outcome_factor(no_facts, "a").params["comparison"] == "not_compared"
 
 
 def test_every_rule_that_excludes_an_offer_is_named_when_asked() -> None:

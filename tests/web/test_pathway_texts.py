@@ -4,6 +4,7 @@ next-step ranking can emit has a German message and its English translation."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.utils import translation
@@ -12,11 +13,17 @@ from doconnect.pathways.engine import (
     DEAD_END_CODES,
     EmpiricalResult,
     FollowOn,
+    LeaverOutcome,
     Offer,
     ReasonParam,
     analyse_pathways,
 )
-from doconnect.pathways.next_steps import FACTOR_CODES, PersonFacts, rank_next_steps
+from doconnect.pathways.next_steps import (
+    FACTOR_CODES,
+    LeaverFacts,
+    PersonFacts,
+    rank_next_steps,
+)
 from doconnect.web.pathway_texts import MESSAGES, dead_end_text, factor_text, render_reason
 
 SAMPLE: dict[str, ReasonParam] = {
@@ -37,6 +44,9 @@ SAMPLE: dict[str, ReasonParam] = {
     "reached_12m": None,
     "known_12m": None,
     "status": "suspended",
+    "comparison": "similar_too_few",
+    "age_band": "under_25",
+    "similar_groups": ("youth",),
 }
 
 
@@ -95,6 +105,17 @@ def _factors_and_dead_ends() -> tuple[list[tuple[str, dict[str, ReasonParam]]], 
         EmpiricalResult("poor", 10, 10, 1, 0.1, 10, 1, 0.1, True, "poor"),
         EmpiricalResult("near", 10, 10, 6, 0.6, 0, 0, None, False, "good"),
         EmpiricalResult("far", 2, 2, 1, None, 2, 1, None, False, "too few"),
+        EmpiricalResult("taken", 10, 10, 6, 0.6, 0, 0, None, False, "good"),
+    ]
+    left = date(2025, 1, 1)
+    # Leavers like the 40-year-old did well at "poor"; those like the 19-year-old
+    # youth did poorly at "near" and are too few at "poor" and "taken".
+    leavers = [
+        *(LeaverFacts(LeaverOutcome("poor", left, True, True), 1985) for _ in range(5)),
+        *(
+            LeaverFacts(LeaverOutcome("near", left, False, False), 2006, frozenset({"youth"}))
+            for _ in range(5)
+        ),
     ]
     emitted: list[tuple[str, dict[str, ReasonParam]]] = []
     for person in (
@@ -113,6 +134,7 @@ def _factors_and_dead_ends() -> tuple[list[tuple[str, dict[str, ReasonParam]]], 
             distances=report.distances,
             neighbours={"Eving": ("Innenstadt-Nord",)},
             outcomes=outcomes,
+            leavers=leavers,
             include_excluded=True,
         )
         for step in result.steps:
@@ -169,3 +191,33 @@ def test_dead_ends_and_factors_render_in_plain_words_of_the_active_language() ->
         texts = [factor_text(f) for f in step.factors]
         assert texts[:3] == ["leads to employment in 1 step", "1 free place", "city-wide"]
         assert "target group youth" in texts
+
+
+def test_the_comparison_group_and_the_fallback_are_described_in_words() -> None:
+    shares: dict[str, ReasonParam] = {
+        "reached_6m": 4,
+        "known_6m": 5,
+        "reached_12m": None,
+        "known_12m": None,
+    }
+    similar = {**shares, "age_band": "under_25", "similar_groups": ("youth",)}
+    fallback = {**similar, "comparison": "similar_too_few"}
+    labels = {"youth": "Jugendliche"}
+    with translation.override("de"):
+        assert render_reason("outcome_similar_good", similar, group_labels=labels) == (
+            "Verbleib von Teilnehmenden wie der Person (unter 25 Jahre beim Abgang, "
+            "Zielgruppe Jugendliche) gut: 4 von 5 (80 %) erreichten binnen 6 Monaten ein Ziel"
+        )
+        assert render_reason("outcome_poor", fallback, group_labels=labels).endswith(
+            "(zu wenige vergleichbare Teilnehmende (unter 25 Jahre beim Abgang, "
+            "Zielgruppe Jugendliche), daher alle Abgänge des Angebots)"
+        )
+    with translation.override("en"):
+        assert render_reason("outcome_similar_poor", {**similar, "similar_groups": ()}) == (
+            "participants like this person (aged under 25 when leaving) fared poorly: "
+            "4 of 5 (80%) reached a goal within 6 months"
+        )
+        no_age = {**shares, "comparison": "age_unknown", "age_band": None, "similar_groups": ()}
+        assert render_reason("outcome_good", no_age).endswith(
+            "(the person's age is unknown, so all leavers of the offer)"
+        )

@@ -8,10 +8,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from doconnect.core.models import District, TargetGroup
@@ -21,6 +21,7 @@ from doconnect.offers.services import catalogue_check
 from doconnect.pathways import engine
 from doconnect.pathways.districts import DORTMUND_NEIGHBOURS
 from doconnect.pathways.next_steps import (
+    LeaverFacts,
     NextSteps,
     PersonFacts,
     next_steps_to_dict,
@@ -147,25 +148,22 @@ def landscape_with_catalogue(catalogue: Catalogue) -> Landscape:
 # --------------------------------------------------------------------------- outcomes
 
 
-def leaver_outcomes_from_db(today: dt.date | None = None) -> list[engine.LeaverOutcome]:
-    """One outcome per spell with an offer that ended before ``today``: did a spell in a
-    goal state (employment, apprenticeship, higher education, self-employment) start
-    within 6 and within 12 months after the end? ``None`` while that window has not yet
-    passed and no goal was reached (two queries)."""
-    day = today or _today()
+def _ended_spells(day: dt.date) -> QuerySet[Spell]:
+    return Spell.objects.filter(offer__isnull=False, end__isnull=False, end__lt=day)
+
+
+def _leavers(day: dt.date) -> list[tuple[int, LeaverFacts]]:
+    """(person id, facts with birth year but no target groups yet) per spell with an
+    offer that ended before ``day`` (two queries)."""
+    ended = _ended_spells(day)
     leavers = list(
-        Spell.objects.filter(offer__isnull=False, end__isnull=False, end__lt=day)
-        .order_by("offer__external_id", "end", "id")
-        .values_list("person_id", "offer__external_id", "end")
+        ended.order_by("offer__external_id", "end", "id").values_list(
+            "person_id", "offer__external_id", "end", "person__birth_year"
+        )
     )
     goal_starts: dict[int, list[dt.date]] = defaultdict(list)
     for person_id, start in (
-        Spell.objects.filter(
-            state__in=GOAL_STATES,
-            person_id__in=Spell.objects.filter(
-                offer__isnull=False, end__isnull=False, end__lt=day
-            ).values("person_id"),
-        )
+        Spell.objects.filter(state__in=GOAL_STATES, person_id__in=ended.values("person_id"))
         .order_by("start")
         .values_list("person_id", "start")
     ):
@@ -178,14 +176,45 @@ def leaver_outcomes_from_db(today: dt.date | None = None) -> list[engine.LeaverO
         return None if until >= day else False
 
     return [
-        engine.LeaverOutcome(
-            offer=offer,
-            left_on=left_on,
-            goal_within_6m=reached(person_id, left_on, 6),
-            goal_within_12m=reached(person_id, left_on, 12),
+        (
+            person_id,
+            LeaverFacts(
+                engine.LeaverOutcome(
+                    offer=offer,
+                    left_on=left_on,
+                    goal_within_6m=reached(person_id, left_on, 6),
+                    goal_within_12m=reached(person_id, left_on, 12),
+                ),
+                birth_year=birth_year,
+            ),
         )
-        for person_id, offer, left_on in leavers
+        for person_id, offer, left_on, birth_year in leavers
         if left_on is not None  # filtered in the query; for the type checker
+    ]
+
+
+def leaver_outcomes_from_db(today: dt.date | None = None) -> list[engine.LeaverOutcome]:
+    """One outcome per spell with an offer that ended before ``today``: did a spell in a
+    goal state (employment, apprenticeship, higher education, self-employment) start
+    within 6 and within 12 months after the end? ``None`` while that window has not yet
+    passed and no goal was reached (two queries)."""
+    return [facts.outcome for _person, facts in _leavers(today or _today())]
+
+
+def leaver_facts_from_db(today: dt.date | None = None) -> list[LeaverFacts]:
+    """The leaver outcomes of ``leaver_outcomes_from_db``, each with the leaver's birth
+    year and target group codes, for comparing a person with participants like them
+    (three queries)."""
+    day = today or _today()
+    leavers = _leavers(day)
+    groups: dict[int, set[str]] = defaultdict(set)
+    for person_id, code in Person.target_groups.through.objects.filter(
+        person_id__in=_ended_spells(day).values("person_id")
+    ).values_list("person_id", "targetgroup__code"):
+        groups[person_id].add(code)
+    return [
+        replace(facts, target_groups=frozenset(groups.get(person_id, ())))
+        for person_id, facts in leavers
     ]
 
 
@@ -287,7 +316,8 @@ def next_steps_for(
     facts = person_facts(person, goal=goal, today=today)
     offers, links = landscape_from_db()
     config = engine.PathwayConfig()
-    report = engine.analyse_pathways(offers, links, config, leaver_outcomes_from_db(today))
+    leavers = leaver_facts_from_db(today)
+    report = engine.analyse_pathways(offers, links, config, [f.outcome for f in leavers])
     result = rank_next_steps(
         facts,
         offers,
@@ -295,8 +325,11 @@ def next_steps_for(
         distances=report.distances,
         neighbours=DORTMUND_NEIGHBOURS,
         outcomes=report.empirical,
+        leavers=leavers,
         include_excluded=include_excluded,
         min_leavers=config.min_leavers,
+        min_share_6m=config.min_share_6m,
+        min_share_12m=config.min_share_12m,
     )
     titles = dict(Offer.objects.values_list("external_id", "title"))
     return PersonNextSteps(facts=facts, result=result, titles=titles)

@@ -13,9 +13,13 @@ reasons (``include_excluded=True`` returns them). Every other offer is ranked by
 3. proximity: in the person's district or city-wide, then a neighbouring district,
    then any other district;
 4. fewer follow-on steps to the goal first;
-5. observed outcomes (only with at least ``min_leavers`` known leavers): offers whose
-   leavers reached a goal at no less than the expected share, then offers with too
-   few leavers to judge, then offers whose leavers fared worse;
+5. observed outcomes of participants *like the person* (only with at least
+   ``min_leavers`` known leavers): leavers of the offer in the person's age band at
+   leaving (under 25 / 25–49 / 50+) sharing at least one of the person's target groups
+   (same age band only when the person has none). With too few of them, all leavers of
+   the offer are compared instead, and the reason says so. Offers whose leavers reached
+   a goal at no less than the expected share, then offers with too few leavers to
+   judge, then offers whose leavers fared worse;
 6. the offer id, so the order is stable.
 
 Exclusion rules ("why not"): the offer is not active; the person already took part;
@@ -29,7 +33,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from doconnect.pathways.engine import Distances, EmpiricalResult, Offer, ReasonParam
+from doconnect.pathways.engine import (
+    Distances,
+    EmpiricalResult,
+    LeaverOutcome,
+    Offer,
+    ReasonParam,
+    empirical_dead_ends,
+)
 
 # The order of the ranking, in words (shown by the CLI and the web page).
 RANKING_ORDER: tuple[str, ...] = (
@@ -58,6 +69,21 @@ OUTCOME_GOOD = "good"
 OUTCOME_TOO_FEW = "too_few"
 OUTCOME_POOR = "poor"
 _OUTCOME_RANK = {OUTCOME_GOOD: 0, OUTCOME_TOO_FEW: 1, OUTCOME_POOR: 2}
+
+# Age bands of the comparison group (age at leaving, by birth year).
+AGE_UNDER_25 = "under_25"
+AGE_25_TO_49 = "25_49"
+AGE_50_PLUS = "50_plus"
+AGE_BAND_TEXT = {AGE_UNDER_25: "under 25", AGE_25_TO_49: "25–49", AGE_50_PLUS: "50+"}
+
+# Why the offer-level outcome is shown (the ``comparison`` param of outcome_good/poor):
+# fewer than ``min_leavers`` similar leavers with known outcomes; the person's age is
+# unknown; or no per-leaver facts were given at all.
+SIMILAR_TOO_FEW = "similar_too_few"
+AGE_UNKNOWN = "age_unknown"
+NOT_COMPARED = "not_compared"
+
+_SHARES = ("reached_6m", "known_6m", "reached_12m", "known_12m")
 
 # Stable codes of the factors (``Factor.code``) with their params. The English ``text``
 # is for the CLI and JSON; a user interface renders the code and params in its language.
@@ -88,8 +114,15 @@ FACTOR_CODES: dict[str, tuple[str, ...]] = {
     # observed outcomes (a horizon's reached/known are None when not judged)
     "no_leavers": (),
     "too_few_leavers": ("leavers", "min_leavers"),
-    "outcome_good": ("reached_6m", "known_6m", "reached_12m", "known_12m"),
-    "outcome_poor": ("reached_6m", "known_6m", "reached_12m", "known_12m"),
+    # all leavers of the offer; ``comparison`` says why not only similar ones
+    # (SIMILAR_TOO_FEW / AGE_UNKNOWN / NOT_COMPARED), ``age_band`` / ``similar_groups``
+    # describe the too small comparison group (None / () otherwise)
+    "outcome_good": (*_SHARES, "comparison", "age_band", "similar_groups"),
+    "outcome_poor": (*_SHARES, "comparison", "age_band", "similar_groups"),
+    # leavers like the person: same age band at leaving, sharing a target group
+    # (``similar_groups``: the person's target groups; () means age band only)
+    "outcome_similar_good": (*_SHARES, "age_band", "similar_groups"),
+    "outcome_similar_poor": (*_SHARES, "age_band", "similar_groups"),
     # why not
     "offer_closed": ("status",),
     "already_taken": (),
@@ -109,6 +142,46 @@ class PersonFacts:
     district: str | None = None
     goal: str | None = None
     done: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LeaverFacts:
+    """One leaver of an offer with what the comparison group needs: the birth year
+    (None: unknown, never similar) and the target groups of the person who left."""
+
+    outcome: LeaverOutcome
+    birth_year: int | None = None
+    target_groups: frozenset[str] = frozenset()
+
+    @property
+    def age_band(self) -> str | None:
+        if self.birth_year is None:
+            return None
+        return age_band(self.outcome.left_on.year - self.birth_year)
+
+
+def age_band(age: int | None) -> str | None:
+    """The comparison age band of an age: under 25, 25–49, 50+ (None when unknown)."""
+    if age is None:
+        return None
+    if age < 25:
+        return AGE_UNDER_25
+    return AGE_25_TO_49 if age < 50 else AGE_50_PLUS
+
+
+def similar_leavers(person: PersonFacts, leavers: Iterable[LeaverFacts]) -> list[LeaverOutcome]:
+    """The outcomes of leavers like ``person``: same age band at leaving and at least one
+    shared target group (the age band only when the person has no target group). None
+    when the person's age is unknown."""
+    band = age_band(person.age)
+    if band is None:
+        return []
+    return [
+        leaver.outcome
+        for leaver in leavers
+        if leaver.age_band == band
+        and (not person.target_groups or person.target_groups & leaver.target_groups)
+    ]
 
 
 @dataclass(frozen=True)
@@ -299,7 +372,41 @@ def _route(
     return True, True, reachable[nearest], nearest
 
 
-def _outcome(result: EmpiricalResult | None, min_leavers: int) -> tuple[str, Factor]:
+def _share_params(result: EmpiricalResult) -> dict[str, ReasonParam]:
+    judged_6m = result.share_6m is not None
+    judged_12m = result.share_12m is not None
+    return {
+        "reached_6m": result.reached_6m if judged_6m else None,
+        "known_6m": result.known_6m if judged_6m else None,
+        "reached_12m": result.reached_12m if judged_12m else None,
+        "known_12m": result.known_12m if judged_12m else None,
+    }
+
+
+def _group_text(band: str, groups: tuple[str, ...]) -> str:
+    text = f"aged {AGE_BAND_TEXT[band]} at leaving"
+    return f"{text}, target group {', '.join(groups)}" if groups else text
+
+
+def _outcome(
+    result: EmpiricalResult | None,
+    similar: EmpiricalResult | None,
+    comparison: str,
+    person: PersonFacts,
+    min_leavers: int,
+) -> tuple[str, Factor]:
+    """The outcome factor: the similar leavers' result when judged (``similar``), else
+    the offer's result with ``comparison`` saying why."""
+    band = age_band(person.age)
+    groups = tuple(sorted(person.target_groups))
+    if similar is not None and similar.judged and band is not None:
+        outcome = OUTCOME_POOR if similar.flagged else OUTCOME_GOOD
+        return outcome, Factor(
+            "outcomes",
+            f"participants like this person ({_group_text(band, groups)}): {similar.reason}",
+            f"outcome_similar_{outcome}",
+            {**_share_params(similar), "age_band": band, "similar_groups": groups},
+        )
     if result is None:
         return OUTCOME_TOO_FEW, Factor(
             "outcomes", "no leavers observed yet / noch keine Abgänge", "no_leavers"
@@ -312,15 +419,22 @@ def _outcome(result: EmpiricalResult | None, min_leavers: int) -> tuple[str, Fac
             {"leavers": result.leavers, "min_leavers": min_leavers},
         )
     outcome = OUTCOME_POOR if result.flagged else OUTCOME_GOOD
-    judged_6m = result.share_6m is not None
-    judged_12m = result.share_12m is not None
+    text = result.reason
+    described = comparison == SIMILAR_TOO_FEW and band is not None
+    if comparison == SIMILAR_TOO_FEW and band is not None:
+        text = (
+            f"all leavers of the offer (fewer than {min_leavers} participants like this "
+            f"person, {_group_text(band, groups)}): {text}"
+        )
+    elif comparison == AGE_UNKNOWN:
+        text = f"all leavers of the offer (the person's age is unknown): {text}"
     params: dict[str, ReasonParam] = {
-        "reached_6m": result.reached_6m if judged_6m else None,
-        "known_6m": result.known_6m if judged_6m else None,
-        "reached_12m": result.reached_12m if judged_12m else None,
-        "known_12m": result.known_12m if judged_12m else None,
+        **_share_params(result),
+        "comparison": comparison,
+        "age_band": band if described else None,
+        "similar_groups": groups if described else (),
     }
-    return outcome, Factor("outcomes", result.reason, f"outcome_{outcome}", params)
+    return outcome, Factor("outcomes", text, f"outcome_{outcome}", params)
 
 
 def rank_next_steps(
@@ -331,15 +445,36 @@ def rank_next_steps(
     distances: Distances,
     neighbours: Mapping[str, Collection[str]] | None = None,
     outcomes: Iterable[EmpiricalResult] = (),
+    leavers: Iterable[LeaverFacts] | None = None,
     include_excluded: bool = False,
     min_leavers: int = 5,
+    min_share_6m: float = 0.2,
+    min_share_12m: float = 0.3,
 ) -> NextSteps:
     """The offers ``person`` can take next, in the documented lexicographic order (see
     the module docstring). ``free_places`` maps offer id to free places (None or missing:
     capacity unknown); ``distances`` come from the engine's report on the same offers;
-    ``neighbours`` maps a district to its neighbouring districts."""
+    ``neighbours`` maps a district to its neighbouring districts. ``outcomes`` are the
+    engine's per-offer results; ``leavers`` the single leavers with birth year and
+    target groups, from which the comparison group of participants like the person is
+    judged (same small-number rule and minimum shares as the engine's)."""
     neighbours = neighbours or {}
     by_offer = {r.offer: r for r in outcomes}
+    if leavers is None:
+        comparison = NOT_COMPARED
+        similar_by_offer: dict[str, EmpiricalResult] = {}
+    elif person.age is None:
+        comparison = AGE_UNKNOWN
+        similar_by_offer = {}
+    else:
+        comparison = SIMILAR_TOO_FEW
+        similar = similar_leavers(person, leavers)
+        similar_by_offer = {
+            r.offer: r
+            for r in empirical_dead_ends(
+                {o.offer for o in similar}, similar, min_share_6m, min_share_12m, min_leavers
+            )
+        }
     ranked: list[tuple[tuple[int, int, int, int, int, str], NextStep]] = []
     excluded: list[ExcludedOffer] = []
     for offer in offers:
@@ -373,7 +508,13 @@ def rank_next_steps(
                 excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
             continue
         proximity = _proximity(person, offer, neighbours)
-        outcome, outcome_factor = _outcome(by_offer.get(offer.id), min_leavers)
+        outcome, outcome_factor = _outcome(
+            by_offer.get(offer.id),
+            similar_by_offer.get(offer.id),
+            comparison,
+            person,
+            min_leavers,
+        )
         if reaches_goal:
             step_word = "step" if steps == 1 else "steps"
             goal_factor = Factor(

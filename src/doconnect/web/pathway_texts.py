@@ -16,7 +16,14 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.pathways.engine import DeadEnd, ReasonParam
-from doconnect.pathways.next_steps import Factor
+from doconnect.pathways.next_steps import (
+    AGE_25_TO_49,
+    AGE_50_PLUS,
+    AGE_UNDER_25,
+    AGE_UNKNOWN,
+    SIMILAR_TOO_FEW,
+    Factor,
+)
 
 # Destinations and offer statuses as the engine names them.
 DESTINATION_LABELS: Mapping[str, Promise] = {
@@ -30,6 +37,13 @@ STATUS_LABELS: Mapping[str, Promise] = {
     "active": _("aktiv"),
     "suspended": _("ausgesetzt"),
     "ended": _("beendet"),
+}
+
+# The age bands of the comparison group of participants like the person.
+AGE_BAND_LABELS: Mapping[str, Promise] = {
+    AGE_UNDER_25: _("unter 25 Jahre"),
+    AGE_25_TO_49: _("25 bis 49 Jahre"),
+    AGE_50_PLUS: _("50 Jahre und älter"),
 }
 
 # One message per code. A plural message picks its form by the named param.
@@ -76,6 +90,12 @@ MESSAGES: Mapping[str, Promise] = {
     ),
     "outcome_good": _("Verbleib früherer Teilnehmender gut: %(shares)s"),
     "outcome_poor": _("Verbleib früherer Teilnehmender schwach: %(shares)s"),
+    "outcome_similar_good": _(
+        "Verbleib von Teilnehmenden wie der Person (%(similar)s) gut: %(shares)s"
+    ),
+    "outcome_similar_poor": _(
+        "Verbleib von Teilnehmenden wie der Person (%(similar)s) schwach: %(shares)s"
+    ),
     # why not
     "offer_closed": _("das Angebot ist %(status)s"),
     "already_taken": _("hat bereits teilgenommen"),
@@ -98,6 +118,11 @@ MESSAGES: Mapping[str, Promise] = {
         "die Anschlüsse führen nur zu Sackgassen oder geschlossenen Angeboten: %(offers)s"
     ),
 }
+# Added to ``outcome_good`` / ``outcome_poor`` when they stand in for a comparison group.
+SIMILAR_TOO_FEW_NOTE = _(
+    "zu wenige vergleichbare Teilnehmende (%(similar)s), daher alle Abgänge des Angebots"
+)
+AGE_UNKNOWN_NOTE = _("Alter der Person unbekannt, daher alle Abgänge des Angebots")
 # Added to ``dead_end_follow_ons`` when some follow-ons are destinations that are no goal.
 NOT_GOALS = ngettext_lazy(
     "%(destinations)s ist kein Ziel", "%(destinations)s sind keine Ziele", "destination_count"
@@ -145,6 +170,18 @@ def _shares(params: Mapping[str, ReasonParam]) -> str:
     return "; ".join(parts)
 
 
+def _similar(band: str, groups: Sequence[str], group_labels: Mapping[str, str]) -> str:
+    """The comparison group in words: age band at leaving and the shared target groups."""
+    ages = gettext("%(ages)s beim Abgang") % {"ages": _label(AGE_BAND_LABELS, band)}
+    if not groups:
+        return ages
+    return ngettext(
+        "%(ages)s, Zielgruppe %(groups)s",
+        "%(ages)s, mindestens eine der Zielgruppen %(groups)s",
+        len(groups),
+    ) % {"ages": ages, "groups": ", ".join(group_labels.get(g, g) for g in groups)}
+
+
 def _strings(value: ReasonParam) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -177,8 +214,12 @@ def _values(
         values["district"] = "–"
     if code in ("age_unknown", "age_fits", "age_outside"):
         values["ages"] = _ages(params.get("min_age"), params.get("max_age"))
-    if code in ("outcome_good", "outcome_poor"):
+    if code in ("outcome_good", "outcome_poor", "outcome_similar_good", "outcome_similar_poor"):
         values["shares"] = _shares(params)
+    if isinstance(params.get("age_band"), str):
+        values["similar"] = _similar(
+            str(params["age_band"]), _strings(params.get("similar_groups")), group_labels
+        )
     if "offers" in params:
         offers = _strings(params["offers"])
         statuses = _strings(params.get("statuses"))
@@ -206,6 +247,11 @@ def render_reason(
     text: str = MESSAGES[code] % values
     if code == "dead_end_follow_ons" and _strings(params.get("destinations")):
         text += "; " + NOT_GOALS % values
+    if code in ("outcome_good", "outcome_poor"):
+        if params.get("comparison") == SIMILAR_TOO_FEW and "similar" in values:
+            text += " (" + SIMILAR_TOO_FEW_NOTE % values + ")"
+        elif params.get("comparison") == AGE_UNKNOWN:
+            text += " (" + AGE_UNKNOWN_NOTE + ")"
     return text
 
 
