@@ -15,6 +15,7 @@ import pytest
 from doconnect.demo import data
 from doconnect.demo.generator import PUBLIC_BODIES, CityGenerator, Table
 from doconnect.demo.landscape import reaches_destination
+from doconnect.pathways import engine
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 
 SMALL = 0.1
@@ -162,6 +163,60 @@ def test_some_districts_lack_a_low_threshold_entry_for_some_target_groups() -> N
     every = {(d, g) for d in range(1, 13) for g in range(1, len(data.TARGET_GROUPS) + 1)}
     assert covered & every, "low-threshold entries exist"
     assert every - covered, "and gaps too"
+
+
+def pathways_report(scale: float) -> engine.PathwayReport:
+    """The pathways engine on the generator's offers and follow-ons, with every district
+    and target group in the coverage table."""
+    tables = city(scale=scale)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for _id, offer, group in tables["offers.Offer.target_groups"].rows:
+        groups[offer].append(data.TARGET_GROUPS[group - 1].code)
+    rows = rows_as_dicts(tables["offers.Offer"])
+    external = {o["id"]: o["external_id"] for o in rows}
+    offers = [
+        engine.Offer(
+            id=o["external_id"],
+            kind=o["kind"],
+            status=o["status"],
+            district=data.DISTRICTS[o["district"] - 1].name if o["district"] else None,
+            target_groups=tuple(sorted(groups[o["id"]])),
+        )
+        for o in rows
+    ]
+    links = [
+        engine.FollowOn(external[link["from_offer"]], to_offer=external[link["to_offer"]])
+        if link["to_offer"] is not None
+        else engine.FollowOn(external[link["from_offer"]], destination=link["destination"])
+        for link in rows_as_dicts(tables["offers.FollowOn"])
+    ]
+    config = engine.PathwayConfig(
+        districts=tuple(d.name for d in data.DISTRICTS),
+        target_groups=tuple(g.code for g in data.TARGET_GROUPS),
+    )
+    return engine.analyse_pathways(offers, links, config)
+
+
+@pytest.mark.parametrize("scale", [1, SMALL])
+def test_most_districts_and_groups_have_an_entry_but_some_gaps_and_dead_ends_remain(
+    scale: float,
+) -> None:
+    report = pathways_report(scale)
+    cells = report.coverage
+    assert len(cells) == 12 * 8
+    without_entry = [c for c in cells if not c.has_entry]
+    assert 0.03 <= len(without_entry) / len(cells) <= 0.2
+    # Structural gaps, not whole districts or groups left out.
+    assert len({c.district for c in without_entry}) < 12
+    assert len({c.target_group for c in without_entry}) < 8
+    reach = [{route.goal for route in c.routes} for c in cells if c.has_entry]
+    assert sum("employment" in goals for goals in reach) > 0.8 * len(reach)
+    assert sum("apprenticeship" in goals for goals in reach) > 0.5 * len(reach)
+    causes = {dead.cause for dead in report.dead_ends}
+    assert {"no_follow_on", "cycle", "closed_offer"} <= causes
+    if scale == 1:
+        # A few cells whose entries all lead nowhere near work or training.
+        assert any(not {"employment", "apprenticeship"} & goals for goals in reach)
 
 
 def test_offers_have_every_kind_funding_and_some_are_suspended_or_ended() -> None:

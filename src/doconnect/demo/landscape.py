@@ -2,10 +2,13 @@
 they lead. Pure NumPy, no Django.
 
 Low-threshold entries lead to preparation, preparation to offers close to a
-destination, those to the destination itself; but, as in any real city, some offers
-lead nowhere (dead ends), some only in circles, and some district and target group
-combinations have no low-threshold entry at all (gaps). The pathways engine is meant to
-find exactly these.
+destination, those to the destination itself. Every district has an active drop-in open
+to (almost) every target group, and a city-wide entry serves young people everywhere, so
+most district × target group cells have a way in. But, as in any real city, some offers
+lead nowhere (dead ends), some only in circles, some only through a suspended offer, and
+a few districts never serve one or two groups (structural gaps: no entry for refugees in
+one district, none for the over-50s in another). The pathways engine is meant to find
+exactly these.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ IntArray = npt.NDArray[np.int64]
 
 OPEN_END = 10_000  # end month of an offer without an end date
 # The first offers are fixed so every city, however small, has every kind, one chain
-# that reaches a destination (0 → 1 → 2 → employment), a dead end (10) and a dead-end
-# cycle (11 ⇄ 12).
+# that reaches a destination (0 → 1 → 2 → employment or apprenticeship, from the
+# city-wide entry 0), a dead end (10), a dead-end cycle (11 ⇄ 12) and an offer cut off
+# by a suspended one (8 → 9).
 FIXED_KINDS: tuple[str, ...] = (
     "low_threshold",
     "qualification",
@@ -41,6 +45,8 @@ FIXED_KINDS: tuple[str, ...] = (
 )
 DEAD_LEAF = 10
 DEAD_CYCLE = (11, 12)
+CITY_ENTRY = 0
+CUT_OFF, SUSPENDED_LINK = 8, 9
 N_FIXED = len(FIXED_KINDS)
 
 
@@ -90,7 +96,16 @@ def build_landscape(
     kind, provider, district = _kinds_and_places(rng, n, provider_district, n_districts)
     status, start, end, available_until = _status_and_dates(rng, n)
     unserved = _unserved_groups(rng, n_districts)
-    groups, min_age, max_age = _groups_and_ages(rng, kind, district, unserved)
+    anchors = _district_entries(rng, kind, status, n_districts)
+    for i, d in anchors.items():
+        district[i] = d
+    # A small city cannot run a drop-in in every district: its city-wide entry then
+    # takes nearly everybody, not just the young.
+    city_groups = _YOUTH if len(anchors) == n_districts else _small_city_groups(unserved)
+    district[CITY_ENTRY] = -1
+    groups, min_age, max_age = _groups_and_ages(rng, kind, district, unserved, anchors)
+    groups[CITY_ENTRY] = sorted(city_groups)
+    min_age[CITY_ENTRY], max_age[CITY_ENTRY] = 15, 27 if city_groups == _YOUTH else 67
     edges, destinations = _follow_ons(rng, kind, district)
     return Landscape(
         kind=kind,
@@ -129,8 +144,8 @@ def _kinds_and_places(
         ]
     ).astype(np.int64)
     # Mostly where the provider sits, some elsewhere, a few city-wide. Low-threshold
-    # entries always have a district: being close to home is what makes them
-    # low-threshold.
+    # entries have a district (being close to home is what makes them low-threshold),
+    # all but the fixed city-wide entry 0.
     u = rng.random(n)
     district = np.where(
         u < 0.75, provider_district[provider], rng.integers(0, n_districts, n)
@@ -147,6 +162,7 @@ def _status_and_dates(
     status[u > 0.85] = "suspended"
     status[u > 0.91] = "ended"
     status[:N_FIXED] = "active"
+    status[SUSPENDED_LINK] = "suspended"
     start = rng.integers(-72, 48, n).astype(np.int64)
     start[:N_FIXED] = -36
     end = np.full(n, OPEN_END, dtype=np.int64)
@@ -167,15 +183,46 @@ def _status_and_dates(
     return [str(s) for s in status], start, end, available_until
 
 
+# The young are served city-wide (a youth job agency), so they are never a structural gap.
+_YOUTH = frozenset(
+    {data.TG["youth_difficult_start"], data.TG["school_leavers_without_qualification"]}
+)
+GAP_DISTRICTS = 4  # districts with structural gaps
+GAP_GROUPS = 3  # target groups some of these districts never serve
+
+
 def _unserved_groups(rng: np.random.Generator, n_districts: int) -> npt.NDArray[np.bool_]:
-    """[district, target group]: the one or two groups each district's low-threshold
-    entries never serve. However many offers a large city has, such structural gaps
-    remain (no drop-in for refugees in one district, none for the over-50s in another)."""
+    """[district, target group]: the groups a district's low-threshold entries never
+    serve. However many offers a large city has, such structural gaps remain in a few
+    districts (no drop-in for refugees in one, none for the over-50s in another); they
+    concern a few hard-to-reach groups, never the young."""
     unserved = np.zeros((n_districts, len(data.TARGET_GROUPS)), dtype=bool)
-    for d in range(n_districts):
+    adults = np.array(sorted(set(range(len(data.TARGET_GROUPS))) - _YOUTH), dtype=np.int64)
+    hard = rng.choice(adults, GAP_GROUPS, replace=False)
+    for d in rng.choice(n_districts, min(GAP_DISTRICTS, n_districts), replace=False).tolist():
         count = int(rng.integers(1, 3))
-        unserved[d, rng.choice(len(data.TARGET_GROUPS), count, replace=False)] = True
+        unserved[d, rng.choice(hard, count, replace=False)] = True
     return unserved
+
+
+def _small_city_groups(unserved: npt.NDArray[np.bool_]) -> frozenset[int]:
+    """Every group but the one the most districts leave out: a small city's structural
+    gap is that group, wherever no district drop-in takes it."""
+    left_out = int(np.argmax(unserved.sum(axis=0)))
+    return frozenset(range(unserved.shape[1])) - {left_out}
+
+
+def _district_entries(
+    rng: np.random.Generator, kind: IntArray, status: list[str], n_districts: int
+) -> dict[int, int]:
+    """offer → district: one active low-threshold entry per district (a drop-in open to
+    every group the district serves), as far as the city has enough of them."""
+    low_threshold = data.KIND["low_threshold"]
+    candidates = [
+        i for i in range(N_FIXED, len(kind)) if kind[i] == low_threshold and status[i] == "active"
+    ]
+    places = rng.permutation(n_districts)[: len(candidates)].tolist()
+    return dict(zip(candidates, places, strict=False))
 
 
 def _groups_and_ages(
@@ -183,6 +230,7 @@ def _groups_and_ages(
     kind: IntArray,
     district: IntArray,
     unserved: npt.NDArray[np.bool_],
+    anchors: dict[int, int],
 ) -> tuple[list[list[int]], list[int], list[int]]:
     tg = data.TG
     low_threshold = data.KIND["low_threshold"]
@@ -192,8 +240,15 @@ def _groups_and_ages(
     all_groups: list[list[int]] = []
     min_age: list[int] = []
     max_age: list[int] = []
-    for k, d in zip(kind.tolist(), district.tolist(), strict=True):
+    for i, (k, d) in enumerate(zip(kind.tolist(), district.tolist(), strict=True)):
         name = data.OFFER_KINDS[k]
+        if i in anchors:
+            # Open to all, which in a district with structural gaps means all but those.
+            open_to = np.flatnonzero(~unserved[d]).tolist() if unserved[d].any() else []
+            all_groups.append(open_to)
+            min_age.append(15)
+            max_age.append(67)
+            continue
         groups: set[int] = set()
         if k in youth_kinds or (name in ("orientation", "low_threshold") and rng.random() < 0.25):
             groups.add(tg["youth_difficult_start"])
@@ -294,8 +349,9 @@ def _follow_ons(
         destinations[i] = ["employment"] if data.KIND_LEVEL[k] == 2 else []
         if data.OFFER_KINDS[k] == "vocational_preparation":
             destinations[i] = ["apprenticeship"]
+    edges[CUT_OFF] = [SUSPENDED_LINK]  # only through the suspended offer
     edges[0], edges[1], edges[2] = [1], [2], []
-    destinations[2] = ["employment"]
+    destinations[2] = ["employment", "apprenticeship"]  # placement into work or training
     edges[DEAD_CYCLE[0]], edges[DEAD_CYCLE[1]] = [DEAD_CYCLE[1]], [DEAD_CYCLE[0]]
     # About one more dead-end cycle of two entry offers per hundred offers.
     entry = np.array(
