@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DOCONNECT_DEBUG=1 DOCONNECT_DEMO_MODE=1
 
-.PHONY: run test install lint typecheck bench browser lock clean help
+.PHONY: run test install frontend lint typecheck bench browser lock clean help
 
 help:
 	@echo "make run    install, migrate, load the demo city, serve on http://$(HOST):$(PORT)"
@@ -23,7 +23,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-run: install
+# Front-end packages (KERN, htmx, axe-core) from npm, exactly as in package-lock.json;
+# served by Django's staticfiles from node_modules/. Re-run when the lock file changes.
+NPM_STAMP := node_modules/.installed
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm missing: install Node.js and npm (e.g. 'apt-get install -y nodejs npm')" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+frontend: $(NPM_STAMP)
+
+run: install frontend
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/doconnect migrate --verbosity 0
 	$(DEV_ENV) $(BIN)/doconnect collectstatic --noinput --verbosity 0
@@ -46,7 +56,7 @@ typecheck: install
 
 # The whole suite on PostgreSQL (production), then again on SQLite (the embedded
 # default of `make run`) without the browser test.
-test: install browser lint typecheck
+test: install frontend browser lint typecheck
 	$(BIN)/pytest -p no:cacheprovider
 	DOCONNECT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q -m "not browser"
 
@@ -60,4 +70,4 @@ lock:
 	/tmp/doconnect-lock/bin/pip freeze --exclude-editable | grep -v '^doconnect' > requirements.lock
 
 clean:
-	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/static .pytest_cache .mypy_cache .ruff_cache

@@ -138,6 +138,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages from npm (package.json; `make run`/`make test` run `npm ci`), served
+# under a prefix: static/kern/kern.min.css, static/htmx/htmx.min.js. Only directories that
+# exist: a `pip install`ed deployment without node_modules still starts (collectstatic there
+# needs a checkout with node_modules).
+NODE_MODULES = BASE_DIR.parents[1] / "node_modules"
+STATICFILES_DIRS = [
+    (prefix, path)
+    for prefix, path in [
+        ("kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
+        ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ]
+    if path.is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
@@ -13,7 +14,45 @@ from doconnect.pathways.engine import GOAL_DESTINATIONS
 from doconnect.people.models import ConsentPurpose, LegalBranch
 
 
-class PersonSearchForm(forms.Form):
+def kern_widget_classes(form: forms.BaseForm) -> None:
+    """Give every visible widget the KERN form class (text, date and password inputs
+    `kern-form-input__input`, selects `kern-form-input__select`, checkboxes and radios
+    `kern-form-check__checkbox`/`__radio`); the page frame styles the rest."""
+    for field in form.fields.values():
+        widget = field.widget
+        if widget.is_hidden or isinstance(widget, forms.SelectMultiple):
+            continue  # KERN has no multi-line select; the browser's own stays usable
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = "kern-form-check__checkbox"
+        elif isinstance(widget, forms.RadioSelect):
+            css = "kern-form-check__radio"
+        elif isinstance(widget, forms.Select):
+            css = "kern-form-input__select"
+        else:
+            css = "kern-form-input__input"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class KernForm(forms.Form):
+    """A form whose widgets carry the KERN classes; `{{ form }}`/`as_div` lay it out with
+    KERN's field markup (web/forms/kern_div.html)."""
+
+    template_name_div = "web/forms/kern_div.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kern_widget_classes(self)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with the KERN classes on its fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kern_widget_classes(self)
+
+
+class PersonSearchForm(KernForm):
     q = forms.CharField(
         label=_("Pseudonym oder Name"),
         required=False,
@@ -33,7 +72,7 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(KernForm):
     purpose = forms.ChoiceField(label=_("Zweck"), choices=ConsentPurpose.choices)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Berechtigte Organisationen"),
@@ -55,7 +94,7 @@ class ConsentForm(forms.Form):
         return data
 
 
-class PathwaysFilterForm(forms.Form):
+class PathwaysFilterForm(KernForm):
     """Filters of the pathways page (GET). A district keeps the offers in it and the
     city-wide ones; a target group keeps the offers for it and those open to all."""
 
@@ -75,7 +114,7 @@ class PathwaysFilterForm(forms.Form):
     )
 
 
-class NextStepsGoalForm(forms.Form):
+class NextStepsGoalForm(KernForm):
     """The goal a person's next steps should lead to (GET); empty: any goal."""
 
     goal = forms.ChoiceField(

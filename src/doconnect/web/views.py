@@ -58,7 +58,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     if not may_list_persons(viewer):
         raise PermissionDenied
+    names = may_search_names(viewer)
     form = PersonSearchForm(request.GET or None)
+    if not names:  # no help text about names, and no aria-describedby pointing at it
+        form.fields["q"].help_text = ""
     criteria = form.cleaned_data if form.is_valid() else {}
     persons = find_persons(
         viewer,
@@ -77,7 +80,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "records": records,
-            "may_search_names": may_search_names(viewer),
+            "may_search_names": names,
         },
     )
 

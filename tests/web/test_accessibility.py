@@ -1,0 +1,87 @@
+"""axe-core (from npm, node_modules/axe-core) in a real Chromium on the main pages: the
+login page as an anonymous visitor, then home, the person list, a person page and the
+pathways page as a case worker, all in demo mode (with the banner). Any violation of
+impact "serious" or "critical" fails the test, with the rule ids and the elements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from doconnect.people.models import Person
+from tests.conftest import IN_CI, City, make_person
+from tests.web.test_browser import CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(settings.BASE_DIR).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def axe_path() -> Path:
+    if not AXE.exists():
+        if IN_CI:
+            pytest.fail(f"{AXE} is missing (npm ci); CI requires it")
+        pytest.skip("axe-core not installed; `make test` runs `npm ci`")
+    return AXE
+
+
+@pytest.fixture
+def person(transactional_db: None, city: City, case_worker: User, settings: Any) -> Person:
+    """Made before Playwright starts its event loop (see test_browser.py)."""
+    settings.DEMO_MODE = True
+    return make_person(
+        city, given_name="Lina", family_name="Axeprüfung", consent_orgs=[city.jobcenter]
+    )
+
+
+@pytest.fixture
+def page(chromium_path: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser.new_page(locale="de-DE")
+        finally:
+            browser.close()
+
+
+def serious_violations(page: Any, axe_path: Path) -> list[str]:
+    page.add_script_tag(path=str(axe_path))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}) "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def test_the_main_pages_have_no_serious_or_critical_axe_violations(
+    live_server: Any, person: Person, page: Any, axe_path: Path
+) -> None:
+    found: list[str] = []
+
+    page.goto(f"{live_server.url}/login/")
+    found += serious_violations(page, axe_path)
+
+    page.get_by_label("Benutzername").fill("case_worker")
+    page.get_by_label("Passwort").fill("correct horse battery 1")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert "Synthetische Demodaten" in page.content()
+
+    for path in ("/", "/persons/", f"/persons/{person.public_id}/", "/pathways/"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        found += serious_violations(page, axe_path)
+
+    assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
