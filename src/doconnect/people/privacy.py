@@ -10,26 +10,26 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from doconnect.core.models import AuditAction, Role
-from doconnect.people.access import Viewer, access_person, audit_reads
+from doconnect.people.access import PersonRecord, Viewer, access_person, audit_reads
 from doconnect.people.access_rules import Level
-from doconnect.people.models import PERSONAL_FIELDS, Person
+from doconnect.people.models import PERSONAL_FIELDS
 
 
 def _require_personal_coordination(
     viewer: Viewer, public_id: str, view: str, purpose: str
-) -> Person:
+) -> PersonRecord:
     record = access_person(viewer, public_id, view=view, purpose=purpose)
     # Handing out or destroying a whole file is a coordinator's act, and only for a
     # person who consented to the coordinator's organisation.
     if record.level < Level.PERSONAL or not viewer.has_role(Role.COORDINATOR):
         raise PermissionDenied("Nur die Koordination mit gültiger Einwilligung darf das.")
-    return record.person
+    return record
 
 
 def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
     """Everything stored about one person, as plain JSON-ready data (DSGVO Art. 15)."""
-    person = _require_personal_coordination(viewer, public_id, "person_data_export", "art15")
-    personal = getattr(person, "personal", None)
+    record = _require_personal_coordination(viewer, public_id, "person_data_export", "art15")
+    person, personal = record.person, record.personal
     data: dict[str, Any] = {
         "public_id": person.public_id,
         "gender": person.gender,
@@ -110,7 +110,7 @@ def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
 def person_erase(*, viewer: Viewer, public_id: str, reason: str) -> None:
     """Erase a person and everything hanging off them (DSGVO Art. 17). The audit events
     stay, naming only the pseudonym."""
-    person = _require_personal_coordination(viewer, public_id, "person_erase", "art17")
+    person = _require_personal_coordination(viewer, public_id, "person_erase", "art17").person
     audit_reads(
         viewer,
         [(person.public_id, Level.PERSONAL)],
