@@ -148,6 +148,9 @@ STATICFILES_DIRS = [
     for prefix, path in [
         ("kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
         ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+        ("vega", NODE_MODULES / "vega" / "build"),
+        ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
+        ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
     ]
     if path.is_dir()
 ]

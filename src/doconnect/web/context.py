@@ -5,6 +5,41 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from doconnect.people.access import Viewer, viewer_for
+from doconnect.web.queries import may_list_persons
+
+# url name -> navigation entry marked aria-current
+_NAV_SECTIONS = {
+    "home": "home",
+    "person_list": "persons",
+    "person_detail": "persons",
+    "offer_list": "offers",
+    "offer_detail": "offers",
+    "offer_edit": "offers",
+    "provider_list": "providers",
+    "provider_detail": "providers",
+    "district_list": "districts",
+    "district_detail": "districts",
+    "pathways": "pathways",
+}
+
+
+def request_viewer(request: HttpRequest) -> Viewer:
+    """The viewer of this request, read once per request (views and the navigation
+    share it)."""
+    cached: Viewer | None = getattr(request, "_doconnect_viewer", None)
+    if cached is None:
+        cached = viewer_for(request.user)
+        request._doconnect_viewer = cached  # type: ignore[attr-defined]
+    return cached
+
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    return {"DEMO_MODE": settings.DEMO_MODE}
+    match = request.resolver_match
+    nav: dict[str, Any] = {
+        "current": _NAV_SECTIONS.get(match.url_name or "", "") if match else "",
+        "persons": False,
+    }
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        nav["persons"] = may_list_persons(request_viewer(request))
+    return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav}

@@ -25,7 +25,8 @@ from doconnect.offers.pathways_services import (
     pathway_config,
 )
 from doconnect.pathways import engine
-from doconnect.people.access import Viewer, viewer_for
+from doconnect.people.access import Viewer
+from doconnect.web.context import request_viewer
 from doconnect.web.forms import PathwaysFilterForm
 from doconnect.web.pathway_graph import ENTRY_KINDS, MAX_DRAWN, layout
 from doconnect.web.pathway_texts import dead_end_text
@@ -58,7 +59,7 @@ def _keep(district: District | None, group: TargetGroup | None) -> Any:
 @login_required
 @require_GET
 def pathways(request: HttpRequest) -> HttpResponse:
-    if not may_see_pathways(viewer_for(request.user)):
+    if not may_see_pathways(request_viewer(request)):
         raise PermissionDenied
     form = PathwaysFilterForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}

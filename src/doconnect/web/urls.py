@@ -1,12 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doconnect.web import pathways_views, views
+from doconnect.web import dashboard_views, offers_views, pathways_views, places_views, views
 from doconnect.web.forms import LoginForm
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -29,4 +29,11 @@ urlpatterns = [
         views.referral_propose,
         name="referral_propose",
     ),
+    path("offers/", offers_views.offer_list, name="offer_list"),
+    path("offers/<slug:external_id>/", offers_views.offer_detail, name="offer_detail"),
+    path("offers/<slug:external_id>/edit/", offers_views.offer_edit, name="offer_edit"),
+    path("providers/", places_views.provider_list, name="provider_list"),
+    path("providers/<slug:external_id>/", places_views.provider_detail, name="provider_detail"),
+    path("districts/", places_views.district_list, name="district_list"),
+    path("districts/<str:official_key>/", places_views.district_detail, name="district_detail"),
 ]

@@ -25,7 +25,6 @@ from doconnect.people.access import (
     default_purpose,
     levels_for,
     records_for_page,
-    viewer_for,
 )
 from doconnect.people.access_rules import Level
 from doconnect.people.consent_actions import (
@@ -35,6 +34,7 @@ from doconnect.people.consent_actions import (
     may_record_consent,
 )
 from doconnect.referrals.services import referral_create
+from doconnect.web.context import request_viewer
 from doconnect.web.forms import ConsentForm, NextStepsGoalForm, PersonSearchForm
 from doconnect.web.pathway_texts import factor_text
 from doconnect.web.queries import (
@@ -48,14 +48,10 @@ from doconnect.web.queries import (
 PERSONS_PER_PAGE = 25
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
-
-
 @login_required
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
+    viewer = request_viewer(request)
     if not may_list_persons(viewer):
         raise PermissionDenied
     names = may_search_names(viewer)
@@ -95,7 +91,7 @@ def _record_or_404(viewer: Viewer, public_id: str, view: str) -> PersonRecord:
 @login_required
 @require_GET
 def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    viewer = viewer_for(request.user)
+    viewer = request_viewer(request)
     record = _record_or_404(viewer, public_id, "web.person_detail")
     details = person_page(viewer, record)
     may_record = may_record_any_consent(viewer)
@@ -145,7 +141,7 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
-    viewer = viewer_for(request.user)
+    viewer = request_viewer(request)
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -176,7 +172,7 @@ def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
+    viewer = request_viewer(request)
     try:
         consent = consent_withdraw_as(
             viewer, consent_id=consent_id, public_id=public_id, view="web.consent_withdraw"
@@ -195,7 +191,7 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> H
 def referral_propose(request: HttpRequest, public_id: str) -> HttpResponse:
     """Propose one of the person's next steps as a referral: access first (404 when
     refused), then the role (coordinator or case worker, else 403)."""
-    viewer = viewer_for(request.user)
+    viewer = request_viewer(request)
     record = _record_or_404(viewer, public_id, "web.referral_propose")
     if not may_see_next_steps(viewer):
         raise PermissionDenied
