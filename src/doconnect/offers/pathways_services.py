@@ -11,12 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from doconnect.core.models import District, TargetGroup
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import FollowOn, Offer
+from doconnect.offers.participation import started_referrals, taking_part_spells
 from doconnect.offers.services import catalogue_check
 from doconnect.pathways import engine
 from doconnect.pathways.districts import DORTMUND_NEIGHBOURS
@@ -28,7 +29,6 @@ from doconnect.pathways.next_steps import (
     rank_next_steps,
 )
 from doconnect.people.models import Person, Spell
-from doconnect.referrals.models import Referral, ReferralStatus
 
 Landscape = tuple[list[engine.Offer], list[engine.FollowOn]]
 
@@ -224,13 +224,9 @@ def free_places_from_db(today: dt.date | None = None) -> dict[str, int | None]:
     where the capacity is unknown (three queries)."""
     day = today or _today()
     taken: dict[str, set[int]] = defaultdict(set)
-    for offer, person_id in Spell.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=day), offer__isnull=False, start__lte=day
-    ).values_list("offer__external_id", "person_id"):
+    for offer, person_id in taking_part_spells(day).values_list("offer__external_id", "person_id"):
         taken[offer].add(person_id)
-    for offer, person_id in Referral.objects.filter(status=ReferralStatus.STARTED).values_list(
-        "offer__external_id", "person_id"
-    ):
+    for offer, person_id in started_referrals().values_list("offer__external_id", "person_id"):
         taken[offer].add(person_id)
     return {
         external_id: None
