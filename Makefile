@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DOCONNECT_DEBUG=1 DOCONNECT_DEMO_MODE=1
 
-.PHONY: run test install frontend lint typecheck bench browser lock clean help
+.PHONY: run test install frontend lint typecheck bench browser gettext messages lock clean help
 
 help:
 	@echo "make run    install, migrate, load the demo city, serve on http://$(HOST):$(PORT)"
@@ -47,6 +47,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
 
+# GNU gettext: the translation check in the suite and `make messages` use it.
+gettext:
+	@command -v xgettext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	  else echo "gettext missing: run 'sudo apt-get install -y gettext'" >&2; exit 1; fi; }
+
+# After changing visible strings: update src/doconnect/locale/en/.../django.po, translate
+# the new entries there, run again to compile.
+messages: install gettext
+	$(DEV_ENV) $(BIN)/doconnect messages
+
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -56,7 +67,7 @@ typecheck: install
 
 # The whole suite on PostgreSQL (production), then again on SQLite (the embedded
 # default of `make run`) without the browser test.
-test: install frontend browser lint typecheck
+test: install frontend browser gettext lint typecheck
 	$(BIN)/pytest -p no:cacheprovider
 	DOCONNECT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q -m "not browser"
 
