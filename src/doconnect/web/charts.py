@@ -93,11 +93,11 @@ def bar_chart(
     bars_layer = base.mark_bar(color=PALETTE[0]).encode(
         tooltip=[
             alt.Tooltip("category:N", title=category_title),
-            alt.Tooltip("value:Q", title=value_title),
+            alt.Tooltip("value:Q", title=value_title, format=","),
         ],
         href="href:N",
     )
-    text_layer = base.mark_text(align="left", dx=3).encode(text="value:Q")
+    text_layer = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=","))
     chart = alt.layer(bars_layer, text_layer).properties(
         width="container", height=max(60, 24 * len(bars))
     )
