@@ -74,7 +74,7 @@ def test_a_timeline_puts_each_state_on_its_own_row_and_runs_open_spells_to_today
     encoding = chart.spec["encoding"]
 
     assert encoding["y"]["field"] == "row" and encoding["color"]["field"] == "group"
-    assert chart.rows[-1] == ["arbeitslos", "2020-08-01", "laufend", "—"]
+    assert chart.rows[-1] == ["arbeitslos", "01.08.2020", "laufend", "—"]
     assert '"end": "2026-11-23"' in json.dumps(chart.spec)
 
 

@@ -143,7 +143,9 @@ def test_the_person_list_filters_by_district_and_legal_branch(city: City, analys
     hoerde = make_person(city)
     Person.objects.filter(pk=hoerde.pk).update(district=city.other_district, legal_branch="SGB III")
     client = logged_in(analyst)
-    by_district = client.get(f"/persons/?district={city.other_district.pk}").content.decode()
+    by_district = client.get(
+        f"/persons/?district={city.other_district.official_key}"
+    ).content.decode()
     assert hoerde.public_id in by_district and eving.public_id not in by_district
     by_branch = client.get("/persons/?legal_branch=SGB+II").content.decode()
     assert eving.public_id in by_branch and hoerde.public_id not in by_branch
@@ -296,7 +298,7 @@ def test_a_case_worker_cannot_record_a_consent_only_for_others_on_the_page(
     assert person.consents.count() == 1
 
 
-def test_an_invalid_consent_form_records_nothing_and_says_why(
+def test_an_invalid_consent_form_records_nothing_and_says_why_next_to_the_field(
     city: City, coordinator: User
 ) -> None:
     person = make_person(city)
@@ -310,8 +312,14 @@ def test_an_invalid_consent_form_records_nothing_and_says_why(
             "valid_until": "2026-10-01",
         },
     )
+    assert response.status_code == 400
     assert not person.consents.exists()
-    assert "nicht erfasst" in client.get(response["Location"]).content.decode()
+    assert response.context["consent_form"]["valid_until"].errors == [
+        "Das Ende liegt vor dem Beginn."
+    ]
+    body = response.content.decode()
+    assert "nicht erfasst" in body and "kern-form-input--error" in body
+    assert 'value="2026-10-01"' in body  # the input is kept for correcting
 
 
 def test_recording_consent_for_an_invisible_person_is_a_404(city: City, case_worker: User) -> None:

@@ -63,8 +63,8 @@ def test_the_pathways_page_draws_the_network_and_lists_the_dead_ends_for_allowed
     assert 'data-offer="o-a"' in svg and 'data-offer="destination:employment"' in svg
     assert "<line " in svg
     dead_ends = body[body.index('id="dead-ends-heading"') : body.index('id="bridges-heading"')]
-    assert 'href="/api/offers/o-c"' in dead_ends and 'href="/api/offers/o-y"' in dead_ends
-    assert 'href="/api/offers/o-a"' not in dead_ends
+    assert 'href="/offers/o-c/"' in dead_ends and 'href="/offers/o-y/"' in dead_ends
+    assert 'href="/offers/o-a/"' not in dead_ends
 
 
 def test_the_pathways_page_lists_single_bridges_and_both_kinds_of_gaps(
@@ -73,7 +73,7 @@ def test_the_pathways_page_lists_single_bridges_and_both_kinds_of_gaps(
     TargetGroup.objects.create(code="refugees", label="Geflüchtete")
     body = logged_in(coordinator).get("/pathways/").content.decode()
     bridges = body[body.index('id="bridges-heading"') : body.index('id="gaps-heading"')]
-    assert 'href="/api/offers/o-b"' in bridges and "o-a" in bridges
+    assert 'href="/offers/o-b/"' in bridges and "o-a" in bridges
     no_entry = body[body.index('id="no-entry-heading"') : body.index('id="entry-gap-heading"')]
     assert "Hörde × Geflüchtete" in no_entry  # o-y serves youth only, o-a only Eving
     assert "Eving × Geflüchtete" not in no_entry
@@ -82,8 +82,8 @@ def test_the_pathways_page_lists_single_bridges_and_both_kinds_of_gaps(
             "</section>", body.index('id="entry-gap-heading"')
         )
     ]
-    assert 'href="/api/offers/o-c"' in entry_gaps and "Ausbildung" in entry_gaps
-    assert 'href="/api/offers/o-a"' in entry_gaps  # reaches employment, not apprenticeship
+    assert 'href="/offers/o-c/"' in entry_gaps and "Ausbildung" in entry_gaps
+    assert 'href="/offers/o-a/"' in entry_gaps  # reaches employment, not apprenticeship
 
 
 @pytest.mark.parametrize("persona", ["platform_admin", "outsider"])
@@ -103,7 +103,7 @@ def test_the_district_filter_keeps_the_district_s_and_the_city_wide_offers(
 ) -> None:
     body = logged_in(analyst).get("/pathways/?district=Eving").content.decode()
     assert 'data-offer="o-a"' in body and 'data-offer="o-y"' in body
-    assert 'data-offer="o-c"' not in body and 'href="/api/offers/o-c"' not in body
+    assert 'data-offer="o-c"' not in body and 'href="/offers/o-c/"' not in body
     assert 'data-offer="o-b"' not in body
 
 
@@ -112,10 +112,10 @@ def test_the_target_group_filter_keeps_offers_for_the_group_and_those_open_to_al
 ) -> None:
     TargetGroup.objects.create(code="refugees", label="Geflüchtete")
     body = logged_in(analyst).get("/pathways/?target_group=refugees").content.decode()
-    assert 'href="/api/offers/o-c"' in body
+    assert 'href="/offers/o-c/"' in body
     assert "o-y" not in body
     youth = logged_in(analyst).get("/pathways/?target_group=youth_difficult_start")
-    assert 'href="/api/offers/o-y"' in youth.content.decode()
+    assert 'href="/offers/o-y/"' in youth.content.decode()
 
 
 def test_the_pathways_page_needs_the_same_queries_for_many_offers_and_draws_at_most_150(
@@ -147,7 +147,7 @@ def test_the_pathways_page_needs_the_same_queries_for_many_offers_and_draws_at_m
     assert "Gezeichnet sind 150 von 164" in body
     svg = body[body.index("<svg") : body.index("</svg>")]
     assert svg.count('class="node ') == 150 + 1  # 150 offers and the employment goal
-    assert 'href="/api/offers/o-many-159"' in body  # the lists are complete
+    assert 'href="/offers/o-many-159/"' in body  # the lists are complete
 
 
 # --- next steps on the person page -------------------------------------------------------

@@ -1,16 +1,21 @@
 """Non-personal endpoints: offers, providers, districts, vacancies. Anybody with a
-membership may read them; a login without membership gets 403."""
+membership may read them; a login without membership gets 403. Changing an offer is
+for coordinators and the offer's own provider staff (``offer_for_edit``, as on the
+web page)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 
-from doconnect.api.auth import require_membership
+from doconnect.api.auth import require_membership, viewer
 from doconnect.api.pagination import page_body, page_of
 from doconnect.api.persons import district_body
 from doconnect.api.schemas import (
@@ -25,9 +30,11 @@ from doconnect.api.schemas import (
     VacancyFilter,
     VacancyOut,
 )
-from doconnect.core.models import District, Organisation, OrganisationKind
+from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
 from doconnect.employers.models import Vacancy
 from doconnect.offers.models import Offer
+from doconnect.offers.selectors import offer_for_edit
+from doconnect.offers.services import OfferChanges, offer_update
 
 router = Router(tags=["landscape"])
 
@@ -68,13 +75,7 @@ def list_offers(
     return page_body([_offer_body(o) for o in page], count, paging)
 
 
-@router.get(
-    "/offers/{external_id}",
-    response={200: OfferDetailOut, 404: ErrorOut},
-    summary="One offer with its follow-ons and funding",
-)
-def get_offer(request: HttpRequest, external_id: str) -> dict[str, Any]:
-    require_membership(request)
+def _offer_detail_body(external_id: str) -> dict[str, Any]:
     offer = get_object_or_404(
         Offer.objects.select_related("provider", "district").prefetch_related(
             "target_groups", "funding", "follow_ons__to_offer"
@@ -98,6 +99,83 @@ def get_offer(request: HttpRequest, external_id: str) -> dict[str, Any]:
             for f in offer.funding.all()
         ],
     }
+
+
+@router.get(
+    "/offers/{external_id}",
+    response={200: OfferDetailOut, 404: ErrorOut},
+    summary="One offer with its follow-ons and funding",
+)
+def get_offer(request: HttpRequest, external_id: str) -> dict[str, Any]:
+    require_membership(request)
+    return _offer_detail_body(external_id)
+
+
+class OfferPatchIn(Schema):
+    """The fields to change; a field left out stays as it is, ``null`` empties it.
+    The values are checked by the catalogue import's rules (422 with the problems by
+    field); funding and follow-ons are changed by the catalogue import only."""
+
+    title: str | None = None
+    description: str | None = None
+    kind: str | None = None
+    district: str | None = Field(
+        None, description="Amtlicher Schlüssel des Stadtbezirks; null: stadtweit"
+    )
+    target_groups: list[str] | None = Field(None, description="target group codes; []: open to all")
+    min_age: int | None = None
+    max_age: int | None = None
+    legal_branches: list[str] | None = Field(None, description='e.g. ["SGB II"]; []: any')
+    other_rules: str | None = None
+    capacity: int | None = Field(None, description="null: unknown")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str | None = None
+
+
+def _changes(body: OfferPatchIn) -> OfferChanges:
+    """The request's fields as the service's changes; districts and target groups are
+    looked up by their keys (unknown ones are a 422 for that field)."""
+    given: dict[str, Any] = body.dict(exclude_unset=True)
+    errors: dict[str, list[str]] = {}
+    for name in ("title", "description", "kind", "other_rules", "status"):
+        if name in given and given[name] is None:
+            errors[name] = ["must not be null"]
+    for name in ("target_groups", "legal_branches"):
+        if name in given and given[name] is None:
+            errors[name] = ["must not be null; [] empties it"]
+    if given.get("district") is not None:
+        district = District.objects.filter(official_key=given["district"]).first()
+        if district is None:
+            errors["district"] = [f'unknown district "{given["district"]}" (official key)']
+        given["district"] = district
+    if given.get("target_groups") is not None:
+        codes = list(given["target_groups"])
+        groups = list(TargetGroup.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {g.code for g in groups})
+        if unknown:
+            errors["target_groups"] = [f"unknown target group {', '.join(unknown)}"]
+        if len(set(codes)) != len(codes):
+            errors.setdefault("target_groups", []).append("a target group is listed twice")
+        given["target_groups"] = groups
+    if errors:
+        raise ValidationError(errors)
+    return OfferChanges(**given)  # type: ignore[typeddict-item]
+
+
+@router.patch(
+    "/offers/{external_id}",
+    response={200: OfferDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change an offer's own fields",
+)
+def patch_offer(request: HttpRequest, external_id: str, body: OfferPatchIn) -> dict[str, Any]:
+    """Coordinators may change any offer, provider staff the offers of their own
+    provider (others 403; an unknown offer 404). Checked by the catalogue import's
+    rules: any problem is a 422 naming the fields, and nothing is changed."""
+    offer = offer_for_edit(viewer(request), external_id)
+    user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
+    offer_update(offer=offer, changed_by=user, **_changes(body))
+    return _offer_detail_body(external_id)
 
 
 @router.get("/providers", response=Page[ProviderOut], summary="Providers (Träger)")

@@ -4,9 +4,25 @@ lists and the "persons in active support" figures."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Greatest
 
+from doconnect.offers.models import Offer
 from doconnect.people.models import Person, Spell
 from doconnect.referrals.models import Referral, ReferralStatus
 
@@ -23,10 +39,71 @@ def started_referrals() -> QuerySet[Referral]:
     return Referral.objects.filter(status=ReferralStatus.STARTED)
 
 
-def in_active_support(persons: QuerySet[Person], day: dt.date) -> QuerySet[Person]:
+def in_active_support(
+    persons: QuerySet[Person], day: dt.date, **offer_filter: Any
+) -> QuerySet[Person]:
     """Those of ``persons`` who take part in an offer on ``day`` (a running spell with
-    an offer, or a started referral)."""
+    an offer, or a started referral), optionally only in offers matching
+    ``offer_filter`` on the spell or referral (``offer_id=…``,
+    ``offer__provider_id=…``)."""
     return persons.filter(
-        Q(pk__in=taking_part_spells(day).values("person_id"))
-        | Q(pk__in=started_referrals().values("person_id"))
+        Q(pk__in=taking_part_spells(day).filter(**offer_filter).values("person_id"))
+        | Q(pk__in=started_referrals().filter(**offer_filter).values("person_id"))
+    )
+
+
+class CountOf(Subquery):
+    """``(SELECT COUNT(*) FROM (<subquery>))``: a correlated count that stays one
+    expression, so it can be annotated, summed and grouped in the outer query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def taking_part_count(
+    day: dt.date, offer_lookup: str, persons: QuerySet[Person] | None = None
+) -> CombinedExpression:
+    """How many persons (of ``persons``, default everybody) take part on ``day`` in an
+    offer whose ``offer_lookup`` (e.g. ``"offer_id"``, ``"offer__provider_id"``) equals
+    the outer row's pk; a person counted once.
+
+    Counted from the spells and referrals alone (persons with a running spell, plus
+    those with a started referral and no such spell), never by scanning persons per
+    row: the correlated parts use the (offer, …) indexes."""
+    spells = taking_part_spells(day).filter(**{offer_lookup: OuterRef("pk")})
+    referrals = started_referrals().filter(**{offer_lookup: OuterRef("pk")})
+    if persons is not None:
+        spells = spells.filter(person_id__in=persons.values("pk"))
+        referrals = referrals.filter(person_id__in=persons.values("pk"))
+    spell_too = taking_part_spells(day).filter(
+        person_id=OuterRef("person_id"), **{offer_lookup: OuterRef(OuterRef("pk"))}
+    )
+    with_spell = CountOf(spells.order_by().values("person_id").distinct())
+    referral_only = CountOf(
+        referrals.filter(~Exists(spell_too)).order_by().values("person_id").distinct()
+    )
+    return with_spell + referral_only
+
+
+def with_free_places(offers: QuerySet[Offer], day: dt.date) -> QuerySet[Offer]:
+    """Offers annotated with ``participants`` (everybody taking part on ``day``) and
+    ``free_places`` (capacity minus participants, never below 0; None when the capacity
+    is unknown): the figures of ``pathways_services.free_places_from_db`` as an
+    annotation, so lists can filter, sum and page on them in the database."""
+    return offers.annotate(
+        participants=taking_part_count(day, "offer_id"),
+        # Explicit None for an unknown capacity: PostgreSQL's GREATEST skips NULLs.
+        free_places=Case(
+            When(
+                capacity__isnull=False,
+                then=Greatest(
+                    ExpressionWrapper(
+                        F("capacity") - F("participants"), output_field=IntegerField()
+                    ),
+                    Value(0),
+                ),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
     )

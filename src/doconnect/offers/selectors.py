@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 
-from doconnect.core.models import Organisation, OrganisationKind
+from doconnect.core.models import Organisation, OrganisationKind, Role
 from doconnect.offers.catalogue import (
     Catalogue,
     FundingEntry,
@@ -25,6 +27,7 @@ from doconnect.offers.models import (
     OfferKind,
     OfferStatus,
 )
+from doconnect.people.access import Viewer
 from doconnect.people.models import LegalBranch
 
 
@@ -104,3 +107,24 @@ def catalogue_export() -> dict[str, Any]:
     return catalogue_to_dict(
         Catalogue(file="", providers=tuple(provider_entries()), offers=tuple(offer_entries()))
     )
+
+
+def may_edit_offer(viewer: Viewer, offer: Offer) -> bool:
+    """Coordinators keep the city's catalogue, so they may change any offer; a
+    provider's staff changes only the offers of their own provider."""
+    return viewer.has_role(Role.COORDINATOR) or offer.provider_id in viewer.orgs_with(
+        Role.PROVIDER_STAFF
+    )
+
+
+def offer_for_edit(viewer: Viewer, external_id: str) -> Offer:
+    """The offer this viewer is about to change, or a refusal: ``Http404`` when there is
+    no such offer, ``PermissionDenied`` when the viewer may not change it. The edit page
+    and the API's PATCH both start here, so they refuse exactly the same people."""
+    offer = Offer.objects.select_related("provider", "district").filter(external_id=external_id)
+    found = offer.first()
+    if found is None:
+        raise Http404(external_id)
+    if not may_edit_offer(viewer, found):
+        raise PermissionDenied
+    return found

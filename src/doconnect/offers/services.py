@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import logging
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import TypedDict, Unpack
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from doconnect.core.importing import ImportProblem, ImportResult, raise_if_any
+from doconnect.core.importing import ImportFailed, ImportProblem, ImportResult, raise_if_any
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
 from doconnect.offers.catalogue import (
     DESTINATION_PREFIX,
     Catalogue,
     OfferEntry,
     ProviderEntry,
+    catalogue_json,
     offer_to_dict,
+    read_catalogue,
 )
 from doconnect.offers.models import FollowOn, FundingLine, Offer
-from doconnect.offers.selectors import offer_entries
+from doconnect.offers.selectors import catalogue_vocabulary, offer_entries
+
+logger = logging.getLogger(__name__)
 
 # Listing the known names helps with a typo ("Hoerde" for "Hörde") as long as the list
 # stays readable; a city has a dozen districts.
@@ -298,3 +309,116 @@ def _offer_relations_replace(entries: list[OfferEntry]) -> None:
             for position, ref in enumerate(e.follow_ons)
         ]
     )
+
+
+# --- changing one offer ----------------------------------------------------------------
+
+
+class OfferChanges(TypedDict, total=False):
+    """What ``offer_update`` may change; a key left out stays as it is."""
+
+    title: str
+    description: str
+    kind: str
+    district: District | None  # None: city-wide
+    target_groups: Collection[TargetGroup]
+    min_age: int | None
+    max_age: int | None
+    legal_branches: Collection[str]
+    other_rules: str
+    capacity: int | None
+    start: dt.date | None
+    end: dt.date | None
+    status: str
+
+
+EDITABLE_OFFER_FIELDS: tuple[str, ...] = tuple(OfferChanges.__annotations__)
+
+# "offers[0].legal_branches[1]" -> "legal_branches"
+_PROBLEM_FIELD = re.compile(r"offers\[0\]\.([a-z_]+)")
+
+
+def _entry_with(entry: OfferEntry, changes: OfferChanges) -> OfferEntry:
+    """The offer's catalogue entry as it would be after the changes, in the catalogue's
+    own terms (district by name, target groups by code)."""
+    values: dict[str, object] = {
+        name: value
+        for name, value in changes.items()
+        if name not in ("district", "target_groups", "legal_branches")
+    }
+    if "district" in changes:
+        district = changes["district"]
+        values["district"] = district.name if district is not None else None
+    if "target_groups" in changes:
+        values["target_groups"] = tuple(sorted(g.code for g in changes["target_groups"]))
+    if "legal_branches" in changes:
+        values["legal_branches"] = tuple(sorted(changes["legal_branches"]))
+    return dataclasses.replace(entry, **values)  # type: ignore[arg-type]
+
+
+def _problems_by_field(problems: Iterable[ImportProblem]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        match = _PROBLEM_FIELD.match(problem.field)
+        name = match.group(1) if match else ""
+        key = name if name in EDITABLE_OFFER_FIELDS else NON_FIELD_ERRORS
+        errors.setdefault(key, []).append(
+            problem.message if key != NON_FIELD_ERRORS else f"{problem.field}: {problem.message}"
+        )
+    return errors
+
+
+def offer_check(entry: OfferEntry) -> None:
+    """Raise ValidationError (by field) if ``entry`` breaks a rule of the catalogue
+    import. The entry goes through the catalogue reader and ``catalogue_check``, so an
+    edit in the browser or the API is held to exactly the rules a catalogue file is:
+    one set of rules, not a copy that drifts."""
+    text = catalogue_json({"providers": [], "offers": [offer_to_dict(entry)]})
+    try:
+        catalogue_check(
+            read_catalogue(text.encode(), file=entry.id, vocabulary=catalogue_vocabulary())
+        )
+    except ImportFailed as exc:
+        raise ValidationError(_problems_by_field(exc.problems)) from None
+
+
+@transaction.atomic
+def offer_update(
+    *, offer: Offer, changed_by: AbstractBaseUser, **changes: Unpack[OfferChanges]
+) -> list[str]:
+    """Change some of an offer's own fields and return the names of those that really
+    changed (none: nothing is written, ``updated_at`` stays).
+
+    Validated by the catalogue import's rules (``offer_check``) before anything is
+    written; on any problem ValidationError names the fields and nothing changes.
+    Target groups must exist (an edit does not invent vocabulary, unlike an import).
+    Funding lines and follow-ons are not changed here."""
+    unknown = set(changes) - set(EDITABLE_OFFER_FIELDS)
+    if unknown:
+        raise ValidationError({NON_FIELD_ERRORS: [f"not editable: {', '.join(sorted(unknown))}"]})
+    # Locked, so two saves of the same offer cannot interleave their checks and writes.
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    (before,) = offer_entries(external_ids=[locked.external_id])
+    after = _entry_with(before, changes)
+    offer_check(after)
+    old, new = offer_to_dict(before), offer_to_dict(after)
+    changed = [name for name in EDITABLE_OFFER_FIELDS if old[name] != new[name]]
+    if not changed:
+        return []
+    columns = [name for name in changed if name != "target_groups"]
+    for name in columns:
+        setattr(locked, name, changes[name])  # type: ignore[literal-required]
+    if "legal_branches" in columns:
+        locked.legal_branches = list(after.legal_branches)
+    locked.save(update_fields=[*columns, "updated_at"])
+    if "target_groups" in changed:
+        locked.target_groups.set(list(changes["target_groups"]))
+    # Who changed what stays in the log; the offer itself holds no personal data.
+    logger.info(
+        "offer %s changed by %s: %s",
+        locked.external_id,
+        changed_by.get_username(),
+        ", ".join(changed),
+    )
+    offer.refresh_from_db()
+    return changed

@@ -19,6 +19,7 @@ from typing import Any
 
 import altair as alt
 from django.http import HttpRequest, HttpResponse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
@@ -88,16 +89,20 @@ def bar_chart(
     order = [label for label, _ in bars]
     base = alt.Chart(alt.Data(values=values)).encode(
         y=alt.Y("category:N", title=category_title, sort=order),
-        x=alt.X("value:Q", title=value_title),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=",")),
     )
-    bars_layer = base.mark_bar(color=PALETTE[0]).encode(
+    # The bars' ARIA items would be unlabelled link containers to a screen reader (axe:
+    # svg-img-alt); the same figures and links are in the table beside the chart.
+    bars_layer = base.mark_bar(color=PALETTE[0], aria=False).encode(
         tooltip=[
             alt.Tooltip("category:N", title=category_title),
             alt.Tooltip("value:Q", title=value_title, format=","),
         ],
         href="href:N",
     )
-    text_layer = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=","))
+    text_layer = base.mark_text(align="left", dx=3, aria=False).encode(
+        text=alt.Text("value:Q", format=",")
+    )
     chart = alt.layer(bars_layer, text_layer).properties(
         width="container", height=max(60, 24 * len(bars))
     )
@@ -183,7 +188,12 @@ def timeline_chart(
         spec=_finish(chart, title=title, description=description),
         columns=[row_title, start_title, end_title, note_title],
         rows=[
-            [s.row, s.start.isoformat(), s.end.isoformat() if s.end else open_end_label, s.note]
+            [
+                s.row,
+                date_format(s.start, "SHORT_DATE_FORMAT"),
+                date_format(s.end, "SHORT_DATE_FORMAT") if s.end else open_end_label,
+                s.note,
+            ]
             for s in spans
         ],
     )

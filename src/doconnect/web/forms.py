@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
 from doconnect.offers.models import Destination
 from doconnect.pathways.engine import GOAL_DESTINATIONS
-from doconnect.people.models import ConsentPurpose, LegalBranch
+from doconnect.people.models import ConsentPurpose, Gender, LegalBranch, SpellState
 
 
 def kern_widget_classes(form: forms.BaseForm) -> None:
@@ -53,6 +53,10 @@ class LoginForm(AuthenticationForm):
 
 
 class PersonSearchForm(KernForm):
+    """Search and filters of the person list (GET). The parameter names are part of
+    the page's address: the dashboard links to ``?district=<official key>``,
+    ``?target_group=<code>``, ``?state=<spell state>``, ``?support=active`` and so on."""
+
     q = forms.CharField(
         label=_("Pseudonym oder Name"),
         required=False,
@@ -61,13 +65,54 @@ class PersonSearchForm(KernForm):
     )
     district = forms.ModelChoiceField(
         label=_("Stadtbezirk"),
-        queryset=District.objects.order_by("official_key"),
+        # Not the boundary: a select needs only the key and the name.
+        queryset=District.objects.only("pk", "name", "official_key").order_by("official_key"),
+        to_field_name="official_key",
         required=False,
         empty_label=_("alle"),
+    )
+    target_group = forms.ModelChoiceField(
+        label=_("Zielgruppe"),
+        queryset=TargetGroup.objects.order_by("label"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("alle"),
+    )
+    state = forms.ChoiceField(
+        label=_("Aktueller Status"),
+        choices=[("", _("alle")), *SpellState.choices],
+        required=False,
+        help_text=_("Eine Episode in diesem Status läuft heute."),
+    )
+    support = forms.ChoiceField(
+        label=_("Unterstützung"),
+        choices=[
+            ("", _("alle")),
+            ("active", _("in aktiver Unterstützung (heute in einem Angebot)")),
+        ],
+        required=False,
     )
     legal_branch = forms.ChoiceField(
         label=_("Rechtskreis"),
         choices=[("", _("alle")), *LegalBranch.choices],
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label=_("Altersgruppe"),
+        choices=[
+            ("", _("alle")),
+            ("u25", _("unter 25")),
+            ("25-34", _("25 bis 34")),
+            ("35-49", _("35 bis 49")),
+            ("50-64", _("50 bis 64")),
+            ("65+", _("65 und älter")),
+        ],
+        required=False,
+        help_text=_("Berechnet aus dem Geburtsjahr: laufendes Jahr minus Geburtsjahr."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Geschlecht"),
+        choices=[("", _("alle")), *Gender.choices],
         required=False,
     )
 

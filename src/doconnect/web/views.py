@@ -3,6 +3,8 @@ render. A person page starts with ``access_person``; refused and unknown are bot
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,11 +36,14 @@ from doconnect.people.consent_actions import (
     may_record_any_consent,
     may_record_consent,
 )
+from doconnect.people.models import Person, Spell
 from doconnect.referrals.services import referral_create
+from doconnect.web.charts import Chart, Span, chart_export_response, timeline_chart
 from doconnect.web.context import request_viewer
 from doconnect.web.forms import ConsentForm, NextStepsGoalForm, PersonSearchForm
 from doconnect.web.pathway_texts import factor_text
 from doconnect.web.queries import (
+    biography,
     find_persons,
     may_list_persons,
     may_search_names,
@@ -46,6 +52,16 @@ from doconnect.web.queries import (
 )
 
 PERSONS_PER_PAGE = 25
+BIOGRAPHY_CHART = "biographie"
+
+
+def _is_htmx_partial(request: HttpRequest) -> bool:
+    """An htmx request for the results only. A history restore (the browser's back
+    button after a cache miss) wants the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 @login_required
@@ -56,44 +72,113 @@ def person_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     names = may_search_names(viewer)
     form = PersonSearchForm(request.GET or None)
-    if not names:  # no help text about names, and no aria-describedby pointing at it
+    if not names:  # no name in the label, no help text about names
+        form.fields["q"].label = _("Pseudonym")
         form.fields["q"].help_text = ""
-    criteria = form.cleaned_data if form.is_valid() else {}
-    persons = find_persons(
-        viewer,
-        text=criteria.get("q", ""),
-        district=criteria.get("district"),
-        legal_branch=criteria.get("legal_branch", ""),
-    )
+    if form.is_bound and not form.is_valid():
+        # An unknown filter value (say a stale dashboard link) must not widen the list
+        # to everybody: show the errors next to the fields and no persons.
+        persons = Person.objects.none()
+    else:
+        criteria = form.cleaned_data if form.is_bound else {}
+        persons = find_persons(
+            viewer,
+            text=criteria.get("q", ""),
+            district=criteria.get("district"),
+            legal_branch=criteria.get("legal_branch", ""),
+            target_group=criteria.get("target_group"),
+            state=criteria.get("state", ""),
+            age_band=criteria.get("age_band", ""),
+            gender=criteria.get("gender", ""),
+            active_support=criteria.get("support") == "active",
+        )
     page = Paginator(persons, PERSONS_PER_PAGE).get_page(request.GET.get("page"))
     records = records_for_page(
         viewer, list(page.object_list), view="web.person_list", purpose=default_purpose(viewer)
     )
-    return render(
+    context = {"form": form, "page": page, "records": records, "may_search_names": names}
+    partial = _is_htmx_partial(request)
+    response = render(
         request,
-        "web/person_list.html",
-        {
-            "form": form,
-            "page": page,
-            "records": records,
-            "may_search_names": names,
-        },
+        "web/person_list_results.html" if partial else "web/person_list.html",
+        context,
     )
+    patch_vary_headers(response, ["HX-Request"])  # two bodies under one address
+    return response
 
 
-def _record_or_404(viewer: Viewer, public_id: str, view: str) -> PersonRecord:
+def _record_or_404(
+    viewer: Viewer, public_id: str, view: str, reads: list[str] | None = None
+) -> PersonRecord:
     try:
-        return access_person(viewer, public_id, view=view, purpose=default_purpose(viewer))
+        return access_person(
+            viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads
+        )
     except PersonNotFound:
         raise Http404 from None
+
+
+def _biography_chart(person: Person, spells: list[Spell], today: dt.date) -> Chart:
+    """The biography as a timeline: one row per state, one bar per spell, open spells
+    up to today; the note names the offer or, failing that, who reported the spell."""
+    spans = [
+        Span(
+            row=spell.get_state_display(),
+            group=spell.get_state_display(),
+            start=spell.start,
+            end=spell.end,
+            note=spell.offer.title if spell.offer else str(spell.source_organisation or ""),
+        )
+        for spell in spells
+    ]
+    return timeline_chart(
+        slug=BIOGRAPHY_CHART,
+        title=_("Lern- und Arbeitsbiographie"),
+        description=_(
+            "Zeitleiste der Episoden von %(pid)s: eine Zeile je Status, ein Balken je "
+            "Episode vom Beginn bis zum Ende; laufende Episoden reichen bis heute."
+        )
+        % {"pid": person.public_id},
+        row_title=_("Status"),
+        group_title=_("Status"),
+        start_title=_("Beginn"),
+        end_title=_("Ende"),
+        note_title=_("Angebot oder Quelle"),
+        open_end_label=_("laufend"),
+        spans=spans,
+        today=today,
+    )
 
 
 @login_required
 @require_GET
 def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     viewer = request_viewer(request)
+    if "chart" in request.GET:
+        # The chart export is a read of the person like the page: the same access
+        # check (404 when refused) and its own audit event; it holds only spells.
+        record = _record_or_404(viewer, public_id, "web.person_detail.export", ["spells"])
+        spells = biography(record.person)
+        chart = _biography_chart(record.person, spells, timezone.localdate())
+        response = chart_export_response(request, [chart] if spells else [])
+        assert response is not None  # "chart" is in the query
+        return response
     record = _record_or_404(viewer, public_id, "web.person_detail")
-    details = person_page(viewer, record)
+    return _person_page_response(request, viewer, record)
+
+
+def _person_page_response(
+    request: HttpRequest,
+    viewer: Viewer,
+    record: PersonRecord,
+    *,
+    consent_form: ConsentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The person page for a record the caller has fetched through ``access_person``;
+    with a bound ``consent_form`` its errors are shown next to its fields."""
+    spells = biography(record.person)
+    details = person_page(viewer, record, spells=spells)
     may_record = may_record_any_consent(viewer)
     goal_form: NextStepsGoalForm | None = None
     # (step, offer title, its factors in the user's language)
@@ -112,6 +197,8 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             (e, ranked.titles.get(e.offer, ""), [factor_text(f, groups) for f in e.why_not])
             for e in ranked.result.excluded
         ]
+    if may_record and consent_form is None:
+        consent_form = ConsentForm(initial={"valid_from": timezone.localdate()})
     return render(
         request,
         "web/person_detail.html",
@@ -120,6 +207,9 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "person": record.person,
             "personal": record.personal if record.shows_personal else None,
             "page": details,
+            "biography_chart": _biography_chart(record.person, spells, timezone.localdate())
+            if spells
+            else None,
             "consents": [
                 (
                     c,
@@ -128,13 +218,12 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
                 for c in details.consents
             ],
-            "consent_form": ConsentForm(initial={"valid_from": timezone.localdate()})
-            if may_record
-            else None,
+            "consent_form": consent_form if may_record else None,
             "goal_form": goal_form,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,
         },
+        status=status,
     )
 
 
@@ -143,30 +232,41 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
     viewer = request_viewer(request)
     form = ConsentForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("Die Einwilligung wurde nicht erfasst: %(errors)s")
-            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
-        )
-        return redirect("web:person_detail", public_id=public_id)
-    try:
-        consent_give_as(
-            viewer,
-            public_id=public_id,
-            purpose=form.cleaned_data["purpose"],
-            organisation_external_ids=[o.external_id for o in form.cleaned_data["organisations"]],
-            valid_from=form.cleaned_data["valid_from"],
-            valid_until=form.cleaned_data["valid_until"],
-            view="web.consent_give",
-        )
-    except PersonNotFound:
-        raise Http404 from None
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("Die Einwilligung ist erfasst."))
-    return redirect("web:person_detail", public_id=public_id)
+    if form.is_valid():
+        try:
+            consent_give_as(
+                viewer,
+                public_id=public_id,
+                purpose=form.cleaned_data["purpose"],
+                organisation_external_ids=[
+                    o.external_id for o in form.cleaned_data["organisations"]
+                ],
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
+                view="web.consent_give",
+            )
+        except PersonNotFound:
+            raise Http404 from None
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Die Einwilligung ist erfasst."))
+            return redirect("web:person_detail", public_id=public_id)
+    # Nothing was saved: the page again, with the errors next to the fields. Showing
+    # it is a read of the person, so access (404) and role (403) come first.
+    record = _record_or_404(viewer, public_id, "web.consent_give")
+    if not may_record_any_consent(viewer):
+        raise PermissionDenied
+    return _person_page_response(request, viewer, record, consent_form=form, status=400)
+
+
+def _add_service_errors(form: ConsentForm, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: per field where it names one."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required

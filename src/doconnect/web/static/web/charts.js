@@ -23,7 +23,9 @@
       el.dataset.drawn = "1";
       var options = { actions: false, renderer: "svg" };
       if (german) { options.formatLocale = GERMAN_NUMBERS; options.timeFormatLocale = GERMAN_TIME; }
-      vegaEmbed(el, JSON.parse(source.textContent), options).catch(function (error) {
+      var spec = JSON.parse(source.textContent);
+      delete spec.title;  // the figure's caption says it; exports keep it
+      vegaEmbed(el, spec, options).catch(function (error) {
         el.dataset.error = String(error);
       });
     });

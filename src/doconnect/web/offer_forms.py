@@ -1,0 +1,180 @@
+"""Forms of the offer pages: the catalogue's filters and the offer edit form. They parse
+input; the rules an offer must keep live in ``offers.services.offer_update`` (the
+catalogue import's rules), whose errors the edit form shows next to the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from doconnect.core.models import District, TargetGroup
+from doconnect.offers.models import Funder, Offer, OfferKind, OfferStatus
+from doconnect.offers.selectors import catalogue_vocabulary
+from doconnect.offers.services import OfferChanges
+from doconnect.people.models import LegalBranch
+from doconnect.web.forms import KernForm
+
+ALL_STATUSES = "all"
+
+
+class OfferFilterForm(KernForm):
+    """Filters of the offer catalogue (GET). The parameter names are part of the
+    interface: the dashboard links to ``?free=1``, ``?district=<official key>`` and
+    ``?target_group=<code>``."""
+
+    q = forms.CharField(label=_("Titel oder Kennung"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Art"), choices=[("", _("alle")), *OfferKind.choices], required=False
+    )
+    district = forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        queryset=District.objects.order_by("official_key"),
+        to_field_name="official_key",
+        required=False,
+        empty_label=_("alle"),
+    )
+    target_group = forms.ModelChoiceField(
+        label=_("Zielgruppe"),
+        queryset=TargetGroup.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("alle"),
+    )
+    funder = forms.ChoiceField(
+        label=_("Geldgeber"), choices=[("", _("alle")), *Funder.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[*OfferStatus.choices, (ALL_STATUSES, _("alle"))],
+        required=False,
+    )
+    free = forms.BooleanField(label=_("nur mit freien Plätzen heute"), required=False)
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> OfferFilterForm:
+        """Bound to the query string; without a status the catalogue shows active
+        offers (what a user looks for), and the form says so."""
+        data = {key: query.get(key) for key in query}
+        data.setdefault("status", OfferStatus.ACTIVE)
+        return cls(data)
+
+
+def _legal_branch_choices() -> list[tuple[str, str]]:
+    labels = dict(LegalBranch.choices)
+    return [(code, str(labels.get(code, code))) for code in catalogue_vocabulary().legal_branches]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OfferEditForm(KernForm):
+    """The offer's own fields. Cross-field rules (end before start, maximum age below
+    minimum age, …) are the service's; ``add_service_errors`` puts them here."""
+
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    kind = forms.ChoiceField(label=_("Art"), choices=OfferKind.choices)
+    district = forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        queryset=District.objects.order_by("official_key"),
+        to_field_name="official_key",
+        required=False,
+        empty_label=_("stadtweit"),
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Zielgruppen"),
+        queryset=TargetGroup.objects.order_by("label"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Keine Auswahl: offen für alle."),
+    )
+    min_age = forms.IntegerField(label=_("Mindestalter"), required=False, min_value=0)
+    max_age = forms.IntegerField(label=_("Höchstalter"), required=False, min_value=0)
+    legal_branches = forms.MultipleChoiceField(
+        label=_("Rechtskreise"),
+        choices=_legal_branch_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Keine Auswahl: unabhängig vom Rechtskreis."),
+    )
+    other_rules = forms.CharField(
+        label=_("Weitere Zugangsregeln"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    capacity = forms.IntegerField(
+        label=_("Plätze"), required=False, min_value=0, help_text=_("Leer, wenn unbekannt.")
+    )
+    start = forms.DateField(label=_("Beginn"), required=False, widget=_date_input())
+    end = forms.DateField(label=_("Ende"), required=False, widget=_date_input())
+    status = forms.ChoiceField(label=_("Status"), choices=OfferStatus.choices)
+
+    # What the page says next to a field the service refused. The service speaks the
+    # catalogue import's words (English, for files and the API); the page speaks German.
+    SERVICE_ERRORS: dict[str, Any] = {
+        "title": _("Bitte einen Titel mit höchstens 300 Zeichen angeben."),
+        "kind": _("Diese Art gibt es nicht."),
+        "district": _("Diesen Stadtbezirk gibt es nicht."),
+        "target_groups": _("Diese Zielgruppen sind nicht zulässig."),
+        "min_age": _("Das Mindestalter ist nicht zulässig."),
+        "max_age": _(
+            "Das Höchstalter darf nicht unter dem Mindestalter liegen und höchstens 120 sein."
+        ),
+        "legal_branches": _("Diese Rechtskreise sind nicht zulässig."),
+        "capacity": _("Die Zahl der Plätze ist nicht zulässig."),
+        "start": _("Der Beginn ist nicht zulässig."),
+        "end": _("Das Ende darf nicht vor dem Beginn liegen."),
+        "status": _("Diesen Status gibt es nicht."),
+    }
+
+    @classmethod
+    def initial_for(cls, offer: Offer) -> dict[str, Any]:
+        return {
+            "title": offer.title,
+            "description": offer.description,
+            "kind": offer.kind,
+            "district": offer.district,
+            "target_groups": list(offer.target_groups.all()),
+            "min_age": offer.min_age,
+            "max_age": offer.max_age,
+            "legal_branches": list(offer.legal_branches or []),
+            "other_rules": offer.other_rules,
+            "capacity": offer.capacity,
+            "start": offer.start,
+            "end": offer.end,
+            "status": offer.status,
+        }
+
+    def changes(self) -> OfferChanges:
+        """The cleaned form as the service's changes (call after ``is_valid``)."""
+        data = self.cleaned_data
+        return OfferChanges(
+            title=data["title"],
+            description=data["description"],
+            kind=data["kind"],
+            district=data["district"],
+            target_groups=list(data["target_groups"]),
+            min_age=data["min_age"],
+            max_age=data["max_age"],
+            legal_branches=list(data["legal_branches"]),
+            other_rules=data["other_rules"],
+            capacity=data["capacity"],
+            start=data["start"],
+            end=data["end"],
+            status=data["status"],
+        )
+
+    def add_service_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
+        """The service's refusal, each message next to its field (the rest above the
+        form)."""
+        for name, messages in errors.items():
+            if name in self.fields:
+                self.add_error(name, str(self.SERVICE_ERRORS.get(name, messages[0])))
+            else:  # NON_FIELD_ERRORS, e.g. a stored funding line that breaks a rule
+                for message in messages:
+                    self.add_error(None, message)
