@@ -46,6 +46,11 @@ class Chart:
     links: Sequence[str | None] = field(default_factory=list)
 
     @property
+    def wide_table(self) -> bool:
+        """Tables with more than two columns go under the chart, not beside it."""
+        return len(self.columns) > 2
+
+    @property
     def spec_id(self) -> str:
         return f"chart-{self.slug}-spec"
 
@@ -89,7 +94,7 @@ def bar_chart(
     order = [label for label, _ in bars]
     base = alt.Chart(alt.Data(values=values)).encode(
         y=alt.Y("category:N", title=category_title, sort=order),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=",")),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=",d")),
     )
     # The bars' ARIA items would be unlabelled link containers to a screen reader (axe:
     # svg-img-alt); the same figures and links are in the table beside the chart.
@@ -170,7 +175,7 @@ def timeline_chart(
                 title=group_title,
                 sort=groups,
                 scale=alt.Scale(domain=groups, range=PALETTE[: max(1, len(groups))]),
-                legend=alt.Legend(orient="bottom"),
+                legend=None,  # the row's label on the axis names the group already
             ),
             tooltip=[
                 alt.Tooltip("row:N", title=row_title),

@@ -133,7 +133,7 @@ def _biography_chart(person: Person, spells: list[Spell], today: dt.date) -> Cha
     ]
     return timeline_chart(
         slug=BIOGRAPHY_CHART,
-        title=_("Lern- und Arbeitsbiographie"),
+        title=_("Episoden als Zeitleiste"),
         description=_(
             "Zeitleiste der Episoden von %(pid)s: eine Zeile je Status, ein Balken je "
             "Episode vom Beginn bis zum Ende; laufende Episoden reichen bis heute."
