@@ -308,3 +308,55 @@ def test_a_withdrawal_of_an_invisible_or_unknown_consent_is_not_found(
     client = bearer(case_worker)
     assert client.post(f"/api/consents/{person.consents.get().pk}/withdraw").status_code == 404
     assert client.post("/api/consents/999999/withdraw").status_code == 404
+
+
+def test_a_case_worker_extends_a_consent_through_the_api_and_it_is_audited(
+    city: City, case_worker: User, bearer: BearerClient
+) -> None:
+    person = make_person(city, consent_orgs=[city.jobcenter], valid_until=dt.date(2026, 12, 31))
+    consent = person.consents.get()
+
+    response = bearer(case_worker).post(
+        f"/api/consents/{consent.pk}/extend",
+        {"valid_until": "2028-06-30"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["valid_until"] == "2028-06-30"
+    assert AuditEvent.objects.filter(action="change", view="api.consent_extend").count() == 1
+
+
+def test_extending_a_withdrawn_consent_through_the_api_is_422(
+    city: City, coordinator: User, bearer: BearerClient
+) -> None:
+    person = make_person(city, consent_orgs=[city.city])
+    consent = person.consents.get()
+    consent_withdraw(consent=consent)
+
+    response = bearer(coordinator).post(
+        f"/api/consents/{consent.pk}/extend",
+        {"valid_until": "2030-01-01"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert Consent.objects.get(pk=consent.pk).valid_until is None
+
+
+def test_provider_staff_cannot_extend_a_consent(
+    city: City, provider_staff: User, bearer: BearerClient
+) -> None:
+    person = make_person(city, consent_orgs=[city.provider_a])
+    spell_create(
+        person=person, state="offer", start=dt.date(2026, 2, 1), end=None, offer_id=city.offer_a.pk
+    )
+    consent = person.consents.get()
+
+    response = bearer(provider_staff).post(
+        f"/api/consents/{consent.pk}/extend",
+        {"valid_until": "2030-01-01"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403

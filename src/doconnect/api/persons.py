@@ -14,6 +14,7 @@ from ninja.responses import Status
 from doconnect.api.auth import require_person_lists, viewer
 from doconnect.api.pagination import page_body, page_of
 from doconnect.api.schemas import (
+    ConsentExtendIn,
     ConsentIn,
     ConsentOut,
     ErrorOut,
@@ -31,7 +32,11 @@ from doconnect.people.access import (
     records_for_page,
     visible_persons,
 )
-from doconnect.people.consent_actions import consent_give_as, consent_withdraw_as
+from doconnect.people.consent_actions import (
+    consent_extend_as,
+    consent_give_as,
+    consent_withdraw_as,
+)
 from doconnect.people.models import Consent, PersonalDetails
 
 router = Router(tags=["persons"])
@@ -202,5 +207,21 @@ def withdraw_consent(request: HttpRequest, consent_id: int) -> dict[str, Any]:
     consent's organisations. Withdrawing twice keeps the first date."""
     consent = consent_withdraw_as(
         viewer(request), consent_id=consent_id, view="api.consent_withdraw"
+    )
+    return consent_body(consent, consent.person.public_id)
+
+
+@router.post(
+    "/consents/{consent_id}/extend",
+    response={200: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record that the person extended (or shortened) a consent",
+)
+def extend_consent(request: HttpRequest, consent_id: int, body: ConsentExtendIn) -> dict[str, Any]:
+    """Same permission as recording. A withdrawn consent cannot be extended (422)."""
+    consent = consent_extend_as(
+        viewer(request),
+        consent_id=consent_id,
+        valid_until=body.valid_until,
+        view="api.consent_extend",
     )
     return consent_body(consent, consent.person.public_id)

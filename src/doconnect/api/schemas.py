@@ -109,6 +109,10 @@ class ConsentIn(Schema):
     valid_until: dt.date | None = None
 
 
+class ConsentExtendIn(Schema):
+    valid_until: dt.date | None = Field(description="new end; null: until withdrawn")
+
+
 class ErrorOut(Schema):
     detail: str | dict[str, list[str]] | list[dict[str, object]]
 

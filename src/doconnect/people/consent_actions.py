@@ -1,8 +1,8 @@
-"""Recording and withdrawing consent *on behalf of a viewer*: who may do it, on top of
+"""Recording, extending and withdrawing consent *on behalf of a viewer*: who may do it, on top of
 the plain writes in ``people.services``. The web pages and the JSON API both call these,
 so the rule lives once.
 
-Who may record or withdraw a consent:
+Who may record, extend or withdraw a consent:
 
 - the person must exist for the viewer (``access.levels_for`` above NONE), otherwise the
   person is "not found", exactly as for a read, so nothing leaks;
@@ -27,7 +27,7 @@ from doconnect.core.models import AuditAction, Organisation, Role
 from doconnect.people.access import PersonNotFound, Viewer, audit_reads, default_purpose, levels_for
 from doconnect.people.access_rules import Level
 from doconnect.people.models import Consent, ConsentPurpose, Person
-from doconnect.people.services import consent_give, consent_withdraw
+from doconnect.people.services import consent_extend, consent_give, consent_withdraw
 
 
 def may_record_consent(viewer: Viewer, organisation_ids: Iterable[int]) -> bool:
@@ -104,13 +104,12 @@ def consent_give_as(
     return consent
 
 
-@transaction.atomic
-def consent_withdraw_as(
-    viewer: Viewer, *, consent_id: int, view: str, public_id: str | None = None
-) -> Consent:
-    """Record that the person withdrew this consent, as this viewer. A consent of a
-    person the viewer cannot see (or, with ``public_id``, of another person) is "not
-    found" (PersonNotFound)."""
+def _consent_for_change(
+    viewer: Viewer, consent_id: int, public_id: str | None
+) -> tuple[Consent, Level]:
+    """The consent to change, for this viewer, or refuse: a consent of a person the
+    viewer cannot see (or, with ``public_id``, of another person) is "not found"
+    (PersonNotFound); one the viewer may not record is PermissionDenied."""
     consent = (
         Consent.objects.select_related("person")
         .prefetch_related("organisations")
@@ -125,8 +124,35 @@ def consent_withdraw_as(
     if not may_record_consent(viewer, [o.pk for o in consent.organisations.all()]):
         raise PermissionDenied(
             "Nur Koordination oder die Fallberatung einer berechtigten Organisation "
-            "kann den Widerruf erfassen."
+            "kann Einwilligungen ändern."
         )
+    return consent, level
+
+
+@transaction.atomic
+def consent_withdraw_as(
+    viewer: Viewer, *, consent_id: int, view: str, public_id: str | None = None
+) -> Consent:
+    """Record that the person withdrew this consent, as this viewer."""
+    consent, level = _consent_for_change(viewer, consent_id, public_id)
     consent = consent_withdraw(consent=consent)
+    _audit_change(viewer, consent.person, level, view=view)
+    return consent
+
+
+@transaction.atomic
+def consent_extend_as(
+    viewer: Viewer,
+    *,
+    consent_id: int,
+    valid_until: dt.date | None,
+    view: str,
+    public_id: str | None = None,
+) -> Consent:
+    """Record that the person extended (or shortened) this consent to ``valid_until``
+    (None: until withdrawn), as this viewer. ValidationError for a withdrawn consent or
+    an end before the start."""
+    consent, level = _consent_for_change(viewer, consent_id, public_id)
+    consent = consent_extend(consent=consent, valid_until=valid_until)
     _audit_change(viewer, consent.person, level, view=view)
     return consent

@@ -139,6 +139,22 @@ class ConsentForm(KernForm):
         return data
 
 
+class ConsentExtendForm(KernForm):
+    """The new end of one consent (its row on the person page); empty: until withdrawn."""
+
+    valid_until = forms.DateField(
+        label=_("Neues Ende"),
+        required=False,
+        help_text=_("Leer lassen: gilt bis zum Widerruf."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, consent_id: int, **kwargs: Any) -> None:
+        # One form per consent row: distinct ids keep labels and errors to their row.
+        super().__init__(*args, auto_id=f"id_consent{consent_id}_%s", **kwargs)
+        self.consent_id = consent_id
+
+
 class PathwaysFilterForm(KernForm):
     """Filters of the pathways page (GET). A district keeps the offers in it and the
     city-wide ones; a target group keeps the offers for it and those open to all."""

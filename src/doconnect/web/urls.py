@@ -25,6 +25,11 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path(
+        "persons/<str:public_id>/consents/<int:consent_id>/extend/",
+        views.consent_extend,
+        name="consent_extend",
+    ),
+    path(
         "persons/<str:public_id>/referrals/",
         views.referral_propose,
         name="referral_propose",

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,16 +31,22 @@ from doconnect.people.access import (
 )
 from doconnect.people.access_rules import Level
 from doconnect.people.consent_actions import (
+    consent_extend_as,
     consent_give_as,
     consent_withdraw_as,
     may_record_any_consent,
     may_record_consent,
 )
-from doconnect.people.models import Person, Spell
+from doconnect.people.models import Consent, Person, Spell
 from doconnect.referrals.services import referral_create
 from doconnect.web.charts import Chart, Span, chart_export_response, timeline_chart
 from doconnect.web.context import request_viewer
-from doconnect.web.forms import ConsentForm, NextStepsGoalForm, PersonSearchForm
+from doconnect.web.forms import (
+    ConsentExtendForm,
+    ConsentForm,
+    NextStepsGoalForm,
+    PersonSearchForm,
+)
 from doconnect.web.pathway_texts import factor_text
 from doconnect.web.queries import (
     biography,
@@ -173,6 +179,7 @@ def _person_page_response(
     record: PersonRecord,
     *,
     consent_form: ConsentForm | None = None,
+    extend_form: ConsentExtendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The person page for a record the caller has fetched through ``access_person``;
@@ -211,14 +218,23 @@ def _person_page_response(
             if spells
             else None,
             "consents": [
-                (
-                    c,
-                    may_record
-                    and may_record_consent(viewer, [o.pk for o in c.organisations.all()]),
-                )
+                (c, may_change, _extend_form_for(c, extend_form) if may_change else None)
                 for c in details.consents
+                for may_change in [
+                    may_record
+                    and not c.withdrawn_at
+                    and may_record_consent(viewer, [o.pk for o in c.organisations.all()])
+                ]
             ],
             "consent_form": consent_form if may_record else None,
+            # A failed extension of a row without a form (e.g. withdrawn meanwhile):
+            # its errors are shown above the table instead.
+            "extend_errors": extend_form.errors.get(NON_FIELD_ERRORS)
+            if extend_form is not None
+            and not any(
+                c.pk == extend_form.consent_id and not c.withdrawn_at for c in details.consents
+            )
+            else None,
             "goal_form": goal_form,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,
@@ -260,7 +276,42 @@ def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
     return _person_page_response(request, viewer, record, consent_form=form, status=400)
 
 
-def _add_service_errors(form: ConsentForm, exc: ValidationError) -> None:
+def _extend_form_for(consent: Consent, bound: ConsentExtendForm | None) -> ConsentExtendForm:
+    """The extend form of a consent row: the bound one (with its errors) for the row that
+    failed, a fresh one for the others."""
+    if bound is not None and bound.consent_id == consent.pk:
+        return bound
+    return ConsentExtendForm(consent_id=consent.pk, initial={"valid_until": consent.valid_until})
+
+
+@login_required
+@require_POST
+def consent_extend(request: HttpRequest, public_id: str, consent_id: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    form = ConsentExtendForm(request.POST, consent_id=consent_id)
+    if form.is_valid():
+        try:
+            consent_extend_as(
+                viewer,
+                consent_id=consent_id,
+                public_id=public_id,
+                valid_until=form.cleaned_data["valid_until"],
+                view="web.consent_extend",
+            )
+        except PersonNotFound:
+            raise Http404 from None
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Die Verlängerung ist erfasst."))
+            return redirect("web:person_detail", public_id=public_id)
+    record = _record_or_404(viewer, public_id, "web.consent_extend")
+    if not may_record_any_consent(viewer):
+        raise PermissionDenied
+    return _person_page_response(request, viewer, record, extend_form=form, status=400)
+
+
+def _add_service_errors(form: ConsentForm | ConsentExtendForm, exc: ValidationError) -> None:
     """A service's ValidationError onto the form: per field where it names one."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
