@@ -109,6 +109,10 @@ def _find_person(page: Any, base: str, search: str, public_id: str) -> None:
         search
     )
     page.get_by_role("button", name="Suchen").click()
+    # htmx swaps the results and pushes the search into the address: wait for both,
+    # or the click may land on a link that is being replaced
+    page.wait_for_url(re.compile(r"[?&]q="))
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name=public_id).click()
     page.wait_for_url(f"{base}/persons/{public_id}/")
 
