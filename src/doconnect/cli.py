@@ -25,6 +25,9 @@ COMMANDS: dict[str, str] = {
     "pathways": "Dead ends and gaps of the offer landscape: `pathways dead-ends "
     "[--catalogue FILE.json]`; ranked next steps for a person: `pathways next-steps "
     "PERSON_ID --as USERNAME`.",
+    "allocate": "Allocate scarce places optimally (highest priority first, then best fit) "
+    "and compare with first come first served: `allocate --persons P.csv --places O.csv "
+    "--candidates C.csv --out A.csv [--summary S.json]`.",
     "check": "Check the configuration; `check --deploy` for production settings.",
 }
 

@@ -1,0 +1,125 @@
+"""``doconnect allocate``: the city-wide allocation, optimal, compared with first come
+first served. File mode here; the database mode (current open demand) is to come."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from doconnect.allocation.engine import AllocationError
+from doconnect.allocation.files import (
+    CANDIDATE_COLUMNS,
+    MAX_CAPACITY,
+    MAX_COST,
+    MAX_PRIORITY,
+    OUT_COLUMNS,
+    PERSON_COLUMNS,
+    PLACE_COLUMNS,
+    allocate_files,
+)
+from doconnect.core.importing import ImportFailed
+from doconnect.core.management.formatting import ExampleHelpFormatter
+
+EPILOG = f"""\
+files (UTF-8 CSV with a header line; commas or semicolons; columns in any order):
+  --persons     {",".join(PERSON_COLUMNS)}          priority: integer 1..{MAX_PRIORITY:,}
+  --places      {",".join(PLACE_COLUMNS)}           capacity: integer 0..{MAX_CAPACITY:,}
+  --candidates  {",".join(CANDIDATE_COLUMNS)}   cost: integer 0..{MAX_COST:,}, lower is better
+  --out         {",".join(OUT_COLUMNS)}   written: the assigned persons only
+
+The result is optimal: first the greatest sum of priorities of the persons placed, then,
+among those, the least total cost. The summary (--summary) holds assigned,
+weighted_assigned, total_cost and unassigned, the same for the first-come-first-served
+baseline ("greedy"), and why persons stayed unplaced.
+
+All or nothing: a bad file (unknown ids, duplicate ids or pairs, negative or non-integer
+numbers, missing columns …) writes nothing, lists every problem as FILE:LINE: field:
+message (at most DOCONNECT_IMPORT_MAX_ERRORS) and exits with status 1. Progress goes to
+standard error (-v 0 silences it).
+
+examples:
+  doconnect allocate --persons persons.csv --places places.csv \\
+      --candidates candidates.csv --out assignments.csv --summary summary.json
+"""
+
+FILE_OPTIONS = ("persons", "places", "candidates", "out")
+
+
+class Command(BaseCommand):
+    help = "Allocate places to persons: the most at risk first, each in the best-fitting place."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
+        kwargs.setdefault("epilog", EPILOG)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", metavar="P.csv", help="persons and their priority")
+        parser.add_argument("--places", metavar="O.csv", help="places and their capacity")
+        parser.add_argument(
+            "--candidates", metavar="C.csv", help="eligible (person, place) pairs and costs"
+        )
+        parser.add_argument("--out", metavar="A.csv", help="where to write the assignments")
+        parser.add_argument(
+            "--summary", metavar="S.json", help="where to write the summary (optional)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        given = [name for name in FILE_OPTIONS if options.get(name)]
+        if not given and not options.get("summary"):
+            raise CommandError(
+                "database mode: not yet available; allocate from files with --persons, "
+                "--places, --candidates and --out"
+            )
+        missing = [f"--{name}" for name in FILE_OPTIONS if name not in given]
+        if missing:
+            raise CommandError(f"file mode needs {', '.join(missing)} as well")
+        outputs = [Path(options["out"])]
+        if options.get("summary"):
+            outputs.append(Path(options["summary"]))
+        for path in outputs:
+            if not path.parent.is_dir():
+                raise CommandError(f"cannot write {path}: folder {path.parent} does not exist")
+        verbosity = int(options.get("verbosity", 1))
+
+        def progress(message: str) -> None:
+            if verbosity >= 1:
+                self.stderr.write(message)
+                self.stderr.flush()
+
+        try:
+            run = allocate_files(
+                options["persons"],
+                options["places"],
+                options["candidates"],
+                options["out"],
+                options.get("summary"),
+                progress=progress,
+            )
+        except ImportFailed as exc:
+            count = len(exc.problems)
+            raise CommandError(
+                f"nothing written, {count} problem{'s' if count != 1 else ''}:\n"
+                + exc.format(limit=settings.IMPORT_MAX_ERRORS)
+            ) from exc
+        except AllocationError as exc:
+            raise CommandError(f"nothing written: {exc}") from exc
+        except OSError as exc:
+            where = exc.filename or ""
+            raise CommandError(f"nothing written: {where}: {exc.strerror or exc}") from exc
+        figures = run.summary
+        shown = {key: figures[key] for key in ("assigned", "weighted_assigned", "total_cost")}
+        self.stdout.write(
+            f"{options['out']}: {figures['assigned']:,} of {figures['persons']:,} persons "
+            f"placed (weighted {figures['weighted_assigned']:,}, cost "
+            f"{figures['total_cost']:,}); first come first served would place "
+            f"{figures['greedy']['assigned']:,} (weighted "
+            f"{figures['greedy']['weighted_assigned']:,}, cost "
+            f"{figures['greedy']['total_cost']:,})"
+        )
+        if verbosity >= 2:
+            self.stdout.write(json.dumps({**shown, "greedy": figures["greedy"]}))
