@@ -27,7 +27,10 @@ COMMANDS: dict[str, str] = {
     "PERSON_ID --as USERNAME`.",
     "allocate": "Allocate scarce places optimally (highest priority first, then best fit) "
     "and compare with first come first served: `allocate --persons P.csv --places O.csv "
-    "--candidates C.csv --out A.csv [--summary S.json]`.",
+    "--candidates C.csv --out A.csv [--summary S.json]`, or from the database's open "
+    "demand: `allocate --as USERNAME [--district NAME] [--dry-run]`.",
+    "referrals": "Run daily: `referrals remind` lists referrals about to expire unanswered "
+    "for their providers (once each); `referrals expire` expires those left unanswered.",
     "check": "Check the configuration; `check --deploy` for production settings.",
 }
 

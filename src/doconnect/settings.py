@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "doconnect.agreements",
     "doconnect.offers",
     "doconnect.referrals",
+    "doconnect.allocations",
     "doconnect.employers",
     "doconnect.demo",
     "doconnect.web",
@@ -203,3 +204,8 @@ LOGGING = {
 
 # Import error lists stop after this many problems so a broken file stays readable.
 IMPORT_MAX_ERRORS = envint("DOCONNECT_IMPORT_MAX_ERRORS", 100)
+
+# Referrals a provider leaves unanswered expire after this many days; the provider is
+# reminded this many days before (`doconnect referrals expire|remind`).
+REFERRAL_ANSWER_DAYS = envint("DOCONNECT_REFERRAL_ANSWER_DAYS", 14)
+REFERRAL_REMINDER_DAYS = envint("DOCONNECT_REFERRAL_REMINDER_DAYS", 3)

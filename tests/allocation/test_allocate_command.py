@@ -201,8 +201,8 @@ def test_an_output_folder_that_does_not_exist_is_refused_first(tmp_path: Path) -
         call_command("allocate", **paths, out=str(tmp_path / "no" / "A.csv"))
 
 
-def test_without_files_the_database_mode_is_not_yet_available() -> None:
-    with pytest.raises(CommandError, match="database mode: not yet available"):
+def test_without_files_the_database_mode_needs_a_coordinator() -> None:
+    with pytest.raises(CommandError, match="--as USERNAME"):
         call_command("allocate")
 
 

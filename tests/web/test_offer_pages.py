@@ -559,3 +559,22 @@ def test_an_unknown_district_key_in_a_link_drops_only_that_filter(
 ) -> None:
     body = logged_in(coordinator).get("/offers/?district=00000000&kind=qualification")
     assert body.status_code == 200 and rows(body.content.decode()) == ["o-b"]
+
+
+def test_the_offer_page_shows_how_the_provider_answers_referrals(city: City, analyst: User) -> None:
+    sent = timezone.now() - dt.timedelta(days=20)
+    for status, hours in (("accepted", 24), ("declined", 72), ("expired", None)):
+        Referral.objects.create(
+            person=make_person(city),
+            offer=city.offer_a,
+            status=status,
+            sent_at=sent,
+            answered_at=sent + dt.timedelta(hours=hours) if hours else None,
+        )
+    body = logged_in(analyst).get("/offers/o-a/").content.decode()
+    assert "Antworten auf Zuweisungen" in body
+    assert 'data-testid="answers-sent">3<' in body
+    assert 'data-testid="answers-rate">67 %<' in body
+    assert "2,0 Tage" in body or "2.0 Tage" in body
+    body = logged_in(analyst).get("/offers/o-b/").content.decode()
+    assert "Noch keine Zuweisung an dieses Angebot gesendet." in body

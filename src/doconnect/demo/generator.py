@@ -146,6 +146,12 @@ _MONTH_FIRST_DAY = np.array(
     [(month_start(m) - _EPOCH).days for m in range(_EPOCH_MONTH, 97)], dtype=np.int64
 )
 TODAY_DAY = (DEMO_TODAY - _EPOCH).days
+# Referrals: the default answer period (DOCONNECT_REFERRAL_ANSWER_DAYS) and the coded
+# decline reasons (referrals.models.DeclineReason).
+ANSWER_DAYS = 14
+DECLINE_REASONS = np.array(
+    ["full", "not_eligible", "person_unreachable", "person_declined", "other"], dtype=object
+)
 
 
 def first_day(months: IntArray) -> IntArray:
@@ -1164,8 +1170,9 @@ class CityGenerator:
 
     # -- referrals ------------------------------------------------------------------
     def referrals(self) -> list[Table]:
-        """A referral behind most offer spells (completed, started or cancelled) and
-        open ones for some of the persons unemployed today."""
+        """A referral behind most offer spells (completed, dropped out, started or
+        cancelled) and open ones for some of the persons unemployed today, each with
+        the day it was sent and answered (for the answer statistics)."""
         rng = self.rng("referrals")
         careers = self._career
         spells = np.flatnonzero((careers.offer >= 0) & (rng.random(len(careers.offer)) < 0.75))
@@ -1173,13 +1180,22 @@ class CityGenerator:
         start = first_day(careers.start[spells])
         created = start - rng.integers(3, 30, len(spells))
         updated = np.where(running, start, last_day(np.maximum(careers.end[spells], 0)))
+        roll = rng.random(len(spells))
         status = np.where(
-            running, "started", np.where(rng.random(len(spells)) < 0.06, "cancelled", "completed")
+            running,
+            "started",
+            np.where(roll < 0.06, "cancelled", np.where(roll < 0.18, "dropped_out", "completed")),
         )
         person = careers.person[spells]
         offer = careers.offer[spells]
         created_at = iso_days(created, " 09:00:00")
         updated_at = iso_days(updated, " 16:00:00")
+        # Sent the day after the proposal, answered within a week, before the start.
+        sent = created + 1
+        answered = sent + np.minimum(rng.integers(0, 7, len(spells)), start - sent - 1)
+        sent_at: list[str | None] = list(iso_days(sent, " 09:30:00"))
+        answered_at: list[str | None] = list(iso_days(answered, " 14:00:00"))
+        reasons: list[str] = [""] * len(spells)
 
         # Open referrals for some of today's unemployed, to offers running now, in
         # their own district where there is one.
@@ -1198,13 +1214,29 @@ class CityGenerator:
             open_status = np.array(["proposed", "sent", "accepted", "declined"], dtype=object)
             roll = rng.random(len(picked))
             when = TODAY_DAY - rng.integers(1, 60, len(picked))
+            chosen = open_status[np.searchsorted([0.35, 0.7, 0.9], roll, side="right")]
+            # Sent referrals nobody answered within the default 14 days have expired.
+            chosen = np.where(
+                (chosen == "sent") & (when < TODAY_DAY - ANSWER_DAYS), "expired", chosen
+            )
+            answer_day = when + np.minimum(rng.integers(0, 10, len(picked)), TODAY_DAY - when)
+            was_sent = chosen != "proposed"
+            was_answered = (chosen == "accepted") | (chosen == "declined")
+            sent_texts = iso_days(when, " 11:00:00")
+            answer_texts = iso_days(answer_day, " 15:00:00")
             person = np.concatenate([person, picked])
             offer = np.concatenate([offer, target])
-            status = np.concatenate(
-                [status, open_status[np.searchsorted([0.35, 0.7, 0.9], roll, side="right")]]
-            )
+            status = np.concatenate([status, chosen])
             created_at += iso_days(when, " 10:30:00")
             updated_at += iso_days(when, " 10:30:00")
+            sent_at += [t if s else None for t, s in zip(sent_texts, was_sent, strict=True)]
+            answered_at += [
+                t if a else None for t, a in zip(answer_texts, was_answered, strict=True)
+            ]
+            codes = DECLINE_REASONS[rng.integers(0, len(DECLINE_REASONS), len(picked))]
+            reasons += [
+                str(c) if s == "declined" else "" for c, s in zip(codes, chosen, strict=True)
+            ]
         count = len(person)
         rows = list(
             zip(
@@ -1215,13 +1247,29 @@ class CityGenerator:
                 [None] * count,
                 created_at,
                 updated_at,
+                sent_at,
+                answered_at,
+                reasons,
+                [None] * count,
                 strict=True,
             )
         )
         return [
             Table(
                 "referrals.Referral",
-                ("id", "person", "offer", "status", "created_by", "created_at", "updated_at"),
+                (
+                    "id",
+                    "person",
+                    "offer",
+                    "status",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "sent_at",
+                    "answered_at",
+                    "decline_reason",
+                    "reminded_at",
+                ),
                 rows,
             )
         ]

@@ -1,5 +1,9 @@
-"""Who takes part in an offer on a day: one definition for free places, participant
-lists and the "persons in active support" figures."""
+"""Who takes part in an offer on a day, and who holds a booked place: one definition for
+free places, bookings, participant lists and the "persons in active support" figures.
+
+A place is occupied by a person taking part (a running spell with the offer, or a
+started referral) or booked by an accepted referral that has not started yet; a person
+counted once."""
 
 from __future__ import annotations
 
@@ -37,6 +41,12 @@ def taking_part_spells(day: dt.date) -> QuerySet[Spell]:
 def started_referrals() -> QuerySet[Referral]:
     """Referrals whose person has started the offer (and may not have a spell yet)."""
     return Referral.objects.filter(status=ReferralStatus.STARTED)
+
+
+def booked_referrals() -> QuerySet[Referral]:
+    """Referrals the provider accepted and the person has not started yet: each holds a
+    place."""
+    return Referral.objects.filter(status=ReferralStatus.ACCEPTED)
 
 
 def in_active_support(
@@ -85,20 +95,56 @@ def taking_part_count(
     return with_spell + referral_only
 
 
+def booked_count(day: dt.date, offer_lookup: str = "offer_id") -> CountOf:
+    """How many persons hold a booked place (an accepted referral) on ``day`` in the
+    offer whose ``offer_lookup`` equals the outer row's pk, not counting those already
+    taking part there (they occupy their place once)."""
+    outer = OuterRef(OuterRef("pk"))
+    spell_too = taking_part_spells(day).filter(
+        person_id=OuterRef("person_id"), **{offer_lookup: outer}
+    )
+    started_too = started_referrals().filter(
+        person_id=OuterRef("person_id"), **{offer_lookup: outer}
+    )
+    return CountOf(
+        booked_referrals()
+        .filter(**{offer_lookup: OuterRef("pk")})
+        .filter(~Exists(spell_too), ~Exists(started_too))
+        .order_by()
+        .values("person_id")
+        .distinct()
+    )
+
+
+def occupied_places(offer_id: int, day: dt.date) -> int:
+    """Places of one offer occupied on ``day``: persons taking part plus booked places
+    (one query). The booking check in ``referrals.services.referral_accept``."""
+    row = (
+        Offer.objects.filter(pk=offer_id)
+        .annotate(taking_part=taking_part_count(day, "offer_id"), booked=booked_count(day))
+        .values_list("taking_part", "booked")
+        .first()
+    )
+    return 0 if row is None else int(row[0]) + int(row[1])
+
+
 def with_free_places(offers: QuerySet[Offer], day: dt.date) -> QuerySet[Offer]:
-    """Offers annotated with ``participants`` (everybody taking part on ``day``) and
-    ``free_places`` (capacity minus participants, never below 0; None when the capacity
-    is unknown): the figures of ``pathways_services.free_places_from_db`` as an
-    annotation, so lists can filter, sum and page on them in the database."""
+    """Offers annotated with ``participants`` (everybody taking part on ``day``),
+    ``booked`` (accepted referrals not started yet) and ``free_places`` (capacity minus
+    participants and bookings, never below 0; None when the capacity is unknown): the
+    figures of ``pathways_services.free_places_from_db`` as an annotation, so lists can
+    filter, sum and page on them in the database."""
     return offers.annotate(
         participants=taking_part_count(day, "offer_id"),
+        booked=booked_count(day),
         # Explicit None for an unknown capacity: PostgreSQL's GREATEST skips NULLs.
         free_places=Case(
             When(
                 capacity__isnull=False,
                 then=Greatest(
                     ExpressionWrapper(
-                        F("capacity") - F("participants"), output_field=IntegerField()
+                        F("capacity") - F("participants") - F("booked"),
+                        output_field=IntegerField(),
                     ),
                     Value(0),
                 ),

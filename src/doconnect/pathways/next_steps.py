@@ -230,7 +230,7 @@ def _age_range(offer: Offer) -> str:
     return f"up to {offer.max_age}"
 
 
-def _eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[Factor]]:
+def eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[Factor]]:
     """(reasons why the person is eligible, reasons why not)."""
     ok: list[Factor] = []
     not_ok: list[Factor] = []
@@ -325,7 +325,7 @@ def _eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[
     return ok, not_ok
 
 
-def _proximity(person: PersonFacts, offer: Offer, neighbours: Mapping[str, Collection[str]]) -> str:
+def proximity(person: PersonFacts, offer: Offer, neighbours: Mapping[str, Collection[str]]) -> str:
     if offer.district is None:
         return CITY_WIDE
     if person.district is None:
@@ -358,7 +358,7 @@ def _proximity_factor(proximity: str, offer: Offer) -> Factor:
     return Factor("district", text, _PROXIMITY_CODE[proximity], params)
 
 
-def _route(
+def route(
     offer: str, goal: str | None, distances: Distances
 ) -> tuple[bool, bool, int | None, str | None]:
     """(reaches any goal, reaches the wanted goal, steps, which goal)."""
@@ -489,7 +489,7 @@ def rank_next_steps(
             why_not.append(
                 Factor("done", "already took part / bereits teilgenommen", "already_taken")
             )
-        eligible, not_eligible = _eligibility(person, offer)
+        eligible, not_eligible = eligibility(person, offer)
         why_not.extend(not_eligible)
         free = free_places.get(offer.id)
         if free is not None and free <= 0:
@@ -497,7 +497,7 @@ def rank_next_steps(
                 Factor("free_places", "no free place / kein freier Platz", "no_free_place")
             )
         reaches_any, reaches_goal, steps, goal = (
-            _route(offer.id, person.goal, distances) if offer.active else (False, False, None, None)
+            route(offer.id, person.goal, distances) if offer.active else (False, False, None, None)
         )
         if offer.active and not reaches_any:
             why_not.append(
@@ -507,7 +507,7 @@ def rank_next_steps(
             if include_excluded:
                 excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
             continue
-        proximity = _proximity(person, offer, neighbours)
+        where = proximity(person, offer, neighbours)
         outcome, outcome_factor = _outcome(
             by_offer.get(offer.id),
             similar_by_offer.get(offer.id),
@@ -542,14 +542,14 @@ def rank_next_steps(
             else Factor(
                 "free_places", "free places unknown / Plätze unbekannt", "free_places_unknown"
             ),
-            _proximity_factor(proximity, offer),
+            _proximity_factor(where, offer),
             *eligible,
             outcome_factor,
         )
         key = (
             0 if reaches_goal else 1,
             0 if free is not None else 1,
-            _PROXIMITY_RANK[proximity],
+            _PROXIMITY_RANK[where],
             steps if reaches_goal and steps is not None else 1 << 30,
             _OUTCOME_RANK[outcome],
             offer.id,
@@ -564,7 +564,7 @@ def rank_next_steps(
                     steps_to_goal=steps if reaches_goal else None,
                     goal=goal if reaches_goal else person.goal,
                     free_places=free,
-                    proximity=proximity,
+                    proximity=where,
                     outcome=outcome,
                     factors=factors,
                 ),

@@ -18,8 +18,13 @@ from doconnect.people.access_rules import Level, MembershipRole, decide
 from doconnect.people.models import PERSONAL_FIELDS, Consent, Person, PersonalDetails, Spell
 from doconnect.referrals.models import OPEN_OR_RUNNING, Referral, ReferralStatus
 
-# A referral that ran its course still explains why the provider holds the file.
-_LINKING_REFERRAL_STATES = (*OPEN_OR_RUNNING, ReferralStatus.COMPLETED)
+# A referral that ran its course (completed, or left early) still explains why the
+# provider holds the file; one it declined, let expire or the city cancelled does not.
+_LINKING_REFERRAL_STATES = (
+    *OPEN_OR_RUNNING,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.DROPPED_OUT,
+)
 
 
 class PersonNotFound(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from doconnect.offers.models import Funder, OfferStatus
 from doconnect.offers.selectors import may_edit_offer, offer_for_edit
 from doconnect.offers.services import offer_update
 from doconnect.people.access import Viewer, default_purpose, records_for_page
+from doconnect.referrals.selectors import answer_statistics
 from doconnect.web.charts import Chart, Span, chart_export_response, timeline_chart
 from doconnect.web.context import request_viewer
 from doconnect.web.offer_forms import OfferEditForm, OfferFilterForm
@@ -141,6 +143,8 @@ def offer_detail(request: HttpRequest, external_id: str) -> HttpResponse:
             "funding_rows": [(line, _euro(line.amount_eur)) for line in page.funding],
             "participants": participants,
             "may_edit": may_edit_offer(viewer, page.offer),
+            "answers": answer_statistics([page.offer.pk]).get(page.offer.pk),
+            "answer_days": settings.REFERRAL_ANSWER_DAYS,
             "today": day,
         },
     )

@@ -1,5 +1,6 @@
 """``doconnect allocate``: the city-wide allocation, optimal, compared with first come
-first served. File mode here; the database mode (current open demand) is to come."""
+first served. From files, or from the database's current open demand (stored as a run
+with proposed referrals, as the allocation page does)."""
 
 from __future__ import annotations
 
@@ -41,9 +42,17 @@ numbers, missing columns …) writes nothing, lists every problem as FILE:LINE: 
 message (at most DOCONNECT_IMPORT_MAX_ERRORS) and exits with status 1. Progress goes to
 standard error (-v 0 silences it).
 
+Without files, the database mode: the open demand today (persons with a running
+unemployed or inactive spell, not in an offer, without an open referral) and the free
+places of the active offers, priorities from the recorded weights, costs from
+district, fit, the route to the person's goal; stored as a run with one proposed
+referral per placed person, for a coordinator to review and send. --as names the
+coordinator who runs it; --dry-run shows the figures and stores nothing.
+
 examples:
   doconnect allocate --persons persons.csv --places places.csv \\
       --candidates candidates.csv --out assignments.csv --summary summary.json
+  doconnect allocate --as koordination --district Eving --dry-run
 """
 
 FILE_OPTIONS = ("persons", "places", "candidates", "out")
@@ -67,14 +76,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--summary", metavar="S.json", help="where to write the summary (optional)"
         )
+        db = parser.add_argument_group("database mode (without files)")
+        db.add_argument("--as", dest="as_user", metavar="USERNAME", help="the coordinator")
+        db.add_argument("--district", default="", help="only this district (its name)")
+        db.add_argument("--target-group", default="", help="only this target group (code)")
+        db.add_argument(
+            "--kind", action="append", default=[], help="only offers of this kind (repeatable)"
+        )
+        db.add_argument("--dry-run", action="store_true", help="show the figures, store nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         given = [name for name in FILE_OPTIONS if options.get(name)]
-        if not given and not options.get("summary"):
-            raise CommandError(
-                "database mode: not yet available; allocate from files with --persons, "
-                "--places, --candidates and --out"
-            )
+        if not given:
+            self._database_mode(options)
+            return
         missing = [f"--{name}" for name in FILE_OPTIONS if name not in given]
         if missing:
             raise CommandError(f"file mode needs {', '.join(missing)} as well")
@@ -123,3 +138,46 @@ class Command(BaseCommand):
         )
         if verbosity >= 2:
             self.stdout.write(json.dumps({**shown, "greedy": figures["greedy"]}))
+
+    def _database_mode(self, options: dict[str, Any]) -> None:
+        from django.contrib.auth.models import User
+        from django.db import transaction
+
+        from doconnect.allocations.services import Scope, allocation_run, may_allocate
+        from doconnect.people.access import viewer_for
+
+        if not options.get("as_user"):
+            raise CommandError(
+                "give files (--persons, --places, --candidates, --out) or, for the "
+                "database mode, --as USERNAME (a coordinator)"
+            )
+        user = User.objects.filter(username=options["as_user"]).first()
+        if user is None or not may_allocate(viewer_for(user)):
+            raise CommandError(f"{options['as_user']!r} is not a coordinator")
+        verbosity = int(options.get("verbosity", 1))
+        scope = Scope(
+            district=options["district"],
+            target_group=options["target_group"],
+            kinds=tuple(options["kind"]),
+        )
+        with transaction.atomic():
+            run = allocation_run(
+                started_by=user,
+                scope=scope,
+                propose=not options["dry_run"],
+                progress=(lambda phase: self.stderr.write(phase)) if verbosity >= 1 else None,
+            )
+            figures = dict(run.summary)
+            if options["dry_run"]:
+                transaction.set_rollback(True)
+        if options.get("summary"):
+            Path(options["summary"]).write_text(json.dumps(figures, indent=2) + "\n")
+        stored = "dry run, nothing stored" if options["dry_run"] else f"run {run.pk} stored"
+        self.stdout.write(
+            f"{stored}: {figures['assigned']:,} of {figures['persons']:,} waiting persons "
+            f"placed in {figures['places']:,} free places (weighted "
+            f"{figures['weighted_assigned']:,}, cost {figures['total_cost']:,}); first come "
+            f"first served: {figures['greedy']['assigned']:,} (weighted "
+            f"{figures['greedy']['weighted_assigned']:,}, cost "
+            f"{figures['greedy']['total_cost']:,})"
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AllocationsConfig(AppConfig):
+    name = "doconnect.allocations"
+    verbose_name = "Allocation"

@@ -1,0 +1,87 @@
+"""``doconnect referrals``: expire referrals that providers left unanswered, and remind
+providers before that (run both daily, e.g. from cron)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.referrals.services import answer_deadline, referrals_expire, referrals_remind
+
+log = logging.getLogger(__name__)
+
+EPILOG = """\
+actions:
+  expire  every sent referral unanswered for more than DOCONNECT_REFERRAL_ANSWER_DAYS
+          days (default 14) becomes "expired"; the step is recorded with the platform
+          as its actor.
+  remind  lists the sent referrals whose answer period ends within
+          DOCONNECT_REFERRAL_REMINDER_DAYS days (default 3), one line each for the
+          offer's provider, and marks them reminded: nobody is reminded twice.
+
+examples:
+  doconnect referrals remind
+  doconnect referrals expire --today 2026-11-23
+"""
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"--today: not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "Referrals: expire unanswered ones, remind providers before they expire."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
+        kwargs.setdefault("epilog", EPILOG)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        for name, text in (
+            ("expire", "expire sent referrals left unanswered"),
+            ("remind", "remind providers of referrals about to expire"),
+        ):
+            sub = actions.add_parser(name, help=text)
+            sub.add_argument(
+                "--today", metavar="YYYY-MM-DD", help="the day to run for (default: today)"
+            )
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        today = _day(options["today"]) if options.get("today") else timezone.localdate()
+        if action == "expire":
+            expired = referrals_expire(today=today)
+            for referral in expired:
+                self.stdout.write(
+                    f"expired: referral {referral.pk} to {referral.offer.external_id}"
+                )
+            self.stdout.write(
+                f"{len(expired)} referral{'s' if len(expired) != 1 else ''} expired "
+                f"(answer period {settings.REFERRAL_ANSWER_DAYS} days)."
+            )
+            return
+        reminded = referrals_remind(today=today)
+        for referral in reminded:
+            sent_on = timezone.localdate(referral.sent_at) if referral.sent_at else today
+            line = (
+                f"reminder: {referral.offer.provider.name} — referral {referral.pk} of "
+                f"{referral.person.public_id} to {referral.offer.external_id} "
+                f"({referral.offer.title}), sent {sent_on.isoformat()}, answer by "
+                f"{answer_deadline(sent_on).isoformat()}"
+            )
+            log.info(line)
+            self.stdout.write(line)
+        self.stdout.write(
+            f"{len(reminded)} reminder{'s' if len(reminded) != 1 else ''} "
+            f"({settings.REFERRAL_REMINDER_DAYS} days before the answer period ends)."
+        )
