@@ -12,16 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from doconnect.core.models import District, Membership, Organisation, Role, TargetGroup
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person
-from doconnect.people.services import consent_give, person_create
+from doconnect.people.services import consent_give, person_create, spell_create
 
 IN_CI = bool(os.environ.get("CI"))
 TODAY = dt.date(2026, 11, 23)
@@ -177,3 +182,41 @@ def make_person(
             valid_until=valid_until,
         )
     return person
+
+
+def logged_in(user: User, language: str | None = None) -> Client:
+    """A test client with ``user`` logged in (and a language cookie, if given)."""
+    client = Client()
+    client.force_login(user)
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def participant(
+    city: City, offer: Offer, consent_orgs: list[Organisation], *, given_name: str = "Alex"
+) -> Person:
+    """A person taking part in ``offer`` since a month, with consent for ``consent_orgs``."""
+    person = make_person(city, given_name=given_name, consent_orgs=consent_orgs)
+    spell_create(
+        person=person,
+        state="offer",
+        start=TODAY - dt.timedelta(days=30),
+        end=None,
+        offer_id=offer.pk,
+    )
+    return person
+
+
+def count_queries(client: Client, url: str) -> int:
+    """The SQL queries of one successful GET."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The pages ask ``timezone.localdate()``; the test data are dated around TODAY."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    yield

@@ -5,18 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.test import Client
 
 from doconnect.core.models import AuditEvent
 from doconnect.people.models import Consent
 from doconnect.people.services import consent_withdraw
-from tests.conftest import City, make_person
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import City, logged_in, make_person
 
 
 def test_a_case_worker_extends_a_consent_to_the_jobcenter(city: City, case_worker: User) -> None:

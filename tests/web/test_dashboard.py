@@ -4,55 +4,19 @@ shows counts only, over the persons the viewer may see, in a fixed number of que
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from doconnect.core.models import District, Organisation, TargetGroup
+from doconnect.core.models import District, TargetGroup
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral
-from tests.conftest import TODAY, City, make_person
+from tests.conftest import TODAY, City, count_queries, logged_in, make_person, participant
 
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The pages ask ``timezone.localdate()``; the test data are dated around TODAY."""
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    yield
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def participant(
-    city: City, offer: Offer, consent_orgs: list[Organisation], *, given_name: str = "Alex"
-) -> Person:
-    """A person taking part in ``offer`` since a month, with consent for ``consent_orgs``."""
-    person = make_person(city, given_name=given_name, consent_orgs=consent_orgs)
-    spell_create(
-        person=person,
-        state="offer",
-        start=TODAY - dt.timedelta(days=30),
-        end=None,
-        offer_id=offer.pk,
-    )
-    return person
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 # --- who gets what ----------------------------------------------------------------------

@@ -21,15 +21,9 @@ from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral
 from doconnect.web.offer_queries import find_offers
-from tests.conftest import City, make_person
+from tests.conftest import City, logged_in, make_person
 
 SINCE = dt.date(2020, 1, 1)  # spells from here on run "today" whatever the date
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def takes_part(city: City, offer: Offer, **person: Any) -> Person:

@@ -16,14 +16,7 @@ from doconnect.agreements.models import Agreement, AgreementItem
 from doconnect.core.models import AuditEvent
 from doconnect.people.models import Consent, Person
 from doconnect.people.services import spell_create
-from tests.conftest import City, make_person
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
+from tests.conftest import City, logged_in, make_person
 
 # --- frame, home, login ---------------------------------------------------------------
 

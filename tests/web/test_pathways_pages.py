@@ -7,7 +7,6 @@ import html
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -17,15 +16,7 @@ from doconnect.core.models import TargetGroup
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.people.models import Person
 from doconnect.referrals.models import Referral, ReferralStatus
-from tests.conftest import City, make_person
-
-
-def logged_in(user: User, language: str | None = None) -> Client:
-    client = Client()
-    client.force_login(user)
-    if language is not None:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
+from tests.conftest import City, logged_in, make_person
 
 
 @pytest.fixture

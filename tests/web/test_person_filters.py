@@ -20,13 +20,7 @@ from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral
 from doconnect.web.forms import PersonSearchForm
 from doconnect.web.queries import AGE_BANDS
-from tests.conftest import City, make_person
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import City, logged_in, make_person
 
 
 def listed(client: Client, query: str) -> str:

@@ -19,13 +19,7 @@ from doconnect.core.models import AuditEvent
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral
-from tests.conftest import City, make_person
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import City, logged_in, make_person
 
 
 def _person_with_biography(city: City, consent_orgs: list[Any]) -> Person:

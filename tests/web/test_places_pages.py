@@ -5,16 +5,12 @@ for roles that see none. Fixed number of queries on the lists."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from doconnect.core.models import District, Organisation, TargetGroup
 from doconnect.offers.models import FundingLine, Offer
@@ -23,39 +19,9 @@ from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral
 from doconnect.web.places_queries import offers_with_places
-from tests.conftest import TODAY, City, make_person
+from tests.conftest import TODAY, City, count_queries, logged_in, make_person, participant
 
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    yield
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def participant(
-    city: City, offer: Offer, consent_orgs: list[Organisation], *, given_name: str = "Alex"
-) -> Person:
-    person = make_person(city, given_name=given_name, consent_orgs=consent_orgs)
-    spell_create(
-        person=person,
-        state="offer",
-        start=TODAY - dt.timedelta(days=30),
-        end=None,
-        offer_id=offer.pk,
-    )
-    return person
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 PAGES = ["/providers/", "/providers/p-a/", "/districts/", "/districts/05913004/"]

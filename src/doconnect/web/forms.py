@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
@@ -38,10 +40,49 @@ class KernForm(forms.Form):
     KERN's field markup (web/forms/kern_div.html)."""
 
     template_name_div = "web/forms/kern_div.html"
+    # Per field, the sentence to show instead of a service's own message for it.
+    SERVICE_ERRORS: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kern_widget_classes(self)
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A service's refusal onto the form: each message next to the field it names
+        (``SERVICE_ERRORS`` may put it in the user's words), the rest above the form."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, messages in exc.message_dict.items():
+            if name not in self.fields:  # NON_FIELD_ERRORS, or a field the form lacks
+                self.add_error(None, messages)
+            elif name in self.SERVICE_ERRORS:
+                self.add_error(name, str(self.SERVICE_ERRORS[name]))
+            else:
+                self.add_error(name, messages)
+
+
+def district_choice(*, to_field_name: str = "official_key", empty_label: Any = None) -> Any:
+    """A district select of a filter or form, by official key (or name)."""
+    return forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        # Not the boundary: a select needs only the key and the name.
+        queryset=District.objects.only("pk", "name", "official_key").order_by("official_key"),
+        to_field_name=to_field_name,
+        required=False,
+        empty_label=empty_label if empty_label is not None else _("alle"),
+    )
+
+
+def target_group_choice() -> Any:
+    """A target group filter, by code."""
+    return forms.ModelChoiceField(
+        label=_("Zielgruppe"),
+        queryset=TargetGroup.objects.order_by("label"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("alle"),
+    )
 
 
 class LoginForm(AuthenticationForm):
@@ -63,21 +104,8 @@ class PersonSearchForm(KernForm):
         max_length=100,
         help_text=_("Namen finden nur Personen, deren Namen Sie sehen dürfen."),
     )
-    district = forms.ModelChoiceField(
-        label=_("Stadtbezirk"),
-        # Not the boundary: a select needs only the key and the name.
-        queryset=District.objects.only("pk", "name", "official_key").order_by("official_key"),
-        to_field_name="official_key",
-        required=False,
-        empty_label=_("alle"),
-    )
-    target_group = forms.ModelChoiceField(
-        label=_("Zielgruppe"),
-        queryset=TargetGroup.objects.order_by("label"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("alle"),
-    )
+    district = district_choice()
+    target_group = target_group_choice()
     state = forms.ChoiceField(
         label=_("Aktueller Status"),
         choices=[("", _("alle")), *SpellState.choices],
@@ -159,20 +187,8 @@ class PathwaysFilterForm(KernForm):
     """Filters of the pathways page (GET). A district keeps the offers in it and the
     city-wide ones; a target group keeps the offers for it and those open to all."""
 
-    district = forms.ModelChoiceField(
-        label=_("Stadtbezirk"),
-        queryset=District.objects.order_by("official_key"),
-        to_field_name="name",
-        required=False,
-        empty_label=_("alle"),
-    )
-    target_group = forms.ModelChoiceField(
-        label=_("Zielgruppe"),
-        queryset=TargetGroup.objects.order_by("code"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("alle"),
-    )
+    district = district_choice(to_field_name="name")
+    target_group = target_group_choice()
 
 
 class NextStepsGoalForm(KernForm):

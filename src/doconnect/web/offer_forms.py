@@ -4,18 +4,18 @@ catalogue import's rules), whose errors the edit form shows next to the fields."
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.core.models import District, TargetGroup
+from doconnect.core.models import TargetGroup
 from doconnect.offers.models import Funder, Offer, OfferKind, OfferStatus
 from doconnect.offers.selectors import catalogue_vocabulary
 from doconnect.offers.services import OfferChanges
 from doconnect.people.models import LegalBranch
-from doconnect.web.forms import KernForm
+from doconnect.web.forms import KernForm, district_choice, target_group_choice
 
 ALL_STATUSES = "all"
 
@@ -29,20 +29,8 @@ class OfferFilterForm(KernForm):
     kind = forms.ChoiceField(
         label=_("Art"), choices=[("", _("alle")), *OfferKind.choices], required=False
     )
-    district = forms.ModelChoiceField(
-        label=_("Stadtbezirk"),
-        queryset=District.objects.order_by("official_key"),
-        to_field_name="official_key",
-        required=False,
-        empty_label=_("alle"),
-    )
-    target_group = forms.ModelChoiceField(
-        label=_("Zielgruppe"),
-        queryset=TargetGroup.objects.order_by("code"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("alle"),
-    )
+    district = district_choice()
+    target_group = target_group_choice()
     funder = forms.ChoiceField(
         label=_("Geldgeber"), choices=[("", _("alle")), *Funder.choices], required=False
     )
@@ -80,13 +68,7 @@ class OfferEditForm(KernForm):
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     kind = forms.ChoiceField(label=_("Art"), choices=OfferKind.choices)
-    district = forms.ModelChoiceField(
-        label=_("Stadtbezirk"),
-        queryset=District.objects.order_by("official_key"),
-        to_field_name="official_key",
-        required=False,
-        empty_label=_("stadtweit"),
-    )
+    district = district_choice(empty_label=_("stadtweit"))
     target_groups = forms.ModelMultipleChoiceField(
         label=_("Zielgruppen"),
         queryset=TargetGroup.objects.order_by("label"),
@@ -116,7 +98,7 @@ class OfferEditForm(KernForm):
 
     # What the page says next to a field the service refused. The service speaks the
     # catalogue import's words (English, for files and the API); the page speaks German.
-    SERVICE_ERRORS: dict[str, Any] = {
+    SERVICE_ERRORS: ClassVar[Mapping[str, Any]] = {
         "title": _("Bitte einen Titel mit höchstens 300 Zeichen angeben."),
         "kind": _("Diese Art gibt es nicht."),
         "district": _("Diesen Stadtbezirk gibt es nicht."),
@@ -168,13 +150,3 @@ class OfferEditForm(KernForm):
             end=data["end"],
             status=data["status"],
         )
-
-    def add_service_errors(self, errors: Mapping[str, Sequence[str]]) -> None:
-        """The service's refusal, each message next to its field (the rest above the
-        form)."""
-        for name, messages in errors.items():
-            if name in self.fields:
-                self.add_error(name, str(self.SERVICE_ERRORS.get(name, messages[0])))
-            else:  # NON_FIELD_ERRORS, e.g. a stored funding line that breaks a rule
-                for message in messages:
-                    self.add_error(None, message)

@@ -164,7 +164,7 @@ def offer_edit(request: HttpRequest, external_id: str) -> HttpResponse:
         try:
             changed = offer_update(offer=offer, changed_by=request.user, **form.changes())
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict)
+            form.add_service_errors(exc)
         else:
             if changed:
                 messages.success(request, _("Das Angebot ist gespeichert."))

@@ -264,7 +264,7 @@ def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
         except PersonNotFound:
             raise Http404 from None
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Die Einwilligung ist erfasst."))
             return redirect("web:person_detail", public_id=public_id)
@@ -301,7 +301,7 @@ def consent_extend(request: HttpRequest, public_id: str, consent_id: int) -> Htt
         except PersonNotFound:
             raise Http404 from None
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Die Verlängerung ist erfasst."))
             return redirect("web:person_detail", public_id=public_id)
@@ -309,15 +309,6 @@ def consent_extend(request: HttpRequest, public_id: str, consent_id: int) -> Htt
     if not may_record_any_consent(viewer):
         raise PermissionDenied
     return _person_page_response(request, viewer, record, extend_form=form, status=400)
-
-
-def _add_service_errors(form: ConsentForm | ConsentExtendForm, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: per field where it names one."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
