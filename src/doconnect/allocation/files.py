@@ -44,7 +44,7 @@ from doconnect.allocation.engine import (
     solve,
 )
 from doconnect.allocation.greedy import greedy
-from doconnect.core.importing import ImportFailed, ImportProblem
+from doconnect.core.importing import ImportFailed, ImportProblem, header_problem
 
 PERSON_COLUMNS: tuple[str, ...] = ("person_id", "priority")
 PLACE_COLUMNS: tuple[str, ...] = ("place_id", "capacity")
@@ -119,19 +119,9 @@ def _header(data: bytes, file: str, expected: Sequence[str]) -> tuple[bytes, lis
         raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
     delimiter = ";" if text.count(";") > text.count(",") else ","
     names = [name.strip().strip('"') for name in text.split(delimiter)]
-    missing = [c for c in expected if c not in names]
-    unexpected = [n for n in names if n not in expected]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if missing or unexpected or repeated:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s): {', '.join(missing)}")
-        if unexpected:
-            parts.append(f"unexpected column(s): {', '.join(repr(u) for u in unexpected)}")
-        if repeated:
-            parts.append(f"repeated column(s): {', '.join(repeated)}")
-        message = "; ".join(parts) + f" (expected: {','.join(expected)})"
-        raise ImportFailed([ImportProblem(file, 1, "header", message)])
+    problem = header_problem(file, names, expected)
+    if problem is not None:
+        raise ImportFailed([problem])
     offset = end + 1 if end >= 0 else len(data)
     return delimiter.encode(), [names.index(c) for c in expected], len(names), offset
 

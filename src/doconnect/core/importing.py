@@ -94,3 +94,23 @@ def decode_utf8(data: bytes, *, file: str) -> str:
                 )
             ]
         ) from exc
+
+
+def header_problem(
+    file: str, names: Sequence[str], expected: Sequence[str]
+) -> ImportProblem | None:
+    """The problem with a CSV header line (line 1): missing, unexpected or repeated
+    columns, all named at once; None when it has exactly the expected columns."""
+    missing = [c for c in expected if c not in names]
+    unexpected = [n for n in names if n not in expected]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if not (missing or unexpected or repeated):
+        return None
+    parts = []
+    if missing:
+        parts.append(f"missing column(s): {', '.join(missing)}")
+    if unexpected:
+        parts.append(f"unexpected column(s): {', '.join(repr(u) for u in unexpected)}")
+    if repeated:
+        parts.append(f"repeated column(s): {', '.join(repeated)}")
+    return ImportProblem(file, 1, "header", "; ".join(parts) + f" (expected: {','.join(expected)})")

@@ -17,11 +17,7 @@ from django.utils import timezone
 from doconnect.core.models import District, TargetGroup
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import FollowOn, Offer
-from doconnect.offers.participation import (
-    booked_referrals,
-    started_referrals,
-    taking_part_spells,
-)
+from doconnect.offers.participation import with_free_places
 from doconnect.offers.services import catalogue_check
 from doconnect.pathways import engine
 from doconnect.pathways.districts import DORTMUND_NEIGHBOURS
@@ -223,24 +219,10 @@ def leaver_facts_from_db(today: dt.date | None = None) -> list[LeaverFacts]:
 
 
 def free_places_from_db(today: dt.date | None = None) -> dict[str, int | None]:
-    """Free places per offer: capacity minus the persons taking part on ``today`` (a
-    running spell with the offer, or a started referral) and those holding a booked
-    place (an accepted referral); a person counted once. None where the capacity is
-    unknown (four queries)."""
-    day = today or _today()
-    taken: dict[str, set[int]] = defaultdict(set)
-    for offer, person_id in taking_part_spells(day).values_list("offer__external_id", "person_id"):
-        taken[offer].add(person_id)
-    for offer, person_id in started_referrals().values_list("offer__external_id", "person_id"):
-        taken[offer].add(person_id)
-    for offer, person_id in booked_referrals().values_list("offer__external_id", "person_id"):
-        taken[offer].add(person_id)
-    return {
-        external_id: None
-        if capacity is None
-        else max(capacity - len(taken.get(external_id, ())), 0)
-        for external_id, capacity in Offer.objects.values_list("external_id", "capacity")
-    }
+    """Free places per offer on ``today`` (``participation.with_free_places``: capacity
+    minus persons taking part and booked places); None where the capacity is unknown."""
+    offers = with_free_places(Offer.objects.all(), today or _today())
+    return dict(offers.values_list("external_id", "free_places"))  # type: ignore[misc]  # annotated
 
 
 # --------------------------------------------------------------------------- report

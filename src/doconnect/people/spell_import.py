@@ -16,7 +16,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from doconnect.core.importing import ImportFailed, ImportProblem, decode_utf8, parse_iso_date
+from doconnect.core.importing import (
+    ImportFailed,
+    ImportProblem,
+    decode_utf8,
+    header_problem,
+    parse_iso_date,
+)
 from doconnect.people.biography import SIDE_STATES, SpellSpan, overlap_conflicts
 
 SPELL_COLUMNS: tuple[str, ...] = ("person_id", "state", "start", "end", "organisation", "offer_id")
@@ -51,25 +57,6 @@ class ExistingSpell:
     end: dt.date | None
     organisation: str = ""
     offer_id: str = ""
-
-
-def _header_problem(file: str, header: Sequence[str]) -> ImportProblem | None:
-    names = [h.strip() for h in header]
-    missing = [c for c in SPELL_COLUMNS if c not in names]
-    unexpected = [h for h in names if h not in SPELL_COLUMNS]
-    repeated = sorted({h for h in names if names.count(h) > 1})
-    if not (missing or unexpected or repeated):
-        return None
-    parts = []
-    if missing:
-        parts.append(f"missing column(s): {', '.join(missing)}")
-    if unexpected:
-        parts.append(f"unexpected column(s): {', '.join(repr(u) for u in unexpected)}")
-    if repeated:
-        parts.append(f"repeated column(s): {', '.join(repeated)}")
-    return ImportProblem(
-        file, 1, "header", "; ".join(parts) + f" (expected: {','.join(SPELL_COLUMNS)})"
-    )
 
 
 def _row_problems(
@@ -123,9 +110,9 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
         raise ImportFailed([ImportProblem(file, 1, "header", f"malformed CSV: {exc}")]) from exc
     if header is None:
         raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
-    header_problem = _header_problem(file, header)
-    if header_problem is not None:
-        raise ImportFailed([header_problem])
+    problem = header_problem(file, [name.strip() for name in header], SPELL_COLUMNS)
+    if problem is not None:
+        raise ImportFailed([problem])
     position = {name.strip(): i for i, name in enumerate(header)}
     columns = [position[c] for c in SPELL_COLUMNS]
     width = len(header)

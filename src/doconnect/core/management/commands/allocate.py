@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from doconnect.allocation.engine import AllocationError
 from doconnect.allocation.files import (
@@ -23,7 +23,7 @@ from doconnect.allocation.files import (
     allocate_files,
 )
 from doconnect.core.importing import ImportFailed
-from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.core.management.formatting import ExampleCommand
 
 EPILOG = f"""\
 files (UTF-8 CSV with a header line; commas or semicolons; columns in any order):
@@ -58,13 +58,9 @@ examples:
 FILE_OPTIONS = ("persons", "places", "candidates", "out")
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
     help = "Allocate places to persons: the most at risk first, each in the best-fitting place."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    epilog = EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", metavar="P.csv", help="persons and their priority")

@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.core.management.formatting import ExampleCommand
 from doconnect.offers.catalogue import catalogue_json
 from doconnect.offers.selectors import catalogue_export
 from doconnect.people.spell_import import write_spells_csv
@@ -45,13 +45,9 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
     help = "Export data in the import format of the same kind."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    epilog = EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(KINDS), help="what to export (see kinds below)")

@@ -4,10 +4,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.importing import ImportFailed, ImportResult
-from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.core.management.formatting import ExampleCommand
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.selectors import catalogue_vocabulary
 from doconnect.offers.services import offer_catalogue_import
@@ -56,13 +56,9 @@ examples:
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
     help = "Import a file into the database, all or nothing."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    epilog = EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

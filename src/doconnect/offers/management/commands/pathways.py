@@ -9,10 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.importing import ImportFailed
-from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.core.management.formatting import ExampleCommand
 from doconnect.offers.catalogue import Catalogue, read_catalogue
 from doconnect.offers.pathways_services import PersonNextSteps, next_steps_for, pathways_report
 from doconnect.offers.selectors import catalogue_vocabulary
@@ -42,13 +42,9 @@ READS = ["birth_year", "district", "legal_branch", "target_groups", "spells"]
 LISTED_IN_TEXT = 20
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
     help = "Pathways through the offer landscape: dead ends, gaps, next steps."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    epilog = EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -8,10 +8,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from doconnect.core.management.formatting import ExampleHelpFormatter
+from doconnect.core.management.formatting import ExampleCommand
 from doconnect.referrals.services import answer_deadline, referrals_expire, referrals_remind
 
 log = logging.getLogger(__name__)
@@ -38,13 +38,9 @@ def _day(text: str) -> dt.date:
         raise CommandError(f"--today: not a date (YYYY-MM-DD): {text!r}") from exc
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
     help = "Referrals: expire unanswered ones, remind providers before they expire."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", ExampleHelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    epilog = EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
