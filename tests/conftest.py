@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from doconnect.core.models import District, Membership, Organisation, Role, TargetGroup
-from doconnect.offers.models import Offer
+from doconnect.offers.models import FollowOn, Offer
 from doconnect.people.models import Person
 from doconnect.people.services import consent_give, person_create, spell_create
 
@@ -220,3 +220,22 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The pages ask ``timezone.localdate()``; the test data are dated around TODAY."""
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
     yield
+
+
+def waiting(city: City, name: str, *, youth: bool = True) -> Person:
+    person = make_person(city, given_name=name, family_name="Wartend")
+    if not youth:
+        person.target_groups.clear()
+    spell_create(person=person, state="unemployed", start=dt.date(2025, 1, 1), end=None)
+    return person
+
+
+@pytest.fixture
+def scarce(city: City) -> City:
+    """For the allocation: offer A (Eving, 1 place) leads to employment; offer B is
+    closed to newcomers."""
+    Offer.objects.filter(pk=city.offer_a.pk).update(capacity=1)
+    Offer.objects.filter(pk=city.offer_b.pk).update(capacity=0)
+    FollowOn.objects.create(from_offer=city.offer_a, destination="employment")
+    FollowOn.objects.create(from_offer=city.offer_b, destination="employment")
+    return city

@@ -63,6 +63,13 @@ def envint(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number; got {value!r}") from exc
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = envstr(name, default).strip() or default
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:

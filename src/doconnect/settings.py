@@ -10,7 +10,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from doconnect.envconf import ConfigurationError, envbool, envint, envlist, envstr
+from doconnect.envconf import (
+    ConfigurationError,
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(envstr("DOCONNECT_VAR_DIR", str(Path.cwd() / "var")))
@@ -209,3 +216,10 @@ IMPORT_MAX_ERRORS = envint("DOCONNECT_IMPORT_MAX_ERRORS", 100)
 # reminded this many days before (`doconnect referrals expire|remind`).
 REFERRAL_ANSWER_DAYS = envint("DOCONNECT_REFERRAL_ANSWER_DAYS", 14)
 REFERRAL_REMINDER_DAYS = envint("DOCONNECT_REFERRAL_REMINDER_DAYS", 3)
+
+# Long computations (allocation runs, cohorts) run in a thread of the web process that
+# started them ("thread"), or before the response ("inline": slow pages, no progress
+# bar; for tests and one-off scripts). A job silent for this many minutes is taken as
+# broken off (the process ended) and may be started again.
+JOBS_RUNNER = envchoice("DOCONNECT_JOBS_RUNNER", "thread", ("thread", "inline"))
+JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)

@@ -28,25 +28,7 @@ from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral, ReferralStatus
 from doconnect.referrals.services import referral_create
-from tests.conftest import TODAY, City, make_person
-
-
-def waiting(city: City, name: str, *, youth: bool = True) -> Person:
-    person = make_person(city, given_name=name, family_name="Wartend")
-    if not youth:
-        person.target_groups.clear()
-    spell_create(person=person, state="unemployed", start=dt.date(2025, 1, 1), end=None)
-    return person
-
-
-@pytest.fixture
-def scarce(city: City) -> City:
-    """Offer A (Eving, 1 place) leads to employment; offer B is closed to newcomers."""
-    Offer.objects.filter(pk=city.offer_a.pk).update(capacity=1)
-    Offer.objects.filter(pk=city.offer_b.pk).update(capacity=0)
-    FollowOn.objects.create(from_offer=city.offer_a, destination="employment")
-    FollowOn.objects.create(from_offer=city.offer_b, destination="employment")
-    return city
+from tests.conftest import TODAY, City, make_person, waiting
 
 
 def test_only_persons_without_a_place_or_open_referral_are_waiting(
@@ -199,3 +181,33 @@ def test_a_scope_chooses_the_places_while_routes_run_through_the_whole_landscape
     assert run.scope["district"] == "Eving"
     assert run.summary["places"] == 1  # offer A only; offer B lies in Hörde
     assert AllocationOutcome.objects.get(run=run, person=person).offer == scarce.offer_a
+
+
+def test_a_persons_stated_wishes_steer_the_choice_among_free_places(
+    city: City, coordinator: User
+) -> None:
+    FollowOn.objects.create(from_offer=city.offer_a, destination="employment")
+    FollowOn.objects.create(from_offer=city.offer_b, destination="employment")
+    plain = waiting(city, "Ohne Wunsch")
+    wishing = waiting(city, "Mit Wunsch")
+    Person.objects.filter(pk=wishing.pk).update(
+        goal="employment", preferred_offer_kinds=["qualification"]
+    )
+
+    run = allocation_run(
+        started_by=coordinator, scope=Scope(), day=TODAY, rules=CostRules(unpreferred=50)
+    )
+
+    chosen = AllocationOutcome.objects.get(run=run, person=wishing)
+    assert chosen.offer == city.offer_b and chosen.cost_parts["preference"] == 0
+    assert AllocationOutcome.objects.get(run=run, person=plain).offer == city.offer_a
+
+
+def test_the_goal_a_person_stated_wins_over_the_assumed_one(city: City) -> None:
+    young = waiting(city, "Jung")  # 22 and without a vocational qualification
+    Person.objects.filter(pk=young.pk).update(goal="self_employment")
+
+    (facts,) = waiting_persons(TODAY, Scope())
+
+    assert facts.facts.goal == "self_employment"
+    assert facts.preferred_kinds == ()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -104,3 +105,23 @@ def test_the_command_reminds_then_expires_and_says_what_it_did(city: City) -> No
     assert f"expired: referral {referral.pk} to o-a" in out.getvalue()
     assert "1 referral expired" in out.getvalue()
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.EXPIRED
+
+
+def test_the_reminder_is_mailed_to_the_providers_staff_with_pseudonyms_only(
+    city: City, provider_staff: User, other_provider_staff: User, mailoutbox: list[Any]
+) -> None:
+    provider_staff.email = "team@traeger-a.example"
+    provider_staff.save()
+    other_provider_staff.email = "team@traeger-b.example"
+    other_provider_staff.save()
+    referral = _sent_days_ago(city, 12)
+    out = StringIO()
+
+    call_command("referrals", "remind", "--today", TODAY.isoformat(), stdout=out)
+
+    assert [mail.to for mail in mailoutbox] == [["team@traeger-a.example"]]
+    body = mailoutbox[0].body
+    assert referral.person.public_id in body and "Werkstatt A" in body
+    assert "Antwort bis 25.11.2026" in body
+    assert "Alex" not in body and "Beispiel" not in body  # no name leaves the platform
+    assert "1 mail to provider staff" in out.getvalue()

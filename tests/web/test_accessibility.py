@@ -101,6 +101,7 @@ def test_the_main_pages_have_no_serious_or_critical_axe_violations(
         "/providers/p-a/",
         "/districts/",
         "/districts/05913004/",
+        "/referrals/",
     ):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path

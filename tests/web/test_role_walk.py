@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
+from doconnect.referrals.services import referral_create, referral_send
 from tests.conftest import City, make_person
 from tests.web.test_browser import CHROMIUM_ARGS
 
@@ -33,6 +34,7 @@ class Walk:
     jobcenter_client: Person  # consented to the Jobcenter and to provider A
     participant: Person  # takes part in provider A's offer, consented to provider A
     stranger: Person  # consented to provider B only
+    referred: Person  # sent to provider A's offer, consented to provider A
 
 
 @pytest.fixture
@@ -65,7 +67,13 @@ def walk(
     stranger = make_person(
         city, given_name="Otto", family_name="Fremdweg", consent_orgs=[city.provider_b]
     )
-    return Walk(city, client, participant, stranger)
+    referred = make_person(
+        city, given_name="Nora", family_name="Anfrage", consent_orgs=[city.provider_a]
+    )
+    spell_create(person=referred, state="unemployed", start=dt.date(2025, 8, 1), end=None)
+    referral = referral_create(person=referred, offer=city.offer_a, created_by_id=coordinator.pk)
+    referral_send(referral=referral, actor=coordinator)
+    return Walk(city, client, participant, stranger, referred)
 
 
 @pytest.fixture
@@ -187,6 +195,16 @@ def test_each_role_does_its_daily_work_in_the_browser(
     else:
         page.goto(f"{base}/offers/{walk.city.offer_a.external_id}/")
         assert page.get_by_role("link", name="Bearbeiten").count() == 0
+    if role == "provider_staff":  # answers the referral waiting in the inbox
+        page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+            "link", name="Zuweisungen"
+        ).click()
+        page.wait_for_url(f"{base}/referrals/")
+        assert "Anfrage" in page.content()  # consented to provider A: the name is shown
+        _shot(page, f"{role}-referrals")
+        page.get_by_role("button", name="Annehmen").first.click()
+        page.wait_for_url(f"{base}/referrals/")
+        assert page.get_by_text("ein Platz ist gebucht").is_visible()
 
 
 def test_the_pages_work_in_english_after_switching_the_language(

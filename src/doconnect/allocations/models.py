@@ -63,10 +63,21 @@ class AllocationOutcome(models.Model):
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="outcomes")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     offer = models.ForeignKey("offers.Offer", null=True, on_delete=models.PROTECT, related_name="+")
+    # The person's facts as the run saw them (a record: later changes to the person do
+    # not rewrite why this run decided as it did).
+    district = models.CharField(_("Stadtbezirk"), max_length=80, blank=True)
+    target_groups = models.JSONField(_("Zielgruppen"), default=list)
+    support_needs = models.JSONField(_("Unterstützungsbedarfe"), default=list)
     priority = models.PositiveIntegerField(_("Priorität"))
     cost = models.PositiveIntegerField(_("Kosten"), null=True)
     cost_parts = models.JSONField(_("Kostenanteile"), default=dict)
     reason = models.CharField(_("Grund"), max_length=20)
+    # For a person without a place: their candidate places and who holds them
+    # (``allocation.engine.Holders``), and how many candidates they had.
+    explanation = models.JSONField(_("Begründung"), default=dict)
+    greedy_offer = models.ForeignKey(
+        "offers.Offer", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     referral = models.OneToOneField(
         "referrals.Referral", null=True, on_delete=models.SET_NULL, related_name="allocation"
     )

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doconnect.allocation import engine
 from doconnect.allocation.city import CostRules, PriorityWeights, Waiting, city_problem
@@ -32,8 +33,13 @@ from doconnect.pathways.districts import DORTMUND_NEIGHBOURS
 from doconnect.pathways.next_steps import PersonFacts
 from doconnect.people.access import Viewer
 from doconnect.people.models import Person, Spell, SpellState, VocationalQualification
-from doconnect.referrals.models import Referral
-from doconnect.referrals.services import OPEN_STATUSES, referral_create
+from doconnect.referrals.models import Referral, ReferralStatus
+from doconnect.referrals.services import (
+    OPEN_STATUSES,
+    referral_cancel,
+    referral_create,
+    referral_send,
+)
 
 # Persons waiting for a place: a running spell in one of these states, not taking part in
 # an offer, no open referral.
@@ -70,6 +76,19 @@ def current_priority_weights() -> PriorityWeightSet | None:
     return PriorityWeightSet.objects.first()
 
 
+def known_support_needs() -> list[str]:
+    """Every support need recorded for a person or weighted before, sorted."""
+    needs: set[str] = set()
+    for listed in (
+        Person.objects.exclude(support_needs=[]).values_list("support_needs", flat=True).distinct()
+    ):
+        needs.update(listed or ())
+    current = current_priority_weights()
+    if current is not None:
+        needs.update(current.support_needs)
+    return sorted(needs, key=str.casefold)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which part of the open demand and supply a run looks at (empty: all)."""
@@ -87,8 +106,8 @@ class Scope:
 
 
 def default_goal(age: int | None, vocational: str) -> str:
-    """The goal a run assumes: an apprenticeship for the young without a vocational
-    qualification, employment for everybody else."""
+    """The goal a run assumes for a person who stated none: an apprenticeship for the
+    young without a vocational qualification, employment for everybody else."""
     young = age is not None and age < APPRENTICESHIP_AGE_LIMIT
     without = vocational in (VocationalQualification.NONE, VocationalQualification.UNKNOWN)
     return Destination.APPRENTICESHIP if young and without else Destination.EMPLOYMENT
@@ -116,6 +135,8 @@ def waiting_persons(day: dt.date, scope: Scope) -> list[Waiting]:
             "district__name",
             "vocational_qualification",
             "support_needs",
+            "goal",
+            "preferred_offer_kinds",
         )
     )
     ids = [row[0] for row in rows]
@@ -130,7 +151,7 @@ def waiting_persons(day: dt.date, scope: Scope) -> list[Waiting]:
     ):
         done[pk].add(offer)
     waiting = []
-    for pk, public_id, birth_year, branch, district, vocational, needs in rows:
+    for pk, public_id, birth_year, branch, district, vocational, needs, goal, kinds in rows:
         age = day.year - birth_year if birth_year else None
         waiting.append(
             Waiting(
@@ -140,10 +161,11 @@ def waiting_persons(day: dt.date, scope: Scope) -> list[Waiting]:
                     legal_branch=branch,
                     target_groups=frozenset(groups.get(pk, ())),
                     district=district,
-                    goal=default_goal(age, vocational),
+                    goal=goal or default_goal(age, vocational),
                     done=frozenset(done.get(pk, ())),
                 ),
                 support_needs=tuple(needs or ()),
+                preferred_kinds=tuple(kinds or ()),
             )
         )
     return waiting
@@ -194,7 +216,6 @@ def city_inputs(day: dt.date, scope: Scope, rules: CostRules) -> CityInputs:
     return CityInputs(waiting=waiting, problem=problem, weights=weights)
 
 
-@transaction.atomic
 def allocation_run(
     *,
     started_by: User | None,
@@ -206,7 +227,11 @@ def allocation_run(
 ) -> AllocationRun:
     """Solve the city's allocation for ``scope`` and store the run, one outcome per
     waiting person and (with ``propose``) a proposed referral per placed person, for a
-    coordinator to review and send. All or nothing."""
+    coordinator to review and send.
+
+    Reading and solving happen outside a transaction (a background job reports its
+    progress meanwhile); storing is all or nothing. A person who got an open referral
+    between reading and storing keeps the run's outcome but gets no second proposal."""
     say = progress or (lambda _phase: None)
     day = day or timezone.localdate()
     say("reading")
@@ -215,6 +240,39 @@ def allocation_run(
     optimum = engine.solve(inputs.problem)
     baseline = greedy(inputs.problem)
     say("storing")
+    return _store_run(
+        inputs,
+        optimum,
+        baseline,
+        started_by=started_by,
+        scope=scope,
+        rules=rules,
+        day=day,
+        propose=propose,
+    )
+
+
+@transaction.atomic
+def _store_run(
+    inputs: CityInputs,
+    optimum: engine.Allocation,
+    baseline: engine.Allocation,
+    *,
+    started_by: User | None,
+    scope: Scope,
+    rules: CostRules,
+    day: dt.date,
+    propose: bool,
+) -> AllocationRun:
+    problem = inputs.problem
+    persons = dict(
+        Person.objects.filter(public_id__in=problem.person_ids).values_list("public_id", "pk")
+    )
+    taken_meanwhile = set(
+        Referral.objects.filter(
+            person_id__in=persons.values(), status__in=OPEN_STATUSES
+        ).values_list("person_id", flat=True)
+    )
     run = AllocationRun.objects.create(
         started_by=started_by,
         day=day,
@@ -223,47 +281,92 @@ def allocation_run(
         weights=inputs.weights,
         inputs_digest=inputs.digest,
         summary={
-            "persons": inputs.problem.person_count,
-            "places": int(inputs.problem.capacity.sum()),
-            "candidates": inputs.problem.pair_count,
+            "persons": problem.person_count,
+            "places": int(problem.capacity.sum()),
+            "candidates": problem.pair_count,
             **optimum.totals(),
             "unassigned_by_reason": optimum.reason_counts(),
             "greedy": baseline.totals(),
             "advantage_over_greedy": engine.advantage(optimum, baseline),
+            "not_proposed_changed_meanwhile": 0,
         },
     )
-    persons = dict(
-        Person.objects.filter(public_id__in=inputs.problem.person_ids).values_list(
-            "public_id", "pk"
-        )
-    )
-    offers = {
-        o.external_id: o for o in Offer.objects.filter(external_id__in=inputs.problem.place_ids)
-    }
+    offers = {o.external_id: o for o in Offer.objects.filter(external_id__in=problem.place_ids)}
     outcomes = []
     reasons = optimum.reason_codes
-    for i, public_id in enumerate(inputs.problem.person_ids):
+    skipped = 0
+    for i, public_id in enumerate(problem.person_ids):
+        facts = inputs.waiting[i]
         j = int(optimum.place[i])
-        offer = offers[inputs.problem.place_ids[j]] if j >= 0 else None
-        explanation = optimum.explain(i) if offer is not None else None
+        g = int(baseline.place[i])
+        offer = offers[problem.place_ids[j]] if j >= 0 else None
+        explanation = optimum.explain(i)
         referral = None
         if offer is not None and propose:
-            referral = referral_create(
-                person=Person(pk=persons[public_id], public_id=public_id),
-                offer=offer,
-                created_by_id=started_by.pk if started_by is not None else None,
-            )
+            if persons[public_id] in taken_meanwhile:
+                skipped += 1
+            else:
+                referral = referral_create(
+                    person=Person(pk=persons[public_id], public_id=public_id),
+                    offer=offer,
+                    created_by_id=started_by.pk if started_by is not None else None,
+                )
         outcomes.append(
             AllocationOutcome(
                 run=run,
                 person_id=persons[public_id],
+                district=facts.facts.district or "",
+                target_groups=sorted(facts.facts.target_groups),
+                support_needs=list(facts.support_needs),
                 offer=offer,
-                priority=int(inputs.problem.priority[i]),
-                cost=explanation.cost if explanation else None,
-                cost_parts=dict(explanation.cost_parts) if explanation else {},
+                priority=int(problem.priority[i]),
+                cost=explanation.cost,
+                cost_parts=dict(explanation.cost_parts),
                 reason=engine.REASONS[int(reasons[i])],
+                explanation={}
+                if offer is not None
+                else {
+                    "candidates": explanation.candidates,
+                    "zero_capacity_candidates": explanation.zero_capacity_candidates,
+                    "places": [h.to_dict() for h in explanation.places],
+                },
+                greedy_offer=offers[problem.place_ids[g]] if g >= 0 else None,
                 referral=referral,
             )
         )
     AllocationOutcome.objects.bulk_create(outcomes, batch_size=2000)
+    if skipped:
+        run.summary["not_proposed_changed_meanwhile"] = skipped
+        run.save(update_fields=["summary"])
     return run
+
+
+def _run_referrals(run: AllocationRun, status: str) -> list[Referral]:
+    return list(
+        Referral.objects.filter(allocation__run=run, status=status)
+        .select_related("offer")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def allocation_send(*, run: AllocationRun, actor: User) -> int:
+    """Send every referral the run proposed that is still proposed: one step for the
+    whole run, all or nothing. Returns how many were sent."""
+    referrals = _run_referrals(run, ReferralStatus.PROPOSED)
+    for referral in referrals:
+        referral_send(referral=referral, actor=actor, note=_note(run))
+    return len(referrals)
+
+
+@transaction.atomic
+def allocation_withdraw(*, run: AllocationRun, actor: User) -> int:
+    """Withdraw (cancel) every referral the run proposed that is still proposed."""
+    referrals = _run_referrals(run, ReferralStatus.PROPOSED)
+    for referral in referrals:
+        referral_cancel(referral=referral, actor=actor, note=_note(run))
+    return len(referrals)
+
+
+def _note(run: AllocationRun) -> str:
+    return _("Zuteilungslauf %(run)d") % {"run": run.pk}

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from doconnect.api import landscape, persons
+from doconnect.api import landscape, persons, referrals
 from doconnect.api.auth import API_AUTH
 from doconnect.people.access import PersonNotFound
 
@@ -28,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("", persons.router)
 api.add_router("", landscape.router)
+api.add_router("", referrals.router)
 
 
 @api.exception_handler(PersonNotFound)

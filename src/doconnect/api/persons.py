@@ -79,6 +79,8 @@ def person_body(record: PersonRecord) -> dict[str, Any]:
         "target_groups": sorted(tg.code for tg in person.target_groups.all()),
         "strengths": list(person.strengths),
         "support_needs": list(person.support_needs),
+        "goal": person.goal,
+        "preferred_offer_kinds": list(person.preferred_offer_kinds),
     }
     if record.shows_personal and record.personal is not None:
         body["personal"] = _personal(record.personal)

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 
 from doconnect.offers.models import OfferKind, OfferStatus
 from doconnect.people.models import ConsentPurpose, Gender, LegalBranch
+from doconnect.referrals.models import ReferralStatus
 
 T = TypeVar("T")
 
@@ -75,6 +76,10 @@ class PersonOut(Schema):
     target_groups: list[str]
     strengths: list[str]
     support_needs: list[str]
+    goal: str = Field(description="the goal the person stated (a destination code); empty: none")
+    preferred_offer_kinds: list[str] = Field(
+        description="offer kinds the person wishes, most wished first"
+    )
     personal: PersonalOut | None = Field(
         None,
         description="Present only where the viewer may see personal data of this person; "
@@ -191,3 +196,58 @@ class VacancyOut(Schema):
     published_on: dt.date | None
     entry_on: dt.date | None
     positions: int
+
+
+# --- referrals -----------------------------------------------------------------------
+
+
+class ReferralFilter(Schema):
+    status: ReferralStatus | None = None
+    offer: str | None = Field(None, description="external id of the offer")
+
+
+class OfferRef(Schema):
+    external_id: str
+    title: str
+    provider: str = Field(description="external id of the provider")
+
+
+class ReferralOut(Schema):
+    id: int
+    person: str | None = Field(
+        description="public id of the person; null where the caller may not see the person"
+    )
+    person_name: str | None = Field(
+        None,
+        description="Present only where the caller may see personal data of the person "
+        "(audited); absent otherwise.",
+    )
+    offer: OfferRef
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    answer_by: dt.date | None = Field(description="last day to answer a sent referral")
+    answered_at: dt.datetime | None
+    decline_reason: str = Field(description="coded reason of a decline, else empty")
+    actions: list[str] = Field(description="the steps the caller may take now")
+
+
+class ReferralStepIn(Schema):
+    """The step's input; which fields a step needs: decline ``reason`` (``note`` for
+    "other"), complete and drop_out ``next_state`` and ``on``."""
+
+    reason: str = Field(
+        "", description="decline: full, not_eligible, person_unreachable, person_declined, other"
+    )
+    note: str = ""
+    next_state: str = Field("", description="complete, drop_out: the person's next spell state")
+    on: str | None = Field(
+        None,
+        description="complete, drop_out: the day the next state begins (YYYY-MM-DD)",
+        json_schema_extra={"format": "date"},
+    )
+
+
+class StepErrorOut(Schema):
+    detail: str | dict[str, list[str]]
+    code: str | None = Field(None, description="why a step was refused, e.g. 'full', 'state'")

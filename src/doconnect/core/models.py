@@ -189,3 +189,53 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet")
+    RUNNING = "running", _("läuft")
+    DONE = "done", _("fertig")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+class Job(models.Model):
+    """A long computation run in the background (an allocation, a cohort's sequences):
+    who started it with which parameters, how far it is, and what came out or why not.
+    The page that started it polls this row."""
+
+    kind = models.CharField(_("Art"), max_length=40)
+    params = models.JSONField(_("Parameter"), default=dict)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    phase = models.CharField(_("Schritt"), max_length=40, blank=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=1)
+    result = models.JSONField(_("Ergebnis"), default=dict)
+    error = models.TextField(_("Fehler"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now)
+    started_at = models.DateTimeField(_("Begonnen am"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "status"], name="job_kind_status")]
+        verbose_name = _("Hintergrundaufgabe")
+        verbose_name_plural = _("Hintergrundaufgaben")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(99, round(100 * self.step / max(self.steps, 1)))

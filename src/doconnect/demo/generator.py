@@ -430,6 +430,40 @@ def _tags(
     return out
 
 
+# What persons said they want: about half stated a goal, about a third one to three
+# kinds of offer (the allocation's preference cost).
+STATED_GOAL_SHARE = 0.5
+STATED_KINDS_SHARE = 0.35
+WISHED_KINDS = (
+    "counselling",
+    "vocational_preparation",
+    "qualification",
+    "further_training",
+    "apprenticeship",
+    "subsidised_employment",
+    "job_placement",
+)
+
+
+def _stated_wishes(
+    rng: np.random.Generator, pop: cr.Population, vocational: IntArray
+) -> tuple[list[str], list[str]]:
+    n = len(pop.birth_year)
+    age = DEMO_TODAY.year - pop.birth_year
+    young_without = (age < 25) & (VOCATIONAL_CODES[vocational] == "none")
+    goal = np.where(young_without, "apprenticeship", "employment").astype(object)
+    goal[rng.random(n) < 0.05] = "self_employment"
+    goal[rng.random(n) >= STATED_GOAL_SHARE] = ""
+    stated = rng.random(n) < STATED_KINDS_SHARE
+    counts = rng.integers(1, 4, n)
+    order = rng.random((n, len(WISHED_KINDS))).argsort(axis=1)[:, :3]
+    kinds = [
+        _json_list([WISHED_KINDS[k] for k in order[i, : counts[i]].tolist()]) if stated[i] else "[]"
+        for i in range(n)
+    ]
+    return goal.tolist(), kinds
+
+
 def _personal_details(rng: np.random.Generator, pop: cr.Population) -> list[Row]:
     """Synthetic names (given and family name drawn independently by origin), birth
     date, an example.org address for most, street and postcode in the district."""
@@ -505,8 +539,11 @@ class CityGenerator:
         assert self._population_cache is not None, "the persons phase must run first"
         return self._population_cache
 
-    def rng(self, phase: str) -> np.random.Generator:
-        return np.random.default_rng([self.seed, PHASES.index(phase)])
+    def rng(self, phase: str, stream: int = 0) -> np.random.Generator:
+        """The phase's random stream; a further ``stream`` of a phase leaves the first
+        one (and so the data drawn from it) unchanged."""
+        key = [self.seed, PHASES.index(phase)]
+        return np.random.default_rng([*key, stream] if stream else key)
 
     def phases(self) -> list[tuple[str, Callable[[], list[Table]]]]:
         return [
@@ -887,6 +924,7 @@ class CityGenerator:
                     data.SUPPORT_NEEDS,
                     {cr.SINGLE_PARENT: 0, cr.REFUGEE: 1, cr.YOUTH_LOW: 10},
                 ),
+                *_stated_wishes(self.rng("persons", stream=1), pop, vocational),
                 created,
                 [True] * n,
                 strict=True,
@@ -903,6 +941,8 @@ class CityGenerator:
             "legal_branch",
             "strengths",
             "support_needs",
+            "goal",
+            "preferred_offer_kinds",
             "created_at",
             "synthetic",
         )

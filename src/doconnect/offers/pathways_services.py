@@ -259,14 +259,15 @@ def person_facts(
     person: Person, *, goal: str | None = None, today: dt.date | None = None
 ) -> PersonFacts:
     """What the ranking needs to know of a person already fetched through
-    ``people.access`` (pseudonymous fields only; two queries)."""
+    ``people.access`` (pseudonymous fields only; two queries). Without ``goal``, the
+    goal the person stated, if any."""
     day = today or _today()
     return PersonFacts(
         age=day.year - person.birth_year if person.birth_year else None,
         legal_branch=person.legal_branch,
         target_groups=frozenset(person.target_groups.values_list("code", flat=True)),
         district=person.district.name if person.district_id and person.district else None,
-        goal=goal,
+        goal=goal if goal is not None else (person.goal or None),
         done=frozenset(
             Spell.objects.filter(person=person, offer__isnull=False).values_list(
                 "offer__external_id", flat=True

@@ -12,6 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, Organisation, TargetGroup
+from doconnect.offers.models import Destination
+
+# The destinations a person can aim at (the pathways engine's goals).
+PERSON_GOALS = [
+    (code, label)
+    for code, label in Destination.choices
+    if code in ("employment", "apprenticeship", "higher_education", "self_employment")
+]
 
 # Crockford-style alphabet: no I, L, O, U, so ids read aloud and typed by hand survive.
 _PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -94,6 +102,12 @@ class Person(models.Model):
     # single "risk score".
     strengths = models.JSONField(_("Stärken"), default=list, blank=True)
     support_needs = models.JSONField(_("Unterstützungsbedarfe"), default=list, blank=True)
+    # What the person said they want (recorded in counselling, never inferred): the next
+    # steps and the allocation rank by it; empty means not stated.
+    goal = models.CharField(_("Ziel"), max_length=20, choices=PERSON_GOALS, blank=True)
+    preferred_offer_kinds = models.JSONField(
+        _("Gewünschte Angebotsarten"), default=list, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     synthetic = models.BooleanField(_("Synthetisch"), default=False)
 

@@ -41,6 +41,8 @@ def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
         "target_groups": sorted(person.target_groups.values_list("code", flat=True)),
         "strengths": person.strengths,
         "support_needs": person.support_needs,
+        "goal": person.goal,
+        "preferred_offer_kinds": person.preferred_offer_kinds,
         "personal": None,
         "consents": [
             {

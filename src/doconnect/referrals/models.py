@@ -106,3 +106,16 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.from_status or '–'} → {self.to_status} ({self.at})"
+
+
+# The steps of ``transitions.STEPS`` in words (buttons, messages).
+STEP_LABELS = {
+    "send": _("Senden"),
+    "accept": _("Annehmen"),
+    "decline": _("Ablehnen"),
+    "start": _("Beginn erfassen"),
+    "complete": _("Abschluss erfassen"),
+    "drop_out": _("Abbruch erfassen"),
+    "cancel": _("Zurückziehen"),
+    "expire": _("Verfallen lassen"),
+}

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from doconnect.core.models import Membership, Role
 from doconnect.offers.models import Offer, OfferStatus
@@ -28,6 +29,7 @@ from doconnect.people.models import Person, Spell, SpellState
 from doconnect.people.services import spell_create
 from doconnect.referrals import transitions
 from doconnect.referrals.models import (
+    STEP_LABELS,
     DeclineReason,
     Referral,
     ReferralEvent,
@@ -123,8 +125,8 @@ def _transition(
     step = transitions.STEPS[action]
     if step.side not in _sides_of(actor, locked.offer):
         raise PermissionDenied(
-            _("Diesen Schritt (%(action)s) darf nur %(side)s gehen.")
-            % {"action": action, "side": _side_label(step.side)}
+            _("Diesen Schritt („%(action)s“) darf nur %(side)s gehen.")
+            % {"action": STEP_LABELS.get(action, action), "side": _side_label(step.side)}
         )
     try:
         target = transitions.check(action, locked.status, step.side, reason=reason)
@@ -215,7 +217,11 @@ def referral_accept(
     full = offer.capacity is not None and occupied_places(offer.pk, day) >= offer.capacity
     if may_answer and full:
         raise ValidationError(
-            _("Das Angebot %(offer)s ist ausgebucht (%(capacity)d Plätze).")
+            ngettext(
+                "Das Angebot %(offer)s ist ausgebucht (%(capacity)d Platz).",
+                "Das Angebot %(offer)s ist ausgebucht (%(capacity)d Plätze).",
+                offer.capacity or 0,
+            )
             % {"offer": offer.title, "capacity": offer.capacity},
             code="full",
         )

@@ -5,7 +5,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from doconnect.allocations.services import may_allocate
 from doconnect.people.access import Viewer, viewer_for
+from doconnect.referrals.access import may_use_referrals
 from doconnect.web.queries import may_list_persons
 
 # url name -> navigation entry marked aria-current
@@ -21,6 +23,11 @@ _NAV_SECTIONS = {
     "district_list": "districts",
     "district_detail": "districts",
     "pathways": "pathways",
+    "allocation": "allocation",
+    "allocation_weights": "allocation",
+    "allocation_run": "allocation",
+    "allocation_person": "allocation",
+    "referral_inbox": "referrals",
 }
 
 
@@ -39,7 +46,11 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     nav: dict[str, Any] = {
         "current": _NAV_SECTIONS.get(match.url_name or "", "") if match else "",
         "persons": False,
+        "allocation": False,
+        "referrals": False,
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         nav["persons"] = may_list_persons(request_viewer(request))
+        nav["allocation"] = may_allocate(request_viewer(request))
+        nav["referrals"] = may_use_referrals(request_viewer(request))
     return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav}

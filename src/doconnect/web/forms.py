@@ -32,7 +32,9 @@ def kern_widget_classes(form: forms.BaseForm) -> None:
             css = "kern-form-input__select"
         else:
             css = "kern-form-input__input"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:  # a form that adds fields calls this again
+            widget.attrs["class"] = " ".join([*classes, css])
 
 
 class KernForm(forms.Form):

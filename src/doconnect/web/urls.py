@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doconnect.web import dashboard_views, offers_views, pathways_views, places_views, views
+from doconnect.web import (
+    allocation_views,
+    dashboard_views,
+    jobs_views,
+    offers_views,
+    pathways_views,
+    places_views,
+    referrals_views,
+    views,
+)
 from doconnect.web.forms import LoginForm
 
 app_name = "web"
@@ -16,6 +25,25 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("pathways/", pathways_views.pathways, name="pathways"),
+    path("allocation/", allocation_views.allocation, name="allocation"),
+    path("allocation/weights/", allocation_views.allocation_weights, name="allocation_weights"),
+    path("allocation/runs/<int:pk>/", allocation_views.allocation_run, name="allocation_run"),
+    path(
+        "allocation/runs/<int:pk>/persons/<str:public_id>/",
+        allocation_views.allocation_person,
+        name="allocation_person",
+    ),
+    path(
+        "allocation/runs/<int:pk>/send/",
+        allocation_views.allocation_send_view,
+        name="allocation_send",
+    ),
+    path(
+        "allocation/runs/<int:pk>/withdraw/",
+        allocation_views.allocation_withdraw_view,
+        name="allocation_withdraw",
+    ),
+    path("jobs/<int:pk>/", jobs_views.job_status, name="job_status"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/<str:public_id>/", views.person_detail, name="person_detail"),
     path("persons/<str:public_id>/consents/", views.consent_give, name="consent_give"),
@@ -33,6 +61,12 @@ urlpatterns = [
         "persons/<str:public_id>/referrals/",
         views.referral_propose,
         name="referral_propose",
+    ),
+    path("referrals/", referrals_views.referral_inbox, name="referral_inbox"),
+    path(
+        "referrals/<int:pk>/<slug:action>/",
+        referrals_views.referral_action,
+        name="referral_action",
     ),
     path("offers/", offers_views.offer_list, name="offer_list"),
     path("offers/<slug:external_id>/", offers_views.offer_detail, name="offer_detail"),

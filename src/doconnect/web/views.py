@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doconnect.core.models import TargetGroup
-from doconnect.offers.models import Offer
+from doconnect.offers.models import Offer, OfferKind
 from doconnect.offers.pathways_services import next_steps_for
 from doconnect.pathways.next_steps import ExcludedOffer, NextStep
 from doconnect.people.access import (
@@ -56,6 +56,7 @@ from doconnect.web.queries import (
     may_see_next_steps,
     person_page,
 )
+from doconnect.web.referrals_views import person_referral_rows
 
 PERSONS_PER_PAGE = 25
 BIOGRAPHY_CHART = "biographie"
@@ -235,6 +236,11 @@ def _person_page_response(
                 c.pk == extend_form.consent_id and not c.withdrawn_at for c in details.consents
             )
             else None,
+            "referral_rows": person_referral_rows(viewer, details.referrals),
+            "preferred_kinds": [
+                OfferKind(k).label if k in OfferKind.values else k
+                for k in record.person.preferred_offer_kinds
+            ],
             "goal_form": goal_form,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,

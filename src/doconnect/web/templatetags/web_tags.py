@@ -21,3 +21,12 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             query[key] = value
     encoded: str = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (None when missing), for labels looked up by code."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

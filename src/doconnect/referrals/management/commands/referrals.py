@@ -12,6 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from doconnect.core.management.formatting import ExampleCommand
+from doconnect.referrals.notifications import send_reminders
 from doconnect.referrals.services import answer_deadline, referrals_expire, referrals_remind
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,8 @@ actions:
           as its actor.
   remind  lists the sent referrals whose answer period ends within
           DOCONNECT_REFERRAL_REMINDER_DAYS days (default 3), one line each for the
-          offer's provider, and marks them reminded: nobody is reminded twice.
+          offer's provider, mails the list to the provider's staff (pseudonyms only)
+          and marks them reminded: nobody is reminded twice.
 
 examples:
   doconnect referrals remind
@@ -77,7 +79,9 @@ class Command(ExampleCommand):
             )
             log.info(line)
             self.stdout.write(line)
+        mailed = send_reminders(reminded)
         self.stdout.write(
             f"{len(reminded)} reminder{'s' if len(reminded) != 1 else ''} "
-            f"({settings.REFERRAL_REMINDER_DAYS} days before the answer period ends)."
+            f"({settings.REFERRAL_REMINDER_DAYS} days before the answer period ends), "
+            f"{mailed} mail{'s' if mailed != 1 else ''} to provider staff."
         )
