@@ -18,10 +18,14 @@ COMMANDS: dict[str, str] = {
     "serve": "Serve the web interface and the API (default http://127.0.0.1:8000).",
     "createuser": "Create a user with a role in an organisation, optionally with an API "
     "token for another system.",
-    "import": "Import a file, all-or-nothing: `import offers FILE.json` (offer catalogue) "
-    "or `import spells FILE.csv` (biography spells).",
+    "import": "Import a file, all-or-nothing: `import offers FILE.json` (offer catalogue), "
+    "`import spells FILE.csv` (biography spells), `import jobsuche FILE.json` (BA vacancies), "
+    "`import weiterbildung|ausbildung FILE.json` (BA offers), `import statistics "
+    "FILE.csv|.xlsx`, `import postcodes FILE.csv`.",
     "export": "Export data in the import format: `export offers [--out FILE.json]` "
-    "(offer catalogue) or `export spells [--out FILE.csv]`.",
+    "(offer catalogue), `export spells [--out FILE.csv]`, `export vacancies [--out FILE.csv]`.",
+    "fetch": "Fetch from the BA's live API: `fetch jobsuche --wo Dortmund [--was …] "
+    "[--save-dir DIR] [--dry-run]` imports the vacancies found.",
     "pathways": "Dead ends and gaps of the offer landscape: `pathways dead-ends "
     "[--catalogue FILE.json]`; ranked next steps for a person: `pathways next-steps "
     "PERSON_ID --as USERNAME`.",
@@ -29,6 +33,8 @@ COMMANDS: dict[str, str] = {
     "and compare with first come first served: `allocate --persons P.csv --places O.csv "
     "--candidates C.csv --out A.csv [--summary S.json]`, or from the database's open "
     "demand: `allocate --as USERNAME [--district NAME] [--dry-run]`.",
+    "sequences": "Sequence analysis of a wide CSV (one row per person, one column per "
+    "period): `sequences summary|distances|typology FILE.csv --id COL --columns FIRST:LAST`.",
     "referrals": "Run daily: `referrals remind` lists referrals about to expire unanswered "
     "for their providers (once each); `referrals expire` expires those left unanswered.",
     "check": "Check the configuration; `check --deploy` for production settings.",

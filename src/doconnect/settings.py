@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "doconnect.offers",
     "doconnect.referrals",
     "doconnect.allocations",
+    "doconnect.transitions",
     "doconnect.employers",
+    "doconnect.labourmarket",
     "doconnect.demo",
     "doconnect.web",
 ]
@@ -212,6 +214,16 @@ LOGGING = {
 # Import error lists stop after this many problems so a broken file stays readable.
 IMPORT_MAX_ERRORS = envint("DOCONNECT_IMPORT_MAX_ERRORS", 100)
 
+# The BA Jobsuche (`doconnect fetch jobsuche`): service URL, the X-API-Key (the BA's
+# public client id), seconds to wait for an answer, and how often a time-out, 429 or 5xx
+# is tried again (waiting 1, 2, 4 … seconds, or what Retry-After asks).
+JOBSUCHE_URL = envstr(
+    "DOCONNECT_JOBSUCHE_URL", "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service"
+)
+JOBSUCHE_API_KEY = envstr("DOCONNECT_JOBSUCHE_API_KEY", "jobboerse-jobsuche")
+BA_TIMEOUT_SECONDS = envint("DOCONNECT_BA_TIMEOUT_SECONDS", 30)
+BA_RETRIES = envint("DOCONNECT_BA_RETRIES", 3)
+
 # Referrals a provider leaves unanswered expire after this many days; the provider is
 # reminded this many days before (`doconnect referrals expire|remind`).
 REFERRAL_ANSWER_DAYS = envint("DOCONNECT_REFERRAL_ANSWER_DAYS", 14)
@@ -223,3 +235,7 @@ REFERRAL_REMINDER_DAYS = envint("DOCONNECT_REFERRAL_REMINDER_DAYS", 3)
 # broken off (the process ended) and may be started again.
 JOBS_RUNNER = envchoice("DOCONNECT_JOBS_RUNNER", "thread", ("thread", "inline"))
 JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)
+
+# Transition monitoring shows no figure about fewer persons than this (cells below it
+# read "unter N" on screen and in every export).
+SMALL_NUMBER = envint("DOCONNECT_SMALL_NUMBER", 5)

@@ -27,9 +27,11 @@ def test_import_help_lists_the_kinds_and_explains_each_option(
 ) -> None:
     code, out, _ = run(capsys, "import", "--help")
     assert code == 0
-    assert "{offers,spells}" in out
-    assert "offers  offer catalogue, JSON" in out
-    assert "spells  biography spells, CSV" in out
+    assert "{offers,spells,jobsuche,weiterbildung,ausbildung,statistics,postcodes}" in out
+    assert "offers        offer catalogue, JSON" in out
+    assert "spells        biography spells, CSV" in out
+    assert "jobsuche      vacancies, JSON: a saved BA Jobsuche search response" in out
+    assert "region,period,indicator,age_band,gender,duration,legal_branch,kldb,wz,value" in out
     assert "FILE" in out and "the file to import, UTF-8 (with or without BOM)" in out
     assert "person_id,state,start,end,organisation,offer_id" in out
     assert "All or nothing" in out
@@ -38,7 +40,8 @@ def test_import_help_lists_the_kinds_and_explains_each_option(
 def test_export_help_explains_out(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "export", "--help")
     assert code == 0
-    assert "{offers,spells}" in out and "--out FILE" in out and "standard output" in out
+    assert "{offers,spells,vacancies}" in out and "--out FILE" in out and "standard output" in out
+    assert "reference,title,employer,postcode,place,district,kldb,published,source" in out
 
 
 def test_an_unknown_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,3 +93,89 @@ def test_a_missing_file_is_reported_plainly(
     code, _, err = run(capsys, "import", "spells", str(tmp_path / "nope.csv"))
     assert code == 1
     assert f"cannot read {tmp_path / 'nope.csv'}: No such file or directory" in err
+
+
+# --- real data in: the BA's APIs and statistics ---------------------------------------
+
+BA_SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "ba"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobsuche_import_and_vacancy_export(
+    city: City, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    postcodes = tmp_path / "plz.csv"
+    postcodes.write_text("postcode,district\n44339,Eving\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", "postcodes", str(postcodes))
+    assert code == 0, err
+    assert "postcodes created: 1" in out
+
+    sample = BA_SAMPLES / "jobsuche" / "v4-dortmund.json"
+    code, out, err = run(capsys, "import", "jobsuche", str(sample))
+    assert code == 0, err
+    assert out.strip() == (
+        f"{sample}: imported (vacancies created: 4, vacancies updated: 0, vacancies "
+        "unchanged: 0, in a district: 1, without district: 3)"
+    )
+    target = tmp_path / "vacancies.csv"
+    code, out, _ = run(capsys, "export", "vacancies", "--out", str(target))
+    assert code == 0 and out.strip() == f"{target}: exported 4 vacancies"
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "reference,title,employer,postcode,place,district,kldb,published,source"
+    assert (
+        "10000-1200000002-S,Fachkraft - Lagerlogistik,Muster Logistik AG,44339,Dortmund,"
+        "Eving,,2026-11-10,jobsuche" in lines
+    )
+    assert (
+        "10000-1200000001-S,Elektroniker (m/w/d) Energie- und Gebäudetechnik,"
+        "Beispiel Elektro GmbH,44137,Dortmund,,,2026-11-02,jobsuche" in lines
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_malformed_jobsuche_file_exits_with_1_and_writes_nothing(
+    city: City, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = BA_SAMPLES / "jobsuche" / "malformed-wrong-types.json"
+    code, out, err = run(capsys, "import", "jobsuche", str(sample))
+    assert code == 1 and out == ""
+    assert f"{sample}: nothing imported, 6 problems:" in err
+    assert f"{sample}:11: stellenangebote[1].arbeitsort.plz: expected a five-digit" in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ba_offer_imports_by_command(city: City, capsys: pytest.CaptureFixture[str]) -> None:
+    for kind, folder in (
+        ("weiterbildung", "weiterbildungssuche"),
+        ("ausbildung", "ausbildungssuche"),
+    ):
+        code, out, err = run(capsys, "import", kind, str(BA_SAMPLES / folder / "dortmund.json"))
+        assert code == 0, err
+        assert "offers created:" in out
+    assert Offer.objects.filter(source="ba_wbsuche").count() == 3
+    assert Offer.objects.filter(source="ba_absuche").count() == 2
+    empty = BA_SAMPLES / "ausbildungssuche" / "malformed-empty-list.json"
+    code, _, err = run(capsys, "import", "ausbildung", str(empty))
+    assert code == 1 and "_embedded.termine: is empty" in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_import_from_xlsx(
+    city: City, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    from doconnect.labourmarket.models import Statistic
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["region", "period", "indicator", "gender", "value"])
+    sheet.append(["Eving", "2026-10", "unemployed", "female", 1021])
+    sheet.append(["Eving", "2026-10", "unemployed", "male", "*"])
+    path = tmp_path / "statistik.xlsx"
+    book.save(path)
+    code, out, err = run(capsys, "import", "statistics", str(path))
+    assert code == 0, err
+    assert "figures created: 2" in out and "without value: 1" in out
+    assert Statistic.objects.get(gender="male").value is None

@@ -4,18 +4,24 @@ alone), and render to SVG and PNG on the server in the page's language."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
+from openpyxl import load_workbook
 
 from doconnect.web.charts import (
     Chart,
     Span,
     bar_chart,
     chart_export_response,
+    grouped_bar_chart,
+    heatmap_chart,
     render_chart,
+    stacked_bar_chart,
+    table_chart,
     timeline_chart,
 )
 
@@ -124,3 +130,127 @@ def test_an_export_request_answers_with_the_chart_or_404(
 
 def test_a_page_request_without_export_is_left_to_the_view() -> None:
     assert chart_export_response(RequestFactory().get("/?page=2"), [districts_chart()]) is None
+
+
+# ------------------------------------------------- stacked, heat map, grouped, tables
+
+MARKER = "unter 5"
+
+
+def chronogram() -> Chart:
+    return stacked_bar_chart(
+        slug="chronogramm",
+        title="Zustände je Monat",
+        description="Anteile",
+        category_title="Monat",
+        series_title="Zustand",
+        value_title="Anteil (%)",
+        categories=["0", "1"],
+        series=["Schule", "Ausbildung"],
+        values=[[87.5, None], [12.5, 87.5]],
+        suppressed_label=MARKER,
+        extra_columns=[("Personen", [8, 8])],
+    )
+
+
+def test_a_stacked_bar_chart_has_a_row_per_category_and_marks_suppressed_cells() -> None:
+    chart = chronogram()
+    values = chart.spec["data"]["values"]
+
+    assert chart.columns == ["Monat", "Personen", "Schule", "Ausbildung"]
+    assert chart.rows == [["0", 8, 87.5, MARKER], ["1", 8, 12.5, 87.5]]
+    assert {(v["category"], v["series"]) for v in values} == {
+        ("0", "Schule"),
+        ("1", "Schule"),
+        ("1", "Ausbildung"),
+    }
+    assert chart.spec["encoding"]["color"]["legend"] is not None
+
+
+def test_a_heat_map_writes_its_values_in_the_cells_and_its_table() -> None:
+    chart = heatmap_chart(
+        slug="matrix",
+        title="Übergänge",
+        description="Raten",
+        row_title="von",
+        column_title="nach",
+        value_title="Anteil (%)",
+        row_labels=["Schule", "Ausbildung"],
+        column_labels=["Schule", "Ausbildung"],
+        values=[[90.0, 10.0], [None, 100.0]],
+        suppressed_label=MARKER,
+        extra_columns=[("Personenmonate", [40, MARKER])],
+    )
+    text_layer = chart.spec["layer"][1]
+    labels = {v["label"] for v in chart.spec["data"]["values"]}
+
+    assert text_layer["mark"]["type"] == "text"
+    assert labels == {"90", "10", MARKER, "100"}
+    assert chart.rows == [["Schule", 40, 90.0, 10.0], ["Ausbildung", MARKER, MARKER, 100.0]]
+
+
+def test_a_grouped_bar_chart_puts_groups_side_by_side_with_a_table() -> None:
+    chart = grouped_bar_chart(
+        slug="verbleib",
+        title="Verbleib",
+        description="Anteile",
+        category_title="Zustand",
+        group_title="Zeitpunkt",
+        value_title="Anteil (%)",
+        categories=["Ausbildung", "arbeitslos"],
+        groups=["nach 6 Monaten", "nach 12 Monaten"],
+        values=[[80.0, 75.0], [None, 25.0]],
+        suppressed_label=MARKER,
+    )
+
+    assert chart.columns == ["Zustand", "nach 6 Monaten", "nach 12 Monaten"]
+    assert chart.rows[1] == ["arbeitslos", MARKER, 25.0]
+    assert all("yOffset" in layer["encoding"] for layer in chart.spec["layer"])
+    assert len(chart.spec["data"]["values"]) == 3  # the suppressed bar is not drawn
+
+
+def test_a_table_chart_has_no_drawing() -> None:
+    chart = table_chart(slug="t", title="T", description="", columns=["a"], rows=[["x"]])
+
+    assert not chart.has_drawing and chronogram().has_drawing
+
+
+def test_the_csv_export_is_excel_friendly_with_markers_and_decimal_commas() -> None:
+    with translation.override("de"):
+        response = chart_export_response(
+            RequestFactory().get("/?chart=chronogramm&format=csv"), [chronogram()]
+        )
+    assert response is not None
+    content = response.content
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="chronogramm.csv"' in response["Content-Disposition"]
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig").splitlines() == [
+        "Monat;Personen;Schule;Ausbildung",
+        "0;8;87,5;unter 5",
+        "1;8;12,5;87,5",
+    ]
+
+
+def test_the_xlsx_export_keeps_numbers_as_numbers_and_markers_as_text() -> None:
+    response = chart_export_response(
+        RequestFactory().get("/?chart=chronogramm&format=xlsx"), [chronogram()]
+    )
+    assert response is not None
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+
+    assert rows[0][0] == "Zustände je Monat"
+    assert rows[1] == ["Monat", "Personen", "Schule", "Ausbildung"]
+    assert rows[2] == ["0", 8, 87.5, "unter 5"]
+
+
+def test_a_table_only_chart_exports_its_table_but_no_drawing() -> None:
+    table = table_chart(slug="t", title="T", description="", columns=["a"], rows=[["x"]])
+
+    svg = chart_export_response(RequestFactory().get("/?chart=t&format=svg"), [table])
+    csv = chart_export_response(RequestFactory().get("/?chart=t&format=csv"), [table])
+
+    assert svg is not None and svg.status_code == 404
+    assert csv is not None and csv.status_code == 200

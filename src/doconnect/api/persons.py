@@ -23,6 +23,7 @@ from doconnect.api.schemas import (
     PersonFilter,
     PersonOut,
     SpellOut,
+    WishesIn,
 )
 from doconnect.core.models import District
 from doconnect.people.access import (
@@ -38,6 +39,7 @@ from doconnect.people.consent_actions import (
     consent_withdraw_as,
 )
 from doconnect.people.models import Consent, PersonalDetails
+from doconnect.people.wishes_actions import person_wishes_update_as
 
 router = Router(tags=["persons"])
 
@@ -143,6 +145,26 @@ def list_persons(
 def get_person(request: HttpRequest, public_id: str) -> dict[str, Any]:
     record = _read(request, public_id, "api.person_detail")
     return person_body(record)
+
+
+@router.put(
+    "/persons/{public_id}/wishes",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
+    summary="Record the goal and the kinds of offer the person wishes",
+)
+def put_wishes(request: HttpRequest, public_id: str, body: WishesIn) -> dict[str, Any]:
+    """Coordinators and case workers who see the person (else 404; other roles 403).
+    Unknown codes, a kind twice or more than three kinds: 422. Audited as a ``change``."""
+    who = viewer(request)
+    person_wishes_update_as(
+        who,
+        public_id=public_id,
+        goal=body.goal,
+        preferred_offer_kinds=body.preferred_offer_kinds,
+        view="api.person_wishes",
+    )
+    return person_body(_read(request, public_id, "api.person_wishes"))
 
 
 @router.get(

@@ -118,6 +118,13 @@ class ConsentExtendIn(Schema):
     valid_until: dt.date | None = Field(description="new end; null: until withdrawn")
 
 
+class WishesIn(Schema):
+    goal: str = Field("", description="a destination code the person aims at; empty: none")
+    preferred_offer_kinds: list[str] = Field(
+        default_factory=list, description="up to 3 offer kinds, most wished first"
+    )
+
+
 class ErrorOut(Schema):
     detail: str | dict[str, list[str]] | list[dict[str, object]]
 

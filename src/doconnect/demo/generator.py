@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import json
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -569,9 +570,22 @@ class CityGenerator:
             for i, d in enumerate(data.DISTRICTS)
         ]
         groups = [(i + 1, g.code, g.label) for i, g in enumerate(data.TARGET_GROUPS)]
+        # The postcode table the imports place vacancies and offers by; a postcode in
+        # two districts would be left out (none is in the demo's lists).
+        counts = Counter(p for d in data.DISTRICTS for p in d.postcodes)
+        postcodes = [
+            (i + 1, postcode, district)
+            for i, (postcode, district) in enumerate(
+                (p, n + 1)
+                for n, d in enumerate(data.DISTRICTS)
+                for p in d.postcodes
+                if counts[p] == 1
+            )
+        ]
         return [
             Table("core.District", ("id", "name", "official_key", "boundary"), districts),
             Table("core.TargetGroup", ("id", "code", "label"), groups),
+            Table("employers.PostcodeDistrict", ("id", "postcode", "district"), postcodes),
         ]
 
     # -- organisations --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +65,31 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PostcodeDistrict(models.Model):
+    """Which district a postcode lies in, as the city decides it; imports of vacancies
+    and BA offers place them by this table. A postcode shared by several districts is
+    left out on purpose: what comes from there gets no district rather than a guessed
+    one."""
+
+    postcode = models.CharField(
+        _("Postleitzahl"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat fünf Ziffern."))],
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("Stadtbezirk"),
+        on_delete=models.CASCADE,
+        related_name="postcodes",
+    )
+
+    class Meta:
+        ordering = ["postcode"]
+        verbose_name = _("Postleitzahl im Stadtbezirk")
+        verbose_name_plural = _("Postleitzahlen der Stadtbezirke")
+
+    def __str__(self) -> str:
+        return f"{self.postcode} → {self.district}"

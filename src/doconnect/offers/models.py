@@ -47,6 +47,15 @@ class Funder(models.TextChoices):
     OTHER = "other", _("Sonstige")
 
 
+class OfferSource(models.TextChoices):
+    """Where an offer comes from. The city's own offers (catalogue, web, demo) have none;
+    imported ones are updated by (source, source reference) on a re-import."""
+
+    CITY = "", _("Stadt (eigener Katalog)")
+    WEITERBILDUNGSSUCHE = "ba_wbsuche", _("BA Weiterbildungssuche")
+    AUSBILDUNGSSUCHE = "ba_absuche", _("BA Ausbildungssuche")
+
+
 class Offer(models.Model):
     external_id = models.SlugField(_("Kennung"), max_length=80, unique=True)
     provider = models.ForeignKey(
@@ -79,6 +88,36 @@ class Offer(models.Model):
         _("Status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.ACTIVE
     )
     synthetic = models.BooleanField(_("Synthetisch"), default=False)
+    # Offers from the BA's Weiterbildungs- and Ausbildungssuche. The database defaults
+    # let bulk writers that name only the older columns (the demo loader's COPY) work.
+    source = models.CharField(
+        _("Quelle"),
+        max_length=20,
+        choices=OfferSource.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    source_reference = models.CharField(
+        _("Kennung in der Quelle"), max_length=60, blank=True, default="", db_default=""
+    )
+    locally_edited = models.JSONField(
+        _("Von Hand geändert"),
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text=_("Felder, die die Stadt geändert hat; ein erneuter Import ändert sie nicht."),
+    )
+    postcode = models.CharField(
+        _("Postleitzahl"), max_length=5, blank=True, default="", db_default=""
+    )
+    place = models.CharField(_("Ort"), max_length=120, blank=True, default="", db_default="")
+    voucher_eligible = models.BooleanField(
+        _("Bildungsgutschein"),
+        null=True,
+        blank=True,
+        help_text=_("Zugelassen zur Förderung mit Bildungsgutschein; leer, wenn unbekannt."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -98,6 +137,11 @@ class Offer(models.Model):
                 | Q(min_age__isnull=True)
                 | Q(max_age__gte=models.F("min_age")),
                 name="offer_max_age_not_below_min_age",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_reference"],
+                condition=~Q(source=""),
+                name="offer_unique_source_reference",
             ),
         ]
 

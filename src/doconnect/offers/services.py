@@ -410,7 +410,9 @@ def offer_update(
         setattr(locked, name, changes[name])  # type: ignore[literal-required]
     if "legal_branches" in columns:
         locked.legal_branches = list(after.legal_branches)
-    locked.save(update_fields=[*columns, "updated_at"])
+    # A re-import from the BA leaves the fields the city changed by hand alone.
+    locked.locally_edited = sorted({*locked.locally_edited, *changed})
+    locked.save(update_fields=[*columns, "locally_edited", "updated_at"])
     if "target_groups" in changed:
         locked.target_groups.set(list(changes["target_groups"]))
     # Who changed what stays in the log; the offer itself holds no personal data.

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from doconnect.core.models import District, Organisation, TargetGroup
+from doconnect.offers.models import OfferKind
 from doconnect.people.biography import SpellSpan, overlap_conflicts
-from doconnect.people.models import Consent, Person, PersonalDetails, Spell
+from doconnect.people.models import PERSON_GOALS, Consent, Person, PersonalDetails, Spell
 
 
 @transaction.atomic
@@ -135,3 +136,32 @@ def spell_create(
         source_organisation=source_organisation,
         offer_id=offer_id,
     )
+
+
+MAX_PREFERRED_KINDS = 3
+
+
+@transaction.atomic
+def person_wishes_update(
+    *, person: Person, goal: str, preferred_offer_kinds: Sequence[str]
+) -> Person:
+    """Record what the person said they want: a goal (empty: none stated) and up to
+    three kinds of offer, most wished first. The next steps and the allocation rank by
+    them."""
+    errors: dict[str, str] = {}
+    if goal and goal not in {code for code, _label in PERSON_GOALS}:
+        errors["goal"] = f"unknown goal {goal!r}"
+    kinds = list(preferred_offer_kinds)
+    unknown = [k for k in kinds if k not in OfferKind.values]
+    if unknown:
+        errors["preferred_offer_kinds"] = f"unknown kinds of offer: {', '.join(unknown)}"
+    elif len(set(kinds)) != len(kinds):
+        errors["preferred_offer_kinds"] = "each kind of offer at most once"
+    elif len(kinds) > MAX_PREFERRED_KINDS:
+        errors["preferred_offer_kinds"] = f"at most {MAX_PREFERRED_KINDS} kinds of offer"
+    if errors:
+        raise ValidationError(errors)
+    person.goal = goal
+    person.preferred_offer_kinds = kinds
+    person.save(update_fields=["goal", "preferred_offer_kinds"])
+    return person

@@ -4,7 +4,11 @@ carried with the same numbers as a table, and exportable as SVG or PNG.
 A page builds its ``Chart`` objects from data it has already fetched (and checked
 access for), renders them with ``web/includes/chart.html`` and answers export requests
 with ``chart_export_response`` *from the same view*: an export can never show more than
-the page does, and it is read, checked and audited by the same code.
+the page does, and it is read, checked and audited by the same code. Exports: the
+drawing as SVG or PNG, the table as CSV (UTF-8 with BOM, ``;``-separated, decimal comma
+in German — what German Excel opens directly) or XLSX (openpyxl; numbers as numbers).
+A suppressed figure is the same marker text (e.g. "unter 5") in the table, the CSV and
+the XLSX.
 
 Charts must be readable without colour: the category a colour stands for is always on
 an axis or in the bar's label as well, and the table beside the chart has every number.
@@ -12,6 +16,8 @@ an axis or in the bar's label as well, and the table beside the chart has every 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,8 +30,25 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 
 EXPORT_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+TABLE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 # Colour-blind safe (Okabe–Ito), and never the only carrier of meaning.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# For charts with more series than PALETTE: the same hues, then lighter and darker ones
+# (the legend, tooltip and table name every series, so colour still carries nothing alone).
+WIDE_PALETTE = [
+    *PALETTE,
+    "#9ecae1",
+    "#fdd49e",
+    "#a1d99b",
+    "#dcb0d0",
+    "#084594",
+    "#8c2d04",
+    "#bdbdbd",
+    "#636363",
+]
 FONT = "Fira Sans, Arial, sans-serif"
 
 Cell = str | int | float | None
@@ -44,6 +67,12 @@ class Chart:
     rows: Sequence[Sequence[Cell]]
     # Optional link per table row (same order as rows): "each figure a link".
     links: Sequence[str | None] = field(default_factory=list)
+
+    @property
+    def has_drawing(self) -> bool:
+        """A table-only chart (``table_chart``) has no drawing and exports only as a
+        table."""
+        return bool(self.spec)
 
     @property
     def wide_table(self) -> bool:
@@ -204,16 +233,284 @@ def timeline_chart(
     )
 
 
+def _series_colours(series: Sequence[str]) -> alt.Scale:
+    colours = WIDE_PALETTE if len(series) > len(PALETTE) else PALETTE
+    return alt.Scale(domain=list(series), range=colours[: max(1, len(series))])
+
+
+def _table_value(value: float | None, suppressed_label: str) -> Cell:
+    return suppressed_label if value is None else value
+
+
+def stacked_bar_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    category_title: str,
+    series_title: str,
+    value_title: str,
+    categories: Sequence[str],
+    series: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    suppressed_label: str,
+    extra_columns: Sequence[tuple[str, Sequence[Cell]]] = (),
+) -> Chart:
+    """One stacked bar per category (e.g. a month), a segment per series (e.g. a state)
+    coloured with a legend; ``values[i][j]`` is series ``j`` in category ``i``. A
+    ``None`` value (suppressed) is not drawn and reads ``suppressed_label`` in the
+    table. The table: one row per category, ``extra_columns`` (e.g. the persons
+    observed) first, then one column per series."""
+    data = [
+        {"category": category, "series": name, "value": value, "order": j}
+        for category, row in zip(categories, values, strict=True)
+        for j, (name, value) in enumerate(zip(series, row, strict=True))
+        if value is not None and value != 0
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar(aria=False)
+        .encode(
+            x=alt.X("category:O", title=category_title, sort=list(categories)),
+            y=alt.Y("value:Q", title=value_title, stack="zero"),
+            color=alt.Color(
+                "series:N",
+                title=series_title,
+                sort=list(series),
+                scale=_series_colours(series),
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("category:O", title=category_title),
+                alt.Tooltip("series:N", title=series_title),
+                alt.Tooltip("value:Q", title=value_title, format=",.1f"),
+            ],
+        )
+        .properties(width="container", height=280)
+    )
+    return Chart(
+        slug=slug,
+        title=title,
+        description=description,
+        spec=_finish(chart, title=title, description=description),
+        columns=[category_title, *(name for name, _ in extra_columns), *series],
+        rows=[
+            [
+                category,
+                *(cells[i] for _, cells in extra_columns),
+                *(_table_value(v, suppressed_label) for v in row),
+            ]
+            for i, (category, row) in enumerate(zip(categories, values, strict=True))
+        ],
+    )
+
+
+def heatmap_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    row_title: str,
+    column_title: str,
+    value_title: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    suppressed_label: str,
+    extra_columns: Sequence[tuple[str, Sequence[Cell]]] = (),
+) -> Chart:
+    """A matrix (e.g. from-state × to-state): cells shaded by value *and* with the value
+    written in them; a ``None`` (suppressed) cell is unshaded and reads
+    ``suppressed_label``. The table is the same matrix, ``extra_columns`` (e.g. the
+    row totals) after the row label."""
+    data = [
+        {
+            "row": r,
+            "column": c,
+            "value": value,
+            "label": suppressed_label if value is None else f"{value:g}",
+        }
+        for r, row in zip(row_labels, values, strict=True)
+        for c, value in zip(column_labels, row, strict=True)
+    ]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("column:N", title=column_title, sort=list(column_labels)),
+        y=alt.Y("row:N", title=row_title, sort=list(row_labels)),
+    )
+    cells = base.mark_rect(aria=False, stroke="#ffffff").encode(
+        color=alt.Color(
+            "value:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 100])
+        ),
+        tooltip=[
+            alt.Tooltip("row:N", title=row_title),
+            alt.Tooltip("column:N", title=column_title),
+            alt.Tooltip("label:N", title=value_title),
+        ],
+    )
+    text = base.mark_text(aria=False, fontSize=10).encode(
+        text="label:N",
+        color=alt.condition("datum.value > 50", alt.value("#ffffff"), alt.value("#000000")),
+    )
+    chart = alt.layer(cells, text).properties(
+        width="container", height=max(120, 26 * len(row_labels))
+    )
+    return Chart(
+        slug=slug,
+        title=title,
+        description=description,
+        spec=_finish(chart, title=title, description=description),
+        columns=[row_title, *(name for name, _ in extra_columns), *column_labels],
+        rows=[
+            [
+                label,
+                *(cells_[i] for _, cells_ in extra_columns),
+                *(_table_value(v, suppressed_label) for v in row),
+            ]
+            for i, (label, row) in enumerate(zip(row_labels, values, strict=True))
+        ],
+    )
+
+
+def grouped_bar_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    category_title: str,
+    group_title: str,
+    value_title: str,
+    categories: Sequence[str],
+    groups: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    suppressed_label: str,
+) -> Chart:
+    """Bars side by side: per category (on the axis) one bar per group (e.g. +6, +12,
+    +24 months, coloured with a legend), the value written on each bar;
+    ``values[i][j]`` is group ``j`` in category ``i``. ``None`` (suppressed) is not drawn
+    and reads ``suppressed_label`` in the table (a row per category, a column per
+    group)."""
+    data = [
+        {"category": category, "group": group, "value": value}
+        for category, row in zip(categories, values, strict=True)
+        for group, value in zip(groups, row, strict=True)
+        if value is not None
+    ]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        y=alt.Y("category:N", title=category_title, sort=list(categories)),
+        yOffset=alt.YOffset("group:N", sort=list(groups)),
+        x=alt.X("value:Q", title=value_title),
+    )
+    bars = base.mark_bar(aria=False).encode(
+        color=alt.Color(
+            "group:N",
+            title=group_title,
+            sort=list(groups),
+            scale=_series_colours(groups),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("category:N", title=category_title),
+            alt.Tooltip("group:N", title=group_title),
+            alt.Tooltip("value:Q", title=value_title, format=",.1f"),
+        ],
+    )
+    text = base.mark_text(align="left", dx=3, aria=False, fontSize=10).encode(
+        text=alt.Text("value:Q", format=",.1f")
+    )
+    chart = alt.layer(bars, text).properties(
+        width="container", height=max(80, 14 * len(groups) * len(categories))
+    )
+    return Chart(
+        slug=slug,
+        title=title,
+        description=description,
+        spec=_finish(chart, title=title, description=description),
+        columns=[category_title, *groups],
+        rows=[
+            [category, *(_table_value(v, suppressed_label) for v in row)]
+            for category, row in zip(categories, values, strict=True)
+        ],
+    )
+
+
+def table_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+) -> Chart:
+    """A table without a drawing (too many dimensions for one), exportable as CSV and
+    XLSX like every chart's table."""
+    return Chart(
+        slug=slug, title=title, description=description, spec={}, columns=columns, rows=rows
+    )
+
+
+def _csv_cell(value: Cell, german: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:g}" if abs(value) < 1e15 else repr(value)
+        return text.replace(".", ",") if german else text
+    return str(value)
+
+
+def table_csv(chart: Chart) -> bytes:
+    """The chart's table as CSV: UTF-8 with a byte order mark, ``;`` between fields,
+    CRLF lines and, in German, a decimal comma — opens as a table in German Excel."""
+    german = (get_language() or "de").startswith("de")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(c) for c in chart.columns])
+    for row in chart.rows:
+        writer.writerow([_csv_cell(cell, german) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def table_xlsx(chart: Chart) -> bytes:
+    """The chart's table as an Excel workbook: the title in the first row, the header
+    (bold) in the second, numbers as numbers, text (and suppression markers) as text."""
+    from openpyxl import Workbook  # only loaded for exports
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = slugify(chart.slug)[:31] or "table"
+    sheet.append([str(chart.title)])
+    sheet.append([str(c) for c in chart.columns])
+    for cell in sheet[1] + sheet[2]:
+        cell.font = Font(bold=True)
+    for row in chart.rows:
+        sheet.append(
+            [cell if isinstance(cell, int | float) or cell is None else str(cell) for cell in row]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def chart_export_response(request: HttpRequest, charts: Sequence[Chart]) -> HttpResponse | None:
-    """Answer ``?chart=<slug>&format=svg|png`` with the chart rendered on the server
-    (vl-convert), or ``None`` when the request is not an export. An unknown slug or
-    format is a 404, not the page."""
+    """Answer ``?chart=<slug>&format=svg|png|csv|xlsx`` with the chart rendered on the
+    server (vl-convert) or its table, or ``None`` when the request is not an export. An
+    unknown slug or format (or a drawing of a table-only chart) is a 404, not the
+    page."""
     slug = request.GET.get("chart")
     if slug is None:
         return None
     fmt = request.GET.get("format", "svg")
     chart = next((c for c in charts if c.slug == slug), None)
-    if chart is None or fmt not in EXPORT_FORMATS:
+    if chart is None:
+        return HttpResponse(status=404)
+    if fmt in TABLE_FORMATS:
+        content = table_csv(chart) if fmt == "csv" else table_xlsx(chart)
+        response = HttpResponse(content, content_type=TABLE_FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{slugify(chart.slug)}.{fmt}"'
+        return response
+    if fmt not in EXPORT_FORMATS or not chart.has_drawing:
         return HttpResponse(status=404)
     content = render_chart(chart, fmt)
     response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])

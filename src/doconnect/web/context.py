@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from doconnect.allocations.services import may_allocate
 from doconnect.people.access import Viewer, viewer_for
 from doconnect.referrals.access import may_use_referrals
+from doconnect.transitions.services import may_monitor_transitions
 from doconnect.web.queries import may_list_persons
 
 # url name -> navigation entry marked aria-current
@@ -28,6 +29,8 @@ _NAV_SECTIONS = {
     "allocation_run": "allocation",
     "allocation_person": "allocation",
     "referral_inbox": "referrals",
+    "transitions": "transitions",
+    "transitions_report": "transitions",
 }
 
 
@@ -48,9 +51,11 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "persons": False,
         "allocation": False,
         "referrals": False,
+        "transitions": False,
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         nav["persons"] = may_list_persons(request_viewer(request))
         nav["allocation"] = may_allocate(request_viewer(request))
         nav["referrals"] = may_use_referrals(request_viewer(request))
+        nav["transitions"] = may_monitor_transitions(request_viewer(request))
     return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav}

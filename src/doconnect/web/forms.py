@@ -11,9 +11,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
-from doconnect.offers.models import Destination
+from doconnect.offers.models import Destination, OfferKind
 from doconnect.pathways.engine import GOAL_DESTINATIONS
-from doconnect.people.models import ConsentPurpose, Gender, LegalBranch, SpellState
+from doconnect.people.models import (
+    PERSON_GOALS,
+    ConsentPurpose,
+    Gender,
+    LegalBranch,
+    SpellState,
+)
 
 
 def kern_widget_classes(form: forms.BaseForm) -> None:
@@ -202,3 +208,47 @@ class NextStepsGoalForm(KernForm):
         + [(value, label) for value, label in Destination.choices if value in GOAL_DESTINATIONS],
         required=False,
     )
+
+
+class PersonWishesForm(KernForm):
+    """What the person said they want: a goal and up to three kinds of offer, most
+    wished first (three selects, so the order is the person's, not the alphabet's)."""
+
+    goal = forms.ChoiceField(
+        label=_("Ziel der Person"),
+        choices=[("", _("nicht genannt")), *list(PERSON_GOALS)],
+        required=False,
+    )
+    wish_1 = forms.ChoiceField(label=_("Erster Wunsch"), required=False)
+    wish_2 = forms.ChoiceField(label=_("Zweiter Wunsch"), required=False)
+    wish_3 = forms.ChoiceField(label=_("Dritter Wunsch"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [("", _("keiner")), *list(OfferKind.choices)]
+        for name in ("wish_1", "wish_2", "wish_3"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = kinds
+
+    @classmethod
+    def for_person(cls, person: Any) -> PersonWishesForm:
+        wishes = list(person.preferred_offer_kinds)[:3]
+        initial = {"goal": person.goal}
+        initial.update({f"wish_{i + 1}": kind for i, kind in enumerate(wishes)})
+        return cls(initial=initial)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kinds = [data.get(f"wish_{i}") for i in (1, 2, 3)]
+        chosen = [k for k in kinds if k]
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(_("Jede Angebotsart bitte nur einmal wählen."))
+        data["preferred_offer_kinds"] = chosen
+        return data
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict") and "preferred_offer_kinds" in exc.error_dict:
+            messages = exc.error_dict.pop("preferred_offer_kinds")
+            self.add_error("wish_1", messages)
+        super().add_service_errors(exc)

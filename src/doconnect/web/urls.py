@@ -9,6 +9,7 @@ from doconnect.web import (
     pathways_views,
     places_views,
     referrals_views,
+    transitions_views,
     views,
 )
 from doconnect.web.forms import LoginForm
@@ -43,6 +44,12 @@ urlpatterns = [
         allocation_views.allocation_withdraw_view,
         name="allocation_withdraw",
     ),
+    path("transitions/", transitions_views.transitions, name="transitions"),
+    path(
+        "transitions/reports/<int:pk>/",
+        transitions_views.transitions_report,
+        name="transitions_report",
+    ),
     path("jobs/<int:pk>/", jobs_views.job_status, name="job_status"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/<str:public_id>/", views.person_detail, name="person_detail"),
@@ -57,6 +64,7 @@ urlpatterns = [
         views.consent_extend,
         name="consent_extend",
     ),
+    path("persons/<str:public_id>/wishes/", views.person_wishes, name="person_wishes"),
     path(
         "persons/<str:public_id>/referrals/",
         views.referral_propose,

@@ -38,6 +38,7 @@ from doconnect.people.consent_actions import (
     may_record_consent,
 )
 from doconnect.people.models import Consent, Person, Spell
+from doconnect.people.wishes_actions import may_record_wishes, person_wishes_update_as
 from doconnect.referrals.services import referral_create
 from doconnect.web.charts import Chart, Span, chart_export_response, timeline_chart
 from doconnect.web.context import request_viewer
@@ -46,6 +47,7 @@ from doconnect.web.forms import (
     ConsentForm,
     NextStepsGoalForm,
     PersonSearchForm,
+    PersonWishesForm,
 )
 from doconnect.web.pathway_texts import factor_text
 from doconnect.web.queries import (
@@ -181,6 +183,7 @@ def _person_page_response(
     *,
     consent_form: ConsentForm | None = None,
     extend_form: ConsentExtendForm | None = None,
+    wishes_form: PersonWishesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The person page for a record the caller has fetched through ``access_person``;
@@ -241,6 +244,9 @@ def _person_page_response(
                 OfferKind(k).label if k in OfferKind.values else k
                 for k in record.person.preferred_offer_kinds
             ],
+            "wishes_form": (wishes_form or PersonWishesForm.for_person(record.person))
+            if may_record_wishes(viewer)
+            else None,
             "goal_form": goal_form,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,
@@ -361,3 +367,32 @@ def referral_propose(request: HttpRequest, public_id: str) -> HttpResponse:
             _("Zuweisung zu %(offer)s vorgeschlagen.") % {"offer": offer.title},
         )
     return redirect("web:person_detail", public_id=public_id)
+
+
+@login_required
+@require_POST
+def person_wishes(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record the person's stated goal and wished kinds of offer (coordinators and case
+    workers who see the person; 404 when the person is not visible, 403 for others)."""
+    viewer = request_viewer(request)
+    form = PersonWishesForm(request.POST)
+    if form.is_valid():
+        try:
+            person_wishes_update_as(
+                viewer,
+                public_id=public_id,
+                goal=form.cleaned_data["goal"],
+                preferred_offer_kinds=form.cleaned_data["preferred_offer_kinds"],
+                view="web.person_wishes",
+            )
+        except PersonNotFound:
+            raise Http404 from None
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Ziel und Wünsche sind erfasst."))
+            return redirect("web:person_detail", public_id=public_id)
+    record = _record_or_404(viewer, public_id, "web.person_wishes")
+    if not may_record_wishes(viewer):
+        raise PermissionDenied
+    return _person_page_response(request, viewer, record, wishes_form=form, status=400)

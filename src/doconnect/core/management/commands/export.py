@@ -9,6 +9,11 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.management.formatting import ExampleCommand
+from doconnect.employers.services import (
+    VACANCY_EXPORT_COLUMNS,
+    vacancy_rows_export,
+    write_vacancies_csv,
+)
 from doconnect.offers.catalogue import catalogue_json
 from doconnect.offers.selectors import catalogue_export
 from doconnect.people.spell_import import write_spells_csv
@@ -17,19 +22,25 @@ from doconnect.people.spell_services import spell_rows_export
 KINDS: dict[str, str] = {
     "offers": "the offer catalogue as JSON (providers and offers, sorted by id)",
     "spells": "all biography spells as CSV (persons by pseudonym only, no names)",
+    "vacancies": "all vacancies as CSV (for analysis; not an import format)",
 }
 
 EPILOG = f"""\
 kinds:
-{chr(10).join(f"  {kind:8}{text}" for kind, text in KINDS.items())}
+{chr(10).join(f"  {kind:10}{text}" for kind, text in KINDS.items())}
 
-The output is in the import format of the same kind, so `doconnect import KIND FILE`
-reads it back. The offer catalogue is written in its canonical form: every field present
-(null or [] when empty), amounts as numbers.
+Offers and spells are written in the import format of the same kind, so
+`doconnect import KIND FILE` reads them back. The offer catalogue is written in its
+canonical form: every field present (null or [] when empty), amounts as numbers.
+
+vacancies: {",".join(VACANCY_EXPORT_COLUMNS)}
+  by source and reference; district is empty when the postcode is not in the city's
+  postcode table (never guessed), published is YYYY-MM-DD.
 
 examples:
   doconnect export offers --out catalogue.json
   doconnect export spells > spells.csv
+  doconnect export vacancies --out vacancies.csv
 """
 
 
@@ -62,6 +73,11 @@ class Command(ExampleCommand):
             data = catalogue_export()
             text = catalogue_json(data)
             what = f"{len(data['offers'])} offers, {len(data['providers'])} providers"
+        elif kind == "vacancies":
+            buffer = io.StringIO()
+            count = write_vacancies_csv(vacancy_rows_export(), buffer)
+            text = buffer.getvalue()
+            what = f"{count} vacancies"
         else:
             buffer = io.StringIO()
             count = write_spells_csv(spell_rows_export(), buffer)

@@ -1,0 +1,213 @@
+"""The input of every analysis: one state per person per period, integer-coded.
+
+``Sequences.codes`` is an ``(n_persons, n_periods)`` array of ``int8`` or ``int16`` state
+codes, ``0 .. len(states) - 1`` indexing ``states``; a negative code is a missing period.
+The Django side turns spells into this array; ``read_wide_csv`` reads it from a wide CSV
+file (one row per person, one column per period)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MISSING = -1
+
+
+class SequenceFileError(ValueError):
+    """A wide sequence file that cannot be read; the message names file, line and column."""
+
+
+@dataclass(frozen=True)
+class Sequences:
+    codes: np.ndarray
+    states: tuple[str, ...]
+    ids: tuple[str, ...] = ()
+    weights: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        codes = np.asarray(self.codes)
+        if codes.ndim != 2:
+            raise ValueError(f"codes must be 2-dimensional (persons x periods), not {codes.ndim}")
+        if codes.dtype not in (np.int8, np.int16):
+            if codes.size and (codes.min() < -(2**15) or codes.max() >= 2**15):
+                raise ValueError("codes must fit int16")
+            codes = codes.astype(np.int16)
+        if len(self.states) == 0 and codes.size:
+            raise ValueError("states must name at least one state")
+        if len(set(self.states)) != len(self.states):
+            raise ValueError("states must be distinct")
+        if codes.size and codes.max() >= len(self.states):
+            raise ValueError(f"code {int(codes.max())} has no state (there are {len(self.states)})")
+        object.__setattr__(self, "codes", np.ascontiguousarray(codes))
+        object.__setattr__(self, "states", tuple(self.states))
+        ids = tuple(self.ids) if self.ids else tuple(str(i + 1) for i in range(len(codes)))
+        if len(ids) != len(codes):
+            raise ValueError(f"{len(ids)} ids for {len(codes)} sequences")
+        object.__setattr__(self, "ids", ids)
+        if self.weights is not None:
+            weights = np.asarray(self.weights, dtype=np.float64)
+            if weights.shape != (len(codes),):
+                raise ValueError(f"{weights.shape[0]} weights for {len(codes)} sequences")
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+                raise ValueError("weights must be finite and non-negative")
+            object.__setattr__(self, "weights", weights)
+
+    @property
+    def n(self) -> int:
+        return int(self.codes.shape[0])
+
+    @property
+    def periods(self) -> int:
+        return int(self.codes.shape[1])
+
+    @property
+    def has_missing(self) -> bool:
+        return bool(self.codes.size) and bool((self.codes < 0).any())
+
+    def weight_vector(self) -> np.ndarray:
+        """The weights, or ones when the sequences are unweighted."""
+        if self.weights is None:
+            return np.ones(self.n)
+        return self.weights
+
+    @classmethod
+    def from_labels(
+        cls,
+        rows: Sequence[Sequence[str | None]],
+        states: Sequence[str] | None = None,
+        ids: Sequence[str] = (),
+        weights: Sequence[float] | np.ndarray | None = None,
+    ) -> Sequences:
+        """From state labels (``None`` or ``""`` = missing); ``states`` default to the
+        sorted distinct labels."""
+        if states is None:
+            states = sorted({s for row in rows for s in row if s})
+        index = {s: i for i, s in enumerate(states)}
+        dtype = np.int8 if len(states) < 127 else np.int16
+        codes = np.full((len(rows), len(rows[0]) if rows else 0), MISSING, dtype=dtype)
+        for i, row in enumerate(rows):
+            for t, label in enumerate(row):
+                if label:
+                    if label not in index:
+                        raise ValueError(f"unknown state {label!r}")
+                    codes[i, t] = index[label]
+        w = None if weights is None else np.asarray(weights, dtype=np.float64)
+        return cls(codes, tuple(states), tuple(ids), w)
+
+
+def _column_range(path: Path, header: list[str], columns: str, id_column: str) -> tuple[int, int]:
+    first, sep, last = columns.partition(":")
+    if not sep or not first or not last:
+        raise SequenceFileError(f"{path}: --columns must be FIRST:LAST, not {columns!r}")
+    positions = {}
+    for name in (first, last):
+        if name not in header:
+            raise SequenceFileError(f"{path}:1: column {name!r} is not in the header")
+        positions[name] = header.index(name)
+    start, end = positions[first], positions[last]
+    if start > end:
+        raise SequenceFileError(
+            f"{path}:1: columns {first}:{last}: {first!r} comes after {last!r} in the header"
+        )
+    if start <= header.index(id_column) <= end:
+        raise SequenceFileError(
+            f"{path}:1: columns {first}:{last} include the id column {id_column!r}"
+        )
+    return start, end + 1
+
+
+def read_wide_csv(
+    path: str | Path,
+    id_column: str,
+    columns: str,
+    states: Sequence[str] | None = None,
+    weights_column: str | None = None,
+    missing: Sequence[str] = ("",),
+) -> Sequences:
+    """Read one row per person: ``id_column``, the periods ``FIRST:LAST`` (a range of
+    header names, inclusive), optionally a weight. Cells in ``missing`` are missing
+    periods. ``states`` default to the sorted distinct values; given, any other value
+    is an error. Raises ``SequenceFileError`` naming file, line and column."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SequenceFileError(f"{path}: cannot read: {exc}") from exc
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise SequenceFileError(f"{path}: the file is empty (no header)")
+    header = [name.strip() for name in rows[0]]
+    if id_column not in header:
+        raise SequenceFileError(f"{path}:1: no id column {id_column!r} in the header")
+    start, stop = _column_range(path, header, columns, id_column)
+    id_at = header.index(id_column)
+    weight_at = None
+    if weights_column is not None:
+        if weights_column not in header:
+            raise SequenceFileError(f"{path}:1: no weight column {weights_column!r}")
+        weight_at = header.index(weights_column)
+    names = header[start:stop]
+    missing_set = set(missing)
+    data = [(line, row) for line, row in enumerate(rows[1:], start=2) if row]
+    if not data:
+        raise SequenceFileError(f"{path}: no sequences below the header")
+    if states is not None:
+        known = list(states)
+        if len(set(known)) != len(known) or not known:
+            raise SequenceFileError(f"{path}: --states must be distinct and not empty")
+    else:
+        seen = set()
+        for _line, row in data:
+            if len(row) == len(header):
+                seen.update(row[start:stop])
+        known = sorted(seen - missing_set)
+    index = {s: i for i, s in enumerate(known)}
+    codes = np.full(
+        (len(data), len(names)), MISSING, dtype=np.int8 if len(known) < 127 else np.int16
+    )
+    ids: list[str] = []
+    seen_ids: dict[str, int] = {}
+    weights = np.ones(len(data)) if weight_at is not None else None
+    for r, (line, row) in enumerate(data):
+        if len(row) != len(header):
+            raise SequenceFileError(
+                f"{path}:{line}: {len(row)} fields, but the header has {len(header)}"
+            )
+        person = row[id_at].strip()
+        if not person:
+            raise SequenceFileError(f"{path}:{line}: column {id_column!r}: empty id")
+        if person in seen_ids:
+            raise SequenceFileError(
+                f"{path}:{line}: column {id_column!r}: id {person!r} already on line "
+                f"{seen_ids[person]}"
+            )
+        seen_ids[person] = line
+        ids.append(person)
+        for t, value in enumerate(row[start:stop]):
+            if value in missing_set:
+                continue
+            code = index.get(value)
+            if code is None:
+                raise SequenceFileError(
+                    f"{path}:{line}: column {names[t]!r}: state {value!r} is not one of "
+                    f"--states ({', '.join(known)})"
+                )
+            codes[r, t] = code
+        if weights is not None and weight_at is not None:
+            cell = row[weight_at].strip()
+            try:
+                weight = float(cell)
+            except ValueError:
+                weight = math.nan
+            if not math.isfinite(weight) or weight < 0:
+                raise SequenceFileError(
+                    f"{path}:{line}: column {weights_column!r}: weight {cell!r} is not a "
+                    "non-negative number"
+                )
+            weights[r] = weight
+    return Sequences(codes, tuple(known), tuple(ids), weights)
