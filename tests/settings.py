@@ -33,7 +33,19 @@ if TEST_DB == "postgres":
         os.environ["DOCONNECT_TEST_DATABASE_URL"] = url  # subprocesses reuse the cluster
         DATABASES = {"default": dj_database_url.parse(url, conn_max_age=0)}
 if TEST_DB == "sqlite":
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    # A file, as `make run` uses, not Django's in-memory test database: threads (the
+    # background jobs) then wait for each other's writes as in production instead of
+    # failing at once with "database table is locked" (shared-cache memory databases
+    # lock whole tables and do not wait).
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "TEST": {
+                "NAME": os.path.join(tempfile.gettempdir(), f"doconnect-test-{os.getpid()}.sqlite3")
+            },
+        }
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 STORAGES = {

@@ -33,6 +33,9 @@ COMMANDS: dict[str, str] = {
     "and compare with first come first served: `allocate --persons P.csv --places O.csv "
     "--candidates C.csv --out A.csv [--summary S.json]`, or from the database's open "
     "demand: `allocate --as USERNAME [--district NAME] [--dry-run]`.",
+    "market": "Labour-market analyses on the database, as JSON or a table: `market "
+    "indicators|shortage|regional|potentials|hiring` (shortage by occupation, location "
+    "quotients and shift-share, employment potentials, employers likely to hire).",
     "sequences": "Sequence analysis of a wide CSV (one row per person, one column per "
     "period): `sequences summary|distances|typology FILE.csv --id COL --columns FIRST:LAST`.",
     "referrals": "Run daily: `referrals remind` lists referrals about to expire unanswered "

@@ -162,6 +162,7 @@ def test_the_spells_endpoint_returns_the_biography_in_order(
             "end": "2020-07-31",
             "source_organisation": None,
             "offer": None,
+            "kldb": "",
         },
         {
             "state": "offer",
@@ -169,6 +170,7 @@ def test_the_spells_endpoint_returns_the_biography_in_order(
             "end": None,
             "source_organisation": "p-a",
             "offer": "o-a",
+            "kldb": "",
         },
     ]
 

@@ -31,7 +31,7 @@ from doconnect.referrals.models import Referral
 SCALE = 0.05
 TODAY = dt.date(2026, 11, 23)
 # Set when the row is written, so they differ between two loads of the same city.
-WRITE_TIME_FIELDS = {"created_at", "updated_at", "recorded_at"}
+WRITE_TIME_FIELDS = {"created_at", "updated_at", "recorded_at", "imported_at"}
 
 
 def demo(*args: str) -> str:

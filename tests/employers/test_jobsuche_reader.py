@@ -84,14 +84,17 @@ def test_missing_keys_in_the_v6_shape_and_a_reference_given_twice() -> None:
 def test_wrong_types_are_all_reported_at_once() -> None:
     assert problems("malformed-wrong-types.json") == [
         "malformed-wrong-types.json:6: stellenangebote[0].arbeitsort: expected an object, "
-        "found a string",
-        "malformed-wrong-types.json:9: stellenangebote[1].refnr: expected a string, found an array",
+        'found a string ("Dortmund")',
+        "malformed-wrong-types.json:9: stellenangebote[1].refnr: expected a string, found an "
+        'array (["10000-1200000021-S"])',
         "malformed-wrong-types.json:11: stellenangebote[1].arbeitsort.plz: expected a "
         "five-digit postcode, found true",
         "malformed-wrong-types.json:12: stellenangebote[1].aktuelleVeroeffentlichungsdatum: "
-        'expected a date (YYYY-MM-DD or milliseconds since 1970), found "02.11.2026"',
-        "malformed-wrong-types.json:14: stellenangebote[2]: expected an object, found a string",
-        'malformed-wrong-types.json:16: maxErgebnisse: expected a whole number, found "drei"',
+        'expected a date as YYYY-MM-DD or milliseconds since 1970, found "02.11.2026"',
+        "malformed-wrong-types.json:14: stellenangebote[2]: expected an object, found a "
+        'string ("10000-1200000022-S")',
+        "malformed-wrong-types.json:16: maxErgebnisse: expected a whole number, found a "
+        'string ("drei")',
     ]
 
 

@@ -93,19 +93,20 @@ def test_missing_keys_are_named() -> None:
 
 def test_wrong_types_are_named() -> None:
     assert problems("malformed-wrong-types.json") == [
-        "malformed-wrong-types.json:7: _embedded.termine[0].beginn: expected a date "
-        '(YYYY-MM-DD or milliseconds since 1970), found "morgen"',
+        "malformed-wrong-types.json:7: _embedded.termine[0].beginn: expected a date as "
+        'YYYY-MM-DD or milliseconds since 1970, found "morgen"',
         "malformed-wrong-types.json:9: _embedded.termine[0].foerderung: expected true or "
-        'false, found "ja"',
+        'false, found a string ("ja")',
         "malformed-wrong-types.json:10: _embedded.termine[0].teilnehmerMax: expected a whole "
-        'number, found "zwölf"',
+        'number, found a string ("zwölf")',
         "malformed-wrong-types.json:11: _embedded.termine[0].adresse.ortStrasse.plz: expected "
         'a five-digit postcode, found "4413"',
-        "malformed-wrong-types.json:13: _embedded.termine[1].ende: 2027-01-01 is before the "
-        "start 2027-07-01",
+        "malformed-wrong-types.json:13: _embedded.termine[1].ende: 2027-01-01 is before "
+        "beginn 2027-07-01",
         "malformed-wrong-types.json:15: _embedded.termine[1].angebot: expected an object, "
-        "found a string",
-        "malformed-wrong-types.json:19: _embedded.termine[2]: expected an object, found a number",
+        'found a string ("Deutschkurs")',
+        "malformed-wrong-types.json:19: _embedded.termine[2]: expected an object, found a "
+        "number (42)",
     ]
 
 

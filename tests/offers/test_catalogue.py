@@ -98,9 +98,9 @@ def test_a_byte_order_mark_is_accepted() -> None:
 
 def test_missing_required_fields_are_each_named() -> None:
     assert problems_of(offer_file('{"id": "o-1", "title": null}')) == [
-        "offers.json:3: offers[0].provider: is required",
+        "offers.json:3: offers[0].provider: is missing",
         "offers.json:3: offers[0].title: must not be null",
-        "offers.json:3: offers[0].kind: is required",
+        "offers.json:3: offers[0].kind: is missing",
     ]
 
 
@@ -180,8 +180,8 @@ def test_funding_needs_a_known_funder_a_non_negative_amount_in_cents_and_dates()
         'offers.json:3: offers[0].funding[0].funder: unknown funder "bank"; expected one of: '
         "jobcenter, city, esf",
         "offers.json:3: offers[0].funding[0].amount_eur: must not be negative, found -5",
-        "offers.json:3: offers[0].funding[0].start: is required",
-        "offers.json:3: offers[0].funding[0].end: is required",
+        "offers.json:3: offers[0].funding[0].start: is missing",
+        "offers.json:3: offers[0].funding[0].end: is missing",
         "offers.json:3: offers[0].funding[1].amount_eur: 1.005 has more than two decimal "
         "places (cents)",
     ]

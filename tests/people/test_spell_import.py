@@ -11,10 +11,11 @@ from django.core.management.base import CommandError
 
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.people.services import spell_create
-from doconnect.people.spell_import import SPELL_COLUMNS, read_spells_csv
+from doconnect.people.spell_import import EXPORT_COLUMNS, SPELL_COLUMNS, read_spells_csv
 from tests.conftest import City, make_person
 
 HEADER = ",".join(SPELL_COLUMNS)
+HEADER_KLDB = ",".join(EXPORT_COLUMNS)
 STATES = tuple(SpellState.values)
 
 
@@ -282,17 +283,17 @@ def test_export_then_import_gives_back_the_same_file(
 ) -> None:
     path = csv_file(
         tmp_path,
-        HEADER,
-        f"{kim.public_id},employment,2024-01-01,,,",
-        f"{alex.public_id},school,2019-08-01,2022-07-31,,",
-        f"{alex.public_id},offer,2022-10-01,2023-03-31,p-a,o-a",
-        f"{alex.public_id},unemployed,2022-08-01,,jc,",
+        HEADER_KLDB,
+        f"{kim.public_id},employment,2024-01-01,,,,81302",
+        f"{alex.public_id},school,2019-08-01,2022-07-31,,,",
+        f"{alex.public_id},offer,2022-10-01,2023-03-31,p-a,o-a,",
+        f"{alex.public_id},unemployed,2022-08-01,,jc,,51311",
     )
     import_spells(path)
     first = tmp_path / "first.csv"
     call_command("export", "spells", out=str(first), stdout=_Out())
     text = first.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == HEADER
+    assert text.splitlines()[0] == HEADER_KLDB
     assert sorted(text.splitlines()[1:]) == sorted(path.read_text().splitlines()[1:])
 
     Spell.objects.all().delete()
@@ -328,4 +329,47 @@ def test_a_row_overlapping_many_spells_is_one_problem_naming_the_first_three(
         "a stored spell (employment 2021-01-01–2021-06-30), "
         "a stored spell (employment 2022-01-01–2022-06-30), and 1 more; "
         "only care, further_training, marginal_employment, offer may overlap other spells"
+    ]
+
+
+def test_a_file_without_the_kldb_column_exports_with_an_empty_one(
+    alex: Person, tmp_path: Path
+) -> None:
+    import_spells(csv_file(tmp_path, HEADER, f"{alex.public_id},unemployed,2025-01-01,,jc,"))
+    out = tmp_path / "out.csv"
+    call_command("export", "spells", out=str(out), stdout=_Out())
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        HEADER_KLDB,
+        f"{alex.public_id},unemployed,2025-01-01,,jc,,",
+    ]
+    assert Spell.objects.get(person=alex).kldb == ""
+
+
+def test_the_occupation_is_imported_in_any_column_position(alex: Person, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "kldb,person_id,state,start,end,organisation,offer_id",
+        f"29302,{alex.public_id},employment,2024-01-01,2024-12-31,,",
+        f",{alex.public_id},unemployed,2025-01-01,,jc,",
+    )
+    import_spells(path)
+    assert list(Spell.objects.filter(person=alex).order_by("start").values_list("kldb")) == [
+        ("29302",),
+        ("",),
+    ]
+
+
+def test_an_occupation_that_is_not_five_digits_is_refused_naming_the_line(
+    alex: Person, tmp_path: Path
+) -> None:
+    problems = refused(
+        tmp_path,
+        HEADER_KLDB,
+        f"{alex.public_id},employment,2024-01-01,2024-06-30,,,2930",
+        f"{alex.public_id},employment,2024-07-01,2024-12-31,,,Koch",
+        f"{alex.public_id},unemployed,2025-01-01,,jc,,51311",
+    )
+    assert problems == [
+        'spells.csv:2: kldb: expected a KldB 2010 code of 5 digits or empty, found "2930"',
+        'spells.csv:3: kldb: expected a KldB 2010 code of 5 digits or empty, found "Koch"',
     ]

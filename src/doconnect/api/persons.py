@@ -184,6 +184,7 @@ def list_spells(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
             if s.source_organisation
             else None,
             "offer": s.offer.external_id if s.offer else None,
+            "kldb": s.kldb,
         }
         for s in spells
     ]

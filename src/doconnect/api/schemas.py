@@ -93,6 +93,11 @@ class SpellOut(Schema):
     end: dt.date | None
     source_organisation: str | None = Field(description="external id of the organisation")
     offer: str | None = Field(description="external id of the offer")
+    kldb: str = Field(
+        "",
+        description="occupation as a KldB 2010 code (5 digits; for unemployment the "
+        "occupation sought), empty if not known",
+    )
 
 
 class ConsentOut(Schema):

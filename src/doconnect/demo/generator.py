@@ -25,7 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from doconnect.demo import careers as cr
-from doconnect.demo import data
+from doconnect.demo import data, labourstats
+from doconnect.demo import occupations as occ
 from doconnect.demo.landscape import OPEN_END, Landscape, build_landscape
 
 IntArray = npt.NDArray[np.int64]
@@ -85,7 +86,10 @@ PHASES = (
     "consents",
     "agreements",
     "referrals",
+    "statistics",
 )
+# Vacancies reach this many months back (a hiring history for forecasts).
+VACANCY_HISTORY_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -529,6 +533,9 @@ class CityGenerator:
         self._population_cache: cr.Population | None = None
         self._first_month: IntArray = np.zeros(0, dtype=np.int64)
         self._provider_external: dict[int, str] = {}
+        self._skilled: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        # Each employer's hiring pattern (occupations.PATTERN_NAMES) by external id.
+        self.hiring_patterns: dict[str, str] = {}
 
     @property
     def _career(self) -> cr.Careers:
@@ -557,6 +564,7 @@ class CityGenerator:
             ("consents", self.consents),
             ("agreements", self.agreements),
             ("referrals", self.referrals),
+            ("statistics", self.statistics),
         ]
 
     def tables(self) -> list[Table]:
@@ -804,6 +812,9 @@ class CityGenerator:
             data.DISTRICTS[d].postcodes[int(x * len(data.DISTRICTS[d].postcodes))]
             for d, x in zip(where.tolist(), u_postcode.tolist(), strict=True)
         ]
+        published, entry, closed = self._vacancy_history(
+            sector, employer, occupation, published, entry
+        )
         titles = [f"{data.OCCUPATIONS[o].title} (m/w/d)" for o in occupation.tolist()]
         vacancy_rows = list(
             zip(
@@ -821,6 +832,12 @@ class CityGenerator:
                 [day if has else None for day, has in zip(iso_days(entry), has_entry, strict=True)],
                 _tolist(positions),
                 [True] * m,
+                [
+                    day if shut else None
+                    for day, shut in zip(
+                        iso_days(np.minimum(closed, TODAY_DAY)), closed <= TODAY_DAY, strict=True
+                    )
+                ],
                 strict=True,
             )
         )
@@ -847,10 +864,39 @@ class CityGenerator:
                     "entry_on",
                     "positions",
                     "synthetic",
+                    "closed_on",
                 ),
                 vacancy_rows,
             ),
         ]
+
+    def _vacancy_history(
+        self,
+        sector: IntArray,
+        employer: IntArray,
+        occupation: IntArray,
+        published: IntArray,
+        entry: IntArray,
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Publication over the last three years (own stream): each employer hires
+        steadily, by the season, on a trend (up or down) or erratically; the wished
+        entry keeps its distance to publication. A vacancy closes after a spread of
+        days (shortage occupations take longer); one that would close after the demo's
+        today is still open. Returns published, entry and closing day numbers."""
+        rng = self.rng("employers", stream=1)
+        pattern = occ.hiring_patterns(rng, sector)
+        self.hiring_patterns = {
+            f"e-{i + 1:05d}": occ.PATTERN_NAMES[p] for i, p in enumerate(pattern.tolist())
+        }
+        months = np.arange(cr.N_MONTHS - VACANCY_HISTORY_MONTHS, cr.N_MONTHS, dtype=np.int64)
+        calendar = (months + 11) % 12 + 1  # window month 0 is December 2021
+        intensity = occ.hiring_intensity(rng, sector, pattern, calendar)
+        month = months[occ.draw_months(rng, intensity, employer)]
+        start = first_day(month)
+        length = np.minimum(last_day(month), TODAY_DAY) - start + 1
+        history = start + (rng.random(len(month)) * length).astype(np.int64)
+        closed = history + occ.open_days(rng, occupation)
+        return history, history + (entry - published), closed
 
     # -- persons and their biographies ----------------------------------------------
     def _population(self, rng: np.random.Generator, n: int) -> cr.Population:
@@ -914,6 +960,9 @@ class CityGenerator:
         self._careers = careers
         self._population_cache = pop
         school, vocational = _qualifications(rng, pop, careers)
+        self._skilled = np.isin(
+            VOCATIONAL_CODES[vocational], ("apprenticeship", "master", "university")
+        )
         first_month = np.full(n, cr.N_MONTHS, dtype=np.int64)
         np.minimum.at(first_month, careers.person, careers.start)
         self._first_month = first_month
@@ -1010,16 +1059,23 @@ class CityGenerator:
                 _tolist(_WINDOW_END_ISO[end]),
                 _none_if(self._source_organisations(careers), 0),
                 _none_if(careers.offer + 1, 0),
+                _tolist(self._spell_occupations()),
                 strict=True,
             )
         )
         return [
             Table(
                 "people.Spell",
-                ("id", "person", "state", "start", "end", "source_organisation", "offer"),
+                ("id", "person", "state", "start", "end", "source_organisation", "offer", "kldb"),
                 rows,
             )
         ]
+
+    def _spell_occupations(self) -> npt.NDArray[np.object_]:
+        """KldB codes of the employment-type and unemployment spells (own stream)."""
+        return occ.spell_occupations(
+            self.rng("spells", stream=1), self._career, self._pop.gender, self._skilled
+        )
 
     # -- consents -------------------------------------------------------------------
     def consents(self) -> list[Table]:
@@ -1327,6 +1383,21 @@ class CityGenerator:
                 rows,
             )
         ]
+
+    # -- labour-market statistics ---------------------------------------------------
+    def statistics(self) -> list[Table]:
+        """The BA-style statistics of the city, its districts and the reference region
+        (demo/labourstats.py): 36 months up to the last one reported by the demo's
+        today (2026-10). Their size does not depend on the scale."""
+        rng = self.rng("statistics")
+        last = cr.N_MONTHS - 2
+        months = range(last - labourstats.MONTHS + 1, last + 1)
+        periods = [month_start(m).strftime("%Y-%m") for m in months]
+        calendar = np.array([month_start(m).month for m in months], dtype=np.int64)
+        rows = labourstats.statistics_rows(
+            rng, [(d.name, d.weight) for d in data.DISTRICTS], periods, calendar
+        )
+        return [Table("labourmarket.Statistic", labourstats.FIELDS, rows)]
 
     # -- the demo users -------------------------------------------------------------
     def busiest_provider(self) -> str:

@@ -20,12 +20,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from doconnect.core.importing import ImportFailed, ImportProblem
-from doconnect.employers.ba import Fields, Node, Problems, json_type, read_json, shown
+from doconnect.core.jsonfile import Node, Problems, json_type, read_json, shown
+from doconnect.employers.ba import Fields
 
 V4, V6 = "v4", "v6"
 _LIST_KEY = {V4: "stellenangebote", V6: "ergebnisliste"}
 _REFERENCE_MAX = 60  # Vacancy.reference
 _PLACE_MAX = 120  # Vacancy.place
+_TEXT_MAX = 300  # Vacancy.title, .employer
 
 
 @dataclass(frozen=True)
@@ -88,14 +90,14 @@ def _locations_v6(fields: Fields) -> tuple[Location, ...]:
 
 def _read_v4(fields: Fields) -> VacancyEntry:
     reference = fields.text("refnr", required=True, max_length=_REFERENCE_MAX)
-    occupation = fields.text("beruf")
-    title = fields.text("titel") or occupation
+    occupation = fields.text("beruf", max_length=_TEXT_MAX)
+    title = fields.text("titel", max_length=_TEXT_MAX) or occupation
     if not fields.has("titel") and not fields.has("beruf"):
         fields.problem("beruf", "is missing (neither titel nor beruf gives the vacancy a title)")
     return VacancyEntry(
         reference=reference,
         title=title,
-        employer=fields.text("arbeitgeber"),
+        employer=fields.text("arbeitgeber", max_length=_TEXT_MAX),
         occupation=occupation,
         locations=_location_v4(fields),
         published_on=fields.date("aktuelleVeroeffentlichungsdatum"),
@@ -108,8 +110,8 @@ def _read_v4(fields: Fields) -> VacancyEntry:
 
 def _read_v6(fields: Fields) -> VacancyEntry:
     reference = fields.text("referenznummer", required=True, max_length=_REFERENCE_MAX)
-    occupation = fields.text("hauptberuf")
-    title = fields.text("stellenangebotsTitel") or occupation
+    occupation = fields.text("hauptberuf", max_length=_TEXT_MAX)
+    title = fields.text("stellenangebotsTitel", max_length=_TEXT_MAX) or occupation
     if not fields.has("stellenangebotsTitel") and not fields.has("hauptberuf"):
         fields.problem(
             "stellenangebotsTitel",
@@ -119,7 +121,7 @@ def _read_v6(fields: Fields) -> VacancyEntry:
     return VacancyEntry(
         reference=reference,
         title=title,
-        employer=fields.text("firma"),
+        employer=fields.text("firma", max_length=_TEXT_MAX),
         occupation=occupation,
         locations=_locations_v6(fields),
         published_on=fields.date("datumErsteVeroeffentlichung"),

@@ -49,6 +49,8 @@ class Vacancy(models.Model):
     place = models.CharField(_("Ort"), max_length=120, blank=True)
     published_on = models.DateField(_("Veröffentlicht am"), null=True, blank=True)
     entry_on = models.DateField(_("Eintritt ab"), null=True, blank=True)
+    # The day the vacancy was filled or withdrawn; None while it is still open.
+    closed_on = models.DateField(_("Geschlossen am"), null=True, blank=True)
     positions = models.PositiveIntegerField(_("Anzahl Stellen"), default=1)
     synthetic = models.BooleanField(_("Synthetisch"), default=False)
 

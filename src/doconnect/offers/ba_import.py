@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from doconnect.core.importing import ImportFailed, ImportProblem, ImportResult
+from doconnect.core.jsonfile import Problems, json_type, read_json, shown
 from doconnect.core.models import Organisation, OrganisationKind
-from doconnect.employers.ba import Fields, Problems, json_type, read_json, shown
+from doconnect.employers.ba import Fields
 from doconnect.employers.services import district_ids_by_postcode
 from doconnect.offers.models import Offer, OfferKind, OfferSource, OfferStatus
 
@@ -44,6 +45,7 @@ _ID_PREFIX: dict[str, str] = {
 }
 PROVIDER_ID_PREFIX = "ba-anbieter-"  # marks a provider organisation created from the BA
 _REFERENCE_MAX = 60
+_TITLE_MAX = 300  # Offer.title
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 # The offer's fields a re-import sets, by the names offer_update records.
@@ -74,9 +76,8 @@ class BAOfferResponse:
 
 
 def _reference(fields: Fields, name: str) -> str:
-    child = fields.node.member(name)
-    if child is None or child.value is None:
-        fields.problem(name, "is missing" if child is None else "must not be null")
+    child = fields.get(name, required=True)
+    if child is None:
         return ""
     value = child.value
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
@@ -94,7 +95,7 @@ def _read_termin(fields: Fields) -> BAOfferEntry:
     title, provider_name, provider_reference = "", "", ""
     offer = fields.obj("angebot", required=True)
     if offer is not None:
-        title = offer.text("titel", required=True)
+        title = offer.text("titel", required=True, max_length=_TITLE_MAX)
         provider_key = "bildungsanbieter" if offer.has("bildungsanbieter") else "anbieter"
         provider = offer.obj(provider_key, required=True)
         if provider is not None:
@@ -110,9 +111,7 @@ def _read_termin(fields: Fields) -> BAOfferEntry:
             place = street.text("name", max_length=120)
         postcode = postcode or address.postcode("plz")
         place = place or address.text("ort", max_length=120)
-    start, end = fields.date("beginn"), fields.date("ende")
-    if start is not None and end is not None and end < start:
-        fields.problem("ende", f"{end.isoformat()} is before the start {start.isoformat()}")
+    start, end = fields.period("beginn", "ende")
     return BAOfferEntry(
         reference=reference,
         title=title,

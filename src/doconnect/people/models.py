@@ -262,6 +262,10 @@ class Spell(models.Model):
         on_delete=models.PROTECT,
         related_name="spells",
     )
+    # The five-digit KldB 2010 occupation (Berufsgattung) of an employment,
+    # apprenticeship, marginal or subsidised employment spell; for an unemployment
+    # spell the occupation sought. Empty when unknown or not meaningful.
+    kldb = models.CharField(_("Beruf (KldB 2010)"), max_length=5, blank=True)
 
     class Meta:
         ordering = ["person_id", "start", "id"]

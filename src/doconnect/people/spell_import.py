@@ -1,4 +1,6 @@
-"""The spells CSV: one spell per row, ``person_id,state,start,end,organisation,offer_id``.
+"""The spells CSV: one spell per row, ``person_id,state,start,end,organisation,offer_id``
+and optionally ``kldb`` (the occupation as a five-digit KldB 2010 code; for an
+unemployment spell the occupation sought).
 Pure (no Django): reading checks everything a row can say about itself and the
 overlaps between spells; the service adds what only the database knows.
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +29,10 @@ from doconnect.core.importing import (
 from doconnect.people.biography import SIDE_STATES, SpellSpan, overlap_conflicts
 
 SPELL_COLUMNS: tuple[str, ...] = ("person_id", "state", "start", "end", "organisation", "offer_id")
+# Columns a file may have; the export always writes them.
+OPTIONAL_SPELL_COLUMNS: tuple[str, ...] = ("kldb",)
+EXPORT_COLUMNS: tuple[str, ...] = (*SPELL_COLUMNS, *OPTIONAL_SPELL_COLUMNS)
+_KLDB = re.compile(r"\d{5}")
 
 
 @dataclass(slots=True)
@@ -36,6 +43,7 @@ class SpellRow:
     end: dt.date | None
     organisation: str = ""
     offer_id: str = ""
+    kldb: str = ""  # KldB 2010 Berufsgattung (5 digits) or empty
     line: int = field(default=0, compare=False)  # in the file; 0 when read from the database
 
 
@@ -67,6 +75,7 @@ def _row_problems(
 ) -> list[ImportProblem]:
     """Why a row was refused; only called for rows that failed the quick check."""
     person_id, state, start_text, end_text = values[:4]
+    kldb = values[6]
     found: list[ImportProblem] = []
 
     def problem(name: str, message: str) -> None:
@@ -89,6 +98,8 @@ def _row_problems(
         problem("end", f'expected a date as YYYY-MM-DD or empty, found "{end_text}"')
     if start is not None and end is not None and end < start:
         problem("end", f"{end} is before start {start}")
+    if kldb and not _KLDB.fullmatch(kldb):
+        problem("kldb", f'expected a KldB 2010 code of 5 digits or empty, found "{kldb}"')
     return found
 
 
@@ -96,7 +107,7 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
     """Read and check a spells file. A bad encoding, an empty file or a wrong header
     raise ImportFailed at once (no row can be read); every row problem is collected in
     ``SpellRows.problems``. The columns may come in any order, separated by commas or
-    semicolons."""
+    semicolons; the ``kldb`` column may be left out."""
     text = decode_utf8(data, file=file)
     # Excel with German settings saves "CSV" with semicolons; the header is known, so
     # its first line tells the separator without guessing from the data.
@@ -110,11 +121,14 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
         raise ImportFailed([ImportProblem(file, 1, "header", f"malformed CSV: {exc}")]) from exc
     if header is None:
         raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
-    problem = header_problem(file, [name.strip() for name in header], SPELL_COLUMNS)
+    names = [name.strip() for name in header]
+    expected = SPELL_COLUMNS + tuple(c for c in OPTIONAL_SPELL_COLUMNS if c in names)
+    problem = header_problem(file, names, expected)
     if problem is not None:
         raise ImportFailed([problem])
-    position = {name.strip(): i for i, name in enumerate(header)}
-    columns = [position[c] for c in SPELL_COLUMNS]
+    position = {name: i for i, name in enumerate(names)}
+    columns = [position[c] for c in expected]
+    has_kldb = "kldb" in position
     width = len(header)
     allowed_states = frozenset(states)
 
@@ -138,7 +152,9 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
             )
             continue
         values = [record[i].strip() for i in columns]
-        person_id, state, start_text, end_text, organisation, offer_id = values
+        if not has_kldb:
+            values.append("")
+        person_id, state, start_text, end_text, organisation, offer_id, kldb = values
         start = parse_iso_date(start_text)
         end = parse_iso_date(end_text) if end_text else None
         # The quick check every good row passes; messages are only built for the rest.
@@ -148,8 +164,9 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
             and start is not None
             and (end is None) == (not end_text)
             and (end is None or end >= start)
+            and (not kldb or _KLDB.fullmatch(kldb))
         ):
-            rows.append(SpellRow(person_id, state, start, end, organisation, offer_id, line))
+            rows.append(SpellRow(person_id, state, start, end, organisation, offer_id, kldb, line))
         else:
             problems.extend(_row_problems(file, line, values, states))
     return SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
@@ -239,9 +256,9 @@ def _overlap_problem(
 
 
 def write_spells_csv(rows: Iterable[SpellRow], out: TextIO) -> int:
-    """Write rows in the import format; returns how many."""
+    """Write rows in the import format, with the kldb column; returns how many."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SPELL_COLUMNS)
+    writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in rows:
         writer.writerow(
@@ -252,6 +269,7 @@ def write_spells_csv(rows: Iterable[SpellRow], out: TextIO) -> int:
                 row.end.isoformat() if row.end else "",
                 row.organisation,
                 row.offer_id,
+                row.kldb,
             ]
         )
         count += 1

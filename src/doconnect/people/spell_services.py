@@ -84,8 +84,16 @@ def _unknown(
     ]
 
 
-_INSERT_ATTNAMES = ("person_id", "state", "start", "end", "source_organisation_id", "offer_id")
-_SpellValues = tuple[int, str, dt.date, dt.date | None, int | None, int | None]
+_INSERT_ATTNAMES = (
+    "person_id",
+    "state",
+    "start",
+    "end",
+    "source_organisation_id",
+    "offer_id",
+    "kldb",
+)
+_SpellValues = tuple[int, str, dt.date, dt.date | None, int | None, int | None, str]
 
 
 def _spells_insert(values: Sequence[_SpellValues]) -> None:
@@ -107,7 +115,10 @@ def _spells_insert(values: Sequence[_SpellValues]) -> None:
         placeholders = ", ".join(["%s"] * len(_INSERT_ATTNAMES))
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-            [(p, state, adapt(start), adapt(end), o, f) for p, state, start, end, o, f in values],
+            [
+                (p, state, adapt(start), adapt(end), o, f, kldb)
+                for p, state, start, end, o, f, kldb in values
+            ],
         )
 
 
@@ -153,6 +164,7 @@ def spells_import(*, rows: SpellRows) -> ImportResult:
                 r.end,
                 organisations.get(r.organisation),
                 offers.get(r.offer_id),
+                r.kldb,
             )
             for r in spells
         ]
@@ -174,6 +186,7 @@ def spell_rows_export() -> Iterator[SpellRow]:
         "end",
         "source_organisation__external_id",
         "offer__external_id",
+        "kldb",
     )
-    for public_id, state, start, end, organisation, offer in rows.iterator(chunk_size=5_000):
-        yield SpellRow(public_id, state, start, end, organisation or "", offer or "")
+    for public_id, state, start, end, organisation, offer, kldb in rows.iterator(chunk_size=5_000):
+        yield SpellRow(public_id, state, start, end, organisation or "", offer or "", kldb)

@@ -7,6 +7,8 @@ through ``access_person`` (audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +37,7 @@ from doconnect.allocations.services import (
     may_allocate,
     priority_weights_record,
 )
-from doconnect.core.jobs import active_job, job_start
+from doconnect.core.jobs import active_job
 from doconnect.core.models import TargetGroup
 from doconnect.offers.models import Offer, OfferKind
 from doconnect.people.access import PersonNotFound, Viewer, access_person, default_purpose
@@ -52,7 +54,7 @@ from doconnect.web.allocation_texts import (
     priority_lines,
 )
 from doconnect.web.context import request_viewer
-from doconnect.web.jobs_views import JOB_PAGES, JobPage
+from doconnect.web.jobs_views import JOB_PAGES, JobPage, start_job_from_form
 
 OUTCOMES_PER_PAGE = 50
 RECENT_RUNS = 20
@@ -100,17 +102,14 @@ def allocation(request: HttpRequest) -> HttpResponse:
     form = AllocationScopeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                job = job_start(
-                    kind=ALLOCATION_JOB,
-                    params=allocation_job_params(form.scope(), timezone.localdate()),
-                    started_by=request.user,  # type: ignore[arg-type]
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                return redirect("web:job_status", pk=job.pk)
+        started = start_job_from_form(
+            request,
+            form,
+            kind=ALLOCATION_JOB,
+            params=lambda: allocation_job_params(form.scope(), timezone.localdate()),
+        )
+        if started is not None:
+            return started
         status = 400
     runs = list(AllocationRun.objects.select_related("started_by")[:RECENT_RUNS])
     return render(
@@ -234,52 +233,58 @@ def allocation_person(request: HttpRequest, pk: int, public_id: str) -> HttpResp
     )
 
 
+def _run_step(
+    request: HttpRequest,
+    pk: int,
+    step: Callable[..., int],
+    *,
+    done: Callable[[int], str],
+    refused: str,
+) -> HttpResponse:
+    """One step on all of a run's proposals (send or discard), then back to the run."""
+    run = run_for_viewer(request_viewer(request), pk)
+    try:
+        count = step(run=run, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
+        messages.error(request, refused % {"reasons": reasons or _("keine Berechtigung")})
+    else:
+        messages.success(request, done(count))
+    return redirect("web:allocation_run", pk=run.pk)
+
+
 @login_required
 @require_POST
 def allocation_send_view(request: HttpRequest, pk: int) -> HttpResponse:
-    run = run_for_viewer(request_viewer(request), pk)
-    try:
-        sent = allocation_send(run=run, actor=request.user)  # type: ignore[arg-type]
-    except (ValidationError, PermissionDenied) as exc:
-        reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
-        messages.error(
-            request,
-            _("Nichts wurde gesendet: %(reasons)s")
-            % {"reasons": reasons or _("keine Berechtigung")},
-        )
-    else:
-        messages.success(
-            request,
+    return _run_step(
+        request,
+        pk,
+        allocation_send,
+        done=lambda n: (
             ngettext(
                 "%(count)d Zuweisung an den Träger gesendet.",
                 "%(count)d Zuweisungen an die Träger gesendet.",
-                sent,
+                n,
             )
-            % {"count": sent},
-        )
-    return redirect("web:allocation_run", pk=run.pk)
+            % {"count": n}
+        ),
+        refused=_("Nichts wurde gesendet: %(reasons)s"),
+    )
 
 
 @login_required
 @require_POST
 def allocation_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    run = run_for_viewer(request_viewer(request), pk)
-    try:
-        withdrawn = allocation_withdraw(run=run, actor=request.user)  # type: ignore[arg-type]
-    except (ValidationError, PermissionDenied) as exc:
-        reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
-        messages.error(
-            request,
-            _("Nichts wurde zurückgezogen: %(reasons)s")
-            % {"reasons": reasons or _("keine Berechtigung")},
-        )
-    else:
-        messages.success(
-            request,
-            ngettext("%(count)d Vorschlag verworfen.", "%(count)d Vorschläge verworfen.", withdrawn)
-            % {"count": withdrawn},
-        )
-    return redirect("web:allocation_run", pk=run.pk)
+    return _run_step(
+        request,
+        pk,
+        allocation_withdraw,
+        done=lambda n: (
+            ngettext("%(count)d Vorschlag verworfen.", "%(count)d Vorschläge verworfen.", n)
+            % {"count": n}
+        ),
+        refused=_("Nichts wurde zurückgezogen: %(reasons)s"),
+    )
 
 
 @login_required

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from doconnect.core.jobs import jobs_fail_stale
+from doconnect.core.jobs import job_start, jobs_fail_stale
 from doconnect.core.models import Job, JobStatus
 from doconnect.people.access import Viewer
 from doconnect.web.context import request_viewer
+from doconnect.web.forms import KernForm
 
 POLL_SECONDS = 1
 
@@ -42,6 +43,26 @@ def job_for_viewer(viewer: Viewer, pk: int) -> tuple[Job, JobPage]:
     if not page.may_view(viewer):
         raise PermissionDenied
     return job, page
+
+
+def start_job_from_form(
+    request: HttpRequest,
+    form: KernForm,
+    *,
+    kind: str,
+    params: Callable[[], Mapping[str, Any]],
+) -> HttpResponse | None:
+    """For a POSTed start form: queue the job and answer with a redirect to its progress
+    page; or None, with the form's errors (or the refusal, e.g. one already running) next
+    to the form, for the caller to render again with 400."""
+    if not form.is_valid():
+        return None
+    try:
+        job = job_start(kind=kind, params=params(), started_by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    return redirect("web:job_status", pk=job.pk)
 
 
 @login_required

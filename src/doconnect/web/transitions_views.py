@@ -14,16 +14,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from doconnect.core.jobs import active_job, job_start
+from doconnect.core.jobs import active_job
 from doconnect.core.models import Job, JobStatus, TargetGroup
 from doconnect.offers.models import Offer, OfferKind
 from doconnect.people.access import Viewer
@@ -41,7 +41,7 @@ from doconnect.web.charts import (
     table_chart,
 )
 from doconnect.web.context import request_viewer
-from doconnect.web.jobs_views import JOB_PAGES, JobPage
+from doconnect.web.jobs_views import JOB_PAGES, JobPage, start_job_from_form
 from doconnect.web.transitions_forms import TransitionsForm
 
 RECENT_REPORTS = 20
@@ -147,23 +147,20 @@ def transitions(request: HttpRequest) -> HttpResponse:
     form = TransitionsForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                job = job_start(
-                    kind=TRANSITIONS_JOB,
-                    params=transitions_job_params(
-                        form.spec(),
-                        months=form.cleaned_data["months"],
-                        k=form.cleaned_data["k"],
-                        min_count=settings.SMALL_NUMBER,
-                        today=timezone.localdate(),
-                    ),
-                    started_by=request.user,  # type: ignore[arg-type]
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                return redirect("web:job_status", pk=job.pk)
+        started = start_job_from_form(
+            request,
+            form,
+            kind=TRANSITIONS_JOB,
+            params=lambda: transitions_job_params(
+                form.spec(),
+                months=form.cleaned_data["months"],
+                k=form.cleaned_data["k"],
+                min_count=settings.SMALL_NUMBER,
+                today=timezone.localdate(),
+            ),
+        )
+        if started is not None:
+            return started
         status = 400
     reports = list(
         Job.objects.filter(kind=TRANSITIONS_JOB, status=JobStatus.DONE).select_related(

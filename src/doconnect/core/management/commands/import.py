@@ -63,6 +63,8 @@ spells FILE.csv
   Comma-separated (semicolons, as German Excel writes them, work too); person_id is a
   person's pseudonym, dates are YYYY-MM-DD (end empty = still running),
   organisation and offer_id are ids of existing organisations and offers (may be empty).
+  An optional kldb column holds the occupation (KldB 2010, 5 digits): the job of an
+  employment spell, the occupation sought in unemployment.
   Spells must respect the overlap rules, within the file and with stored spells.
 
 jobsuche FILE.json

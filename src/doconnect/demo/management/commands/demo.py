@@ -35,6 +35,7 @@ SUMMARY_LABELS: tuple[tuple[str, str], ...] = (
     ("agreements.Agreement", "agreements"),
     ("agreements.AgreementItem", "agreement items"),
     ("referrals.Referral", "referrals"),
+    ("labourmarket.Statistic", "statistics"),
 )
 
 
