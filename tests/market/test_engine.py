@@ -1,14 +1,16 @@
-import subprocess
-import sys
+from tests.purity import imports_without_django
 
 
 def test_the_engine_imports_without_django() -> None:
-    code = (
-        "import sys; sys.modules['django'] = None\n"
-        "import doconnect.market, doconnect.market.series, doconnect.market.kldb\n"
-        "import doconnect.market.shortage, doconnect.market.regional\n"
-        "import doconnect.market.bridges, doconnect.market.hiring\n"
-        "assert not any(m.startswith('django') and sys.modules[m] for m in sys.modules)"
+    assert (
+        imports_without_django(
+            "doconnect.market",
+            "doconnect.market.series",
+            "doconnect.market.kldb",
+            "doconnect.market.shortage",
+            "doconnect.market.regional",
+            "doconnect.market.bridges",
+            "doconnect.market.hiring",
+        )
+        == ""
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr

@@ -4,8 +4,6 @@ random ones. Pure engine: no database."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterable
 from datetime import date
 
@@ -27,6 +25,7 @@ from doconnect.pathways.engine import (
     find_bottlenecks,
     find_gaps,
 )
+from tests.purity import imports_without_django
 
 GOALS = ("apprenticeship", "employment", "higher_education", "self_employment")
 
@@ -393,12 +392,7 @@ def test_the_report_carries_the_empirical_dead_ends_and_serialises_to_json() -> 
 
 
 def test_the_engine_imports_no_django() -> None:
-    code = (
-        "import sys, doconnect.pathways.engine; "
-        "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
-    )
-
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    assert imports_without_django("doconnect.pathways.engine") == ""
 
 
 # --------------------------------------------------------------------------- reference

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 from doconnect.sequences import Sequences, describe, distances, outcomes, typology
+from tests.purity import imports_without_django
 
 
 def seqs(*rows: str, weights: list[float] | None = None) -> Sequences:
@@ -18,14 +16,16 @@ def seqs(*rows: str, weights: list[float] | None = None) -> Sequences:
 
 
 def test_the_engine_imports_without_django() -> None:
-    code = (
-        "import sys; sys.modules['django'] = None\n"
-        "import doconnect.sequences, doconnect.sequences.describe, doconnect.sequences.outcomes\n"
-        "import doconnect.sequences.distances, doconnect.sequences.typology\n"
-        "assert not any(m.startswith('django') and sys.modules[m] for m in sys.modules)"
+    assert (
+        imports_without_django(
+            "doconnect.sequences",
+            "doconnect.sequences.describe",
+            "doconnect.sequences.outcomes",
+            "doconnect.sequences.distances",
+            "doconnect.sequences.typology",
+        )
+        == ""
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 def test_the_distribution_counts_only_observed_persons_per_period() -> None:

@@ -102,6 +102,10 @@ def test_the_main_pages_have_no_serious_or_critical_axe_violations(
         "/districts/",
         "/districts/05913004/",
         "/referrals/",
+        "/labour-market/",
+        "/labour-market/occupations/",
+        "/labour-market/potentials/",
+        "/labour-market/employers/",
     ):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path

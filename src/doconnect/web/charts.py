@@ -97,7 +97,7 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _finish(chart: Any, *, title: str, description: str) -> dict[str, Any]:
+def finish_spec(chart: Any, *, title: str, description: str) -> dict[str, Any]:
     spec: dict[str, Any] = _config(chart.properties(description=description)).to_dict()
     spec["title"] = title
     return spec
@@ -144,7 +144,7 @@ def bar_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description),
+        spec=finish_spec(chart, title=title, description=description),
         columns=[category_title, value_title],
         rows=[[label, value] for label, value in bars],
         links=list(links),
@@ -219,7 +219,7 @@ def timeline_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description),
+        spec=finish_spec(chart, title=title, description=description),
         columns=[row_title, start_title, end_title, note_title],
         rows=[
             [
@@ -293,7 +293,7 @@ def stacked_bar_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description),
+        spec=finish_spec(chart, title=title, description=description),
         columns=[category_title, *(name for name, _ in extra_columns), *series],
         rows=[
             [
@@ -359,7 +359,7 @@ def heatmap_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description),
+        spec=finish_spec(chart, title=title, description=description),
         columns=[row_title, *(name for name, _ in extra_columns), *column_labels],
         rows=[
             [
@@ -425,7 +425,7 @@ def grouped_bar_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description),
+        spec=finish_spec(chart, title=title, description=description),
         columns=[category_title, *groups],
         rows=[
             [category, *(_table_value(v, suppressed_label) for v in row)]

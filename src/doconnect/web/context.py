@@ -31,6 +31,11 @@ _NAV_SECTIONS = {
     "referral_inbox": "referrals",
     "transitions": "transitions",
     "transitions_report": "transitions",
+    "labour_market": "labour_market",
+    "labour_market_district": "labour_market",
+    "labour_market_occupations": "labour_market",
+    "labour_market_potentials": "labour_market",
+    "labour_market_employers": "labour_market",
 }
 
 
@@ -52,10 +57,12 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "allocation": False,
         "referrals": False,
         "transitions": False,
+        "labour_market": False,
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         nav["persons"] = may_list_persons(request_viewer(request))
         nav["allocation"] = may_allocate(request_viewer(request))
         nav["referrals"] = may_use_referrals(request_viewer(request))
         nav["transitions"] = may_monitor_transitions(request_viewer(request))
+        nav["labour_market"] = bool(request_viewer(request).memberships)
     return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav}
