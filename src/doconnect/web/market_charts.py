@@ -244,17 +244,15 @@ def tile_map_chart(
     chart = alt.layer(tiles, names, figures).properties(
         width=TILE_WIDTH * columns, height=TILE_HEIGHT * rows
     )
-    return Chart(
+    return _area_chart(
+        chart,
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
-        columns=[area_title, value_title, *(name for name, _ in extra_columns)],
-        rows=[
-            [a.name, a.label, *(cells[i] for _, cells in extra_columns)]
-            for i, a in enumerate(areas)
-        ],
-        links=[a.href for a in areas],
+        areas=areas,
+        area_title=area_title,
+        value_title=value_title,
+        extra_columns=extra_columns,
     )
 
 
@@ -367,17 +365,15 @@ def choropleth_chart(
     chart = (
         alt.layer(shapes, text).project(type="mercator").properties(width="container", height=380)
     )
-    return Chart(
+    return _area_chart(
+        chart,
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
-        columns=[area_title, value_title, *(name for name, _ in extra_columns)],
-        rows=[
-            [a.name, a.label, *(cells[i] for _, cells in extra_columns)]
-            for i, a in enumerate(areas)
-        ],
-        links=[a.href for a in areas],
+        areas=areas,
+        area_title=area_title,
+        value_title=value_title,
+        extra_columns=extra_columns,
     )
 
 
@@ -434,4 +430,31 @@ def sparkline_svg(
         f'height="{height}" viewBox="0 0 {width} {height}"><title>{text}</title>'
         + "".join(parts)
         + "</svg>"
+    )
+
+
+def _area_chart(
+    chart: Any,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    areas: Sequence[AreaValue],
+    area_title: str,
+    value_title: str,
+    extra_columns: Sequence[tuple[str, Sequence[Cell]]],
+) -> Chart:
+    """A map of areas as a Chart: the drawing, and one table row per area (name, value
+    as shown, the extra columns) linking to the area's page."""
+    return Chart(
+        slug=slug,
+        title=title,
+        description=description,
+        spec=finish_spec(chart, title=title, description=description),
+        columns=[area_title, value_title, *(name for name, _ in extra_columns)],
+        rows=[
+            [a.name, a.label, *(cells[i] for _, cells in extra_columns)]
+            for i, a in enumerate(areas)
+        ],
+        links=[a.href for a in areas],
     )
