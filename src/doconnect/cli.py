@@ -38,6 +38,9 @@ COMMANDS: dict[str, str] = {
     "quotients and shift-share, employment potentials, employers likely to hire).",
     "sequences": "Sequence analysis of a wide CSV (one row per person, one column per "
     "period): `sequences summary|distances|typology FILE.csv --id COL --columns FIRST:LAST`.",
+    "disclose": "Disclosure control for a two-way table: `disclose FILE.csv --rows COL --cols "
+    "COL --value COL [--threshold 5] --out OUT.csv` writes it with totals, small cells and "
+    "the cells that would reveal them as `*`.",
     "referrals": "Run daily: `referrals remind` lists referrals about to expire unanswered "
     "for their providers (once each); `referrals expire` expires those left unanswered.",
     "check": "Check the configuration; `check --deploy` for production settings.",

@@ -1,11 +1,20 @@
-"""Help output for commands whose description carries examples and file formats."""
+"""Help output for commands whose description carries examples and file formats, and the
+one way a command reports a refused file."""
 
 from __future__ import annotations
 
 from argparse import RawDescriptionHelpFormatter
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser, DjangoHelpFormatter
+from django.conf import settings
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
+
+from doconnect.core.importing import ImportFailed
 
 
 class ExampleHelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
@@ -23,3 +32,13 @@ class ExampleCommand(BaseCommand):
         kwargs.setdefault("formatter_class", ExampleHelpFormatter)
         kwargs.setdefault("epilog", self.epilog)
         return super().create_parser(prog_name, subcommand, **kwargs)
+
+
+def problems_error(exc: ImportFailed, what: str) -> CommandError:
+    """A refused file as a command error: ``what`` happened ("nothing written"), how many
+    problems, then each as FILE:LINE: field: message (at most IMPORT_MAX_ERRORS)."""
+    count = len(exc.problems)
+    return CommandError(
+        f"{what}, {count} problem{'s' if count != 1 else ''}:\n"
+        + exc.format(limit=settings.IMPORT_MAX_ERRORS)
+    )

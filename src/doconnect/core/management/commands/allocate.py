@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.allocation.engine import AllocationError
@@ -23,7 +22,7 @@ from doconnect.allocation.files import (
     allocate_files,
 )
 from doconnect.core.importing import ImportFailed
-from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.management.formatting import ExampleCommand, problems_error
 
 EPILOG = f"""\
 files (UTF-8 CSV with a header line; commas or semicolons; columns in any order):
@@ -112,11 +111,7 @@ class Command(ExampleCommand):
                 progress=progress,
             )
         except ImportFailed as exc:
-            count = len(exc.problems)
-            raise CommandError(
-                f"nothing written, {count} problem{'s' if count != 1 else ''}:\n"
-                + exc.format(limit=settings.IMPORT_MAX_ERRORS)
-            ) from exc
+            raise problems_error(exc, "nothing written") from exc
         except AllocationError as exc:
             raise CommandError(f"nothing written: {exc}") from exc
         except OSError as exc:

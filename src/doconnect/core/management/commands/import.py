@@ -3,11 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.importing import ImportFailed, ImportResult
-from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.management.formatting import ExampleCommand, problems_error
 from doconnect.employers.jobsuche import read_jobsuche
 from doconnect.employers.services import (
     POSTCODE_COLUMNS,
@@ -127,11 +126,7 @@ class Command(ExampleCommand):
         try:
             result = self._import(kind, data, file)
         except ImportFailed as exc:
-            count = len(exc.problems)
-            raise CommandError(
-                f"{file}: nothing imported, {count} problem{'s' if count != 1 else ''}:\n"
-                + exc.format(limit=settings.IMPORT_MAX_ERRORS)
-            ) from exc
+            raise problems_error(exc, f"{file}: nothing imported") from exc
         self.stdout.write(result.summary())
 
     def _import(self, kind: str, data: bytes, file: str) -> ImportResult:

@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.importing import ImportFailed
-from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.management.formatting import ExampleCommand, problems_error
 from doconnect.offers.catalogue import Catalogue, read_catalogue
 from doconnect.offers.pathways_services import PersonNextSteps, next_steps_for, pathways_report
 from doconnect.offers.selectors import catalogue_vocabulary
@@ -86,11 +85,7 @@ class Command(ExampleCommand):
         try:
             report = pathways_report(source=self._catalogue(file) if file else None)
         except ImportFailed as exc:
-            count = len(exc.problems)
-            raise CommandError(
-                f"{file}: not analysed, {count} problem{'s' if count != 1 else ''}:\n"
-                + exc.format(limit=settings.IMPORT_MAX_ERRORS)
-            ) from exc
+            raise problems_error(exc, f"{file}: not analysed") from exc
         except PathwayError as exc:
             raise CommandError(str(exc)) from exc
         if fmt == "json":
