@@ -23,9 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +42,7 @@ from doconnect.allocation.engine import (
     solve,
 )
 from doconnect.allocation.greedy import greedy
+from doconnect.core.atomic_files import write_atomically
 from doconnect.core.importing import ImportFailed, ImportProblem, header_problem
 
 PERSON_COLUMNS: tuple[str, ...] = ("person_id", "priority")
@@ -485,24 +484,6 @@ def summary(optimum: Allocation, baseline: Allocation) -> dict[str, Any]:
         "greedy": baseline.totals(),
         "advantage_over_greedy": advantage(optimum, baseline),
     }
-
-
-def write_atomically(outputs: Sequence[tuple[Path, str]]) -> None:
-    """Write every file to a temporary file beside it, then rename them all: either all
-    are there in full, or (on an error while writing) none is touched."""
-    temporary: list[tuple[str, Path]] = []
-    try:
-        for path, text in outputs:
-            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temporary.append((name, path))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-        for name, path in temporary:
-            os.replace(name, path)
-    finally:
-        for name, _ in temporary:
-            if os.path.exists(name):
-                os.unlink(name)
 
 
 # --------------------------------------------------------------------------- the run

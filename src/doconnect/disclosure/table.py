@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,17 +156,3 @@ def format_protected(table: TwoWayTable, protection: Protection, rows_name: str)
         [TOTAL, *(str(int(t)) for t in protection.col_totals), str(protection.grand_total)]
     )
     return out.getvalue()
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it: the file is
-    either there in full or untouched."""
-    target = Path(path)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(name, target)
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)

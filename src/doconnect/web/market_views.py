@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -59,6 +60,8 @@ from doconnect.web.market_charts import (
     sparkline_svg,
     tile_map_chart,
 )
+
+T = TypeVar("T")
 
 INDICATORS = (Indicator.UNEMPLOYED, Indicator.JOB_SEEKERS, Indicator.UNEMPLOYMENT_RATE)
 SLUGS = {
@@ -732,20 +735,29 @@ def reason_sentences(row: PotentialRow) -> list[str]:
     return [str(REASON_TEXTS.get(code, code)) for code in row.reasons]
 
 
+def _analysis_on_day(
+    request: HttpRequest, template: str, analyse: Callable[..., T]
+) -> tuple[AsOfForm, dt.date, T] | HttpResponse:
+    """The form's day (default today) and ``analyse(as_of=…)`` on it; or the page that
+    says why not: the form's errors (400), or the analysis' reason (no data yet)."""
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=400)
+    as_of = form.cleaned_data["as_of"] or timezone.localdate()
+    try:
+        return form, as_of, analyse(as_of=as_of)
+    except AnalysisError as exc:
+        return render(request, template, {"form": form, "error": str(exc), "as_of": as_of})
+
+
 @login_required
 @require_GET
 def labour_market_potentials(request: HttpRequest) -> HttpResponse:
     _analyst(request)
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return render(request, "web/market_potentials.html", {"form": form}, status=400)
-    as_of = form.cleaned_data["as_of"] or timezone.localdate()
-    try:
-        result = potentials_from_db(as_of=as_of)
-    except AnalysisError as exc:
-        return render(
-            request, "web/market_potentials.html", {"form": form, "error": str(exc), "as_of": as_of}
-        )
+    analysed = _analysis_on_day(request, "web/market_potentials.html", potentials_from_db)
+    if isinstance(analysed, HttpResponse):
+        return analysed
+    form, as_of, result = analysed
     titles = {o.id: o.title for o in result.offers.offers}
     shown = [
         PotentialItem(
@@ -824,16 +836,10 @@ def labour_market_potentials(request: HttpRequest) -> HttpResponse:
 @require_GET
 def labour_market_employers(request: HttpRequest) -> HttpResponse:
     _analyst(request)
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return render(request, "web/market_employers.html", {"form": form}, status=400)
-    as_of = form.cleaned_data["as_of"] or timezone.localdate()
-    try:
-        result = hiring_from_db(as_of=as_of)
-    except AnalysisError as exc:
-        return render(
-            request, "web/market_employers.html", {"form": form, "error": str(exc), "as_of": as_of}
-        )
+    analysed = _analysis_on_day(request, "web/market_employers.html", hiring_from_db)
+    if isinstance(analysed, HttpResponse):
+        return analysed
+    form, as_of, result = analysed
     forecasts = sorted(
         result.forecasts, key=lambda f: (-f.forecast, result.employers.get(f.employer, ""))
     )

@@ -4,6 +4,8 @@ render. A person page starts with ``access_person``; refused and unknown are bot
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,6 +47,7 @@ from doconnect.web.context import request_viewer
 from doconnect.web.forms import (
     ConsentExtendForm,
     ConsentForm,
+    KernForm,
     NextStepsGoalForm,
     PersonSearchForm,
     PersonWishesForm,
@@ -255,37 +258,61 @@ def _person_page_response(
     )
 
 
-@login_required
-@require_POST
-def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
+def _person_form_post(
+    request: HttpRequest,
+    public_id: str,
+    form: KernForm,
+    *,
+    save: Callable[[], object],
+    done: str,
+    view: str,
+    may: Callable[[Viewer], bool],
+    **page_forms: Any,
+) -> HttpResponse:
+    """A form posted from the person page: valid and saved, back to the page with
+    ``done``; otherwise nothing was saved and the page comes again with the errors next
+    to the fields (400). Showing it is a read of the person, so access (404) and the
+    role (``may``, else 403) come first."""
     viewer = request_viewer(request)
-    form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            consent_give_as(
-                viewer,
-                public_id=public_id,
-                purpose=form.cleaned_data["purpose"],
-                organisation_external_ids=[
-                    o.external_id for o in form.cleaned_data["organisations"]
-                ],
-                valid_from=form.cleaned_data["valid_from"],
-                valid_until=form.cleaned_data["valid_until"],
-                view="web.consent_give",
-            )
+            save()
         except PersonNotFound:
             raise Http404 from None
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Die Einwilligung ist erfasst."))
+            messages.success(request, done)
             return redirect("web:person_detail", public_id=public_id)
-    # Nothing was saved: the page again, with the errors next to the fields. Showing
-    # it is a read of the person, so access (404) and role (403) come first.
-    record = _record_or_404(viewer, public_id, "web.consent_give")
-    if not may_record_any_consent(viewer):
+    record = _record_or_404(viewer, public_id, view)
+    if not may(viewer):
         raise PermissionDenied
-    return _person_page_response(request, viewer, record, consent_form=form, status=400)
+    return _person_page_response(request, viewer, record, status=400, **page_forms)
+
+
+@login_required
+@require_POST
+def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
+    viewer = request_viewer(request)
+    form = ConsentForm(request.POST)
+    return _person_form_post(
+        request,
+        public_id,
+        form,
+        save=lambda: consent_give_as(
+            viewer,
+            public_id=public_id,
+            purpose=form.cleaned_data["purpose"],
+            organisation_external_ids=[o.external_id for o in form.cleaned_data["organisations"]],
+            valid_from=form.cleaned_data["valid_from"],
+            valid_until=form.cleaned_data["valid_until"],
+            view="web.consent_give",
+        ),
+        done=_("Die Einwilligung ist erfasst."),
+        view="web.consent_give",
+        may=may_record_any_consent,
+        consent_form=form,
+    )
 
 
 def _extend_form_for(consent: Consent, bound: ConsentExtendForm | None) -> ConsentExtendForm:
@@ -301,26 +328,22 @@ def _extend_form_for(consent: Consent, bound: ConsentExtendForm | None) -> Conse
 def consent_extend(request: HttpRequest, public_id: str, consent_id: int) -> HttpResponse:
     viewer = request_viewer(request)
     form = ConsentExtendForm(request.POST, consent_id=consent_id)
-    if form.is_valid():
-        try:
-            consent_extend_as(
-                viewer,
-                consent_id=consent_id,
-                public_id=public_id,
-                valid_until=form.cleaned_data["valid_until"],
-                view="web.consent_extend",
-            )
-        except PersonNotFound:
-            raise Http404 from None
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Die Verlängerung ist erfasst."))
-            return redirect("web:person_detail", public_id=public_id)
-    record = _record_or_404(viewer, public_id, "web.consent_extend")
-    if not may_record_any_consent(viewer):
-        raise PermissionDenied
-    return _person_page_response(request, viewer, record, extend_form=form, status=400)
+    return _person_form_post(
+        request,
+        public_id,
+        form,
+        save=lambda: consent_extend_as(
+            viewer,
+            consent_id=consent_id,
+            public_id=public_id,
+            valid_until=form.cleaned_data["valid_until"],
+            view="web.consent_extend",
+        ),
+        done=_("Die Verlängerung ist erfasst."),
+        view="web.consent_extend",
+        may=may_record_any_consent,
+        extend_form=form,
+    )
 
 
 @login_required
@@ -376,23 +399,19 @@ def person_wishes(request: HttpRequest, public_id: str) -> HttpResponse:
     workers who see the person; 404 when the person is not visible, 403 for others)."""
     viewer = request_viewer(request)
     form = PersonWishesForm(request.POST)
-    if form.is_valid():
-        try:
-            person_wishes_update_as(
-                viewer,
-                public_id=public_id,
-                goal=form.cleaned_data["goal"],
-                preferred_offer_kinds=form.cleaned_data["preferred_offer_kinds"],
-                view="web.person_wishes",
-            )
-        except PersonNotFound:
-            raise Http404 from None
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Ziel und Wünsche sind erfasst."))
-            return redirect("web:person_detail", public_id=public_id)
-    record = _record_or_404(viewer, public_id, "web.person_wishes")
-    if not may_record_wishes(viewer):
-        raise PermissionDenied
-    return _person_page_response(request, viewer, record, wishes_form=form, status=400)
+    return _person_form_post(
+        request,
+        public_id,
+        form,
+        save=lambda: person_wishes_update_as(
+            viewer,
+            public_id=public_id,
+            goal=form.cleaned_data["goal"],
+            preferred_offer_kinds=form.cleaned_data["preferred_offer_kinds"],
+            view="web.person_wishes",
+        ),
+        done=_("Ziel und Wünsche sind erfasst."),
+        view="web.person_wishes",
+        may=may_record_wishes,
+        wishes_form=form,
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from doconnect.core.atomic_files import write_atomically
 from doconnect.core.importing import ImportFailed
 from doconnect.core.management.formatting import ExampleCommand, problems_error
 from doconnect.disclosure.suppress import DEFAULT_THRESHOLD, DisclosureError, protect
@@ -15,7 +16,6 @@ from doconnect.disclosure.table import (
     TOTAL,
     format_protected,
     read_long_csv,
-    write_atomically,
 )
 
 EPILOG = f"""\
@@ -78,7 +78,7 @@ class Command(ExampleCommand):
         except DisclosureError as exc:
             raise CommandError(f"nothing written: {source}: {exc}") from exc
         try:
-            write_atomically(out, format_protected(table, protection, options["rows"]))
+            write_atomically([(out, format_protected(table, protection, options["rows"]))])
         except OSError as exc:
             raise CommandError(f"nothing written: {out}: {exc.strerror or exc}") from exc
         rows, cols = table.cells.shape

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from doconnect.core.atomic_files import write_atomically
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.employers.services import (
     VACANCY_EXPORT_COLUMNS,
@@ -44,18 +42,6 @@ examples:
 """
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    # A failed or interrupted export must not leave half a file where a good one was.
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Command(ExampleCommand):
     help = "Export data in the import format of the same kind."
     epilog = EPILOG
@@ -87,7 +73,7 @@ class Command(ExampleCommand):
             self.stdout.write(text, ending="")
             return
         try:
-            _write_atomically(Path(out), text)
+            write_atomically([(out, text)])
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
         self.stdout.write(f"{out}: exported {what}")

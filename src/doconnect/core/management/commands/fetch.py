@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
+from doconnect.core.atomic_files import write_atomically
 from doconnect.core.importing import ImportFailed
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.employers.ba import (
@@ -43,17 +42,6 @@ examples:
   doconnect fetch jobsuche --wo Dortmund --umkreis 10 --veroeffentlichtseit 7 --save-dir var/
   doconnect fetch jobsuche --wo Dortmund --was Pflege --max 500 --dry-run
 """
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Command(ExampleCommand):
@@ -154,7 +142,7 @@ class Command(ExampleCommand):
             ) from exc
         if save_dir is not None:
             for page in search.pages:
-                _write_atomically(save_dir / f"jobsuche-page-{page.number:03d}.json", page.body)
+                write_atomically([(save_dir / f"jobsuche-page-{page.number:03d}.json", page.body)])
         if search.capped:
             self.stderr.write(
                 f"the search found {search.reported_total:,} vacancies, but the API returns "

@@ -6,15 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.core.management.base import CommandError, CommandParser
 
+from doconnect.core.atomic_files import Content, write_atomically
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.sequences import describe, distances, typology
 from doconnect.sequences.data import SequenceFileError, Sequences, read_wide_csv
@@ -54,20 +52,11 @@ def _read(options: dict[str, Any]) -> Sequences:
         raise CommandError(str(exc)) from exc
 
 
-def _write_atomically(path: Path, write: Callable[[io.BufferedWriter], object]) -> None:
-    """Write via a temporary file in the same directory, renamed into place: a failed
-    run leaves nothing half-written."""
+def _write_atomically(path: Path, content: Content) -> None:
     folder = path.resolve().parent
     if not folder.is_dir():
         raise CommandError(f"{path}: the directory {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically([(path, content)])
 
 
 def _distances(seqs: Sequences, options: dict[str, Any]) -> np.ndarray:
