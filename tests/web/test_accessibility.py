@@ -8,39 +8,25 @@ impact "serious" or "critical" fails the test, with the rule ids and the element
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
-from tests.conftest import IN_CI, City, make_person
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.conftest import City, make_person
+from tests.web.browser import log_in, serious_violations
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(settings.BASE_DIR).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def axe_path() -> Path:
-    if not AXE.exists():
-        if IN_CI:
-            pytest.fail(f"{AXE} is missing (npm ci); CI requires it")
-        pytest.skip("axe-core not installed; `make test` runs `npm ci`")
-    return AXE
 
 
 @pytest.fixture
 def person(
     transactional_db: None, city: City, case_worker: User, coordinator: User, settings: Any
 ) -> Person:
-    """Made before Playwright starts its event loop (see test_browser.py)."""
+    """Made before Playwright starts its event loop (see tests/web/conftest.py)."""
     settings.DEMO_MODE = True
     person = make_person(
         city, given_name="Lina", family_name="Axeprüfung", consent_orgs=[city.jobcenter]
@@ -50,30 +36,6 @@ def person(
         person=person, state="offer", start=dt.date(2026, 9, 1), end=None, offer_id=city.offer_a.pk
     )
     return person
-
-
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser.new_page(locale="de-DE")
-        finally:
-            browser.close()
-
-
-def serious_violations(page: Any, axe_path: Path) -> list[str]:
-    page.add_script_tag(path=str(axe_path))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        f"{page.url}: {violation['id']} ({violation['impact']}) "
-        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
-        for violation in result["violations"]
-        if violation["impact"] in BLOCKING
-    ]
 
 
 def test_the_main_pages_have_no_serious_or_critical_axe_violations(
@@ -113,11 +75,7 @@ def test_the_main_pages_have_no_serious_or_critical_axe_violations(
         found += serious_violations(page, axe_path)
 
     # the edit form, as a coordinator (the case worker may not edit)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Benutzername").fill("coordinator")
-    page.get_by_label("Passwort").fill("correct horse battery 1")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "coordinator")
     response = page.goto(f"{live_server.url}/offers/o-a/edit/")
     assert response is not None and response.status == 200
     found += serious_violations(page, axe_path)

@@ -6,7 +6,6 @@ way."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,7 @@ from django.contrib.auth.models import User
 from doconnect.allocations.services import priority_weights_record
 from doconnect.people.models import Person
 from tests.conftest import City, waiting
-from tests.web.test_accessibility import axe_path, serious_violations  # noqa: F401
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.web.browser import log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -39,32 +37,15 @@ def queue(
     return anna, ben
 
 
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser.new_page(locale="de-DE")
-        finally:
-            browser.close()
-
-
 def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
     live_server: Any,
     queue: tuple[Person, Person],
     page: Any,
-    axe_path: Path,  # noqa: F811
+    axe_path: Path,
 ) -> None:
     anna, _ben = queue
     found: list[str] = []
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Benutzername").fill("coordinator")
-    page.get_by_label("Passwort").fill("correct horse battery 1")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "coordinator")
 
     page.get_by_role("link", name="Zuteilung", exact=True).click()
     page.wait_for_url(f"{live_server.url}/allocation/")

@@ -3,7 +3,6 @@ person who consented to the Jobcenter, and gets the 404 page for a person who di
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,17 +10,9 @@ from django.contrib.auth.models import User
 
 from doconnect.people.models import Person
 from tests.conftest import City, make_person
+from tests.web.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -37,29 +28,12 @@ def persons(transactional_db: None, city: City, case_worker: User) -> tuple[Pers
     return consented, hidden
 
 
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser.new_page(locale="de-DE")  # Accept-Language, as in the city
-        finally:
-            browser.close()
-
-
 def test_a_case_worker_sees_a_consented_persons_name_and_a_404_for_anybody_else(
     live_server: Any, persons: tuple[Person, Person], page: Any
 ) -> None:
     consented, hidden = persons
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Benutzername").fill("case_worker")
-    page.get_by_label("Passwort").fill("correct horse battery 1")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "case_worker")
 
     response = page.goto(f"{live_server.url}/persons/{consented.public_id}/")
     assert response is not None and response.status == 200

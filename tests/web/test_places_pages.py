@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral
 from doconnect.web.places_queries import offers_with_places
 from tests.conftest import TODAY, City, count_queries, logged_in, make_person, participant
+from tests.web.browser import log_in, serious_violations
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -296,7 +298,7 @@ def test_provider_staff_get_the_provider_list_in_the_same_number_of_queries(
 
 @pytest.fixture
 def busy_city(transactional_db: None, city: City, coordinator: User) -> City:
-    """Made before Playwright starts its event loop (see test_browser.py)."""
+    """Made before Playwright starts its event loop (see tests/web/conftest.py)."""
     participant(city, city.offer_a, [city.city])
     FundingLine.objects.create(
         offer=city.offer_a,
@@ -310,30 +312,12 @@ def busy_city(transactional_db: None, city: City, coordinator: User) -> City:
 
 @pytest.mark.browser
 def test_the_dashboard_provider_and_district_pages_have_no_serious_axe_violations(
-    live_server: Any, busy_city: City, chromium_path: str
+    live_server: Any, busy_city: City, page: Any, axe_path: Path
 ) -> None:
-    from tests.web.test_accessibility import AXE, serious_violations
-    from tests.web.test_browser import CHROMIUM_ARGS
-
-    if not AXE.exists():
-        pytest.skip("axe-core not installed; `make test` runs `npm ci`")
-    sync_api = pytest.importorskip("playwright.sync_api")
     found: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_page(locale="de-DE")
-            page.goto(f"{live_server.url}/login/")
-            page.get_by_label("Benutzername").fill("coordinator")
-            page.get_by_label("Passwort").fill("correct horse battery 1")
-            page.get_by_role("button", name="Anmelden").click()
-            page.wait_for_url(f"{live_server.url}/")
-            for path in ("/", *PAGES):
-                response = page.goto(f"{live_server.url}{path}")
-                assert response is not None and response.status == 200, path
-                found += serious_violations(page, AXE)
-        finally:
-            browser.close()
+    log_in(page, live_server.url, "coordinator")
+    for path in ("/", *PAGES):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        found += serious_violations(page, axe_path)
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,11 @@ from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.services import referral_create, referral_send
 from tests.conftest import City, make_person
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.web.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
-PASSWORD = "correct horse battery 1"
 
 
 @dataclass
@@ -47,7 +45,7 @@ def walk(
     analyst: User,
     settings: Any,
 ) -> Walk:
-    """Made before Playwright starts its event loop (see test_browser.py)."""
+    """Made before Playwright starts its event loop (see tests/web/conftest.py)."""
     settings.DEMO_MODE = True
     client = make_person(
         city, given_name="Lina", family_name="Wegweiser", consent_orgs=[city.jobcenter]
@@ -76,19 +74,6 @@ def walk(
     return Walk(city, client, participant, stranger, referred)
 
 
-@pytest.fixture
-def browser(chromium_path: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def _page(browser: Any, locale: str = "de-DE") -> Any:
     page = browser.new_page(locale=locale, viewport={"width": 1280, "height": 900})
     page.set_default_timeout(15_000)
@@ -98,14 +83,6 @@ def _page(browser: Any, locale: str = "de-DE") -> Any:
 def _shot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _find_person(page: Any, base: str, search: str, public_id: str) -> None:
@@ -160,7 +137,7 @@ def test_each_role_does_its_daily_work_in_the_browser(
     person: Person = getattr(walk, person_attr)
     page = _page(browser)
 
-    _log_in(page, base, role)
+    log_in(page, base, role)
     assert "Synthetische Demodaten" in page.content()
     assert page.get_by_role("heading", level=1).first.is_visible()
     _shot(page, f"{role}-dashboard")
@@ -212,7 +189,7 @@ def test_the_pages_work_in_english_after_switching_the_language(
 ) -> None:
     base = live_server.url
     page = _page(browser)
-    _log_in(page, base, "case_worker")
+    log_in(page, base, "case_worker")
 
     page.get_by_label("Sprache").select_option("en")
     page.get_by_role("button", name="Wechseln").click()

@@ -5,7 +5,6 @@ serious violation on the form or the report."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.conftest import City
-from tests.web.test_accessibility import axe_path, serious_violations  # noqa: F401
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.web.browser import log_in, serious_violations
 from tests.web.test_transitions_pages import school_leavers  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -32,31 +30,14 @@ def cohort(
     settings.JOBS_RUNNER = "thread"
 
 
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
-        finally:
-            browser.close()
-
-
 def test_a_coordinator_computes_and_reads_a_transitions_report_in_the_browser(
     live_server: Any,
     cohort: None,
     page: Any,
-    axe_path: Path,  # noqa: F811
+    axe_path: Path,
 ) -> None:
     found: list[str] = []
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Benutzername").fill("coordinator")
-    page.get_by_label("Passwort").fill("correct horse battery 1")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "coordinator")
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Verläufe"
