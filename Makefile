@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DOCONNECT_DEBUG=1 DOCONNECT_DEMO_MODE=1
 
-.PHONY: run test install frontend lint typecheck bench browser gettext messages lock clean help
+.PHONY: run test install frontend lint typecheck bench browser gettext pdflibs messages lock clean help
 
 help:
 	@echo "make run    install, migrate, load the demo city, serve on http://$(HOST):$(PORT)"
@@ -33,7 +33,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 frontend: $(NPM_STAMP)
 
-run: install frontend
+run: install frontend pdflibs
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/doconnect migrate --verbosity 0
 	$(DEV_ENV) $(BIN)/doconnect collectstatic --noinput --verbosity 0
@@ -46,6 +46,12 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+# Pango and HarfBuzz for WeasyPrint (the public report as PDF), from Debian's packages.
+pdflibs:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	  else echo "Pango missing (needed for PDF reports): run 'sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0'" >&2; exit 1; fi; }
 
 # GNU gettext: the translation check in the suite and `make messages` use it.
 gettext:
@@ -67,7 +73,7 @@ typecheck: install
 
 # The whole suite on PostgreSQL (production), then again on SQLite (the embedded
 # default of `make run`) without the browser test.
-test: install frontend browser gettext lint typecheck
+test: install frontend browser gettext pdflibs lint typecheck
 	$(BIN)/pytest -p no:cacheprovider
 	DOCONNECT_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q -m "not browser"
 

@@ -24,8 +24,9 @@ COMMANDS: dict[str, str] = {
     "FILE.csv|.xlsx`, `import postcodes FILE.csv`.",
     "export": "Export data in the import format: `export offers [--out FILE.json]` "
     "(offer catalogue), `export spells [--out FILE.csv]`, `export vacancies [--out FILE.csv]`.",
-    "fetch": "Fetch from the BA's live API: `fetch jobsuche --wo Dortmund [--was …] "
-    "[--save-dir DIR] [--dry-run]` imports the vacancies found.",
+    "fetch": "Fetch from the BA's live APIs: `fetch jobsuche --wo Dortmund [--was …] "
+    "[--save-dir DIR] [--dry-run]` imports the vacancies found; `fetch weiterbildung|"
+    "ausbildung` the training and apprenticeship offers.",
     "pathways": "Dead ends and gaps of the offer landscape: `pathways dead-ends "
     "[--catalogue FILE.json]`; ranked next steps for a person: `pathways next-steps "
     "PERSON_ID --as USERNAME`.",
@@ -41,6 +42,13 @@ COMMANDS: dict[str, str] = {
     "disclose": "Disclosure control for a two-way table: `disclose FILE.csv --rows COL --cols "
     "COL --value COL [--threshold 5] --out OUT.csv` writes it with totals, small cells and "
     "the cells that would reveal them as `*`.",
+    "scenario": "Funding scenarios: `scenario run FILE.json [--catalogue OFFERS.json] "
+    "[--format json]` — capacity and funding per offer, providers below the viability "
+    "threshold, new dead ends, coverage per target group, the best use of a bridge budget.",
+    "report": "The yearly public report, unpublished, for checking: `report build --year Y "
+    "[--pdf FILE] [--csv FILE] [--json FILE]` (publishing is done on /transparency/).",
+    "forum": "Run daily: `forum remind` mails the owners of conference commitments due soon "
+    "or overdue (once per occasion).",
     "referrals": "Run daily: `referrals remind` lists referrals about to expire unanswered "
     "for their providers (once each); `referrals expire` expires those left unanswered.",
     "check": "Check the configuration; `check --deploy` for production settings.",

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "doconnect.transitions",
     "doconnect.employers",
     "doconnect.labourmarket",
+    "doconnect.scenarios",
+    "doconnect.decisions",
+    "doconnect.transparency",
+    "doconnect.forum",
     "doconnect.demo",
     "doconnect.web",
 ]
@@ -214,13 +218,22 @@ LOGGING = {
 # Import error lists stop after this many problems so a broken file stays readable.
 IMPORT_MAX_ERRORS = envint("DOCONNECT_IMPORT_MAX_ERRORS", 100)
 
-# The BA Jobsuche (`doconnect fetch jobsuche`): service URL, the X-API-Key (the BA's
-# public client id), seconds to wait for an answer, and how often a time-out, 429 or 5xx
-# is tried again (waiting 1, 2, 4 … seconds, or what Retry-After asks).
+# The BA's public APIs (`doconnect fetch jobsuche|weiterbildung|ausbildung`): service
+# URLs, the X-API-Key of each (the BA's public client ids), seconds to wait for an
+# answer, and how often a time-out, 429 or 5xx is tried again (waiting 1, 2, 4 …
+# seconds, or what Retry-After asks).
 JOBSUCHE_URL = envstr(
     "DOCONNECT_JOBSUCHE_URL", "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service"
 )
 JOBSUCHE_API_KEY = envstr("DOCONNECT_JOBSUCHE_API_KEY", "jobboerse-jobsuche")
+WEITERBILDUNGSSUCHE_URL = envstr(
+    "DOCONNECT_WEITERBILDUNGSSUCHE_URL", "https://rest.arbeitsagentur.de/infosysbub/wbsuche"
+)
+WEITERBILDUNGSSUCHE_API_KEY = envstr("DOCONNECT_WEITERBILDUNGSSUCHE_API_KEY", "infosysbub-wbsuche")
+AUSBILDUNGSSUCHE_URL = envstr(
+    "DOCONNECT_AUSBILDUNGSSUCHE_URL", "https://rest.arbeitsagentur.de/infosysbub/absuche"
+)
+AUSBILDUNGSSUCHE_API_KEY = envstr("DOCONNECT_AUSBILDUNGSSUCHE_API_KEY", "infosysbub-absuche")
 BA_TIMEOUT_SECONDS = envint("DOCONNECT_BA_TIMEOUT_SECONDS", 30)
 BA_RETRIES = envint("DOCONNECT_BA_RETRIES", 3)
 
@@ -237,5 +250,10 @@ JOBS_RUNNER = envchoice("DOCONNECT_JOBS_RUNNER", "thread", ("thread", "inline"))
 JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)
 
 # Transition monitoring shows no figure about fewer persons than this (cells below it
-# read "unter N" on screen and in every export).
+# read "unter N" on screen and in every export); public reports suppress such cells
+# (and the cells that would reveal them).
 SMALL_NUMBER = envint("DOCONNECT_SMALL_NUMBER", 5)
+
+# The labour-policy conference reminds a commitment's owner this many days before its
+# due date (and once when it is overdue).
+FORUM_REMINDER_DAYS = envint("DOCONNECT_FORUM_REMINDER_DAYS", 14)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from doconnect.demo import data
+from doconnect.demo.forum import EXTRA_ORGANISATIONS
 from doconnect.demo.generator import PUBLIC_BODIES, CityGenerator, Table
 from doconnect.demo.landscape import reaches_destination
 from doconnect.pathways import engine
@@ -96,7 +97,10 @@ def test_the_public_bodies_are_there_with_stable_ids() -> None:
     assert organisations["agentur-dortmund"]["kind"] == "federal_agency"
     assert organisations["land-nrw"]["kind"] == "state"
     assert "city-dortmund-statistik" in organisations
-    assert len(organisations) == len(PUBLIC_BODIES) + 6 + 15
+    # 6 providers and 15 employers at this scale; the forum phase adds a union and
+    # civic initiatives.
+    assert len(organisations) == len(PUBLIC_BODIES) + 6 + 15 + len(EXTRA_ORGANISATIONS)
+    assert {o["kind"] for o in organisations.values()} >= {"union", "civic"}
 
 
 def test_every_biography_respects_the_overlap_rules_and_ends_after_it_starts() -> None:
@@ -225,6 +229,46 @@ def test_offers_have_every_kind_funding_and_some_are_suspended_or_ended() -> Non
     assert {o["status"] for o in offers} == {"active", "suspended", "ended"}
     funders = {f["funder"] for f in rows_as_dicts(city(scale=1)["offers.FundingLine"])}
     assert funders == set(data.FUNDERS)
+
+
+def test_training_and_employment_offers_qualify_for_occupations_their_title_names() -> None:
+    known = {o.kldb for o in data.OCCUPATIONS}
+    offers = rows_as_dicts(city(scale=1)["offers.Offer"])
+    with_codes = 0
+    for offer in offers:
+        codes = json.loads(offer["occupations"])
+        assert codes == sorted(set(codes)) and set(codes) <= known, offer
+        if offer["kind"] not in data.OCCUPATION_KINDS:
+            assert codes == [], offer
+        elif "Lager" in offer["title"]:
+            assert codes and all(code.startswith("513") for code in codes), offer
+        elif "Deutschkurs" in offer["title"]:
+            assert codes == [], offer
+        with_codes += bool(codes)
+    assert 1 <= max(len(json.loads(o["occupations"])) for o in offers) <= 2
+    assert with_codes >= 0.3 * len(offers)
+
+
+def test_the_occupations_of_offers_come_from_their_own_stream(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Drawing the offers' occupations changes no other value of any table: without the
+    draw (every offer without occupations) the whole city is the same."""
+    import doconnect.demo.generator as generator_module
+
+    monkeypatch.setattr(
+        generator_module, "offer_occupations", lambda rng, kinds, titles: [()] * len(kinds)
+    )
+    plain = CityGenerator(7, 0.05).tables()
+    monkeypatch.undo()
+    drawn = CityGenerator(7, 0.05).tables()
+    for before, after in zip(plain, drawn, strict=True):
+        if before.label != "offers.Offer" or "occupations" not in before.fields:
+            assert before.rows == after.rows, before.label
+            continue
+        column = before.fields.index("occupations")
+        assert [r[:column] for r in before.rows] == [r[:column] for r in after.rows]
+        assert any(b[column] != a[column] for b, a in zip(before.rows, after.rows, strict=True))
 
 
 def test_everything_the_demo_creates_is_marked_synthetic() -> None:

@@ -163,6 +163,47 @@ def test_employment_by_sector_for_the_city_and_the_reference_region_in_two_years
     assert all(len(s) == 1 for s in sections)
 
 
+def test_registered_vacancies_make_the_shortage_occupations_short_in_the_statistics() -> None:
+    rows = rows_as_dicts(tables()["labourmarket.Statistic"])
+    month = max(r["period"] for r in rows if r["indicator"] == "vacancies")
+
+    def city(indicator: str) -> dict[str, int | None]:
+        return {
+            r["kldb"]: r["value"]
+            for r in rows
+            if r["indicator"] == indicator and r["period"] == month and len(r["kldb"]) == 5
+        }
+
+    seekers, vacancies = city("job_seekers"), city("vacancies")
+    assert set(vacancies) == {o.kldb for o in data.OCCUPATIONS}
+    assert {r["region"] for r in rows if r["indicator"] == "vacancies"} == {"Dortmund"}
+    ratios = {
+        code: seekers[code] / n  # type: ignore[operator]
+        for code, n in vacancies.items()
+        if n and seekers[code] and n >= 20
+    }
+    short = [ratio for code, ratio in ratios.items() if code in SHORTAGE]
+    other = [ratio for code, ratio in ratios.items() if code not in SHORTAGE]
+    assert short and max(short) < 1.5 < 2.0 < min(other)
+
+
+def test_the_registered_vacancies_come_last_from_their_own_stream() -> None:
+    """Without them every other statistics row is the same, ids included."""
+    import numpy as np
+
+    from doconnect.demo import labourstats
+
+    districts = [(d.name, d.weight) for d in data.DISTRICTS]
+    periods = [f"2024-{m:02d}" for m in range(1, 13)] * 3
+    months = np.array(list(range(1, 13)) * 3, dtype=np.int64)
+    plain = labourstats.statistics_rows(np.random.default_rng(1), districts, periods, months)
+    full = labourstats.statistics_rows(
+        np.random.default_rng(1), districts, periods, months, np.random.default_rng(2)
+    )
+    assert full[: len(plain)] == plain
+    assert {row[4] for row in full[len(plain) :]} == {"vacancies"}
+
+
 def test_the_same_seed_gives_the_same_new_data_and_old_streams_are_untouched() -> None:
     first = CityGenerator(3, 0.05).tables()
     second = CityGenerator(3, 0.05).tables()

@@ -51,7 +51,9 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         ]
         pk = model._meta.pk
         assert pk is not None
-        rows[model._meta.label] = list(model.objects.order_by(pk.attname).values_list(*fields))
+        rows[model._meta.label] = list(
+            model._default_manager.order_by(pk.attname).values_list(*fields)
+        )
     return rows
 
 

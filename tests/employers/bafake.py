@@ -39,14 +39,31 @@ def jobsuche_entry(n: int, postcode: str = "44339") -> dict[str, Any]:
     }
 
 
+def termin_entry(n: int, postcode: str = "44339") -> dict[str, Any]:
+    """One date of a Weiterbildungs- or Ausbildungssuche answer."""
+    return {
+        "id": 500_000_000 + n,
+        "angebot": {
+            "id": 9_000_000 + n,
+            "titel": f"Kurs {n}",
+            "bildungsanbieter": {"id": 700_000 + n % 5, "name": f"Anbieter {n % 5}"},
+        },
+        "adresse": {"ortStrasse": {"plz": postcode, "name": "Dortmund"}},
+        "foerderung": True,
+        "teilnehmerMax": 12,
+    }
+
+
 class FakeBA:
     """``script`` answers come first, one per request; after them, with ``total`` set,
-    the server plays a Jobsuche search finding that many vacancies (pages from 1)."""
+    the server plays a Jobsuche search finding that many vacancies (pages from 1), with
+    ``offers_total`` set a Weiterbildungs- or Ausbildungssuche search (pages from 0)."""
 
     def __init__(self) -> None:
         self.script: list[Answer] = []
         self.asked: list[Asked] = []
         self.total: int | None = None
+        self.offers_total: int | None = None
         self._lock = threading.Lock()
         fake = self
 
@@ -84,6 +101,8 @@ class FakeBA:
         )
 
     def _search(self, params: dict[str, str]) -> Answer:
+        if self.offers_total is not None:
+            return self._offers_search(params)
         if self.total is None:
             return Answer(404, b'{"message": "not scripted"}')
         page, size = int(params.get("page", "1")), int(params.get("size", "25"))
@@ -96,6 +115,23 @@ class FakeBA:
             "maxErgebnisse": str(self.total),
             "page": str(page),
             "size": str(size),
+        }
+        return Answer(200, json.dumps(body).encode())
+
+    def _offers_search(self, params: dict[str, str]) -> Answer:
+        assert self.offers_total is not None
+        page, size = int(params.get("page", "0")), int(params.get("size", "20"))
+        if (page + 1) * size > 10_000:
+            return Answer(400, b'{"message": "beyond 10000 results"}')
+        numbers = range(page * size + 1, min((page + 1) * size, self.offers_total) + 1)
+        body = {
+            "_embedded": {"termine": [termin_entry(n) for n in numbers]},
+            "page": {
+                "size": size,
+                "totalElements": self.offers_total,
+                "totalPages": -(-self.offers_total // size),
+                "number": page,
+            },
         }
         return Answer(200, json.dumps(body).encode())
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from doconnect.core.models import Organisation
+from doconnect.core.models import District, Organisation
 from doconnect.employers.models import Vacancy
 from doconnect.labourmarket.analyses import (
     AnalysisError,
@@ -20,7 +20,6 @@ from doconnect.labourmarket.analyses import (
     indicator_series_from_db,
     location_quotients_from_db,
     moves_from_db,
-    offer_occupations,
     offers_from_db,
     potentials_from_db,
     regional_from_db,
@@ -28,6 +27,7 @@ from doconnect.labourmarket.analyses import (
     shortage_from_db,
 )
 from doconnect.labourmarket.models import Statistic
+from doconnect.market.bridges import OfferUse
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person, Spell
 
@@ -55,9 +55,11 @@ def vacancies(
     closed: dt.date | None = None,
     employer: Organisation | None = None,
     employer_name: str = "",
+    district: District | None = None,
 ) -> None:
     for _ in range(n):
         Vacancy.objects.create(
+            district=district,
             source="manual",
             reference=f"V{next(_refs)}",
             title=f"Stelle {kldb}",
@@ -69,11 +71,13 @@ def vacancies(
         )
 
 
-def seekers(kldb: str, n: int, start: dt.date = dt.date(2026, 6, 1)) -> list[Person]:
-    """``n`` persons unemployed since ``start``, seeking ``kldb``."""
+def seekers(
+    kldb: str, n: int, start: dt.date = dt.date(2026, 6, 1), district: District | None = None
+) -> list[Person]:
+    """``n`` persons unemployed since ``start``, seeking ``kldb`` (living in ``district``)."""
     people = []
     for _ in range(n):
-        person = Person.objects.create()
+        person = Person.objects.create(district=district)
         Spell.objects.create(person=person, state="unemployed", start=start, kldb=kldb)
         people.append(person)
     return people
@@ -164,6 +168,46 @@ def test_shortage_takes_job_seekers_from_the_latest_statistics_month() -> None:
     assert secret.reasons == ("count_suppressed",)
     by_group = shortage_from_db(as_of=AS_OF, level=3).table
     assert by_group.row("811").job_seekers == 6 and by_group.row("831").job_seekers is None
+
+
+def test_shortage_prefers_the_registered_vacancies_of_the_statistics() -> None:
+    """Job seekers and registered vacancies of the same cells: 81102 6 for 8 (ratio
+    0.75, a month earlier 10 for 5: 2.0); 51311 50 for 5 (10.0); 83112's vacancies kept
+    secret. Days open still come from the database's vacancies (81102: 181 against 10)."""
+    stat("Dortmund", "2026-09", "job_seekers", 10, kldb="81102")
+    stat("Dortmund", "2026-10", "job_seekers", 6, kldb="81102")
+    stat("Dortmund", "2026-10", "job_seekers", 50, kldb="51311")
+    stat("Dortmund", "2026-10", "job_seekers", 7, kldb="83112")
+    stat("Dortmund", "2026-09", "vacancies", 5, kldb="81102")
+    stat("Dortmund", "2026-10", "vacancies", 8, kldb="81102")
+    stat("Dortmund", "2026-10", "vacancies", 5, kldb="51311")
+    stat("Dortmund", "2026-10", "vacancies", None, kldb="83112")
+    stat("Dortmund", "2026-10", "vacancies", 900, kldb="811")  # another code length
+    vacancy_market()
+    with CaptureQueriesContext(connection) as queries:
+        result = shortage_from_db(as_of=AS_OF, level=5)
+    assert len(queries) <= 3
+    assert (result.source, result.vacancies_source) == ("statistics", "statistics")
+    assert "registered vacancies (vacancies statistics) of Dortmund, 2026-10" in result.source_note
+    assert result.vacancies_open == 15  # the database's open positions, still reported
+    nurse = result.table.row("81102")
+    assert (nurse.job_seekers, nurse.vacancies, nurse.ratio) == (6, 8, 0.75)
+    assert nurse.median_days_open == 181 and nurse.status == "shortage"
+    assert nurse.previous_ratio == 2.0 and nurse.trend == "tightening"
+    assert result.table.row("51311").ratio == 10.0
+    secret = result.table.row("83112")
+    assert secret.vacancies is None and secret.ratio is None and secret.status == "unknown"
+
+
+def test_registered_vacancies_of_another_month_are_not_used() -> None:
+    stat("Dortmund", "2026-10", "job_seekers", 6, kldb="81102")
+    stat("Dortmund", "2026-09", "vacancies", 8, kldb="81102")
+    vacancy_market()
+    result = shortage_from_db(as_of=AS_OF, level=5)
+    assert result.vacancies_source == "database"
+    assert result.table.row("81102").vacancies == 5  # open positions in the database
+    spells = shortage_from_db(as_of=AS_OF, level=5, source="spells")
+    assert spells.vacancies_source == "database"
 
 
 def test_shortage_prefers_three_digit_statistics_for_coarse_levels() -> None:
@@ -299,18 +343,14 @@ def test_moves_count_consecutive_occupations_of_one_person_only() -> None:
     assert moves_from_db() == {("29302", "29301"): 1, ("29302", "62102"): 1}
 
 
-def test_offers_qualify_by_the_occupations_their_title_names() -> None:
-    assert offer_occupations("Qualifizierung Lager und Logistik") == ("513",)
-    assert offer_occupations("Weiterbildung Pflegefachassistenz") == ("813", "821")
-    assert offer_occupations("Digitale Grundbildung Eving") == ()
-
-
 def potential_city() -> Organisation:
     """81102 in shortage (5 seeking it, 10 open since August, open 181 days when filled;
     20 other vacancies filled in 10 days): gap ⌈1.5 · 10⌉ − 5 = 10. Nearby: 6 seeking
     81112 (same Berufsgruppe, no offer needed), 5 seeking 81301 (two levels away in the
     hierarchy and a skill up, but 3 observed moves 81301 → 81102, all of 81301's moves),
-    2 seeking 83112 (too few: left out)."""
+    2 seeking 83112 (too few: left out). Offers with free places: o-med for 81102 itself
+    (3 places), o-grp for 81101 in the same Berufsgruppe (4 places), o-erz for 83112
+    (another Berufsgruppe: not for 81102); o-deutsch names no occupation."""
     vacancies("81102", 10, dt.date(2026, 8, 1))
     vacancies("81102", 5, dt.date(2026, 1, 1), dt.date(2026, 7, 1))
     vacancies("54101", 20, dt.date(2026, 9, 1), dt.date(2026, 9, 11))
@@ -329,7 +369,24 @@ def potential_city() -> Organisation:
         provider=provider,
         title="Qualifizierung Medizinische Fachangestellte",
         kind="qualification",
-        capacity=5,
+        occupations=["81102"],
+        capacity=3,
+    )
+    Offer.objects.create(
+        external_id="o-grp",
+        provider=provider,
+        title="Praxisassistenz kompakt",
+        kind="further_training",
+        occupations=["81101"],
+        capacity=4,
+    )
+    Offer.objects.create(
+        external_id="o-erz",
+        provider=provider,
+        title="Erzieher/in berufsbegleitend",
+        kind="subsidised_employment",
+        occupations=["83112"],
+        capacity=10,
     )
     Offer.objects.create(
         external_id="o-deutsch",
@@ -346,6 +403,7 @@ def potential_city() -> Organisation:
         provider=provider,
         title="Qualifizierung Medizinische Fachangestellte 2020",
         kind="qualification",
+        occupations=["81102"],
         capacity=9,
         status="ended",
     )
@@ -359,11 +417,17 @@ def test_potentials_bridge_nearby_job_seekers_and_offer_places_into_the_shortage
     assert [(t.kldb, t.gap) for t in result.targets] == [("81102", 10)]
     assert result.job_seekers_occupations == 3  # 81102, 81112, 81301
     assert result.job_seekers_left_out == 1  # 83112
-    assert (result.offers.matched, result.offers.generic) == (1, 1)
-    assert [o.id for o in result.offers.offers] == ["o-med"]
+    assert (result.offers.matched, result.offers.generic) == (3, 1)
+    assert [o.id for o in result.offers.offers] == ["o-erz", "o-grp", "o-med"]
     first, second = result.potentials
-    # 81301: 0.5 · (1 − 3/7) + 0.5 · 1.0; needs an offer (skill up, other Berufsgruppe).
-    assert (first.source, first.needs_offer, first.offers) == ("81301", True, (("o-med", 5),))
+    # 81301: 0.5 · (1 − 3/7) + 0.5 · 1.0; needs an offer (skill up, other Berufsgruppe):
+    # 5 places, the 3 of the exact match first, then 2 of the Berufsgruppe's.
+    assert (first.source, first.needs_offer) == ("81301", True)
+    assert first.offers == (
+        OfferUse("o-med", 3, "exact"),
+        OfferUse("o-grp", 2, "berufsgruppe"),
+    )
+    assert first.reasons[-2:] == ("offer_same_occupation", "offer_same_berufsgruppe")
     assert first.score == pytest.approx(0.5 * 4 / 7 + 0.5)
     assert first.potential == 5
     assert first.moves is None  # 3 moves: fewer than 5, not shown
@@ -393,7 +457,71 @@ def test_potentials_with_generic_offers_and_a_fixed_number_of_queries() -> None:
     assert len(few) == len(many) == 5
     generic = offers_from_db(AS_OF, generic_offers=True)
     deutsch = next(o for o in generic.offers if o.id == "o-deutsch")
-    assert deutsch.qualifies("81102") and deutsch.qualifies("62102")
+    assert deutsch.match("81102") == deutsch.match("62102") == "any"
+    assert "o-deutsch" not in [o.id for o in offers_from_db(AS_OF).offers]
+
+
+# --------------------------------------------------------------------------- districts
+
+
+def two_districts() -> tuple[District, District]:
+    """Eving: 6 residents seek 81102, 8 positions of 81102 open there; job-seeker
+    statistics by KldB for Eving say 9. Hörde: 4 residents seek 81102 and 1 seeks
+    29302, 3 positions of 29302 there; no statistics by KldB. City-wide statistics: 40
+    seeking 81102."""
+    eving = District.objects.create(name="Eving", official_key="05913004")
+    hoerde = District.objects.create(name="Hörde", official_key="05913008")
+    seekers("81102", 6, district=eving)
+    seekers("81102", 4, district=hoerde)
+    seekers("29302", 1, district=hoerde)
+    vacancies("81102", 8, dt.date(2026, 10, 1), district=eving)
+    vacancies("29302", 3, dt.date(2026, 11, 1), district=hoerde)
+    stat("Dortmund", "2026-10", "job_seekers", 40, kldb="81102")
+    Statistic.objects.create(
+        region="Eving",
+        district=eving,
+        period="2026-10",
+        indicator="job_seekers",
+        value=Decimal(9),
+        kldb="81102",
+    )
+    return eving, hoerde
+
+
+def test_shortage_for_a_district_takes_its_statistics_and_the_vacancies_placed_there() -> None:
+    eving, _hoerde = two_districts()
+    result = shortage_from_db(as_of=AS_OF, district=eving, min_count=1)
+    (row,) = result.table.rows
+    assert (result.source, result.region, result.district) == ("statistics", "Eving", eving)
+    assert (row.key, row.job_seekers, row.vacancies) == ("81102", 9, 8)
+    assert row.ratio == pytest.approx(9 / 8)
+
+
+def test_shortage_for_a_district_without_statistics_counts_the_residents_seeking_work() -> None:
+    _eving, hoerde = two_districts()
+    with CaptureQueriesContext(connection) as queries:
+        result = shortage_from_db(as_of=AS_OF, district=hoerde, min_count=1)
+    rows = {r.key: (r.job_seekers, r.vacancies) for r in result.table.rows}
+    assert result.source == "spells" and "persons living in Hörde" in result.source_note
+    assert rows == {"81102": (4, 0), "29302": (1, 3)}
+    assert result.vacancies_open == 3
+    assert len(queries) <= 3
+    with pytest.raises(AnalysisError, match="district 'Hörde'"):
+        shortage_from_db(as_of=AS_OF, district=hoerde, source="statistics")
+
+
+def test_hiring_for_a_district_counts_only_the_vacancies_placed_there() -> None:
+    eving, hoerde = two_districts()
+    kitchen = Organisation.objects.create(external_id="k", name="Küche", kind="employer")
+    vacancies("29302", 2, dt.date(2026, 10, 1), employer=kitchen, district=hoerde)
+    vacancies("29302", 5, dt.date(2026, 10, 1), employer=kitchen, district=eving)
+    with CaptureQueriesContext(connection) as queries:
+        result = hiring_from_db(as_of=AS_OF, district=hoerde)
+    assert len(queries) == 1
+    assert result.series == {"k": [0] * 11 + [2]} and result.district == hoerde
+    mengede = District.objects.create(name="Mengede", official_key="05913007")
+    with pytest.raises(AnalysisError, match="no vacancies with an employer in Mengede"):
+        hiring_from_db(as_of=AS_OF, district=mengede)
 
 
 # --------------------------------------------------------------------------- hiring

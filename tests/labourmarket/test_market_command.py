@@ -19,6 +19,7 @@ from tests.labourmarket.test_analyses import (
     employment,
     potential_city,
     stat,
+    two_districts,
     vacancies,
     vacancy_market,
 )
@@ -91,13 +92,18 @@ def test_potentials_as_json_and_table() -> None:
     data = market_json("potentials", "--as-of", "2026-11-23")
     assert data["targets"] == [{"kldb": "81102", "gap": 10}]
     assert data["total_potential"] == 10
-    assert data["offers"]["training_offers_unmatched"] == 1
+    assert data["offers"]["training_offers_without_occupations"] == 1
+    assert data["offers"]["offers_with_occupations"] == 3
     first = data["potentials"][0]
-    assert (first["source"], first["moves"], first["offers"]) == ("81301", None, [["o-med", 5]])
+    assert (first["source"], first["moves"]) == ("81301", None)
+    assert first["offers"] == [
+        {"offer": "o-med", "places": 3, "match": "exact"},
+        {"offer": "o-grp", "places": 2, "match": "berufsgruppe"},
+    ]
     text = market("potentials", "--as-of", "2026-11-23", "--format", "table")
     assert "81102 (gap 10)" in text and "81301" in text
     generic = market_json("potentials", "--as-of", "2026-11-23", "--generic-offers")
-    assert "unmatched training offers for any occupation" in generic["rules"][0]
+    assert "training offers without occupations for any occupation" in generic["rules"][0]
 
 
 def test_hiring_as_json_and_table() -> None:
@@ -118,6 +124,33 @@ def test_hiring_as_json_and_table() -> None:
     text = market("hiring", "--as-of", "2026-11-23", "--format", "table")
     assert "MAE model 0.00, naive 2.00" in text and "model shipped for 1 of 2" in text
     assert "Saison" in text and "Stetig" in text
+
+
+def test_shortage_and_hiring_for_a_district_by_name_or_official_key() -> None:
+    _eving, hoerde = two_districts()
+    kitchen = Organisation.objects.create(external_id="k", name="Küche", kind="employer")
+    vacancies("29302", 2, dt.date(2026, 10, 1), employer=kitchen, district=hoerde)
+
+    by_name = market_json("shortage", "--as-of", "2026-11-23", "--district", "Hörde")
+    by_key = market_json("shortage", "--as-of", "2026-11-23", "--district", "05913008")
+    hiring = market_json("hiring", "--as-of", "2026-11-23", "--district", "Hörde")
+    text = market("hiring", "--as-of", "2026-11-23", "--district", "Hörde", "--format", "table")
+
+    assert by_name == by_key
+    assert by_name["district"] == {"name": "Hörde", "official_key": "05913008"}
+    assert by_name["source"] == "spells" and by_name["vacancies_open"] == 5
+    assert [f["employer"] for f in hiring["forecasts"]] == ["k"]
+    assert text.startswith("hiring in Hörde on 2026-11-23: 1 employers")
+
+
+def test_an_unknown_district_is_a_clear_error_listing_the_known_ones() -> None:
+    two_districts()
+    with pytest.raises(
+        CommandError, match=r"--district 'Hoerde': no such district \(known: Eving, Hörde\)"
+    ):
+        market("shortage", "--district", "Hoerde")
+    with pytest.raises(CommandError, match="no such district"):
+        market("hiring", "--district", "05913999")
 
 
 @pytest.mark.parametrize(

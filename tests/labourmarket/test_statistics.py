@@ -85,7 +85,7 @@ def test_every_problem_is_named_by_line_and_column() -> None:
         "m.csv:4: region: is empty",
         'm.csv:4: period: "2026-13" is not YYYY, YYYY-MM or YYYY-MM-DD',
         'm.csv:4: indicator: unknown indicator "arbeitslose"; known: unemployed, '
-        "job_seekers, employed, unemployment_rate",
+        "job_seekers, employed, unemployment_rate, vacancies",
         'm.csv:4: gender: "w" is not female, male or diverse',
         'm.csv:4: value: "1.234.567" is neither a number (e.g. 1234 or 12,5; no thousands '
         "separators) nor one of the signs * - . x",

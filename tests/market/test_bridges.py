@@ -2,7 +2,15 @@ from datetime import date
 
 import pytest
 
-from doconnect.market.bridges import BridgeRules, Offer, Target, bridges, targets_from_shortage
+from doconnect.market.bridges import (
+    BridgeRules,
+    Offer,
+    OfferUse,
+    Target,
+    bridges,
+    targets_from_shortage,
+)
+from doconnect.market.kldb import KldbError
 from doconnect.market.shortage import ShortageRules, shortage_table
 
 # The shortage occupation 26123 misses 5 job seekers. Nearby:
@@ -14,8 +22,10 @@ from doconnect.market.shortage import ShortageRules, shortage_table
 #   51312  6 job seekers, nothing shared, one level up (distance 5), but 4 of its 8 moves
 #          went to 26123: score = 0.5·2/7 + 0.5·1/2 ≈ 0.393, needs an offer
 #   26212  distance 3, no moves: not a candidate
-# Offers qualifying for 26123: O1 ("2612", 3 places) and O3 ("26123", 1 place); O2 not.
-# Down the list: 26122 takes 4 (O1 3, O3 1), gap 1 left; 26113 takes 1; 51312 gets 0.
+# Offers for 26123: O3 for 26123 itself (exact, 1 place), O1 for 26122 (same
+# Berufsgruppe 261, 3 places); O2 (43412) and O4 (26212, Berufsgruppe 262) do not qualify.
+# Down the list: 26122 takes 4 (O3's 1 first, then O1's 3), gap 1 left; 26113 takes 1;
+# 51312 gets 0.
 TARGETS = [Target("26123", 5)]
 JOB_SEEKERS = {"26122": 4, "26113": 3, "51312": 6, "26212": 9}
 MOVES = {
@@ -26,9 +36,10 @@ MOVES = {
     ("51312", "51312"): 50,  # staying is not a move
 }
 OFFERS = [
-    Offer("O1", "Weiterbildung Elektrotechnik", "course", ("2612",), 3),
-    Offer("O2", "Fahrerlaubnis", "course", ("43",), 10),
+    Offer("O1", "Weiterbildung Mechatronik", "course", ("26122",), 3),
+    Offer("O2", "Fachinformatik", "course", ("43412",), 10),
     Offer("O3", "Meisterkurs", "course", ("26123",), 1),
+    Offer("O4", "Elektroniker/in", "course", ("26212",), 8),
 ]
 
 
@@ -44,7 +55,13 @@ def test_each_potential_carries_its_evidence() -> None:
     first, second, third = bridges(TARGETS, JOB_SEEKERS, MOVES, OFFERS)
 
     assert (first.moves, first.move_share, first.distance.total) == (2, 0.5, 1)
-    assert first.reasons == ("same_berufsuntergruppe", "skill_up", "needs_offer")
+    assert first.reasons == (
+        "same_berufsuntergruppe",
+        "skill_up",
+        "needs_offer",
+        "offer_same_occupation",
+        "offer_same_berufsgruppe",
+    )
     assert second.reasons == ("same_berufsgruppe",)
     assert third.reasons == (
         "observed_moves",
@@ -58,7 +75,8 @@ def test_each_potential_carries_its_evidence() -> None:
 def test_the_gap_is_closed_down_the_list_with_offer_places_counted_once() -> None:
     first, second, third = bridges(TARGETS, JOB_SEEKERS, MOVES, OFFERS)
 
-    assert (first.potential, first.offers) == (4, (("O1", 3), ("O3", 1)))
+    assert first.potential == 4
+    assert first.offers == (OfferUse("O3", 1, "exact"), OfferUse("O1", 3, "berufsgruppe"))
     assert (second.potential, second.offers) == (1, ())
     assert (third.potential, third.offers) == (0, ())
 
@@ -67,6 +85,28 @@ def test_without_offer_places_a_move_up_a_skill_level_closes_nothing() -> None:
     ranked = bridges(TARGETS, JOB_SEEKERS, MOVES, [OFFERS[1]])
 
     assert [(p.source, p.potential) for p in ranked] == [("26122", 0), ("26113", 3), ("51312", 0)]
+
+
+def test_offers_match_by_the_exact_code_else_the_berufsgruppe_else_not() -> None:
+    mechatronik, fachinformatik, meister, elektronik = OFFERS
+
+    assert meister.match("26123") == "exact"
+    assert mechatronik.match("26123") == "berufsgruppe"
+    assert elektronik.match("26123") is None  # 262 is another Berufsgruppe
+    assert fachinformatik.match("26123") is None
+
+
+def test_an_offer_for_any_occupation_is_taken_after_the_matching_ones() -> None:
+    anything = Offer("O9", "Deutsch für den Beruf", "course", (), 50, any_occupation=True)
+    first, *_ = bridges(TARGETS, JOB_SEEKERS, MOVES, [anything, OFFERS[2]])
+
+    assert first.offers == (OfferUse("O3", 1, "exact"), OfferUse("O9", 3, "any"))
+    assert first.reasons[-2:] == ("offer_same_occupation", "offer_any_occupation")
+
+
+def test_an_offer_with_a_code_that_is_no_occupation_is_refused() -> None:
+    with pytest.raises(KldbError):
+        bridges(TARGETS, JOB_SEEKERS, MOVES, [Offer("X", "x", "course", ("2612",), 1)])
 
 
 def test_the_rules_widen_or_narrow_the_candidates() -> None:

@@ -66,6 +66,7 @@ def test_on_random_walks_naive_wins_and_employers_fall_back_to_it_flagged() -> N
 
     # seed 11, 40 employers × 20 quarters: model MAE 4.67, naive MAE 3.08; 36 of 40
     # employers fall back to the naive forecast.
+    assert report.naive_mae is not None and report.model_mae is not None
     assert report.naive_mae < report.model_mae
     assert report.model_mae == pytest.approx(4.674, abs=1e-3)
     assert report.naive_mae == pytest.approx(3.079, abs=1e-3)

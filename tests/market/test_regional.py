@@ -52,6 +52,8 @@ def test_the_three_effects_add_up_to_the_actual_change_in_every_sector() -> None
     )
 
     for row in [*result.rows, result.total]:
+        assert row.reference_growth is not None and row.industry_mix is not None
+        assert row.local is not None
         assert row.reference_growth + row.industry_mix + row.local == pytest.approx(
             row.change, abs=1e-9
         )

@@ -28,7 +28,7 @@ VALID = """\
      "follow_ons": ["o-2", "o-a", "destination:apprenticeship"]},
     {"id": "o-2", "provider": "p-hoerde-1", "title": "Berufsvorbereitung Hörde",
      "kind": "vocational_preparation", "district": "Hörde", "capacity": null,
-     "legal_branches": ["SGB III", "SGB II"],
+     "legal_branches": ["SGB III", "SGB II"], "occupations": ["51312", "51311"],
      "follow_ons": ["destination:employment"]},
     {"id": "o-3", "provider": "p-b", "title": "Beratung im Stadtteil",
      "kind": "counselling"}

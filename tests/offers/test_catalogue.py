@@ -51,6 +51,14 @@ def test_a_valid_catalogue_reads_into_entries_with_the_line_each_starts_on() -> 
     assert first.follow_ons == ("o-2", "o-a", "destination:apprenticeship")
     assert [f.amount_eur for f in first.funding] == [Decimal(120000), Decimal("30000.5")]
     assert second.capacity is None and second.legal_branches == ("SGB II", "SGB III")
+    assert second.occupations == ("51311", "51312")  # sorted: their order means nothing
+    assert third.occupations == ()  # optional: none given, none qualified for
+
+
+def test_occupations_are_written_sorted_and_an_offer_without_writes_an_empty_list() -> None:
+    _first, second, third = read(VALID).offers
+    assert offer_to_dict(second)["occupations"] == ["51311", "51312"]
+    assert offer_to_dict(third)["occupations"] == []
 
 
 def test_only_id_provider_title_and_kind_are_required_and_status_defaults_to_active() -> None:
@@ -126,6 +134,15 @@ def test_a_capacity_written_as_a_word_is_a_type_error() -> None:
         ('"description": 5', "offers[0].description: expected a string, found a number (5)"),
         ('"id2": 1', "offers[0].id2: unknown field; expected one of: id, provider, title"),
         ('"kind": "counselling"', "offers[0].kind: given twice in the same object"),
+        ('"occupations": "51312"', "offers[0].occupations: expected an array, found a str"),
+        ('"occupations": [51312]', "offers[0].occupations[0]: expected a string, found a num"),
+        ('"occupations": ["5131"]', "offers[0].occupations[0]: KldB code '5131': has 4 digits"),
+        ('"occupations": ["5131x"]', "offers[0].occupations[0]: KldB code '5131x': only the"),
+        ('"occupations": ["51315"]', "offers[0].occupations[0]: KldB code '51315': the fifth"),
+        (
+            '"occupations": ["51312", "51312"]',
+            'offers[0].occupations[1]: occupation "51312" is listed twice',
+        ),
     ],
 )
 def test_a_wrong_value_is_reported_with_its_field(extra: str, message: str) -> None:

@@ -354,6 +354,7 @@ def test_the_export_writes_every_field_sorted_by_id(city: City, tmp_path: Path) 
         "provider": "p-b",
         "title": "Beratung im Stadtteil",
         "kind": "counselling",
+        "occupations": [],
         "description": "",
         "district": None,
         "capacity": None,

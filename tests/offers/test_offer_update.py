@@ -130,3 +130,23 @@ def test_target_groups_can_be_emptied_to_open_the_offer_to_all(
         "target_groups"
     ]
     assert not Offer.objects.get(pk=city.offer_a.pk).target_groups.exists()
+
+
+def test_occupations_are_changed_sorted_and_kept_as_edited(city: City, coordinator: User) -> None:
+    changed = offer_update(
+        offer=city.offer_a, changed_by=coordinator, occupations=["51312", "51311"]
+    )
+    assert changed == ["occupations"]
+    offer = Offer.objects.get(pk=city.offer_a.pk)
+    assert offer.occupations == ["51311", "51312"]
+    assert "occupations" in offer.locally_edited  # a BA re-import leaves them alone
+
+
+@pytest.mark.parametrize("codes", [["5131"], ["51315"], ["51312", "51312"], ["abcde"]])
+def test_an_occupation_that_is_no_five_digit_kldb_code_is_refused(
+    city: City, coordinator: User, codes: list[str]
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        offer_update(offer=city.offer_a, changed_by=coordinator, occupations=codes)
+    assert list(refused.value.message_dict) == ["occupations"]
+    assert Offer.objects.get(pk=city.offer_a.pk).occupations == []

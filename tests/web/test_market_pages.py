@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from doconnect.core.models import District
 from doconnect.employers.models import Vacancy
 from doconnect.labourmarket.models import Statistic
 from doconnect.people.models import Person, Spell
@@ -38,7 +39,7 @@ def stat(region: str, period: str, indicator: str, value: float | None, **extra:
         indicator=indicator,
         value=None if value is None else Decimal(str(value)),
         marker="*" if value is None else "",
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -68,9 +69,16 @@ def statistics(city: City) -> City:
 
 
 def vacancy(
-    ref: str, kldb: str, published: dt.date, closed: dt.date | None, n: int, employer: str
+    ref: str,
+    kldb: str,
+    published: dt.date,
+    closed: dt.date | None,
+    n: int,
+    employer: str,
+    district: District | None = None,
 ) -> None:
     Vacancy.objects.create(
+        district=district,
         source="manual",
         reference=ref,
         title=f"Stelle {ref}",
@@ -313,6 +321,23 @@ def test_the_occupations_table_with_sparklines_and_exports(coordinator: User, ma
     assert "Arbeitsuchende in den letzten 12 Monaten: 40 (Nov 2025) bis 40 (Okt 2026)" in html
 
 
+def test_the_occupations_table_prefers_registered_vacancies_of_the_statistics(
+    coordinator: User, market: City
+) -> None:
+    stat("Dortmund", "2026-10", "vacancies", 30, kldb="293")
+    client = logged_in(coordinator)
+    url = reverse("web:labour_market_occupations")
+
+    html = client.get(url, {"level": "3"}).content.decode()
+    csv = client.get(url, {"level": "3", "chart": "engpass", "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+
+    assert "gemeldete Arbeitsstellen der Statistik (Dortmund, Okt 2026)" in html
+    # 40 job seekers for 30 registered vacancies (not the 20 open positions in the database)
+    assert any(line.startswith("293;40;30;1,33;") for line in csv.splitlines())
+
+
 def test_the_occupations_table_from_spells_hides_small_counts(
     coordinator: User, market: City
 ) -> None:
@@ -369,6 +394,134 @@ def test_employers_with_forecast_and_backtest(analyst: User, market: City) -> No
     kantine = next(r for r in rows[2:] if r[0] == "Kantine Süd")
     # 21 vacancies in the last three months (16 closed, 4 open, 1 Lager)
     assert kantine[1] == 21 and kantine[4] in ("Vorquartal", "Modell")
+
+
+# --------------------------------------------------------------------------- districts
+
+
+@pytest.fixture
+def districts(market: City) -> City:
+    """The market's vacancies have no district. In Eving (where the market's job seekers
+    live): 6 positions of 81102 open since January (still open); in Hörde: 6 positions
+    of 29302 from a Hörde kitchen."""
+    vacancy("eving-mfa", "81102", D(2026, 1, 1), None, 6, "Praxis Eving", market.district)
+    for i in range(2):
+        vacancy(
+            f"hoerde-{i}", "29302", D(2026, 10, 1), None, 3, "Küche Hörde", market.other_district
+        )
+    return market
+
+
+def test_the_occupations_page_filters_by_district(coordinator: User, districts: City) -> None:
+    client = logged_in(coordinator)
+    url = reverse("web:labour_market_occupations")
+    query = {"level": "5", "district": "05913004", "chart": "engpass", "format": "csv"}
+
+    html = client.get(url, {"level": "5", "district": "05913004"}).content.decode()
+    lines = client.get(url, query).content.decode("utf-8-sig").splitlines()
+    hoerde = client.get(url, {**query, "district": "05913008"}).content.decode("utf-8-sig")
+
+    # Eving has no job-seeker statistics by KldB: its residents' spells count; only the
+    # vacancies placed in Eving: 5 seekers of 81102 for 6 positions.
+    assert "Engpass und Überhang nach Beruf, Eving, Stichtag" in html
+    assert any(line.startswith("81102 (Fachkraft);5;6;0,83;") for line in lines)
+    assert not any(line.startswith("29302") for line in lines)
+    # Hörde: nobody seeks work there, 6 positions of 29302.
+    assert any(line.startswith("29302 (Fachkraft);0;6;0;") for line in hoerde.splitlines())
+
+
+def test_the_employers_page_filters_by_district(analyst: User, districts: City) -> None:
+    client = logged_in(analyst)
+    url = reverse("web:labour_market_employers")
+
+    html = client.get(url, {"district": "05913008"}).content.decode()
+    rows = xlsx_rows(
+        client.get(url, {"district": "05913008", "chart": "arbeitgeber", "format": "xlsx"}).content
+    )
+
+    assert "Arbeitgeber in Hörde: erwartete Stellenangebote" in html
+    assert [r[0] for r in rows[2:]] == ["Küche Hörde"]
+    assert rows[2][1] == 2  # two vacancies published in the last three months
+
+
+def test_an_unknown_district_is_refused_next_to_the_field(
+    coordinator: User, districts: City
+) -> None:
+    client = logged_in(coordinator)
+
+    occupations = client.get(reverse("web:labour_market_occupations"), {"district": "0591"})
+    employers = client.get(reverse("web:labour_market_employers"), {"district": "0591"})
+
+    assert occupations.status_code == employers.status_code == 400
+    assert 'aria-describedby="id_district_error"' in employers.content.decode()
+
+
+def test_the_district_filter_is_refused_to_whom_the_pages_are_refused(
+    outsider: User, provider_staff: User, districts: City
+) -> None:
+    query = {"district": "05913004"}
+
+    assert (
+        logged_in(outsider).get(reverse("web:labour_market_occupations"), query).status_code == 403
+    )
+    assert (
+        logged_in(provider_staff).get(reverse("web:labour_market_employers"), query).status_code
+        == 403
+    )
+
+
+def test_the_district_pages_need_a_fixed_number_of_queries(analyst: User, districts: City) -> None:
+    client = logged_in(analyst)
+    occupations = reverse("web:labour_market_occupations") + "?level=5&district=05913004"
+    employers = reverse("web:labour_market_employers") + "?district=05913004"
+    occupations_before = count_queries(client, occupations)
+    employers_before = count_queries(client, employers)
+    for i in range(10):
+        vacancy(f"eving-{i}", "26212", D(2026, 9, 1), None, 1, f"Elektro {i}", districts.district)
+        seeker(districts, "26212", i)
+
+    assert count_queries(client, occupations) == occupations_before <= 10
+    assert count_queries(client, employers) == employers_before <= 8
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def test_tables_show_german_numbers_and_exports_keep_them_raw(
+    coordinator: User, statistics: City
+) -> None:
+    client = logged_in(coordinator)
+    url = reverse("web:labour_market")
+
+    html = client.get(url).content.decode()
+    csv = client.get(url, {"chart": "stadt-arbeitsuchende", "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    rows = xlsx_rows(client.get(url, {"chart": "kennzahlen", "format": "xlsx"}).content)
+
+    # Job seekers in October 2026: 2000 + 12; the unemployment rate 10.5 %.
+    table = html.split('id="chart-kennzahlen"')[1].split("</table>")[0]
+    assert '<td class="kern-table__cell">2.012</td>' in table
+    assert '<td class="kern-table__cell">10,5</td>' in table
+    assert "Okt 2026;2012;" in csv
+    assert [r[2] for r in rows[2:5]] == [1000, 2012, 10.5]
+
+
+def test_the_occupations_table_shows_thousands_with_a_point(
+    coordinator: User, market: City
+) -> None:
+    for month in MONTHS:
+        stat("Dortmund", month, "job_seekers", 12345, kldb="621")
+    client = logged_in(coordinator)
+    url = reverse("web:labour_market_occupations")
+
+    html = client.get(url, {"level": "3"}).content.decode()
+    csv = client.get(url, {"level": "3", "chart": "engpass", "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+
+    assert '<td class="kern-table__cell num">12.345</td>' in html
+    assert any(line.startswith("621;12345;0;") for line in csv.splitlines())
 
 
 def test_sparkline_is_an_accessible_polyline_with_gaps() -> None:

@@ -572,3 +572,25 @@ def test_the_offer_page_shows_how_the_provider_answers_referrals(city: City, ana
     assert "2,0 Tage" in body or "2.0 Tage" in body
     body = logged_in(analyst).get("/offers/o-b/").content.decode()
     assert "Noch keine Zuweisung an dieses Angebot gesendet." in body
+
+
+def test_occupations_are_typed_as_codes_saved_and_shown_on_the_offer_page(
+    city: City, coordinator: User
+) -> None:
+    client = logged_in(coordinator)
+    response = client.post("/offers/o-a/edit/", edit_data(occupations="51312, 51311;  52122"))
+    assert response.status_code == 302
+    assert Offer.objects.get(pk=city.offer_a.pk).occupations == ["51311", "51312", "52122"]
+    assert 'value="51311, 51312, 52122"' in client.get("/offers/o-a/edit/").content.decode()
+    body = client.get("/offers/o-a/").content.decode()
+    assert "Qualifiziert für Berufe (KldB 2010)" in body and "51311, 51312, 52122" in body
+
+
+def test_a_bad_occupation_code_is_shown_at_its_field_and_nothing_is_saved(
+    city: City, coordinator: User
+) -> None:
+    response = logged_in(coordinator).post("/offers/o-a/edit/", edit_data(occupations="5131"))
+    assert response.status_code == 400
+    field = response.content.decode().split('for="id_occupations"')[1].split("</div>\n</div>")[0]
+    assert "fünfstelligen KldB-2010-Schlüssel" in field
+    assert Offer.objects.get(pk=city.offer_a.pk).occupations == []

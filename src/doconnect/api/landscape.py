@@ -54,6 +54,7 @@ def _offer_body(offer: Offer) -> dict[str, Any]:
         "min_age": offer.min_age,
         "max_age": offer.max_age,
         "legal_branches": list(offer.legal_branches or []),
+        "occupations": list(offer.occupations or []),
     }
 
 
@@ -126,6 +127,9 @@ class OfferPatchIn(Schema):
     min_age: int | None = None
     max_age: int | None = None
     legal_branches: list[str] | None = Field(None, description='e.g. ["SGB II"]; []: any')
+    occupations: list[str] | None = Field(
+        None, description='KldB 2010 codes, five digits, e.g. ["51312"]; []: none'
+    )
     other_rules: str | None = None
     capacity: int | None = Field(None, description="null: unknown")
     start: dt.date | None = None
@@ -141,7 +145,7 @@ def _changes(body: OfferPatchIn) -> OfferChanges:
     for name in ("title", "description", "kind", "other_rules", "status"):
         if name in given and given[name] is None:
             errors[name] = ["must not be null"]
-    for name in ("target_groups", "legal_branches"):
+    for name in ("target_groups", "legal_branches", "occupations"):
         if name in given and given[name] is None:
             errors[name] = ["must not be null; [] empties it"]
     if given.get("district") is not None:

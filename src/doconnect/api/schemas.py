@@ -158,6 +158,7 @@ class OfferOut(Schema):
     min_age: int | None
     max_age: int | None
     legal_branches: list[str]
+    occupations: list[str] = Field(description="KldB 2010 codes the offer qualifies for")
 
 
 class FollowOnOut(Schema):

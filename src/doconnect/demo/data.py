@@ -941,6 +941,47 @@ OFFER_TITLES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# The occupations (KldB codes of OCCUPATIONS) an offer with this title template may
+# qualify for; the demo draws one or two of them per offer (``landscape.offer_occupations``).
+# Titles that name no occupation (a language course, digital basics) qualify for none;
+# the generic apprenticeship titles draw from the skilled occupations such schemes train.
+OFFER_OCCUPATIONS: dict[str, tuple[str, ...]] = {
+    "Qualifizierung Lager und Logistik": ("51311", "51312", "51321"),
+    "Qualifizierung Pflegehilfe": ("81301", "82101"),
+    "Qualifizierung Gastronomie": ("29301", "63301", "63302"),
+    "Teilqualifizierung Verkauf": ("62101", "62102", "62112"),
+    "Qualifizierung Reinigung und Hauswirtschaft": ("54101", "83212"),
+    "Gabelstaplerschein und Lagerpraxis": ("51311",),
+    "Umschulung Kaufleute für Büromanagement": ("71402",),
+    "Umschulung Fachkraft für Lagerlogistik": ("51312",),
+    "Weiterbildung Pflegefachassistenz": ("81301", "82101"),
+    "Umschulung Fachinformatik": ("43412", "43312"),
+    "Berufskraftfahrer-Qualifizierung": ("52122", "52132"),
+    "Umschulung Elektroniker/in": ("26212",),
+    "Außerbetriebliche Ausbildung Maler/in und Lackierer/in": ("33212",),
+    "Außerbetriebliche Ausbildung Koch/Köchin": ("29302",),
+    "Außerbetriebliche Ausbildung Verkäufer/in": ("62102",),
+    "Ausbildung Fachpraktiker/in Hauswirtschaft": ("83212",),
+    "Assistierte Ausbildung {place}": (
+        "81102", "81112", "83112", "62102", "71402", "29302", "25212", "34212", "26212", "33212",
+    ),
+    "Teilzeitausbildung für Alleinerziehende": ("81102", "81112", "83112", "71402", "62102"),
+    "Teilhabe am Arbeitsmarkt: Quartiershausmeister {place}": ("54101", "12101"),
+    "Teilhabe am Arbeitsmarkt: Stadtteilservice {place}": ("54101", "83212"),
+    "Eingliederung von Langzeitarbeitslosen: Grünpflege {place}": ("12101",),
+    "Sozialer Arbeitsmarkt: Kantine {place}": ("29301", "63301"),
+    "Koppel-Beschäftigung Logistik und Qualifizierung": ("51311", "51312"),
+    "Arbeiten und Lernen: Pflegehilfe": ("81301", "82101"),
+    "Koppel-Beschäftigung Gastronomie": ("29301", "63301"),
+}  # fmt: skip
+OCCUPATION_KINDS: tuple[str, ...] = (
+    "qualification",
+    "further_training",
+    "apprenticeship",
+    "subsidised_employment",
+    "coupled_employment",
+)
+
 OFFER_DESCRIPTIONS: dict[str, str] = {
     "counselling": "Offene Beratung zu Arbeit, Ausbildung und Existenzsicherung; "
     "vertraulich und ohne Termin.",

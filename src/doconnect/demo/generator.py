@@ -27,7 +27,8 @@ import numpy.typing as npt
 from doconnect.demo import careers as cr
 from doconnect.demo import data, labourstats
 from doconnect.demo import occupations as occ
-from doconnect.demo.landscape import OPEN_END, Landscape, build_landscape
+from doconnect.demo.forum import EXTRA_ORGANISATIONS, ForumInputs, build_forum
+from doconnect.demo.landscape import OPEN_END, Landscape, build_landscape, offer_occupations
 
 IntArray = npt.NDArray[np.int64]
 Row = tuple[Any, ...]
@@ -87,6 +88,7 @@ PHASES = (
     "agreements",
     "referrals",
     "statistics",
+    "forum",
 )
 # Vacancies reach this many months back (a hiring history for forecasts).
 VACANCY_HISTORY_MONTHS = 36
@@ -565,6 +567,7 @@ class CityGenerator:
             ("agreements", self.agreements),
             ("referrals", self.referrals),
             ("statistics", self.statistics),
+            ("forum", self.forum),
         ]
 
     def tables(self) -> list[Table]:
@@ -705,6 +708,15 @@ class CityGenerator:
                             f"{year}-12-31",
                         )
                     )
+        # The occupations come from a stream of their own: every row drawn before stays.
+        occupations = offer_occupations(
+            self.rng("offers", stream=1),
+            [str(row[5]) for row in offer_rows],
+            [str(row[3]) for row in offer_rows],
+        )
+        offer_rows = [
+            (*row, _json_list(codes)) for row, codes in zip(offer_rows, occupations, strict=True)
+        ]
         follow_rows: list[Row] = []
         for i in range(len(land)):
             links: list[tuple[int | None, str]] = [(target + 1, "") for target in land.edges[i]]
@@ -737,6 +749,7 @@ class CityGenerator:
             "status",
             "synthetic",
             "updated_at",
+            "occupations",
         )
         return [
             Table("offers.Offer", offer_fields, offer_rows),
@@ -1395,9 +1408,31 @@ class CityGenerator:
         periods = [month_start(m).strftime("%Y-%m") for m in months]
         calendar = np.array([month_start(m).month for m in months], dtype=np.int64)
         rows = labourstats.statistics_rows(
-            rng, [(d.name, d.weight) for d in data.DISTRICTS], periods, calendar
+            rng,
+            [(d.name, d.weight) for d in data.DISTRICTS],
+            periods,
+            calendar,
+            vacancies_rng=self.rng("statistics", stream=1),
         )
         return [Table("labourmarket.Statistic", labourstats.FIELDS, rows)]
+
+    # -- the labour-policy conference (demo/forum.py) -------------------------------
+    def forum(self) -> list[Table]:
+        first = self._next_organisation_id
+        built = build_forum(
+            self.rng("forum"),
+            ForumInputs(
+                today=DEMO_TODAY,
+                first_organisation_id=first,
+                provider_ids=_tolist(self._provider_ids),
+                provider_districts=_tolist(self._provider_district + 1),
+                offer_providers=_tolist(self._offers.provider),
+                running_offers=_tolist(self._offers.running_now),
+                target_groups=[g.code for g in data.TARGET_GROUPS],
+            ),
+        )
+        self._next_organisation_id = first + len(EXTRA_ORGANISATIONS)
+        return [Table(model, fields, rows, m2m) for model, fields, rows, m2m in built]
 
     # -- the demo users -------------------------------------------------------------
     def busiest_provider(self) -> str:

@@ -5,7 +5,12 @@ Monthly for the last 36 reported months, for the city ("Dortmund") and each dist
 unemployed (Arbeitslose) in total, by gender, age band, legal branch, long-term and by
 three-digit KldB group; job seekers (Arbeitsuchende) in total, by gender, age band and
 legal branch; the unemployment rate. The city also by five-digit KldB code (unemployed
-and job seekers) and three-digit group (job seekers). Employment subject to social
+and job seekers) and three-digit group (job seekers), and registered vacancies
+(gemeldete Arbeitsstellen, ``vacancies``) by five- and three-digit KldB: the job seekers
+of each occupation divided by a ratio drawn once per occupation, 0.7–1.3 job seekers per
+vacancy for the demo's shortage occupations (``occupations.SHORTAGE``), 2.5–9 for the
+others, with a little monthly noise — so the statistics-based shortage table shows
+shortage occupations. Employment subject to social
 insurance by WZ 2008 section on 30 June of two years, for the city and for "NRW" as the
 reference region (location quotients, shift-share).
 
@@ -107,9 +112,12 @@ def statistics_rows(
     districts: Sequence[tuple[str, float]],
     periods: Sequence[str],
     calendar_months: IntArray,
+    vacancies_rng: np.random.Generator | None = None,
 ) -> list[Row]:
     """All rows; ``districts`` are (name, weight) in primary key order, ``periods``
-    the 36 months as YYYY-MM with their calendar months (1 … 12)."""
+    the 36 months as YYYY-MM with their calendar months (1 … 12). The registered
+    vacancies are drawn from ``vacancies_rng`` (a stream of their own, so every other
+    row stays as it was) and come last; without it there are none."""
     n_d, n_t = len(districts), len(periods)
     weight = np.array([w for _name, w in districts])
     t = np.arange(n_t)
@@ -249,4 +257,24 @@ def statistics_rows(
                 rows.append(
                     (region, None, date, "employed", "", "", "", "", "", section, shown, marker)
                 )
+    # Registered vacancies last, so the rows before keep their ids.
+    if vacancies_rng is not None:
+        shortage = np.array([code in occ.SHORTAGE for code in occ.CODES.tolist()])
+        ratio = np.where(
+            shortage,
+            vacancies_rng.uniform(0.7, 1.3, occ.N_OCCUPATIONS),
+            vacancies_rng.uniform(2.5, 9.0, occ.N_OCCUPATIONS),
+        )
+        noise = 1 + 0.06 * vacancies_rng.standard_normal((n_t, occ.N_OCCUPATIONS))
+        registered = np.round(seeker_codes / ratio[None, :] * noise).clip(0).astype(np.int64)
+        for g in GROUPS3.tolist():
+            members = np.flatnonzero(g == occ.GROUP3)
+            emit(
+                "vacancies",
+                {"kldb": str(g)},
+                registered[:, members].sum(axis=1)[:, None],
+                city_only,
+            )
+        for k, code in enumerate(occ.CODES.tolist()):
+            emit("vacancies", {"kldb": code}, registered[:, k : k + 1], city_only)
     return [(i + 1, *row, IMPORTED_AT) for i, row in enumerate(rows)]

@@ -389,3 +389,26 @@ def reaches_destination(
                 reaches[before] = True
                 stack.append(before)
     return reaches
+
+
+def offer_occupations(
+    rng: np.random.Generator, kinds: list[str], titles: list[str]
+) -> list[tuple[str, ...]]:
+    """The KldB codes each offer qualifies for: for an offer of a kind that trains for
+    or employs in an occupation (``data.OCCUPATION_KINDS``), one or (half the time, when
+    there are more) two of the occupations its title template names
+    (``data.OFFER_OCCUPATIONS``), sorted; none for the other kinds and for titles that
+    name no occupation. ``rng`` is a stream of its own, so no other row changes."""
+    templates = sorted(data.OFFER_OCCUPATIONS, key=len, reverse=True)
+    stems = [(t.replace("{place}", "").strip(), t) for t in templates]
+    result: list[tuple[str, ...]] = []
+    for kind, title in zip(kinds, titles, strict=True):
+        template = next((t for stem, t in stems if title.startswith(stem)), None)
+        codes = data.OFFER_OCCUPATIONS.get(template, ()) if template else ()
+        if kind not in data.OCCUPATION_KINDS or not codes:
+            result.append(())
+            continue
+        k = 2 if len(codes) > 1 and rng.random() < 0.5 else 1
+        picked = rng.choice(len(codes), size=k, replace=False)
+        result.append(tuple(sorted(codes[int(i)] for i in picked)))
+    return result

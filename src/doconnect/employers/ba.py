@@ -272,3 +272,64 @@ def jobsuche_search(
         JOBSUCHE_RESULT_CAP
     )
     return search
+
+
+# The Weiterbildungssuche and the Ausbildungssuche (the BA's "infosysbub" services)
+# count pages from 0 and answer ``{"_embedded": {"termine": [...]}, "page": {"size",
+# "totalElements", "totalPages", "number"}}``; over all pages they too show at most
+# 10,000 results.
+INFOSYSBUB_RESULT_CAP = 10_000
+INFOSYSBUB_MAX_PAGE_SIZE = 200
+
+
+def _infosysbub_count(payload: Any) -> int:
+    if isinstance(payload, dict):
+        embedded = payload.get("_embedded")
+        if isinstance(embedded, dict) and isinstance(embedded.get("termine"), list):
+            return len(embedded["termine"])
+    return 0
+
+
+def _infosysbub_total(payload: Any) -> int | None:
+    if isinstance(payload, dict) and isinstance(payload.get("page"), dict):
+        value = payload["page"].get("totalElements")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def infosysbub_search(
+    client: BAClient,
+    path: str,
+    params: Mapping[str, object],
+    *,
+    size: int = 100,
+    limit: int = INFOSYSBUB_RESULT_CAP,
+) -> JobsucheSearch:
+    """Every page of one Weiterbildungs- or Ausbildungssuche search (``Page.number``
+    from 0, as the API counts), until a page comes back short, the reported total is
+    reached, or ``limit`` results (never beyond the 10,000 shown) have been asked for;
+    ``capped`` when the API found more than it shows."""
+    limit = max(0, min(limit, INFOSYSBUB_RESULT_CAP))
+    page_size = max(1, min(size, INFOSYSBUB_MAX_PAGE_SIZE, limit or 1))
+    search = JobsucheSearch()
+    number = 0
+    seen = 0
+    while seen < limit:
+        url, body, payload = client.get_json(path, {**params, "page": number, "size": page_size})
+        count = _infosysbub_count(payload)
+        total = _infosysbub_total(payload)
+        search.pages.append(Page(url, number, body))
+        if total is not None:
+            search.reported_total = total
+        seen += count
+        known = search.reported_total
+        if count < page_size or (known is not None and seen >= known):
+            break
+        number += 1
+        if number * page_size >= INFOSYSBUB_RESULT_CAP:
+            break
+    search.capped = (search.reported_total or 0) > INFOSYSBUB_RESULT_CAP and limit >= (
+        INFOSYSBUB_RESULT_CAP
+    )
+    return search

@@ -16,18 +16,25 @@ Rules chosen here (the engine's own rules are in ``doconnect/market/README.md``)
   levels 1–3 when present, else 5). Otherwise they are counted from the persons'
   unemployment spells running on ``as_of`` with an occupation sought (``source``
   ``spells``). ``source`` says which was used.
-- **Vacancies** are the ``Vacancy`` rows with a KldB code and a publication date; open
-  on ``as_of``: published on or before and not closed before; counted by their
-  ``positions``. Days open are from the vacancies active in the year before ``as_of``
-  (published on or before it, not closed before ``as_of − 365 days``).
+- **Vacancies**: when the job seekers come from the statistics and the same region
+  and month also have registered vacancies (``vacancies`` by KldB at the same code
+  length), those counts are the table's vacancies (``vacancies_source``
+  ``statistics``): the BA counts job seekers and registered vacancies of the whole
+  region alike, while the database holds only the vacancies the city knows, so their
+  ratio would say "surplus" everywhere. Otherwise they are the ``Vacancy`` rows with a
+  KldB code and a publication date, open on ``as_of``: published on or before and not
+  closed before; counted by their ``positions`` (``database``). Days open always come
+  from the ``Vacancy`` rows active in the year before ``as_of`` (published on or before
+  it, not closed before ``as_of − 365 days``): the statistics give no durations.
 - **Trend**: the same table one month earlier (the previous statistics month, the
   vacancies and spells on the same day a month before).
-- **Offers → occupations**: offers carry no KldB code. An active offer of a training
-  kind (``TRAINING_KINDS``) with free places qualifies for the KldB groups whose
-  keywords its title contains (``OFFER_KEYWORDS``, e.g. "Lager" → 513, "Pflegehilfe" →
-  813 and 821); an offer whose title matches no keyword qualifies for nothing, unless
-  ``generic_offers`` is set, then for any occupation. An unknown capacity counts as no
-  free place.
+- **Offers → occupations**: an active offer (not ended before ``as_of``) with free
+  places qualifies for the occupations in its ``occupations`` (KldB 2010, five digits),
+  whatever its kind; the engine matches them to a shortage occupation by the exact code,
+  else by the same Berufsgruppe (3 digits) and says which. A training offer
+  (``TRAINING_KINDS``) without occupations qualifies for nothing, unless
+  ``generic_offers`` is set, then for any occupation (match ``any``). An unknown
+  capacity counts as no free place.
 - **Hiring**: "quarters" are the three-month windows ending on ``as_of`` (the latest
   one is complete and the forecast is for the next three months), counting vacancies
   by publication date per employer (the employer organisation, else the employer name
@@ -47,6 +54,7 @@ from typing import Literal
 from django.conf import settings
 from django.db.models import Q
 
+from doconnect.core.models import District
 from doconnect.employers.models import Vacancy
 from doconnect.labourmarket.models import Indicator, Statistic
 from doconnect.labourmarket.statistics_file import DIMENSIONS
@@ -76,61 +84,6 @@ TRAINING_KINDS = (
     OfferKind.FURTHER_TRAINING,
     OfferKind.APPRENTICESHIP,
     OfferKind.VOCATIONAL_PREPARATION,
-)
-# Title keyword (lower case, found anywhere in the title: German compounds) → the KldB
-# codes or prefixes an offer with it in its title qualifies for.
-OFFER_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("lager", ("513",)),
-    ("logistik", ("513",)),
-    ("gabelstapler", ("513",)),
-    ("zustell", ("513",)),
-    ("pflegehilfe", ("813", "821")),
-    ("pflegefachassistenz", ("813", "821")),
-    ("altenpflege", ("821",)),
-    ("pflegefach", ("813",)),
-    ("gastronomie", ("633", "293")),
-    ("koch", ("293",)),
-    ("köch", ("293",)),
-    ("küche", ("293",)),
-    ("kantine", ("293", "633")),
-    ("hotel", ("632",)),
-    ("bäcker", ("292",)),
-    ("fleischer", ("292",)),
-    ("verkauf", ("621", "623")),
-    ("verkäufer", ("621", "623")),
-    ("einzelhandel", ("621",)),
-    ("kasse", ("621",)),
-    ("reinigung", ("541",)),
-    ("hauswirtschaft", ("832",)),
-    ("büro", ("714",)),
-    ("buchhalt", ("722",)),
-    ("verwaltung", ("732",)),
-    ("informatik", ("43",)),
-    ("kraftfahrer", ("521",)),
-    ("busfahrer", ("521",)),
-    ("elektronik", ("262", "263")),
-    ("elektriker", ("262",)),
-    ("mechatronik", ("261", "252")),
-    ("kfz", ("252",)),
-    ("metall", ("244", "245")),
-    ("schweiß", ("244",)),
-    ("industriemechanik", ("251",)),
-    ("maler", ("332",)),
-    ("lackierer", ("332",)),
-    ("maurer", ("321", "322")),
-    ("bauhelfer", ("321",)),
-    ("tischler", ("223",)),
-    ("sanitär", ("342",)),
-    ("anlagenmechanik", ("342",)),
-    ("garten", ("121",)),
-    ("grünpflege", ("121",)),
-    ("friseur", ("823",)),
-    ("kinderbetreuung", ("831",)),
-    ("erzieh", ("831",)),
-    ("kita", ("831",)),
-    ("sicherheit", ("531",)),
-    ("medizinische", ("811",)),
-    ("dialogmarketing", ("921",)),
 )
 
 
@@ -235,6 +188,11 @@ class ShortageResult:
     period: str | None  # the statistics month used (None for spells)
     vacancies_open: int  # positions open on as_of (all occupations)
     vacancies_without_kldb: int  # open on as_of but without an occupation: not counted
+    district: District | None = None  # the district the table is for; None: the city
+    # Where the table's vacancies come from: the statistics' registered vacancies
+    # (``vacancies`` by KldB, same region and month as the job seekers) or the open
+    # positions of the vacancies in the database.
+    vacancies_source: Literal["statistics", "database"] = "database"
 
 
 def _level(level: Level | str) -> Level:
@@ -249,22 +207,48 @@ def _level(level: Level | str) -> Level:
     return digits
 
 
+@dataclass(frozen=True)
+class _StatisticsCounts:
+    region: str
+    period: str  # the latest month with job seekers by KldB, up to as_of
+    job_seekers: dict[str, int | None]
+    job_seekers_before: dict[str, int | None]  # the month before
+    # Registered vacancies (``vacancies``) of the same region, month and code length;
+    # None when the statistics have none for that month.
+    vacancies: dict[str, int | None] | None
+    vacancies_before: dict[str, int | None] | None
+
+
 def _statistics_job_seekers(
-    region: str | None, as_of: dt.date, digits: int
-) -> tuple[str, str, dict[str, int | None], dict[str, int | None]] | str:
-    """(region, month, counts, previous month's counts) from the statistics, or the
-    reason they cannot serve. One query."""
-    rows = Statistic.objects.filter(indicator=Indicator.JOB_SEEKERS, district__isnull=True)
+    region: str | None, as_of: dt.date, digits: int, district: District | None = None
+) -> _StatisticsCounts | str:
+    """Job seekers by KldB from the statistics (of the district, when given) in the
+    latest month up to ``as_of`` and the month before, with the registered vacancies
+    of the same cells where the statistics have them; or the reason they cannot serve.
+    One query."""
+    rows = Statistic.objects.filter(indicator__in=[Indicator.JOB_SEEKERS, Indicator.VACANCIES])
+    rows = rows.filter(district=district) if district else rows.filter(district__isnull=True)
     rows = rows.exclude(kldb="").filter(**{n: "" for n in DIMENSIONS if n != "kldb"})
-    if region:
+    if region and district is None:
         rows = rows.filter(region=region)
     month = f"{as_of:%Y-%m}"
     by_region: dict[str, dict[str, dict[str, int | None]]] = defaultdict(dict)
-    for reg, period, code, value in rows.values_list("region", "period", "kldb", "value"):
-        if len(period) == 7 and period <= month:
+    registered: dict[tuple[str, str], dict[str, int | None]] = defaultdict(dict)
+    for reg, indicator, period, code, value in rows.values_list(
+        "region", "indicator", "period", "kldb", "value"
+    ):
+        if len(period) != 7 or period > month:
+            continue
+        if indicator == Indicator.JOB_SEEKERS:
             by_region[reg].setdefault(period, {})[code] = _count(value)
+        else:
+            registered[(reg, period)][code] = _count(value)
     if not by_region:
-        where = f"region {region!r}" if region else "the city"
+        where = (
+            f"district {district.name!r}"
+            if district
+            else (f"region {region!r}" if region else "the city")
+        )
         return f"no job-seeker statistics by KldB for {where} up to {month}"
     if len(by_region) > 1:
         names = ", ".join(sorted(by_region))
@@ -280,20 +264,36 @@ def _statistics_job_seekers(
     def at_length(counts: Mapping[str, int | None]) -> dict[str, int | None]:
         return {c: v for c, v in counts.items() if len(c) == length}
 
+    def registered_at(period: str) -> dict[str, int | None] | None:
+        cells = at_length(registered.get((reg, period), {}))
+        return cells or None
+
     previous = str(Period.parse(latest).previous())
-    return reg, latest, at_length(periods[latest]), at_length(periods.get(previous, {}))
+    return _StatisticsCounts(
+        reg,
+        latest,
+        at_length(periods[latest]),
+        at_length(periods.get(previous, {})),
+        registered_at(latest),
+        registered_at(previous),
+    )
 
 
 def _running_on(spell_start: dt.date, spell_end: dt.date | None, day: dt.date) -> bool:
     return spell_start <= day and (spell_end is None or spell_end >= day)
 
 
-def _spell_job_seekers(as_of: dt.date, before: dt.date) -> tuple[Counter[str], Counter[str]]:
+def _spell_job_seekers(
+    as_of: dt.date, before: dt.date, district: District | None = None
+) -> tuple[Counter[str], Counter[str]]:
     """Occupations sought on running unemployment spells, on ``as_of`` and on ``before``
-    (persons counted once per occupation and day). One query."""
+    (persons counted once per occupation and day; of persons living in ``district``,
+    when given). One query."""
     rows = Spell.objects.filter(
         Q(end__isnull=True) | Q(end__gte=before), state=SpellState.UNEMPLOYED, start__lte=as_of
     ).exclude(kldb="")
+    if district is not None:
+        rows = rows.filter(person__district=district)
     now: dict[str, set[int]] = defaultdict(set)
     then: dict[str, set[int]] = defaultdict(set)
     for person, code, start, end in rows.values_list("person_id", "kldb", "start", "end"):
@@ -314,14 +314,16 @@ class _Vacancies:
     without_kldb: list[tuple[dt.date, dt.date | None, int]]
 
 
-def _vacancies(as_of: dt.date, earliest: dt.date) -> _Vacancies:
-    """Vacancies published on or before ``as_of`` and not closed before ``earliest``.
-    One query."""
+def _vacancies(as_of: dt.date, earliest: dt.date, district: District | None = None) -> _Vacancies:
+    """Vacancies published on or before ``as_of`` and not closed before ``earliest`` (in
+    ``district``, when given). One query."""
     rows = Vacancy.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=earliest),
         published_on__isnull=False,
         published_on__lte=as_of,
     )
+    if district is not None:
+        rows = rows.filter(district=district)
     records: list[VacancyRecord] = []
     positions: dict[str, int] = {}
     without: list[tuple[dt.date, dt.date | None, int]] = []
@@ -356,10 +358,13 @@ def shortage_from_db(
     region: str | None = None,
     source: Source = "auto",
     rules: ShortageRules | None = None,
+    district: District | None = None,
 ) -> ShortageResult:
     """The engine's shortage table on ``as_of`` (see the module text for where job
     seekers and vacancies come from), with the trend against a month earlier. The
-    engine's small-number rule runs with ``min_count``. Three queries at most."""
+    engine's small-number rule runs with ``min_count``. With ``district``: the
+    district's job-seeker statistics (else the job seekers living there) and the
+    vacancies placed there. Three queries at most."""
     level = _level(level)
     count_floor = _min_count(min_count)
     rules = rules or ShortageRules(min_count=count_floor)
@@ -374,30 +379,46 @@ def shortage_from_db(
     js_now: Mapping[str, int | None]
     js_before: Mapping[str, int | None]
     stats_region = stats_period = None
+    stats: _StatisticsCounts | None = None
     used: Literal["statistics", "spells"]
     if source in ("auto", "statistics"):
-        found = _statistics_job_seekers(region, as_of, digits)
+        found = _statistics_job_seekers(region, as_of, digits, district)
         if isinstance(found, str):
             if source == "statistics":
                 raise AnalysisError(found)
             note = f"{found}; counted from running unemployment spells"
         else:
-            stats_region, stats_period, js_now, js_before = found
+            stats = found
+            stats_region, stats_period = found.region, found.period
+            js_now, js_before = found.job_seekers, found.job_seekers_before
             used = "statistics"
             note = f"job_seekers statistics of {stats_region}, {stats_period}"
     else:
         note = "counted from running unemployment spells"
     if stats_period is None:
-        js_now, js_before = _spell_job_seekers(as_of, before)
+        js_now, js_before = _spell_job_seekers(as_of, before, district)
         used = "spells"
-    vac = _vacancies(as_of, as_of - dt.timedelta(days=DURATION_WINDOW_DAYS))
+        if district is not None:
+            note += f" of persons living in {district.name}"
+    vac = _vacancies(as_of, as_of - dt.timedelta(days=DURATION_WINDOW_DAYS), district)
     if not js_now and not vac.records:
-        raise AnalysisError(f"no job seekers and no vacancies with an occupation on {as_of}")
+        where = f" in {district.name}" if district else ""
+        raise AnalysisError(f"no job seekers and no vacancies with an occupation{where} on {as_of}")
+    # Registered vacancies from the statistics, where they count the same cells as the
+    # job seekers; else the open positions of the vacancies in the database.
+    vac_now: Mapping[str, int | None] = _open_positions(vac, as_of)
+    vac_before: Mapping[str, int | None] = _open_positions(vac, before)
+    vacancies_source: Literal["statistics", "database"] = "database"
+    if stats is not None and stats.vacancies is not None:
+        vac_now = stats.vacancies
+        vac_before = stats.vacancies_before or {}
+        vacancies_source = "statistics"
+        note += f"; registered vacancies (vacancies statistics) of {stats_region}, {stats_period}"
     previous = None
     if js_before:
         previous = shortage_table(
             js_before,
-            _open_positions(vac, before),
+            vac_before,
             as_of=before,
             level=level,
             vacancy_records=vac.records,
@@ -405,7 +426,7 @@ def shortage_from_db(
         )
     table = shortage_table(
         js_now,
-        _open_positions(vac, as_of),
+        vac_now,
         as_of=as_of,
         level=level,
         vacancy_records=vac.records,
@@ -414,7 +435,17 @@ def shortage_from_db(
     )
     open_total = sum(n for n in _open_positions(vac, as_of).values() if n)
     without = sum(n for p, c, n in vac.without_kldb if _running_on(p, c, as_of))
-    return ShortageResult(table, used, note, stats_region, stats_period, open_total, without)
+    return ShortageResult(
+        table,
+        used,
+        note,
+        stats_region,
+        stats_period,
+        open_total,
+        without,
+        district,
+        vacancies_source,
+    )
 
 
 # --------------------------------------------------------------------------- regional
@@ -557,49 +588,61 @@ def moves_from_db() -> dict[tuple[str, str], int]:
     return dict(moves)
 
 
-def offer_occupations(title: str) -> tuple[str, ...]:
-    """The KldB prefixes an offer's title names (``OFFER_KEYWORDS``), sorted."""
-    text = title.casefold()
-    found = {p for word, prefixes in OFFER_KEYWORDS if word in text for p in prefixes}
-    return tuple(sorted(found))
-
-
 @dataclass(frozen=True)
 class OffersUsed:
     offers: list[bridge_engine.Offer]
-    matched: int  # training offers whose title names an occupation
-    generic: int  # training offers whose title names none
+    matched: int  # offers with occupations
+    generic: int  # training offers without occupations
     unknown_capacity: int  # left out: free places unknown
 
 
 def offers_from_db(as_of: dt.date, *, generic_offers: bool = False) -> OffersUsed:
-    """Active training offers with free places on ``as_of`` (see the module text). One
-    query."""
+    """Active offers with occupations, or of a training kind, and their free places on
+    ``as_of`` (see the module text). One query."""
     rows = with_free_places(
         Offer.objects.filter(
-            Q(end__isnull=True) | Q(end__gte=as_of),
-            status=OfferStatus.ACTIVE,
-            kind__in=TRAINING_KINDS,
-        ),
+            Q(end__isnull=True) | Q(end__gte=as_of), status=OfferStatus.ACTIVE
+        ).order_by("external_id"),
         as_of,
     )
     offers: list[bridge_engine.Offer] = []
     matched = generic = unknown = 0
-    for external_id, title, kind, free in rows.values_list(  # type: ignore[misc]  # annotated
-        "external_id", "title", "kind", "free_places"
+    for external_id, title, kind, codes, free in rows.values_list(  # type: ignore[misc]
+        "external_id", "title", "kind", "occupations", "free_places"
     ):
-        prefixes = offer_occupations(title)
-        if prefixes:
+        occupations = tuple(sorted(c for c in codes or () if _is_kldb(c)))
+        if occupations:
             matched += 1
-        else:
+        elif kind in TRAINING_KINDS:
             generic += 1
-            prefixes = ("",) if generic_offers else ()
+            if not generic_offers:
+                continue
+        else:
+            continue
         if free is None:
             unknown += 1
             continue
-        if prefixes and free > 0:
-            offers.append(bridge_engine.Offer(external_id, title, kind, prefixes, int(free)))
+        if free > 0:
+            offers.append(
+                bridge_engine.Offer(
+                    external_id,
+                    title,
+                    kind,
+                    occupations,
+                    int(free),
+                    any_occupation=not occupations,
+                )
+            )
     return OffersUsed(offers, matched, generic, unknown)
+
+
+def _is_kldb(code: object) -> bool:
+    # The catalogue's rules keep bad codes out; a row written around them is skipped.
+    try:
+        validate(code)  # type: ignore[arg-type]
+    except KldbError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -617,7 +660,7 @@ class PotentialRow:
     moves: int | None
     move_share: float
     needs_offer: bool
-    offers: tuple[tuple[str, int], ...]
+    offers: tuple[bridge_engine.OfferUse, ...]
     potential: int | None
     reasons: tuple[str, ...]
 
@@ -704,8 +747,11 @@ def potentials_from_db(
         total_potential=sum(p.potential or 0 for p in rows),
         rows_suppressed=sum(1 for p in rows if p.potential is None),
         rules=[
-            "offers qualify by title keywords"
-            + ("; unmatched training offers for any occupation" if generic_offers else ""),
+            "offers qualify by their occupations (KldB): the same code, else the same "
+            "Berufsgruppe (3 digits)"
+            + (
+                "; training offers without occupations for any occupation" if generic_offers else ""
+            ),
             f"job seekers from {shortage.source} for the shortage table",
         ],
     )
@@ -725,6 +771,7 @@ class HiringResult:
     series: dict[str, list[int]]
     backtest: hiring_engine.BacktestReport
     forecasts: tuple[hiring_engine.HiringForecast, ...]
+    district: District | None = None
 
     @property
     def shipping_model(self) -> int:
@@ -746,16 +793,23 @@ def hiring_windows(as_of: dt.date, quarters: int) -> tuple[tuple[dt.date, dt.dat
 
 
 def hiring_from_db(
-    *, as_of: dt.date, quarters: int = HIRING_QUARTERS, min_train: int = hiring_engine.MIN_TRAIN
+    *,
+    as_of: dt.date,
+    quarters: int = HIRING_QUARTERS,
+    min_train: int = hiring_engine.MIN_TRAIN,
+    district: District | None = None,
 ) -> HiringResult:
     """Vacancies published per employer in the three-month windows ending on ``as_of``,
     the engine's back-test (rolling origin, model against "same as last quarter") and
-    the forecast for the next three months by the shipping rule. One query."""
+    the forecast for the next three months by the shipping rule. With ``district``:
+    only the vacancies placed in it (an employer's hiring there). One query."""
     if quarters < 2:
         raise AnalysisError("need at least 2 quarters of history")
     windows = hiring_windows(as_of, quarters)
     start = windows[0][0]
     rows = Vacancy.objects.filter(published_on__isnull=False, published_on__lte=as_of)
+    if district is not None:
+        rows = rows.filter(district=district)
     names: dict[str, str] = {}
     series: dict[str, list[int]] = {}
     first: dt.date | None = None
@@ -777,7 +831,8 @@ def hiring_from_db(
         series.setdefault(key, [0] * quarters)[i] += 1
         counted += 1
     if not series:
-        raise AnalysisError(f"no vacancies with an employer published up to {as_of}")
+        where = f" in {district.name}" if district else ""
+        raise AnalysisError(f"no vacancies with an employer{where} published up to {as_of}")
     report = hiring_engine.backtest(series, min_train)
     forecasts = hiring_engine.forecast_hires(series, min_train)
     return HiringResult(
@@ -790,4 +845,5 @@ def hiring_from_db(
         series=series,
         backtest=report,
         forecasts=tuple(forecasts),
+        district=district,
     )

@@ -14,6 +14,9 @@ class Indicator(models.TextChoices):
     JOB_SEEKERS = "job_seekers", _("Arbeitsuchende")
     EMPLOYED = "employed", _("Sozialversicherungspflichtig Beschäftigte")
     UNEMPLOYMENT_RATE = "unemployment_rate", _("Arbeitslosenquote (%)")
+    # The stock of vacancies employers registered with the BA (Bestand an gemeldeten
+    # Arbeitsstellen), counted by the statistics like the job seekers.
+    VACANCIES = "vacancies", _("Gemeldete Arbeitsstellen")
 
 
 class Marker(models.TextChoices):

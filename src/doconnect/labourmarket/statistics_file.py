@@ -18,7 +18,13 @@ from doconnect.core.importing import ImportFailed, ImportProblem, decode_utf8
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("region", "period", "indicator", "value")
 DIMENSIONS: tuple[str, ...] = ("age_band", "gender", "duration", "legal_branch", "kldb", "wz")
-INDICATORS: tuple[str, ...] = ("unemployed", "job_seekers", "employed", "unemployment_rate")
+INDICATORS: tuple[str, ...] = (
+    "unemployed",
+    "job_seekers",
+    "employed",
+    "unemployment_rate",
+    "vacancies",
+)
 MARKERS: tuple[str, ...] = ("*", "-", ".", "x")
 
 _PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {

@@ -6,7 +6,7 @@ Inputs (plain data): the shortage occupations as ``Target`` (5-digit KldB code a
 gap, the number of job seekers missing; ``targets_from_shortage`` derives them from a
 5-digit ``ShortageTable``), job seekers per 5-digit occupation, the observed moves between
 occupations in biographies (``moves[(a, b)]`` = number of moves from ``a`` to ``b``) and
-the offer catalogue (``Offer``: the KldB codes or prefixes it qualifies for, free places).
+the offer catalogue (``Offer``: the 5-digit KldB codes it qualifies for, free places).
 
 **Candidates.** For a target ``t``, each other occupation ``s`` with job seekers is a
 candidate when it is near by the hierarchy (``kldb.distance(s, t).total <=
@@ -18,20 +18,27 @@ share is ``moves(s → t) / moves(s → any other occupation)``.
 0.5 and 0.5 by default, so 0 … 1; 7 is the largest hierarchy distance.
 
 **Offer needed** when the move goes up a skill level (``skill_step > 0``) or leaves the
-Berufsgruppe (``occupation >= 2``, not the same 3 digits). Qualifying offers are those
-with a code in ``qualifies_for`` that is a prefix of the target (``"2612"`` qualifies
-for ``26123``) and free places.
+Berufsgruppe (``occupation >= 2``, not the same 3 digits). An offer qualifies for the
+target when one of its ``occupations`` is the target's code (match ``exact``), else when
+one is in the target's Berufsgruppe, the same first 3 digits (match ``berufsgruppe``: an
+offer for 81301 Pflegehelfer/in leads towards 81302 Pflegefachmann/-frau too, a course
+for 26112 Mechatroniker/in not towards 26212 Elektroniker/in); an offer marked
+``any_occupation`` qualifies for every target (match ``any``). Places are taken from the
+exact matches first, then the Berufsgruppe, then any; within each, the offers with most
+free places first.
 
 **Potential.** Down the ranked list (score, then job seekers, descending; then codes)
 each candidate takes ``min(job seekers of s not yet counted, gap of t still open, free
 places of qualifying offers not yet taken — when an offer is needed)``; the places are
-taken from the qualifying offers with the most free places first. A job seeker and an
-offer place count once. Candidates that get 0 stay in the list with the reason.
+taken from the qualifying offers in the order above. A job seeker and an offer place
+count once. Each offer used says how it matched (``OfferUse.match``). Candidates that
+get 0 stay in the list with the reason.
 
 Reason codes: ``same_berufsuntergruppe``, ``same_berufsgruppe``,
 ``same_berufshauptgruppe``, ``same_berufsbereich``, ``observed_moves``, ``skill_up``,
-``skill_down``, ``needs_offer``, ``no_offer_places``, ``gap_closed``,
-``job_seekers_counted``.
+``skill_down``, ``needs_offer``, ``no_offer_places``, ``offer_same_occupation``,
+``offer_same_berufsgruppe``, ``offer_any_occupation`` (places taken from offers that
+matched so), ``gap_closed``, ``job_seekers_counted``.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 from doconnect.market.kldb import MAX_DISTANCE, KldbDistance, distance, validate
 from doconnect.market.shortage import ShortageTable
@@ -50,16 +58,37 @@ class Target:
     gap: int  # job seekers missing
 
 
+Match = Literal["exact", "berufsgruppe", "any"]
+_MATCH_ORDER: dict[str, int] = {"exact": 0, "berufsgruppe": 1, "any": 2}
+_MATCH_REASON: dict[str, str] = {
+    "exact": "offer_same_occupation",
+    "berufsgruppe": "offer_same_berufsgruppe",
+    "any": "offer_any_occupation",
+}
+
+
 @dataclass(frozen=True)
 class Offer:
     id: str
     title: str
     kind: str
-    qualifies_for: tuple[str, ...]  # KldB codes or prefixes (1–5 digits)
+    occupations: tuple[str, ...]  # KldB 2010 codes, five digits
     free_places: int
+    any_occupation: bool = False  # qualifies for every occupation
 
-    def qualifies(self, code: str) -> bool:
-        return any(code.startswith(prefix) for prefix in self.qualifies_for)
+    def match(self, code: str) -> Match | None:
+        """How the offer qualifies for the 5-digit ``code``, or None."""
+        if code in self.occupations:
+            return "exact"
+        if any(own[:3] == code[:3] for own in self.occupations):
+            return "berufsgruppe"
+        return "any" if self.any_occupation else None
+
+
+class OfferUse(NamedTuple):
+    offer: str  # the offer's id
+    places: int  # places counted for this potential
+    match: Match
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,7 @@ class Potential:
     moves: int  # observed moves source → target
     move_share: float
     needs_offer: bool
-    offers: tuple[tuple[str, int], ...]  # (offer id, places counted)
+    offers: tuple[OfferUse, ...]
     potential: int  # job seekers counted towards the target's gap
     reasons: tuple[str, ...]
 
@@ -118,6 +147,9 @@ def bridges(
 ) -> list[Potential]:
     """The ranked employment potentials (see the module text)."""
     rules = rules or BridgeRules()
+    for offer in offers:
+        for code in offer.occupations:
+            validate(code)
     out_moves: dict[str, int] = {}
     for (a, b), n in moves.items():
         if n < 0:
@@ -161,12 +193,13 @@ def bridges(
             reasons.append("skill_down")
         needs_offer = d.skill_step > 0 or d.occupation >= 2
         take = min(seekers_left[source], gap_left[target.kldb])
-        used: list[tuple[str, int]] = []
+        used: list[OfferUse] = []
         if needs_offer:
             reasons.append("needs_offer")
+            matches = {o.id: o.match(target.kldb) for o in offers if places_left[o.id] > 0}
             qualifying = sorted(
-                (o for o in offers if o.qualifies(target.kldb) and places_left[o.id] > 0),
-                key=lambda o: (-places_left[o.id], o.id),
+                (o for o in offers if matches.get(o.id) is not None),
+                key=lambda o: (_MATCH_ORDER[str(matches[o.id])], -places_left[o.id], o.id),
             )
             available = sum(places_left[o.id] for o in qualifying)
             if available == 0:
@@ -178,8 +211,12 @@ def bridges(
                     break
                 n = min(rest, places_left[offer.id])
                 places_left[offer.id] -= n
-                used.append((offer.id, n))
+                match = matches[offer.id]
+                assert match is not None
+                used.append(OfferUse(offer.id, n, match))
                 rest -= n
+            for match in sorted({u.match for u in used}, key=_MATCH_ORDER.__getitem__):
+                reasons.append(_MATCH_REASON[match])
         if gap_left[target.kldb] == 0:
             reasons.append("gap_closed")
         elif seekers_left[source] == 0:

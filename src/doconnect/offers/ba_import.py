@@ -12,6 +12,12 @@ Both services answer ``{"_embedded": {"termine": [...]}, "page": {...}}``; a dat
 (``anbieter`` is read as well), ``beginn``/``ende`` (milliseconds since 1970 or
 YYYY-MM-DD), ``adresse{ortStrasse{plz, name}}`` (or ``adresse{plz, ort}``),
 ``foerderung`` (approved for the Bildungsgutschein) and ``teilnehmerMax`` (capacity).
+
+**No occupations.** Neither service gives a KldB 2010 code: the Weiterbildungssuche
+classifies offers by its own Systematik (``sys`` C/D, ``bildungsart``,
+``angebotstyp``), the Ausbildungssuche by BERUFENET ids (``ids``), neither of which
+maps one-to-one onto KldB. Imported offers therefore have no ``occupations``; the city
+adds them by hand (``offer_update``), and a re-import never touches them.
 """
 
 from __future__ import annotations
@@ -128,9 +134,12 @@ def _read_termin(fields: Fields) -> BAOfferEntry:
     )
 
 
-def read_ba_offers(data: bytes, *, file: str, source: str) -> BAOfferResponse:
+def read_ba_offers(
+    data: bytes, *, file: str, source: str, allow_empty: bool = False
+) -> BAOfferResponse:
     """Read and check one saved Weiterbildungssuche or Ausbildungssuche response.
-    Raises ImportFailed with every problem; an empty ``termine`` list is one."""
+    Raises ImportFailed with every problem; an empty ``termine`` list is one, unless
+    ``allow_empty`` (a live search that found nothing, or its last page)."""
     if source not in _KIND:
         raise ValueError(f"unknown source {source!r}")
     root = read_json(data, file=file)
@@ -143,13 +152,21 @@ def read_ba_offers(data: bytes, *, file: str, source: str) -> BAOfferResponse:
             f"found {json_type(root.value)}",
         )
         problems.raise_if_any()
+    if allow_empty and root.member("_embedded") is None:
+        # Spring's HAL answers leave "_embedded" out when a search finds nothing.
+        return BAOfferResponse(file=file, source=source, offers=())
     top = Fields(root, problems)
     embedded = top.obj("_embedded", required=True)
     entries: list[BAOfferEntry] = []
     if embedded is not None:
         termine = embedded.node.member("termine")
         items = embedded.objects("termine", required=True)
-        if termine is not None and isinstance(termine.value, list) and not termine.items:
+        if (
+            termine is not None
+            and isinstance(termine.value, list)
+            and not termine.items
+            and not allow_empty
+        ):
             problems.add(termine.line, termine.path, "is empty: the file holds no offers to import")
         first_line: dict[str, int] = {}
         for fields in items:
@@ -165,6 +182,19 @@ def read_ba_offers(data: bytes, *, file: str, source: str) -> BAOfferResponse:
             entries.append(entry)
     problems.raise_if_any()
     return BAOfferResponse(file=file, source=source, offers=tuple(entries))
+
+
+def combine_ba_offers(
+    responses: list[BAOfferResponse], *, file: str, source: str
+) -> BAOfferResponse:
+    """The pages of one live search as one response; a date on two pages (the list
+    moved while paging) counts once, the later page winning."""
+    by_reference: dict[str, BAOfferEntry] = {}
+    for response in responses:
+        for entry in response.offers:
+            by_reference.pop(entry.reference, None)
+            by_reference[entry.reference] = entry
+    return BAOfferResponse(file=file, source=source, offers=tuple(by_reference.values()))
 
 
 # --- writing --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ back as the same catalogue.
 
 Canonical form (what the export writes and what an import compares against): every
 field present; a missing optional value is ``null`` (text: ``""``, lists: ``[]``);
-target groups, legal branches and funding lines sorted, because their order means
+target groups, legal branches, occupations and funding lines sorted, because their order means
 nothing; follow-ons in their given order, because it does (first choice first); amounts
 as numbers, integers when whole. An import treats an omitted field exactly like its
 canonical empty value: the file is the truth for every offer it lists.
@@ -23,6 +23,8 @@ from typing import Any
 
 from doconnect.core.importing import ImportProblem
 from doconnect.core.jsonfile import Fields, Node, Problems, found, json_type, read_json, shown
+from doconnect.market.kldb import KldbError
+from doconnect.market.kldb import validate as validate_kldb
 
 DESTINATION_PREFIX = "destination:"
 
@@ -43,6 +45,7 @@ OFFER_FIELDS: tuple[str, ...] = (
     "provider",
     "title",
     "kind",
+    "occupations",
     "description",
     "district",
     "capacity",
@@ -98,6 +101,8 @@ class OfferEntry:
     title: str
     kind: str
     status: str
+    # KldB 2010 codes (five digits) the offer qualifies for, sorted.
+    occupations: tuple[str, ...] = ()
     description: str = ""
     district: str | None = None
     capacity: int | None = None
@@ -244,6 +249,13 @@ def _read_offer(fields: _Fields, index: int, vocabulary: Vocabulary) -> OfferEnt
             return f"unknown legal branch {shown(branch)}; expected one of: {options}"
         return None
 
+    def occupation(code: str) -> str | None:
+        try:
+            validate_kldb(code, digits=5)
+        except KldbError as exc:
+            return str(exc)
+        return None
+
     def follow_on(ref: str) -> str | None:
         if ref.startswith(DESTINATION_PREFIX):
             destination = ref.removeprefix(DESTINATION_PREFIX)
@@ -263,6 +275,7 @@ def _read_offer(fields: _Fields, index: int, vocabulary: Vocabulary) -> OfferEnt
     title = fields.text("title", required=True, max_length=_TITLE_MAX)
     kind = fields.choice("kind", vocabulary.kinds)
     status = fields.choice("status", vocabulary.statuses, default=vocabulary.default_status)
+    occupations = fields.codes("occupations", occupation, unique_what="occupation")
     description = fields.text("description")
     district = fields.optional_text("district", max_length=100)
     capacity = fields.integer("capacity", maximum=_CAPACITY_MAX, what="capacity")
@@ -282,6 +295,7 @@ def _read_offer(fields: _Fields, index: int, vocabulary: Vocabulary) -> OfferEnt
         title=title,
         kind=kind,
         status=status,
+        occupations=tuple(sorted(occupations)),
         description=description,
         district=district,
         capacity=capacity,
@@ -400,6 +414,7 @@ def offer_to_dict(entry: OfferEntry) -> dict[str, Any]:
         "provider": entry.provider,
         "title": entry.title,
         "kind": entry.kind,
+        "occupations": sorted(entry.occupations),
         "description": entry.description,
         "district": entry.district,
         "capacity": entry.capacity,

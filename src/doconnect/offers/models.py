@@ -78,6 +78,17 @@ class Offer(models.Model):
     min_age = models.PositiveSmallIntegerField(_("Mindestalter"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("Höchstalter"), null=True, blank=True)
     legal_branches = models.JSONField(_("Rechtskreise"), default=list, blank=True)
+    # The occupations (KldB 2010, five digits) the offer qualifies for: what the
+    # labour-market analyses match shortage occupations against.
+    occupations = models.JSONField(
+        _("Berufe (KldB 2010)"),
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text=_(
+            "Fünfstellige KldB-2010-Schlüssel der Berufe, für die das Angebot qualifiziert."
+        ),
+    )
     other_rules = models.TextField(_("Weitere Zugangsregeln"), blank=True)
     capacity = models.PositiveIntegerField(
         _("Plätze"), null=True, blank=True, help_text=_("Leer, wenn unbekannt.")

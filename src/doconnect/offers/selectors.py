@@ -68,6 +68,7 @@ def offer_entries(*, external_ids: Collection[str] | None = None) -> list[OfferE
             title=offer.title,
             kind=offer.kind,
             status=offer.status,
+            occupations=tuple(sorted(offer.occupations or [])),
             description=offer.description,
             district=offer.district.name if offer.district else None,
             capacity=offer.capacity,

@@ -40,6 +40,7 @@ _OFFER_COLUMNS = (
     "title",
     "description",
     "kind",
+    "occupations",
     "district_id",
     "min_age",
     "max_age",
@@ -188,6 +189,7 @@ def _offer_values(
         "title": entry.title,
         "description": entry.description,
         "kind": entry.kind,
+        "occupations": list(entry.occupations),
         "district_id": district_ids[entry.district] if entry.district else None,
         "min_age": entry.min_age,
         "max_age": entry.max_age,
@@ -320,6 +322,7 @@ class OfferChanges(TypedDict, total=False):
     title: str
     description: str
     kind: str
+    occupations: Collection[str]  # KldB 2010 codes, five digits
     district: District | None  # None: city-wide
     target_groups: Collection[TargetGroup]
     min_age: int | None
@@ -344,7 +347,7 @@ def _entry_with(entry: OfferEntry, changes: OfferChanges) -> OfferEntry:
     values: dict[str, object] = {
         name: value
         for name, value in changes.items()
-        if name not in ("district", "target_groups", "legal_branches")
+        if name not in ("district", "target_groups", "legal_branches", "occupations")
     }
     if "district" in changes:
         district = changes["district"]
@@ -353,6 +356,8 @@ def _entry_with(entry: OfferEntry, changes: OfferChanges) -> OfferEntry:
         values["target_groups"] = tuple(sorted(g.code for g in changes["target_groups"]))
     if "legal_branches" in changes:
         values["legal_branches"] = tuple(sorted(changes["legal_branches"]))
+    if "occupations" in changes:
+        values["occupations"] = tuple(sorted(changes["occupations"]))
     return dataclasses.replace(entry, **values)  # type: ignore[arg-type]
 
 
@@ -410,6 +415,8 @@ def offer_update(
         setattr(locked, name, changes[name])  # type: ignore[literal-required]
     if "legal_branches" in columns:
         locked.legal_branches = list(after.legal_branches)
+    if "occupations" in columns:
+        locked.occupations = list(after.occupations)
     # A re-import from the BA leaves the fields the city changed by hand alone.
     locked.locally_edited = sorted({*locked.locally_edited, *changed})
     locked.save(update_fields=[*columns, "locally_edited", "updated_at"])

@@ -6,9 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from doconnect.allocations.services import may_allocate
+from doconnect.decisions.selectors import may_read_decisions
+from doconnect.forum.access import may_read_forum
 from doconnect.people.access import Viewer, viewer_for
 from doconnect.referrals.access import may_use_referrals
+from doconnect.scenarios.services import may_read_scenarios
 from doconnect.transitions.services import may_monitor_transitions
+from doconnect.transparency.services import may_publish_reports
 from doconnect.web.queries import may_list_persons
 
 # url name -> navigation entry marked aria-current
@@ -36,6 +40,43 @@ _NAV_SECTIONS = {
     "labour_market_occupations": "labour_market",
     "labour_market_potentials": "labour_market",
     "labour_market_employers": "labour_market",
+    "scenario_list": "scenarios",
+    "scenario_detail": "scenarios",
+    "scenario_run": "scenarios",
+    "scenario_compare": "scenarios",
+    "decision_list": "decisions",
+    "decision_new": "decisions",
+    "decision_detail": "decisions",
+    "decision_option_add": "decisions",
+    "decision_option_values": "decisions",
+    "decision_criterion_add": "decisions",
+    "decision_record": "decisions",
+    "decision_withdraw": "decisions",
+    "transparency": "transparency",
+    "transparency_preview": "transparency",
+    "transparency_publish": "transparency",
+    "transparency_withdraw": "transparency",
+    "forum_sessions": "forum",
+    "forum_session": "forum",
+    "forum_session_agenda": "forum",
+    "forum_session_document": "forum",
+    "forum_session_participant": "forum",
+    "forum_session_minutes": "forum",
+    "forum_session_decision": "forum",
+    "forum_session_commitment": "forum",
+    "forum_decision_publish": "forum",
+    "forum_commitments": "forum",
+    "forum_commitment": "forum",
+    "forum_commitment_publish": "forum",
+    "forum_actors": "forum",
+    "forum_actor": "forum",
+    "forum_network": "forum",
+    "forum_overlap": "forum",
+    "forum_public_log": "public",
+    "public_index": "public",
+    "public_report": "public",
+    "public_decision_list": "public",
+    "public_decision_detail": "public",
 }
 
 
@@ -58,6 +99,10 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "referrals": False,
         "transitions": False,
         "labour_market": False,
+        "scenarios": False,
+        "decisions": False,
+        "transparency": False,
+        "forum": False,
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         nav["persons"] = may_list_persons(request_viewer(request))
@@ -65,4 +110,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         nav["referrals"] = may_use_referrals(request_viewer(request))
         nav["transitions"] = may_monitor_transitions(request_viewer(request))
         nav["labour_market"] = bool(request_viewer(request).memberships)
+        nav["scenarios"] = may_read_scenarios(request_viewer(request))
+        nav["decisions"] = may_read_decisions(request_viewer(request))
+        nav["transparency"] = may_publish_reports(request_viewer(request))
+        nav["forum"] = may_read_forum(request_viewer(request))
     return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav}

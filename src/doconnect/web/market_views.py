@@ -11,6 +11,7 @@ table downloads as CSV/XLSX and every chart as SVG/PNG (``chart_export_response`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
@@ -50,7 +51,7 @@ from doconnect.people.access import Viewer
 from doconnect.people.models import Spell, SpellState
 from doconnect.web.charts import Cell, Chart, bar_chart, chart_export_response, table_chart
 from doconnect.web.context import request_viewer
-from doconnect.web.forms import KernForm
+from doconnect.web.forms import KernForm, district_choice
 from doconnect.web.market_charts import (
     AreaValue,
     choropleth_chart,
@@ -114,12 +115,27 @@ REASON_TEXTS = {
     "no_offer_places": gettext_lazy(
         "Kein passendes Qualifizierungsangebot hat freie Plätze – hier fehlt ein Angebot."
     ),
+    "offer_same_occupation": gettext_lazy(
+        "Mindestens ein Angebot qualifiziert genau für den Zielberuf."
+    ),
+    "offer_same_berufsgruppe": gettext_lazy(
+        "Mindestens ein Angebot qualifiziert für einen Beruf derselben Berufsgruppe "
+        "(dreistellig) wie der Zielberuf."
+    ),
+    "offer_any_occupation": gettext_lazy(
+        "Mindestens ein Angebot ohne Berufsangabe ist mitgezählt (für jeden Beruf)."
+    ),
     "gap_closed": gettext_lazy(
         "Die Lücke im Zielberuf ist durch höher eingestufte Wege schon geschlossen."
     ),
     "job_seekers_counted": gettext_lazy(
         "Die Arbeitsuchenden dieses Berufs sind schon bei höher eingestuften Wegen gezählt."
     ),
+}
+MATCH_LABELS = {
+    "exact": gettext_lazy("gleicher Beruf"),
+    "berufsgruppe": gettext_lazy("gleiche Berufsgruppe"),
+    "any": gettext_lazy("ohne Berufsangabe"),
 }
 FALLBACK_TEXTS = {
     "model_not_better": gettext_lazy(
@@ -151,6 +167,23 @@ def _analyst(request: HttpRequest) -> Viewer:
     if not may_see_market_analyses(viewer):
         raise PermissionDenied
     return viewer
+
+
+def shown_number(cell: Cell) -> Cell:
+    """A table cell as the page shows it: a number with the language's thousands
+    separator and decimal mark (German: 1.234,5); text and signs as they are. Exports
+    take the chart's own cells, raw numbers."""
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        return cell
+    return number_format(cell, force_grouping=True)
+
+
+def for_display(chart: Chart | None) -> Chart | None:
+    """The chart with its table's numbers as shown (``shown_number``); None stays None."""
+    if chart is None:
+        return chart
+    rows = [[shown_number(cell) for cell in row] for row in chart.rows]
+    return dataclasses.replace(chart, rows=rows)
 
 
 def indicator_label(indicator: str) -> str:
@@ -440,11 +473,11 @@ def labour_market(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "form": form,
             "indicator_label": indicator_label(indicator),
-            "key_chart": key_chart,
-            "multiples": multiples or [],
-            "map_chart": map_,
+            "key_chart": for_display(key_chart),
+            "multiples": [for_display(c) for c in multiples or []],
+            "map_chart": for_display(map_),
             "map_kind": map_kind,
-            "districts_chart": districts,
+            "districts_chart": for_display(districts),
             "links": _links(viewer),
         },
     )
@@ -473,10 +506,10 @@ def labour_market_district(request: HttpRequest, official_key: str) -> HttpRespo
             "district": district,
             "figures": figures,
             "form": form,
-            "key_chart": key_chart,
-            "city_chart": city_chart,
-            "multiples": multiples,
-            "map_chart": map_,
+            "key_chart": for_display(key_chart),
+            "city_chart": for_display(city_chart),
+            "multiples": [for_display(c) for c in multiples],
+            "map_chart": for_display(map_),
             "map_kind": map_kind,
             "has_figures": bool(multiples),
             "links": _links(viewer),
@@ -509,6 +542,7 @@ class OccupationsForm(KernForm):
     source = forms.ChoiceField(
         label=gettext_lazy("Arbeitsuchende aus"), choices=SOURCE_CHOICES, required=False
     )
+    district = district_choice(empty_label=gettext_lazy("ganze Stadt"))
 
 
 class AsOfForm(KernForm):
@@ -517,6 +551,10 @@ class AsOfForm(KernForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class HiringForm(AsOfForm):
+    district = district_choice(empty_label=gettext_lazy("ganze Stadt"))
 
 
 def occupation_label(key: str, level: int | str) -> str:
@@ -550,16 +588,18 @@ def job_seeker_history(
     as_of: dt.date,
     level: int | Literal["skill"],
     floor: int,
+    district: District | None = None,
 ) -> tuple[list[str], dict[str, list[int | None]]]:
     """Job seekers per row of the shortage table in the last 12 months (oldest first),
-    from the same source as the table, under the small-number rule. One query."""
+    from the same source as the table (and district), under the small-number rule. One
+    query."""
     digits = 5 if level == "skill" else int(level)
     history: dict[str, list[int | None]] = defaultdict(lambda: [0] * SPARK_MONTHS)
     if source == "statistics" and period:
         latest = dt.date(int(period[:4]), int(period[5:7]), 1)
         months = [f"{d:%Y-%m}" for d in _months_back(latest, SPARK_MONTHS)]
         rows = Statistic.objects.filter(
-            indicator=Indicator.JOB_SEEKERS, district__isnull=True, period__in=months
+            indicator=Indicator.JOB_SEEKERS, period__in=months, district=district
         ).exclude(kldb="")
         rows = rows.filter(**{n: "" for n in DIMENSIONS if n != "kldb"})
         if region:
@@ -581,6 +621,8 @@ def job_seeker_history(
     spells = Spell.objects.filter(
         Q(end__isnull=True) | Q(end__gte=days[0]), state=SpellState.UNEMPLOYED, start__lte=as_of
     ).exclude(kldb="")
+    if district is not None:
+        spells = spells.filter(person__district=district)
     persons: list[dict[str, set[int]]] = [defaultdict(set) for _d in days]
     for person, code, start, end in spells.values_list("person_id", "kldb", "start", "end"):
         if len(code) != 5 or not code.isdigit() or code[4] not in "1234":
@@ -603,8 +645,12 @@ def _shown_count(value: int | None) -> Cell:
 class OccupationRow:
     row: ShortageRow
     label: str
-    cells: list[Cell]
+    cells: list[Cell]  # raw, for the export
     sparkline: SafeString
+
+    @property
+    def shown(self) -> list[Cell]:
+        return [shown_number(cell) for cell in self.cells]
 
 
 @login_required
@@ -619,9 +665,12 @@ def labour_market_occupations(request: HttpRequest) -> HttpResponse:
     level: int | Literal["skill"] = "skill" if chosen == "skill" else int(chosen)
     as_of: dt.date = form.cleaned_data["as_of"] or today
     source: Source = form.cleaned_data["source"] or "auto"
+    district: District | None = form.cleaned_data["district"]
     floor = settings.SMALL_NUMBER
     try:
-        result = shortage_from_db(as_of=as_of, level=level, source=source, min_count=floor)
+        result = shortage_from_db(
+            as_of=as_of, level=level, source=source, min_count=floor, district=district
+        )
     except AnalysisError as exc:
         return render(
             request,
@@ -635,6 +684,7 @@ def labour_market_occupations(request: HttpRequest) -> HttpResponse:
         as_of=as_of,
         level=level,
         floor=floor,
+        district=district,
     )
     columns = [
         _("Beruf (KldB 2010)"),
@@ -684,10 +734,13 @@ def labour_market_occupations(request: HttpRequest) -> HttpResponse:
                 sparkline_svg([None if v is None else float(v) for v in values], label=alt_text),
             )
         )
+    day = date_format(as_of, "SHORT_DATE_FORMAT")
     export = table_chart(
         slug="engpass",
-        title=_("Engpass und Überhang nach Beruf, Stichtag %(day)s")
-        % {"day": date_format(as_of, "SHORT_DATE_FORMAT")},
+        title=_("Engpass und Überhang nach Beruf, %(district)s, Stichtag %(day)s")
+        % {"district": district.name, "day": day}
+        if district
+        else _("Engpass und Überhang nach Beruf, Stichtag %(day)s") % {"day": day},
         description=_("Arbeitsuchende je offene Stelle und Dauer der Besetzung nach Beruf."),
         columns=columns,
         rows=[row.cells for row in rows],
@@ -704,6 +757,7 @@ def labour_market_occupations(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "as_of": as_of,
+            "district": district,
             "level": level,
             "columns": columns,
             "rows": rows,
@@ -711,6 +765,10 @@ def labour_market_occupations(request: HttpRequest) -> HttpResponse:
             "floor": floor,
             "status_counts": [(STATUS_LABELS[s], counts.get(s, 0)) for s in STATUS_LABELS],
             "reference_days": result.table.reference_median_days,
+            "vacancies_label": _("gemeldete Arbeitsstellen der Statistik (%(region)s, %(month)s)")
+            % {"region": result.region, "month": month_label(result.period)}
+            if result.vacancies_source == "statistics" and result.period
+            else _("offene Stellen in der Datenbank am Stichtag"),
             "source_label": _("Statistik der BA (%(region)s, %(month)s)")
             % {"region": result.region, "month": month_label(result.period)}
             if result.source == "statistics" and result.period
@@ -728,7 +786,15 @@ class PotentialItem:
     target: str
     source: str
     reasons: list[str]
-    offers: list[tuple[str, str, int, str]]  # id, title, places, link
+    offers: list[tuple[str, str, int, str, str]]  # id, title, places, link, match
+
+    @property
+    def job_seekers(self) -> Cell:
+        return shown_number(_shown_count(self.row.job_seekers))
+
+    @property
+    def potential(self) -> Cell:
+        return shown_number(_shown_count(self.row.potential))
 
 
 def reason_sentences(row: PotentialRow) -> list[str]:
@@ -736,16 +802,21 @@ def reason_sentences(row: PotentialRow) -> list[str]:
 
 
 def _analysis_on_day(
-    request: HttpRequest, template: str, analyse: Callable[..., T]
+    request: HttpRequest,
+    template: str,
+    analyse: Callable[..., T],
+    form_class: type[AsOfForm] = AsOfForm,
 ) -> tuple[AsOfForm, dt.date, T] | HttpResponse:
-    """The form's day (default today) and ``analyse(as_of=…)`` on it; or the page that
-    says why not: the form's errors (400), or the analysis' reason (no data yet)."""
-    form = AsOfForm(request.GET)
+    """The form's day (default today) and ``analyse(as_of=…)`` on it, with the form's
+    other fields (the district) as further arguments; or the page that says why not:
+    the form's errors (400), or the analysis' reason (no data yet)."""
+    form = form_class(request.GET)
     if not form.is_valid():
         return render(request, template, {"form": form}, status=400)
     as_of = form.cleaned_data["as_of"] or timezone.localdate()
+    options = {k: v for k, v in form.cleaned_data.items() if k != "as_of"}
     try:
-        return form, as_of, analyse(as_of=as_of)
+        return form, as_of, analyse(as_of=as_of, **options)
     except AnalysisError as exc:
         return render(request, template, {"form": form, "error": str(exc), "as_of": as_of})
 
@@ -766,8 +837,14 @@ def labour_market_potentials(request: HttpRequest) -> HttpResponse:
             occupation_label(p.source, 5),
             reason_sentences(p),
             [
-                (oid, titles.get(oid, oid), n, reverse("web:offer_detail", args=[oid]))
-                for oid, n in p.offers
+                (
+                    use.offer,
+                    titles.get(use.offer, use.offer),
+                    use.places,
+                    reverse("web:offer_detail", args=[use.offer]),
+                    str(MATCH_LABELS[use.match]),
+                )
+                for use in p.offers
             ],
         )
         for p in result.potentials
@@ -798,7 +875,8 @@ def labour_market_potentials(request: HttpRequest) -> HttpResponse:
                 s.row.distance,
                 _shown_count(s.row.moves),
                 _("ja") if s.row.needs_offer else _("nein"),
-                ", ".join(f"{title} ({n})" for _oid, title, n, _url in s.offers) or None,
+                ", ".join(f"{title} ({n}, {match})" for _id, title, n, _url, match in s.offers)
+                or None,
                 _shown_count(s.row.potential),
                 " ".join(s.reasons),
             ]
@@ -823,7 +901,7 @@ def labour_market_potentials(request: HttpRequest) -> HttpResponse:
             "as_of": as_of,
             "rows": shown,
             "export": export,
-            "targets": targets,
+            "targets": for_display(targets),
             "offer_list": reverse("web:offer_list"),
         },
     )
@@ -836,7 +914,9 @@ def labour_market_potentials(request: HttpRequest) -> HttpResponse:
 @require_GET
 def labour_market_employers(request: HttpRequest) -> HttpResponse:
     _analyst(request)
-    analysed = _analysis_on_day(request, "web/market_employers.html", hiring_from_db)
+    analysed = _analysis_on_day(
+        request, "web/market_employers.html", hiring_from_db, form_class=HiringForm
+    )
     if isinstance(analysed, HttpResponse):
         return analysed
     form, as_of, result = analysed
@@ -854,7 +934,12 @@ def labour_market_employers(request: HttpRequest) -> HttpResponse:
 
     table = table_chart(
         slug="arbeitgeber",
-        title=_("Arbeitgeber: erwartete Stellenangebote in den nächsten drei Monaten"),
+        title=_(
+            "Arbeitgeber in %(district)s: erwartete Stellenangebote in den nächsten drei Monaten"
+        )
+        % {"district": result.district.name}
+        if result.district
+        else _("Arbeitgeber: erwartete Stellenangebote in den nächsten drei Monaten"),
         description=_(
             "Veröffentlichte Stellenangebote je Arbeitgeber, Prognose für die nächsten drei "
             "Monate und Fehler im Rückblick."
@@ -903,8 +988,8 @@ def labour_market_employers(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "as_of": as_of,
-            "table": table,
-            "chart": chart,
+            "table": for_display(table),
+            "chart": for_display(chart),
             "model_mae": mae(result.backtest.model_mae),
             "naive_mae": mae(result.backtest.naive_mae),
             "model_better": (

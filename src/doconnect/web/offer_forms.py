@@ -4,6 +4,7 @@ catalogue import's rules), whose errors the edit form shows next to the fields."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -55,6 +56,20 @@ def _legal_branch_choices() -> list[tuple[str, str]]:
     return [(code, str(labels.get(code, code))) for code in catalogue_vocabulary().legal_branches]
 
 
+class OccupationCodesField(forms.CharField):
+    """KldB 2010 codes as typed: separated by commas, semicolons or spaces, parsed into a
+    list in the order given. Whether they are codes at all is the service's rule."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [code for code in re.split(r"[\s,;]+", text) if code]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -68,6 +83,14 @@ class OfferEditForm(KernForm):
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     kind = forms.ChoiceField(label=_("Art"), choices=OfferKind.choices)
+    occupations = OccupationCodesField(
+        label=_("Berufe (KldB 2010)"),
+        required=False,
+        help_text=_(
+            "Fünfstellige Schlüssel der Berufe, für die das Angebot qualifiziert, durch "
+            "Komma getrennt, z. B. 51312, 51311. Leer: für keinen bestimmten Beruf."
+        ),
+    )
     district = district_choice(empty_label=_("stadtweit"))
     target_groups = forms.ModelMultipleChoiceField(
         label=_("Zielgruppen"),
@@ -101,6 +124,10 @@ class OfferEditForm(KernForm):
     SERVICE_ERRORS: ClassVar[Mapping[str, Any]] = {
         "title": _("Bitte einen Titel mit höchstens 300 Zeichen angeben."),
         "kind": _("Diese Art gibt es nicht."),
+        "occupations": _(
+            "Bitte jeden Beruf einmal als fünfstelligen KldB-2010-Schlüssel angeben; die "
+            "letzte Ziffer (Anforderungsniveau) ist 1, 2, 3 oder 4."
+        ),
         "district": _("Diesen Stadtbezirk gibt es nicht."),
         "target_groups": _("Diese Zielgruppen sind nicht zulässig."),
         "min_age": _("Das Mindestalter ist nicht zulässig."),
@@ -120,6 +147,7 @@ class OfferEditForm(KernForm):
             "title": offer.title,
             "description": offer.description,
             "kind": offer.kind,
+            "occupations": list(offer.occupations or []),
             "district": offer.district,
             "target_groups": list(offer.target_groups.all()),
             "min_age": offer.min_age,
@@ -139,6 +167,7 @@ class OfferEditForm(KernForm):
             title=data["title"],
             description=data["description"],
             kind=data["kind"],
+            occupations=list(data["occupations"]),
             district=data["district"],
             target_groups=list(data["target_groups"]),
             min_age=data["min_age"],

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from doconnect.web import (
     allocation_views,
@@ -105,4 +105,9 @@ urlpatterns = [
     path("providers/<slug:external_id>/", places_views.provider_detail, name="provider_detail"),
     path("districts/", places_views.district_list, name="district_list"),
     path("districts/<str:official_key>/", places_views.district_detail, name="district_detail"),
+    # Each area's pages in its own url module, inside this "web" namespace.
+    path("", include("doconnect.web.scenario_urls")),
+    path("", include("doconnect.web.decision_urls")),
+    path("", include("doconnect.web.public_urls")),
+    path("", include("doconnect.web.forum_urls")),
 ]

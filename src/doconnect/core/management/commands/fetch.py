@@ -1,5 +1,10 @@
+"""``doconnect fetch``: search a public API of the Bundesagentur für Arbeit live, page by
+page, and import what it finds, like ``doconnect import`` does with a saved answer."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,38 +15,117 @@ from doconnect.core.atomic_files import write_atomically
 from doconnect.core.importing import ImportFailed
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.employers.ba import (
+    INFOSYSBUB_MAX_PAGE_SIZE,
+    INFOSYSBUB_RESULT_CAP,
     JOBSUCHE_MAX_PAGE_SIZE,
     JOBSUCHE_RESULT_CAP,
     BAClient,
     FetchFailed,
+    JobsucheSearch,
+    infosysbub_search,
     jobsuche_search,
 )
 from doconnect.employers.jobsuche import combine, read_jobsuche
 from doconnect.employers.services import vacancies_import
+from doconnect.offers.ba_import import (
+    SOURCES,
+    BAOfferResponse,
+    ba_offers_import,
+    combine_ba_offers,
+    read_ba_offers,
+)
 
-KINDS: dict[str, str] = {
-    "jobsuche": "vacancies from the BA Jobsuche (search, all pages), imported like "
-    "`doconnect import jobsuche`",
+
+@dataclass(frozen=True)
+class Service:
+    """One of the BA's services: the settings that say where it is (the public
+    endpoints by default), its search path and how its pages are counted and read."""
+
+    title: str
+    url_setting: str
+    key_setting: str
+    endpoint: str
+    max_size: int
+    default_size: int
+    cap: int
+    narrow: str  # the options that narrow a search
+
+    @property
+    def url(self) -> str:
+        return str(getattr(settings, self.url_setting))
+
+    @property
+    def api_key(self) -> str:
+        return str(getattr(settings, self.key_setting))
+
+
+SERVICES: dict[str, Service] = {
+    "jobsuche": Service(
+        "vacancies from the BA Jobsuche (search, all pages), imported like "
+        "`doconnect import jobsuche`",
+        "JOBSUCHE_URL",
+        "JOBSUCHE_API_KEY",
+        "/pc/v4/jobs",
+        JOBSUCHE_MAX_PAGE_SIZE,
+        JOBSUCHE_MAX_PAGE_SIZE,
+        JOBSUCHE_RESULT_CAP,
+        "--was, --umkreis, --veroeffentlichtseit",
+    ),
+    "weiterbildung": Service(
+        "further training offers from the BA Weiterbildungssuche, imported like "
+        "`doconnect import weiterbildung`",
+        "WEITERBILDUNGSSUCHE_URL",
+        "WEITERBILDUNGSSUCHE_API_KEY",
+        "/pc/v2/bildungsangebot",
+        INFOSYSBUB_MAX_PAGE_SIZE,
+        100,
+        INFOSYSBUB_RESULT_CAP,
+        "--sw, --umkreis, --region, --param",
+    ),
+    "ausbildung": Service(
+        "apprenticeship offers from the BA Ausbildungssuche, imported like "
+        "`doconnect import ausbildung`",
+        "AUSBILDUNGSSUCHE_URL",
+        "AUSBILDUNGSSUCHE_API_KEY",
+        "/pc/v1/ausbildungsangebot",
+        INFOSYSBUB_MAX_PAGE_SIZE,
+        100,
+        INFOSYSBUB_RESULT_CAP,
+        "--sty, --umkreis, --region, --param",
+    ),
 }
 
 EPILOG = f"""\
 kinds:
-{chr(10).join(f"  {kind:10}{text}" for kind, text in KINDS.items())}
+{chr(10).join(f"  {kind:14}{service.title}" for kind, service in SERVICES.items())}
 
-Asks {settings.JOBSUCHE_URL} (DOCONNECT_JOBSUCHE_URL) with the header
-X-API-Key: DOCONNECT_JOBSUCHE_API_KEY (default: the BA's public client id), page by page
-({JOBSUCHE_MAX_PAGE_SIZE} results each). The API never returns more than
-{JOBSUCHE_RESULT_CAP:,} results for one search; when it finds more, the command says so:
-narrow the search (--was, --umkreis, --veroeffentlichtseit). A time-out, 429 or 5xx
+Asks the service (jobsuche: DOCONNECT_JOBSUCHE_URL, weiterbildung:
+DOCONNECT_WEITERBILDUNGSSUCHE_URL, ausbildung: DOCONNECT_AUSBILDUNGSSUCHE_URL) with the
+header X-API-Key (DOCONNECT_*_API_KEY; default: the BA's public client id), page by
+page. The APIs never return more than {JOBSUCHE_RESULT_CAP:,} results for one search;
+when one finds more, the command says so: narrow the search. A time-out, 429 or 5xx
 answer is tried again DOCONNECT_BA_RETRIES times with growing pauses; without network
 the command stops with a clear message and writes nothing. All pages are imported in one
-transaction, all or nothing.
+transaction, all or nothing. --save-dir DIR also saves each page for `doconnect import`.
 
 examples:
   doconnect fetch jobsuche --wo Dortmund
   doconnect fetch jobsuche --wo Dortmund --umkreis 10 --veroeffentlichtseit 7 --save-dir var/
   doconnect fetch jobsuche --wo Dortmund --was Pflege --max 500 --dry-run
+  doconnect fetch weiterbildung --ort Dortmund_44135_7.4653_51.5136 --umkreis 25 --bildungsgutschein
+  doconnect fetch weiterbildung --sw Lagerlogistik --region NW --max 200
+  doconnect fetch ausbildung --orte 12345 --umkreis 25 --sty 0
+  doconnect fetch ausbildung --region NW --param bart=101 --dry-run
+
+Run `doconnect fetch KIND --help` for each kind's search options.
 """
+
+
+def _param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise CommandError(f"--param {text!r}: expected NAME=VALUE")
+    return key.strip(), value
 
 
 class Command(ExampleCommand):
@@ -49,87 +133,176 @@ class Command(ExampleCommand):
     epilog = EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=list(KINDS), help="what to fetch (see kinds below)")
-        parser.add_argument("--wo", metavar="PLACE", required=True, help="place, e.g. Dortmund")
-        parser.add_argument("--was", metavar="TEXT", help="occupation or keyword")
-        parser.add_argument(
-            "--umkreis", metavar="KM", type=int, help="radius around the place in km"
-        )
-        parser.add_argument(
+        kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+
+        def kind(name: str) -> CommandParser:
+            service = SERVICES[name]
+            sub: CommandParser = kinds.add_parser(
+                name, help=service.title, description=service.title
+            )
+            sub.add_argument(
+                "--max",
+                metavar="N",
+                type=int,
+                default=service.cap,
+                help=f"fetch at most about N results (whole pages; default and upper limit "
+                f"{service.cap:,})",
+            )
+            sub.add_argument(
+                "--size",
+                metavar="N",
+                type=int,
+                default=service.default_size,
+                help=f"results per page (1-{service.max_size}, default {service.default_size})",
+            )
+            sub.add_argument(
+                "--endpoint",
+                default=service.endpoint,
+                help=f"the search path under the service's URL (default {service.endpoint})",
+            )
+            sub.add_argument(
+                "--save-dir",
+                metavar="DIR",
+                help=f"also save each page as DIR/{name}-page-NNN.json "
+                f"(for `doconnect import {name}`)",
+            )
+            sub.add_argument(
+                "--dry-run", action="store_true", help="fetch and check, but import nothing"
+            )
+            return sub
+
+        jobs = kind("jobsuche")
+        jobs.add_argument("--wo", metavar="PLACE", required=True, help="place, e.g. Dortmund")
+        jobs.add_argument("--was", metavar="TEXT", help="occupation or keyword")
+        jobs.add_argument("--umkreis", metavar="KM", type=int, help="radius around the place")
+        jobs.add_argument(
             "--angebotsart",
             metavar="N",
             type=int,
             choices=(1, 2, 4, 34),
             help="1 work, 2 self-employment, 4 apprenticeship/dual study, 34 internship",
         )
-        parser.add_argument(
+        jobs.add_argument(
             "--veroeffentlichtseit",
             metavar="DAYS",
             type=int,
             help="only vacancies published in the last DAYS days (0-100)",
         )
-        parser.add_argument(
-            "--max",
-            metavar="N",
-            type=int,
-            default=JOBSUCHE_RESULT_CAP,
-            help=f"fetch at most about N results (whole pages; default and upper limit "
-            f"{JOBSUCHE_RESULT_CAP:,})",
-        )
-        parser.add_argument(
-            "--size",
-            metavar="N",
-            type=int,
-            default=JOBSUCHE_MAX_PAGE_SIZE,
-            help=f"results per page (1-{JOBSUCHE_MAX_PAGE_SIZE})",
-        )
-        parser.add_argument(
-            "--endpoint",
-            default="/pc/v4/jobs",
-            help="the search path under DOCONNECT_JOBSUCHE_URL (default /pc/v4/jobs); "
-            "both the v4 and the v6 answer shape are read",
-        )
-        parser.add_argument(
-            "--save-dir",
-            metavar="DIR",
-            help="also save each page as DIR/jobsuche-page-NNN.json "
-            "(for `doconnect import jobsuche`)",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="fetch and check, but import nothing"
-        )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not 1 <= options["size"] <= JOBSUCHE_MAX_PAGE_SIZE:
-            raise CommandError(f"--size must be between 1 and {JOBSUCHE_MAX_PAGE_SIZE}")
+        for name in ("weiterbildung", "ausbildung"):
+            sub = kind(name)
+            sub.add_argument(
+                "--umkreis",
+                metavar="KM",
+                help="radius around the place: 25, 50, 100, 150, 200 or Bundesweit (uk)",
+            )
+            sub.add_argument(
+                "--region", metavar="CODE", help="federal state(s), comma-separated (re)"
+            )
+            sub.add_argument(
+                "--bildungsgutschein",
+                action="store_true",
+                help="only offers approved for the Bildungsgutschein (bg=true)",
+            )
+            sub.add_argument(
+                "--param",
+                metavar="NAME=VALUE",
+                action="append",
+                default=[],
+                help="any further search parameter of the API, e.g. bt=1 (repeatable)",
+            )
+            if name == "weiterbildung":
+                sub.add_argument("--sw", metavar="TEXT", help="search word (sw)")
+                sub.add_argument(
+                    "--ort",
+                    metavar="PLACE",
+                    help="place as Name_PLZ_longitude_latitude, e.g. "
+                    "Dortmund_44135_7.4653_51.5136 (ort)",
+                )
+            else:
+                sub.add_argument("--orte", metavar="IDS", help="the BA's place ids (orte)")
+                sub.add_argument(
+                    "--sty",
+                    metavar="N",
+                    type=int,
+                    choices=(0, 1, 2, 3),
+                    help="0 apprenticeship, 1 school-leaving qualification, 2 preparation, "
+                    "3 accompanying help (sty)",
+                )
+                sub.add_argument(
+                    "--ids", metavar="IDS", help="BERUFENET occupation ids, comma-separated"
+                )
+
+    def handle(self, *args: Any, kind: str, **options: Any) -> None:
+        service = SERVICES[kind]
+        if not 1 <= options["size"] <= service.max_size:
+            raise CommandError(f"--size must be between 1 and {service.max_size}")
         if options["max"] < 1:
             raise CommandError("--max must be at least 1")
         save_dir = Path(options["save_dir"]) if options["save_dir"] else None
         if save_dir is not None and not save_dir.is_dir():
             raise CommandError(f"--save-dir {save_dir}: not an existing directory")
         client = BAClient(
-            base_url=settings.JOBSUCHE_URL,
-            api_key=settings.JOBSUCHE_API_KEY,
+            base_url=service.url,
+            api_key=service.api_key,
             timeout=float(settings.BA_TIMEOUT_SECONDS),
             retries=settings.BA_RETRIES,
         )
-        params = {
-            "wo": options["wo"],
-            "was": options["was"],
-            "umkreis": options["umkreis"],
-            "angebotsart": options["angebotsart"],
-            "veroeffentlichtseit": options["veroeffentlichtseit"],
-        }
+        fetch: Callable[..., JobsucheSearch]
+        if kind == "jobsuche":
+            params: dict[str, object] = {
+                "wo": options["wo"],
+                "was": options["was"],
+                "umkreis": options["umkreis"],
+                "angebotsart": options["angebotsart"],
+                "veroeffentlichtseit": options["veroeffentlichtseit"],
+            }
+            fetch = jobsuche_search
+        else:
+            params = {
+                "sw": options.get("sw"),
+                "ort": options.get("ort"),
+                "orte": options.get("orte"),
+                "sty": options.get("sty"),
+                "ids": options.get("ids"),
+                "uk": options["umkreis"],
+                "re": options["region"],
+                "bg": "true" if options["bildungsgutschein"] else None,
+            }
+            params.update(_param(text) for text in options["param"])
+            fetch = infosysbub_search
         try:
-            search = jobsuche_search(
-                client,
-                options["endpoint"],
-                params,
-                size=options["size"],
-                limit=options["max"],
+            search = fetch(
+                client, options["endpoint"], params, size=options["size"], limit=options["max"]
             )
         except FetchFailed as exc:
             raise CommandError(f"nothing imported: {exc}") from exc
+        read = self._jobsuche if kind == "jobsuche" else self._offers
+        found, detail, count, run_import = read(kind, search, options)
+        if save_dir is not None:
+            write_atomically(
+                [
+                    (save_dir / f"{kind}-page-{page.number:03d}.json", page.body)
+                    for page in search.pages
+                ]
+            )
+        if search.capped:
+            what = "vacancies" if kind == "jobsuche" else "offers"
+            self.stderr.write(
+                f"the search found {search.reported_total:,} {what}, but the API returns "
+                f"only the first {service.cap:,}; narrow it ({service.narrow}) to get the rest"
+            )
+        if not count:
+            self.stdout.write(f"{found}: nothing to import")
+        elif options["dry_run"]:
+            self.stdout.write(f"{found}{detail}; dry run, nothing imported")
+        else:
+            self.stdout.write(f"{found}{detail}; " + run_import())
+
+    def _jobsuche(
+        self, kind: str, search: JobsucheSearch, options: dict[str, Any]
+    ) -> tuple[str, str, int, Callable[[], str]]:
+        """(what was found, its detail, how many, the import) of a Jobsuche search."""
         try:
             pages = [
                 read_jobsuche(page.body, file=page.url, allow_empty=True) for page in search.pages
@@ -140,24 +313,46 @@ class Command(ExampleCommand):
                 "nothing imported: the API's answer is not what a Jobsuche search returns:\n"
                 + exc.format(limit=settings.IMPORT_MAX_ERRORS)
             ) from exc
-        if save_dir is not None:
-            for page in search.pages:
-                write_atomically([(save_dir / f"jobsuche-page-{page.number:03d}.json", page.body)])
-        if search.capped:
-            self.stderr.write(
-                f"the search found {search.reported_total:,} vacancies, but the API returns "
-                f"only the first {JOBSUCHE_RESULT_CAP:,}; narrow it (--was, --umkreis, "
-                "--veroeffentlichtseit) to get the rest"
-            )
-        found = (
-            f"{len(response.vacancies)} vacancies on {len(search.pages)} page"
-            f"{'s' if len(search.pages) != 1 else ''}"
+        return (
+            f"{len(response.vacancies)} vacancies on {_pages(search)}",
+            f" ({response.shape})",
+            len(response.vacancies),
+            lambda: vacancies_import(response=response).summary(),
         )
-        if not response.vacancies:
-            self.stdout.write(f"{found}: nothing to import")
-            return
-        if options["dry_run"]:
-            self.stdout.write(f"{found} ({response.shape}); dry run, nothing imported")
-            return
-        result = vacancies_import(response=response)
-        self.stdout.write(f"{found} ({response.shape}); " + result.summary())
+
+    def _offers(
+        self, kind: str, search: JobsucheSearch, options: dict[str, Any]
+    ) -> tuple[str, str, int, Callable[[], str]]:
+        """The same for a Weiterbildungs- or Ausbildungssuche search."""
+        source = SOURCES[kind]
+        try:
+            pages: list[BAOfferResponse] = [
+                read_ba_offers(page.body, file=page.url, source=source, allow_empty=True)
+                for page in search.pages
+            ]
+        except ImportFailed as exc:
+            raise CommandError(
+                f"nothing imported: the API's answer is not what a {kind} search returns:\n"
+                + exc.format(limit=settings.IMPORT_MAX_ERRORS)
+            ) from exc
+        response = combine_ba_offers(pages, file=f"{kind} search", source=source)
+
+        def run_import() -> str:
+            try:
+                return ba_offers_import(response=response).summary()
+            except ImportFailed as exc:
+                raise CommandError(
+                    "nothing imported:\n" + exc.format(limit=settings.IMPORT_MAX_ERRORS)
+                ) from exc
+
+        return (
+            f"{len(response.offers)} offers on {_pages(search)}",
+            "",
+            len(response.offers),
+            run_import,
+        )
+
+
+def _pages(search: JobsucheSearch) -> str:
+    n = len(search.pages)
+    return f"{n} page{'s' if n != 1 else ''}"

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.models import District
 from doconnect.labourmarket.analyses import (
     AnalysisError,
     HiringResult,
@@ -60,6 +61,20 @@ examples:
 LEVELS = ("1", "2", "3", "4", "5", "skill")
 
 
+def _district(text: str | None) -> District | None:
+    """--district: a district's name or official key."""
+    if not text:
+        return None
+    found = (
+        District.objects.filter(name=text).first()
+        or District.objects.filter(official_key=text).first()
+    )
+    if found is None:
+        known = ", ".join(District.objects.order_by("name").values_list("name", flat=True))
+        raise CommandError(f"--district {text!r}: no such district (known: {known or 'none'})")
+    return found
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -68,6 +83,10 @@ def _date(text: str) -> dt.date:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, District):
+        return {"name": value.name, "official_key": value.official_key}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a NamedTuple
+        return {k: _plain(v) for k, v in value._asdict().items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -143,6 +162,7 @@ class Command(ExampleCommand):
         )  # fmt: skip
         short.add_argument("--min-count", type=int, help="small-number limit")
         short.add_argument("--status", help="only rows of this status (e.g. shortage)")
+        short.add_argument("--district", help="a district's name or official key")
 
         reg = action("regional", "location quotients and shift-share by WZ section")
         reg.add_argument("--region", help="default: the only region besides the reference")
@@ -159,7 +179,7 @@ class Command(ExampleCommand):
         )  # fmt: skip
         pot.add_argument(
             "--generic-offers", action="store_true",
-            help="training offers whose title names no occupation qualify for any",
+            help="training offers without occupations (KldB) qualify for any",
         )  # fmt: skip
         pot.add_argument("--limit", type=int, default=30, help="rows in the table (default 30)")
 
@@ -167,6 +187,7 @@ class Command(ExampleCommand):
         hire.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
         hire.add_argument("--quarters", type=int, default=12, help="history (default 12)")
         hire.add_argument("--limit", type=int, default=20, help="rows in the table (default 20)")
+        hire.add_argument("--district", help="a district's name or official key")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         for name in ("min_count", "limit", "last", "quarters"):
@@ -217,16 +238,19 @@ class Command(ExampleCommand):
             min_count=options.get("min_count"),
             region=options.get("region"),
             source=options["source"],
+            district=_district(options.get("district")),
         )
         wanted = options.get("status")
         rows = [r for r in result.table.rows if not wanted or r.status == wanted]
         data = {
             "as_of": as_of,
+            "district": result.district,
             "level": result.table.level,
             "source": result.source,
             "source_note": result.source_note,
             "region": result.region,
             "period": result.period,
+            "vacancies_source": result.vacancies_source,
             "vacancies_open": result.vacancies_open,
             "vacancies_without_kldb": result.vacancies_without_kldb,
             "reference_median_days": result.table.reference_median_days,
@@ -238,10 +262,12 @@ class Command(ExampleCommand):
             counts: dict[str, int] = {}
             for r in result.table.rows:
                 counts[r.status] = counts.get(r.status, 0) + 1
+            where = f" in {result.district.name}" if result.district else ""
             head = (
-                f"shortage on {as_of}, level {result.table.level}; job seekers: "
+                f"shortage{where} on {as_of}, level {result.table.level}; job seekers: "
                 f"{result.source_note}\n"
-                f"open vacancies (positions): {result.vacancies_open:,}"
+                f"vacancies: {result.vacancies_source}; open in the database (positions): "
+                f"{result.vacancies_open:,}"
                 f" (+{result.vacancies_without_kldb:,} without occupation, not counted); "
                 f"median days open of all: {_cell(result.table.reference_median_days)}\n"
                 + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
@@ -311,8 +337,8 @@ class Command(ExampleCommand):
             "moves_observed": result.moves_observed,
             "offers": {
                 "qualifying_with_places": len(result.offers.offers),
-                "training_offers_matched": result.offers.matched,
-                "training_offers_unmatched": result.offers.generic,
+                "offers_with_occupations": result.offers.matched,
+                "training_offers_without_occupations": result.offers.generic,
                 "unknown_capacity": result.offers.unknown_capacity,
             },
             "min_count": result.min_count,
@@ -326,8 +352,8 @@ class Command(ExampleCommand):
             head = (
                 f"potentials on {as_of}; shortage occupations: {targets}\n"
                 f"job seekers: {result.shortage.source_note}; moves observed "
-                f"{result.moves_observed:,}; training offers {o.matched} matched by title, "
-                f"{o.generic} unmatched, {len(o.offers)} qualifying with free places\n"
+                f"{result.moves_observed:,}; offers with occupations {o.matched}, training "
+                f"offers without {o.generic}, {len(o.offers)} qualifying with free places\n"
                 f"total potential: {result.total_potential:,}"
                 f" (+{result.rows_suppressed} rows under {result.min_count}, not shown)\n\n"
             )
@@ -345,10 +371,15 @@ class Command(ExampleCommand):
     # ----------------------------------------------------------------- hiring
 
     def _hiring(self, options: dict[str, Any], as_of: dt.date) -> tuple[Any, Any]:
-        result: HiringResult = hiring_from_db(as_of=as_of, quarters=options["quarters"])
+        result: HiringResult = hiring_from_db(
+            as_of=as_of,
+            quarters=options["quarters"],
+            district=_district(options.get("district")),
+        )
         bt = result.backtest
         data = {
             "as_of": as_of,
+            "district": result.district,
             "windows": [{"from": a, "to": b} for a, b in result.windows],
             "first_window_partial": result.first_window_partial,
             "first_published": result.first_published,
@@ -386,8 +417,9 @@ class Command(ExampleCommand):
                 if result.first_window_partial
                 else ""
             )
+            where = f" in {result.district.name}" if result.district else ""
             head = (
-                f"hiring on {as_of}: {len(result.series)} employers, "
+                f"hiring{where} on {as_of}: {len(result.series)} employers, "
                 f"{result.vacancies_counted:,} vacancies published {first} … {last} in "
                 f"{len(result.windows)} three-month windows{partial}\n"
                 f"back-test ({bt.forecasts:,} forecasts from window {bt.min_train + 1} on): "

@@ -1,0 +1,156 @@
+"""The scenario engine's inputs from the database (or, for the offers, from a catalogue
+file): offers with their funding lines and follow-ons, and the demand as aggregates
+only — how many waiting persons of a target group in a district need an offer kind.
+No person's data leaves this module, only the counts.
+
+Demand. The persons waiting for a place on ``today`` as the city's allocation sees them
+(``allocations.services.waiting_persons``: a running unemployment or inactivity spell,
+not in active support (``offers.participation``), no open referral). A person needs the
+offer kinds they stated (``preferred_offer_kinds``); without any, the kinds that serve
+their goal (``KINDS_FOR_GOAL``; the goal they stated, else the allocation's default
+goal). Each person counts once in each of their target groups (without any: in
+``NO_TARGET_GROUP``) × their district × each kind they need; persons without a
+district are not counted (no cell to put them in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from doconnect.allocations.services import Scope, waiting_persons
+from doconnect.core.importing import ImportFailed
+from doconnect.core.models import District, TargetGroup
+from doconnect.offers.catalogue import Catalogue
+from doconnect.offers.models import Destination, Funder, FundingLine, Offer, OfferKind
+from doconnect.offers.pathways_services import landscape_from_catalogue, landscape_from_db
+from doconnect.scenario.engine import DemandCell, ScenarioInputs, ScenarioOffer
+from doconnect.scenario.engine import FundingLine as EngineFunding
+from doconnect.scenario.spec import Vocabulary
+
+# Persons without a target group are counted here; offers open to everybody serve them.
+NO_TARGET_GROUP = "all"
+# Which kinds of offer serve a goal, for persons who stated no preferred kinds.
+KINDS_FOR_GOAL: dict[str, tuple[str, ...]] = {
+    Destination.APPRENTICESHIP: (OfferKind.VOCATIONAL_PREPARATION, OfferKind.APPRENTICESHIP),
+    Destination.EMPLOYMENT: (
+        OfferKind.QUALIFICATION,
+        OfferKind.FURTHER_TRAINING,
+        OfferKind.JOB_PLACEMENT,
+    ),
+    Destination.HIGHER_EDUCATION: (OfferKind.ORIENTATION, OfferKind.COUNSELLING),
+    Destination.SELF_EMPLOYMENT: (OfferKind.COUNSELLING, OfferKind.FURTHER_TRAINING),
+}
+
+
+def scenario_vocabulary() -> Vocabulary:
+    return Vocabulary(kinds=tuple(OfferKind.values), funders=tuple(Funder.values))
+
+
+def demand_from_db(today: dt.date) -> tuple[DemandCell, ...]:
+    """Waiting persons per target group × district × offer kind they need (counts only)."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for person in waiting_persons(today, Scope()):
+        facts = person.facts
+        if facts.district is None:
+            continue
+        kinds = person.preferred_kinds or KINDS_FOR_GOAL.get(facts.goal or "", ())
+        groups = sorted(facts.target_groups) or [NO_TARGET_GROUP]
+        for group in groups:
+            for kind in dict.fromkeys(kinds):
+                counts[(group, facts.district, str(kind))] += 1
+    return tuple(
+        DemandCell(group, district, kind, persons)
+        for (group, district, kind), persons in sorted(counts.items())
+    )
+
+
+def _names() -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+    districts = tuple(District.objects.order_by("name").values_list("name", flat=True))
+    groups = dict(TargetGroup.objects.order_by("code").values_list("code", "label"))
+    groups[NO_TARGET_GROUP] = _("Personen ohne Zielgruppe")
+    kinds = {str(code): str(label) for code, label in OfferKind.choices}
+    return districts, groups, kinds
+
+
+def _amount(amount: Decimal) -> float:
+    return float(amount)
+
+
+def scenario_inputs_from_db(today: dt.date) -> ScenarioInputs:
+    """Every offer in the database with its funding lines and follow-ons, and the
+    demand on ``today``. A fixed number of queries."""
+    landscape, links = landscape_from_db()
+    provider_of = dict(Offer.objects.values_list("external_id", "provider__external_id"))
+    funding: dict[str, list[EngineFunding]] = defaultdict(list)
+    for offer_id, funder, amount, start, end in FundingLine.objects.order_by(
+        "offer__external_id", "start", "funder", "id"
+    ).values_list("offer__external_id", "funder", "amount_eur", "start", "end"):
+        funding[offer_id].append(EngineFunding(funder, _amount(amount), start, end))
+    offers = tuple(
+        ScenarioOffer(
+            id=o.id,
+            provider=provider_of[o.id],
+            kind=o.kind,
+            status=o.status,
+            district=o.district,
+            target_groups=o.target_groups,
+            capacity=o.capacity,
+            min_age=o.min_age,
+            max_age=o.max_age,
+            funding=tuple(funding.get(o.id, ())),
+        )
+        for o in landscape
+    )
+    districts, groups, kinds = _names()
+    return ScenarioInputs(
+        offers=offers,
+        links=tuple(links),
+        demand=demand_from_db(today),
+        districts=districts,
+        target_groups=groups,
+        offer_kinds=kinds,
+    )
+
+
+def scenario_inputs_from_catalogue(catalogue: Catalogue, today: dt.date) -> ScenarioInputs:
+    """The offers of a read catalogue file (a file with problems: ImportFailed) with the
+    database's demand on ``today``. Providers are the file's ids; target groups the
+    file uses that the database does not know are named by their code."""
+    if catalogue.problems:
+        raise ImportFailed(catalogue.problems)
+    landscape, links = landscape_from_catalogue(catalogue)
+    entries = {entry.id: entry for entry in catalogue.offers}
+    offers = tuple(
+        ScenarioOffer(
+            id=o.id,
+            provider=entries[o.id].provider,
+            kind=o.kind,
+            status=o.status,
+            district=o.district,
+            target_groups=o.target_groups,
+            capacity=o.capacity,
+            min_age=o.min_age,
+            max_age=o.max_age,
+            funding=tuple(
+                EngineFunding(f.funder, _amount(f.amount_eur), f.start, f.end)
+                for f in entries[o.id].funding
+            ),
+        )
+        for o in sorted(landscape, key=lambda o: o.id)
+    )
+    districts, groups, kinds = _names()
+    for offer in offers:
+        for code in offer.target_groups:
+            groups.setdefault(code, code)
+    return ScenarioInputs(
+        offers=offers,
+        links=tuple(links),
+        demand=demand_from_db(today),
+        districts=districts,
+        target_groups=groups,
+        offer_kinds=kinds,
+    )

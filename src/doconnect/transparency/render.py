@@ -1,0 +1,183 @@
+"""The report's content (``report.build_content``, or a ``PublishedReport``'s stored
+content) as charts, one long CSV of every figure, and a PDF.
+
+Everything here reads only the content, which holds protected figures: a chart, the CSV
+and the PDF can never show more than the published tables. Charts draw only published
+figures; their tables (and the report's tables) show a hidden figure as ``*``.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from dataclasses import replace
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from doconnect.transparency.report import SUPPRESSED
+from doconnect.web.charts import Chart, bar_chart, render_chart, stacked_bar_chart
+
+CSV_HEADER = ("table", "row", "column", "value")
+TOTAL_LABEL = "Summe"
+
+
+def table_by_key(content: dict[str, Any], key: str) -> dict[str, Any] | None:
+    for section in content["sections"]:
+        for table in section["tables"]:
+            if table["key"] == key:
+                return dict(table)
+    return None
+
+
+def _cell(value: int | None) -> int | str:
+    return SUPPRESSED if value is None else value
+
+
+def _bars(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    category: str,
+    value: str,
+    pairs: list[tuple[str, int | None]],
+) -> Chart:
+    drawn = bar_chart(
+        slug=slug,
+        title=title,
+        description=description,
+        category_title=category,
+        value_title=value,
+        bars=[(label, v) for label, v in pairs if v is not None],
+    )
+    # The chart's own table lists every category, hidden ones as "*".
+    return Chart(
+        slug=slug,
+        title=title,
+        description=description,
+        spec=drawn.spec,
+        columns=[category, value],
+        rows=[[label, _cell(v)] for label, v in pairs],
+    )
+
+
+def _stacked(
+    *, slug: str, title: str, description: str, table: dict[str, Any], series_title: str
+) -> Chart:
+    rows = [row for row in table["rows"] if row["total"] != 0]
+    return stacked_bar_chart(
+        slug=slug,
+        title=title,
+        description=description,
+        category_title=table["row_title"],
+        series_title=series_title,
+        value_title=table["unit"],
+        categories=[row["label"] for row in rows],
+        series=table["columns"],
+        values=[row["cells"] for row in rows],
+        suppressed_label=SUPPRESSED,
+    )
+
+
+def report_charts(content: dict[str, Any]) -> dict[str, Chart]:
+    """The report's charts by the key of the table they draw (German texts)."""
+    charts: dict[str, Chart] = {}
+    with translation.override("de"):
+        by_kind = table_by_key(content, "offers_by_kind")
+        if by_kind and by_kind["totals"]["cells"][1]:
+            charts["offers_by_kind"] = _bars(
+                slug="plaetze-nach-angebotsart",
+                title=_("Plätze nach Angebotsart"),
+                description=_(
+                    "Balkendiagramm: wie viele Plätze es im Jahr in jeder Angebotsart gab."
+                ),
+                category=_("Angebotsart"),
+                value=_("Plätze"),
+                pairs=[(row["label"], row["cells"][1]) for row in by_kind["rows"]],
+            )
+        participants = table_by_key(content, "participants")
+        if participants and participants["totals"]["total"]:
+            charts["participants"] = _stacked(
+                slug="teilnehmende-nach-bezirk",
+                title=_("Teilnehmende nach Stadtbezirk und Zielgruppe"),
+                description=_(
+                    "Gestapelte Balken: für jeden Stadtbezirk die Teilnehmenden, nach "
+                    "Zielgruppe aufgeteilt. Verdeckte Zahlen fehlen in der Grafik."
+                ),
+                table=participants,
+                series_title=_("Zielgruppe"),
+            )
+        outcomes = table_by_key(content, "outcomes_by_group")
+        if outcomes and outcomes["totals"]["total"]:
+            charts["outcomes_by_group"] = _stacked(
+                slug="verbleib-nach-zielgruppe",
+                title=_("Verbleib nach sechs Monaten, nach Zielgruppe"),
+                description=_(
+                    "Gestapelte Balken: für jede Zielgruppe, wo die Menschen sechs Monate "
+                    "nach dem Ende ihres Angebots standen. Verdeckte Zahlen fehlen in der "
+                    "Grafik."
+                ),
+                table=outcomes,
+                series_title=_("Verbleib"),
+            )
+        funding = table_by_key(content, "funding")
+        if funding and funding["totals"]["total"]:
+            charts["funding"] = _bars(
+                slug="foerderung-nach-geldgeber",
+                title=_("Förderung nach Geldgeber, in Tausend Euro"),
+                description=_("Balkendiagramm: wie viel Geld jeder Geldgeber im Jahr gab."),
+                category=_("Geldgeber"),
+                value=_("Tausend Euro"),
+                pairs=list(zip(funding["columns"], funding["totals"]["cells"], strict=True)),
+            )
+    return charts
+
+
+def figures_csv(content: dict[str, Any]) -> str:
+    """Every published figure in one long CSV: table, row, column, value (``*``
+    hidden), totals under the label ``Summe``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for section in content["sections"]:
+        for table in section["tables"]:
+            caption = table["caption"]
+            for row in table["rows"]:
+                for column, value in zip(table["columns"], row["cells"], strict=True):
+                    writer.writerow([caption, row["label"], column, _cell(value)])
+                if table["row_totals"]:
+                    writer.writerow([caption, row["label"], TOTAL_LABEL, _cell(row["total"])])
+            for column, value in zip(table["columns"], table["totals"]["cells"], strict=True):
+                writer.writerow([caption, TOTAL_LABEL, column, _cell(value)])
+            if table["row_totals"]:
+                writer.writerow(
+                    [caption, TOTAL_LABEL, TOTAL_LABEL, _cell(table["totals"]["total"])]
+                )
+    return out.getvalue()
+
+
+def _svg_data_uri(chart: Chart) -> str:
+    # The figure's caption carries the title; the drawing without it.
+    untitled = replace(chart, spec={k: v for k, v in chart.spec.items() if k != "title"})
+    svg = render_chart(untitled, "svg")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+def report_pdf(content: dict[str, Any], *, published: str = "") -> bytes:
+    """The report as an A4 PDF (WeasyPrint): title page, text, tables, charts as
+    static SVG (vl-convert), page numbers. ``published`` is the line saying when and
+    whether it was published (empty: a draft)."""
+    from weasyprint import HTML  # heavy; only loaded for PDFs
+
+    with translation.override("de"):
+        charts = report_charts(content)
+        images = {key: (chart, _svg_data_uri(chart)) for key, chart in charts.items()}
+        html = render_to_string(
+            "public/report_pdf.html",
+            {"report": content, "images": images, "published": published, "suppressed": SUPPRESSED},
+        )
+    return bytes(HTML(string=html).write_pdf())

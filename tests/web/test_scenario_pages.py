@@ -1,0 +1,254 @@
+"""The scenario pages: a coordinator states a funding cut, runs it (inline job runner),
+reads what it does, compares runs and takes a run into a decision; analysts read;
+everybody else is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from doconnect.decisions.models import Decision
+from doconnect.decisions.services import criterion_add, decision_create
+from doconnect.offers.models import FundingLine
+from doconnect.scenarios.models import Scenario, ScenarioRun
+from tests.conftest import City, count_queries, logged_in
+
+pytestmark = pytest.mark.django_db
+
+NEXT_YEAR = dt.date.today().year + 1
+
+
+@pytest.fixture
+def funded(city: City, settings: Any) -> City:
+    """Träger A lives on the agency's vouchers for Werkstatt A; Träger B on the city's
+    money for Kurs B."""
+    settings.JOBS_RUNNER = "inline"
+    for offer, funder in ((city.offer_a, "federal_agency"), (city.offer_b, "city")):
+        FundingLine.objects.create(
+            offer=offer,
+            funder=funder,
+            amount_eur=Decimal("100000"),
+            start=dt.date(NEXT_YEAR, 1, 1),
+            end=dt.date(NEXT_YEAR, 12, 31),
+        )
+    return city
+
+
+def _cut_form(**changes: Any) -> dict[str, Any]:
+    data = {
+        "name": "Kürzung Bildungsgutscheine",
+        "description": "",
+        "start": f"{NEXT_YEAR}-01-01",
+        "end": f"{NEXT_YEAR}-12-31",
+        "funder": "federal_agency",
+        "percent": "-30",
+        "close_offers": "",
+        "bridge_budget_eur": "20000",
+        "viability_threshold": "70",
+        "weight_youth_difficult_start": "3",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks: Any) -> Callable[[Client, Scenario], None]:
+    """Start a run from the scenario page; the inline runner runs it at commit."""
+
+    def start(client: Client, scenario: Scenario) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/scenarios/{scenario.pk}/")
+        assert response.status_code == 302  # to the job page
+
+    return start
+
+
+@pytest.fixture
+def create_and_run(run_jobs: Callable[[Client, Scenario], None]) -> Callable[..., ScenarioRun]:
+    def create(client: Client, **changes: Any) -> ScenarioRun:
+        response = client.post("/scenarios/", _cut_form(**changes))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        scenario = Scenario.objects.get(name=changes.get("name", "Kürzung Bildungsgutscheine"))
+        run_jobs(client, scenario)
+        return ScenarioRun.objects.filter(scenario=scenario).latest("id")
+
+    return create
+
+
+def test_a_coordinator_states_a_funding_cut_and_reads_what_it_does(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    client = logged_in(coordinator)
+    run = create_and_run(client)
+    scenario = run.scenario
+    assert scenario.spec["changes"] == [
+        {
+            "type": "funding_change",
+            "funder": "federal_agency",
+            "percent": -30.0,
+            "amount_eur": None,
+            "offer_kinds": [],
+            "offers": [],
+        }
+    ]
+    assert scenario.spec["rules"]["bridge_weights"] == {"youth_difficult_start": 3}
+    # 70 % of Träger A's funding is exactly the threshold: viable, 7 of 10 places.
+    offers = {o["offer"]: o for o in run.result["offers"]}
+    assert (offers["o-a"]["capacity_before"], offers["o-a"]["capacity_after"]) == (10, 7)
+    assert run.result["providers_not_viable"] == []
+    page = client.get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert "Werkstatt A" in page  # losing offers by title
+    assert "Kein Träger fällt unter die Schwelle." in page
+
+
+def test_a_deeper_cut_puts_the_provider_below_the_threshold(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    client = logged_in(coordinator)
+    run = create_and_run(client, percent="-31")
+    assert run.result["providers_not_viable"] == ["p-a"]
+    page = client.get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert "Träger A" in page and "Träger nicht tragfähig" in page
+
+
+def test_running_the_same_scenario_on_the_same_data_gives_the_same_result(
+    funded: City,
+    coordinator: User,
+    create_and_run: Callable[..., ScenarioRun],
+    run_jobs: Callable[[Client, Scenario], None],
+) -> None:
+    client = logged_in(coordinator)
+    first = create_and_run(client)
+    run_jobs(client, first.scenario)
+    second = ScenarioRun.objects.exclude(pk=first.pk).get()
+    assert second.inputs_digest == first.inputs_digest
+    assert second.result == first.result
+
+
+def test_two_runs_compare_side_by_side(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    client = logged_in(coordinator)
+    first = create_and_run(client)
+    second = create_and_run(client, name="Tiefer Schnitt", percent="-50")
+    page = client.get(f"/scenarios/compare/?run={first.pk}&run={second.pk}").content.decode()
+    assert "Kürzung Bildungsgutscheine" in page and "Tiefer Schnitt" in page
+    csv = client.get(
+        f"/scenarios/compare/?run={first.pk}&run={second.pk}&chart=szenarienvergleich&format=csv"
+    )
+    assert csv.status_code == 200
+    text = csv.content.decode("utf-8-sig")
+    places_after = next(line for line in text.splitlines() if line.startswith("Plätze nachher"))
+    # -30 %: 7 + 10; -50 %: Träger A falls below 70 % and Werkstatt A closes: 0 + 10.
+    assert places_after.split(";")[1:] == ["17", "10"]
+
+
+def test_comparing_needs_two_runs(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    run = create_and_run(logged_in(coordinator))
+    response = logged_in(coordinator).get(f"/scenarios/compare/?run={run.pk}")
+    assert response.status_code == 400
+
+
+def test_a_scenario_file_with_problems_is_refused_with_its_lines(
+    funded: City, coordinator: User
+) -> None:
+    upload = SimpleUploadedFile(
+        "cut.json", b'{"name": "x",\n "period": {"start": "2027-01-01", "end": "2026-01-01"}}'
+    )
+    response = logged_in(coordinator).post("/scenarios/", {**_cut_form(), "file": upload})
+    assert response.status_code == 400
+    assert "cut.json:2" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
+def test_an_unknown_offer_to_close_is_named(funded: City, coordinator: User) -> None:
+    response = logged_in(coordinator).post("/scenarios/", _cut_form(close_offers="o-a, o-zz"))
+    assert response.status_code == 400
+    assert "o-zz" in response.content.decode()
+    assert not Scenario.objects.exists()
+
+
+def test_a_run_becomes_an_option_of_a_draft_decision(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    client = logged_in(coordinator)
+    run = create_and_run(client)
+    decision = decision_create(
+        title="Brückenbudget 2027", question="Welches Szenario?", actor=coordinator
+    )
+    criterion_add(
+        decision=decision,
+        code="providers_kept",
+        label="Träger erhalten",
+        direction="higher",
+        weight=Decimal(1),
+        actor=coordinator,
+    )
+    response = client.post(
+        f"/scenarios/runs/{run.pk}/to-decision/", {"decision": decision.pk, "label": "Kürzung"}
+    )
+    assert response.status_code == 302
+    option = Decision.objects.get(pk=decision.pk).options.get()
+    assert option.label == "Kürzung"
+    assert option.values.get().value == 2  # both providers stay viable
+
+
+def test_analysts_read_results_but_cannot_create_or_run(
+    funded: City, coordinator: User, analyst: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    run = create_and_run(logged_in(coordinator))
+    client = logged_in(analyst)
+    assert client.get("/scenarios/").status_code == 200
+    assert client.get(f"/scenarios/runs/{run.pk}/").status_code == 200
+    assert client.post("/scenarios/", _cut_form()).status_code == 403
+    assert client.post(f"/scenarios/{run.scenario.pk}/").status_code == 403
+    assert client.post(f"/scenarios/runs/{run.pk}/to-decision/", {}).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["case_worker", "provider_staff", "outsider"])
+def test_other_roles_cannot_see_scenarios(
+    funded: City,
+    coordinator: User,
+    persona: str,
+    request: pytest.FixtureRequest,
+    create_and_run: Callable[..., ScenarioRun],
+) -> None:
+    run = create_and_run(logged_in(coordinator))
+    client = logged_in(request.getfixturevalue(persona))
+    for url in ("/scenarios/", f"/scenarios/{run.scenario.pk}/", f"/scenarios/runs/{run.pk}/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_anonymous_visitors_are_sent_to_the_login(funded: City) -> None:
+    response = Client().get("/scenarios/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_result_downloads_as_json(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    client = logged_in(coordinator)
+    run = create_and_run(client)
+    response = client.get(f"/scenarios/runs/{run.pk}/?format=json")
+    assert json.loads(response.content)["summary"] == run.result["summary"]
+
+
+def test_the_list_page_needs_the_same_queries_for_more_scenarios(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    client = logged_in(coordinator)
+    create_and_run(client)
+    few = count_queries(client, "/scenarios/")
+    for name in ("B", "C", "D"):
+        create_and_run(client, name=name)
+    assert count_queries(client, "/scenarios/") == few
