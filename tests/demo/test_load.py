@@ -22,6 +22,7 @@ from doconnect.demo.management.commands.demo import Command
 from doconnect.demo.models import DemoRun
 from doconnect.demo.services import DemoRefused, load_demo_city
 from doconnect.employers.models import Vacancy
+from doconnect.forum.reminders import commitment_reminders_send
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.people.access import viewer_for, visible_persons
 from doconnect.people.biography import SpellSpan, overlap_conflicts
@@ -155,6 +156,18 @@ def test_each_demo_user_logs_in_with_its_role_and_sees_what_the_role_allows() ->
     # With only a handful of providers at this scale, the busiest one may see more
     # persons than the Jobcenter; it never sees everybody.
     assert 0 < participants.count() < persons
+
+
+@pytest.mark.django_db
+def test_the_demo_conference_reminds_demo_users_at_reserved_addresses(
+    mailoutbox: list[Any],
+) -> None:
+    load_demo_city(scale=SCALE)
+    report = commitment_reminders_send(today=TODAY)
+    assert report.overdue  # the demo has overdue commitments
+    assert report.mails == len(mailoutbox) > 0
+    recipients = {address for mail in mailoutbox for address in mail.to}
+    assert recipients and all(a.endswith("@demo.do-connect.invalid") for a in recipients)
 
 
 @pytest.mark.django_db

@@ -384,3 +384,110 @@ def test_degree_strength_and_kind_matrix_match_networkx(seed: int) -> None:
 
 def test_the_engine_never_imports_django() -> None:
     assert imports_without_django("doconnect.forum.network", "doconnect.forum.overlap") == ""
+
+
+# --------------------------------------------------------------------------- milieu layout
+
+
+def milieu_network() -> tuple[list[NetworkActor], list[Tie]]:
+    """Four public bodies, providers, schools and a civic group, each milieu a path so
+    betweenness differs inside it, ties across milieus, and three isolated actors."""
+    actors = [actor("city", "city"), actor("jc", "jobcenter"), actor("aa", "federal_agency")]
+    actors += [actor("land", "state")]
+    actors += [actor(f"p{i}", "provider") for i in range(7)]
+    actors += [actor(f"s{i}", "school") for i in range(3)]
+    actors += [actor("civ", "civic")] + [actor(f"iso{i}", "provider") for i in range(3)]
+    ties = [Tie(f"p{i}", f"p{i + 1}", "shared_offer") for i in range(6)]
+    ties += [Tie("s0", "s1", "session"), Tie("s1", "s2", "session")]
+    ties += [Tie("jc", "p3", "referral"), Tie("city", "jc", "agreement")]
+    ties += [
+        Tie("aa", "s1", "referral"),
+        Tie("land", "civ", "agreement"),
+        Tie("p6", "s0", "session"),
+    ]
+    ties += [
+        Tie("city", "civ", "session"),
+        Tie("aa", "jc", "agreement"),
+        Tie("land", "p0", "session"),
+    ]
+    return actors, ties
+
+
+def polar(layout: network.MilieuLayout, actor_id: str) -> tuple[float, float]:
+    """Distance from the ring's centre (in units of ``y``) and angle of an actor."""
+    x, y = layout.positions[actor_id]
+    dx = (x - layout.centre[0]) * layout.aspect
+    dy = y - layout.centre[1]
+    return float(np.hypot(dx, dy)), float(np.arctan2(dy, dx))
+
+
+@pytest.mark.parametrize("aspect", [1.0, 1.5])
+def test_the_milieu_layout_is_deterministic_and_inside_the_unit_square(aspect: float) -> None:
+    actors, ties = milieu_network()
+    layout = network.milieu_layout(analyse_network(actors, ties).actors, aspect=aspect)
+    again = network.milieu_layout(
+        analyse_network(list(reversed(actors)), list(reversed(ties))).actors, aspect=aspect
+    )
+    assert layout == again
+    assert set(layout.positions) == {a.id for a in actors}
+    assert all(0.0 <= x <= 1.0 and 0.0 <= y <= 1.0 for x, y in layout.positions.values())
+    assert len(set(layout.positions.values())) == len(actors)
+
+
+def test_the_public_bodies_sit_on_the_inner_circle_and_the_others_on_the_ring() -> None:
+    layout = network.milieu_layout(analyse_network(*milieu_network()).actors, aspect=1.5)
+    for public in ("city", "jc", "aa", "land"):
+        assert polar(layout, public)[0] == pytest.approx(layout.inner_radius, abs=1e-3)
+    assert layout.inner_radius < layout.radius / 2
+    for other in ("p0", "p6", "s1", "civ"):
+        assert polar(layout, other)[0] == pytest.approx(layout.radius, abs=1e-3)
+
+
+def test_each_kind_fills_one_contiguous_sector_in_the_fixed_order() -> None:
+    layout = network.milieu_layout(analyse_network(*milieu_network()).actors)
+    ring = [f"p{i}" for i in range(7)] + ["s0", "s1", "s2", "civ"]
+    around = sorted(ring, key=lambda a: polar(layout, a)[1] % (2 * np.pi))
+    kinds = [a[0] for a in around]
+    # Cyclically, the kind changes exactly once per kind: one run each.
+    changes = sum(kinds[i] != kinds[i - 1] for i in range(len(kinds)))
+    assert changes == 3
+    assert [s.kind for s in layout.sectors] == ["provider", "school", "civic"]
+    sizes = [s.end - s.start for s in layout.sectors]
+    assert sizes[0] == pytest.approx(7 * sizes[2]) and sizes[1] == pytest.approx(3 * sizes[2])
+
+
+def test_the_broker_of_a_milieu_sits_in_the_middle_of_its_sector() -> None:
+    report = analyse_network(*milieu_network())
+    layout = network.milieu_layout(report.actors)
+    providers = sorted(
+        (a for a in report.actors if a.kind == "provider" and not a.isolated),
+        key=lambda a: polar(layout, a.id)[1] % (2 * np.pi),
+    )
+    sector = layout.sectors[0]
+    middle = (sector.start + sector.end) / 2
+    top = max(providers, key=lambda a: a.betweenness)
+    assert top.id == "p3"  # the middle of the provider path, tied to the Jobcenter
+    x, y = layout.positions["p3"]
+    expected = (
+        layout.centre[0] + layout.radius * np.cos(middle),
+        layout.centre[1] + layout.radius * np.sin(middle),
+    )
+    assert (x, y) == pytest.approx(expected, abs=1e-3)
+
+
+def test_isolated_actors_lie_in_a_row_below_the_ring() -> None:
+    layout = network.milieu_layout(analyse_network(*milieu_network()).actors)
+    lowest_connected = layout.centre[1] + layout.radius
+    rows = {layout.positions[f"iso{i}"][1] for i in range(3)}
+    assert len(rows) == 1 and min(rows) > lowest_connected
+
+
+def test_a_lone_public_body_sits_at_the_centre_and_an_empty_network_has_no_layout() -> None:
+    report = analyse_network(
+        [actor("jc", "jobcenter"), actor("p", "provider")], [Tie("jc", "p", "referral")]
+    )
+    layout = network.milieu_layout(report.actors)
+    assert layout.positions["jc"] == pytest.approx(layout.centre)
+    assert network.milieu_layout(()).positions == {}
+    with pytest.raises(ValueError, match="aspect"):
+        network.milieu_layout(report.actors, aspect=0)

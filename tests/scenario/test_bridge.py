@@ -152,3 +152,22 @@ def test_when_more_money_would_keep_nothing_the_sentence_says_so() -> None:
         "Weitere 10.000 € Brückenbudget würden keine weiteren Plätze für Menschen mit Bedarf "
         "erhalten."
     )
+
+
+def test_a_budget_too_small_for_a_whole_place_says_what_a_place_costs() -> None:
+    # one offer lost 4 places at 25,000 € each; 4 persons wait for them; the budget buys 2
+    problem = problem_from_lists(
+        budget=50_000.0,
+        offers=[("o-1", 4, 25_000.0, -1)],
+        providers=[],
+        cells=[(("youth", "Eving", "further_training"), 4.0, 0.0, 1.0)],
+        offer_shares=[[1.0]],
+        reopen_places=[[]],
+    )
+    result = solve_bridge(problem, names=Names(target_groups={"youth": "Jugendliche"}))
+    assert [a.places_kept for a in result.allocations] == [2]
+    budget = next(p for p in result.shadow_prices if p.constraint == "budget")
+    assert budget.text == (
+        "Weitere 10.000 € Brückenbudget würden etwa 0,4 Plätze erhalten, vor allem für "
+        "Jugendliche in Eving; ein ganzer Platz kostet dort rund 25.000 €."
+    )

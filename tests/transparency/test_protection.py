@@ -102,3 +102,9 @@ def test_no_small_figure_is_shown_and_no_hidden_cell_can_be_recomputed(
         for (i, j), (low, high) in feasible_ranges(published).items():
             if 0 < table[i, j] < 5:
                 assert high > low, (cells, (i, j))
+
+
+def test_a_table_without_rows_is_published_empty_with_its_columns() -> None:
+    protected = protect_table([], 5, columns=3)
+    assert (protected.cells, protected.row_totals) == ([], [])
+    assert (protected.col_totals, protected.grand_total, protected.hidden) == ([0, 0, 0], 0, 0)

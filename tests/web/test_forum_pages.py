@@ -359,6 +359,43 @@ def test_the_network_page_is_drawn_with_a_legend_and_a_table(
     page = logged_in(analyst).get("/conference/network/").content.decode()
     assert re.search(r'<ul class="forum-legend"[^>]*>', page)
     assert "Akteure nach Zwischenzentralität" in page
+    assert "Verbindung zwischen Arten (Brücke)" in page
+
+
+def _svg(page: str) -> str:
+    return page.split('<div class="forum-graph"')[1].split("</svg>")[0]
+
+
+def test_the_network_is_drawn_by_milieu_unless_the_spring_layout_is_chosen(
+    conference: Conference, analyst: User
+) -> None:
+    client = logged_in(analyst)
+    default = client.get("/conference/network/").content.decode()
+    milieu = client.get("/conference/network/?layout=milieu").content.decode()
+    spring = client.get("/conference/network/?layout=spring").content.decode()
+    assert _svg(default) == _svg(milieu) != _svg(spring)
+    assert re.search(r'<input[^>]*name="layout"[^>]*value="milieu"[^>]*checked', default)
+    assert re.search(r'<input[^>]*name="layout"[^>]*value="spring"[^>]*checked', spring)
+    svg = _svg(default)
+    assert 'role="img"' in svg and 'aria-labelledby="graph-title graph-desc"' in svg
+    assert 'class="forum-tie-bridging"' in svg and "paint-order: stroke" in svg
+    # Filtering without a layout keeps the milieus, and shows that choice.
+    filtered = client.get("/conference/network/?tie_kinds=referral").content.decode()
+    assert re.search(r'<input[^>]*name="layout"[^>]*value="milieu"[^>]*checked', filtered)
+
+
+def test_an_unknown_layout_falls_back_to_the_milieus(conference: Conference, analyst: User) -> None:
+    client = logged_in(analyst)
+    response = client.get("/conference/network/?layout=hairball")
+    assert response.status_code == 200
+    assert _svg(response.content.decode()) == _svg(
+        client.get("/conference/network/").content.decode()
+    )
+
+
+def test_outsiders_do_not_see_the_network_in_any_layout(outsider: User) -> None:
+    response = logged_in(outsider).get("/conference/network/?layout=spring")
+    assert response.status_code == 403
 
 
 def test_a_coordinator_sends_the_reminders_from_the_board(

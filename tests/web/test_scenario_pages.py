@@ -48,7 +48,7 @@ def _cut_form(**changes: Any) -> dict[str, Any]:
         "description": "",
         "start": f"{NEXT_YEAR}-01-01",
         "end": f"{NEXT_YEAR}-12-31",
-        "funder": "federal_agency",
+        "funders": ["federal_agency"],
         "percent": "-30",
         "close_offers": "",
         "bridge_budget_eur": "20000",
@@ -201,6 +201,26 @@ def test_a_run_becomes_an_option_of_a_draft_decision(
     option = Decision.objects.get(pk=decision.pk).options.get()
     assert option.label == "Kürzung"
     assert option.values.get().value == 2  # both providers stay viable
+
+
+def test_a_cut_by_several_funders_becomes_one_change_each(funded: City, coordinator: User) -> None:
+    response = logged_in(coordinator).post(
+        "/scenarios/",
+        _cut_form(funders=["federal_agency", "jobcenter"], offer_kinds=["qualification"]),
+    )
+    assert response.status_code == 302
+    changes = Scenario.objects.get().spec["changes"]
+    assert [(c["funder"], c["percent"], c["offer_kinds"]) for c in changes] == [
+        ("federal_agency", -30.0, ["qualification"]),
+        ("jobcenter", -30.0, ["qualification"]),
+    ]
+
+
+def test_funders_without_a_percentage_are_asked_for_one(funded: City, coordinator: User) -> None:
+    response = logged_in(coordinator).post("/scenarios/", _cut_form(percent=""))
+    assert response.status_code == 400
+    assert "Bitte die Änderung in Prozent angeben." in response.content.decode()
+    assert not Scenario.objects.exists()
 
 
 def test_analysts_read_results_but_cannot_create_or_run(

@@ -104,6 +104,9 @@ def _create_logins(provider_external_id: str) -> list[tuple[str, str, str]]:
         user.is_staff = role == Role.ADMIN
         user.first_name = "Demo"
         user.last_name = str(Role(role).label)
+        # Reserved for documentation (RFC 2606): mails to demo users (reminders) show in
+        # the console in development and can never reach anybody.
+        user.email = f"{username}@demo.do-connect.invalid"
         user.save()
         Membership.objects.filter(user=user).delete()
         Membership.objects.create(user=user, organisation=organisation, role=role)

@@ -448,10 +448,14 @@ def _shadow_prices(
             "mit Bedarf erhalten."
         )
     elif not listed:
+        # Places cost more than the step here: say what one whole place would cost.
         (group, district), _count = ranked[0]
+        total = sum(places.values())
+        per_place = _number(round(SHADOW_STEP_EUR / total, -2))
         text = (
-            f"Weitere {step} € Brückenbudget würden weniger als einen Platz erhalten, "
-            f"vor allem für {names.group(group)} in {district}."
+            f"Weitere {step} € Brückenbudget würden etwa {_number(total, 1)} Plätze "
+            f"erhalten, vor allem für {names.group(group)} in {district}; ein ganzer Platz "
+            f"kostet dort rund {per_place} €."
         )
     else:
         parts = [

@@ -152,9 +152,16 @@ def audit(
     return True
 
 
-def protect_table(cells: Sequence[Sequence[int]], threshold: int) -> ProtectedTable:
-    """A two-way table of counts as it may be published (see the module text)."""
-    table = np.asarray(cells, dtype=np.int64).reshape(len(cells), -1)
+def protect_table(
+    cells: Sequence[Sequence[int]], threshold: int, *, columns: int = 0
+) -> ProtectedTable:
+    """A two-way table of counts as it may be published (see the module text).
+    ``columns`` gives the width of a table without rows (a year without leavers)."""
+    table = (
+        np.asarray(cells, dtype=np.int64).reshape(len(cells), -1)
+        if len(cells)
+        else np.zeros((0, columns), dtype=np.int64)
+    )
     rows, cols = table.shape
     grand = int(table.sum())
     if rows == 0 or cols == 0 or grand == 0:

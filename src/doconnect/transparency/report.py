@@ -116,7 +116,7 @@ def two_way_table(
     threshold: int,
     notes: Sequence[str] = (),
 ) -> dict[str, Any]:
-    protected = protect_table(cells, threshold)
+    protected = protect_table(cells, threshold, columns=len(col_labels))
     return {
         "key": key,
         "caption": caption,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
 from doconnect.forum.analyses import TIE_KINDS
+from doconnect.forum.drawing import MILIEU, SPRING
 from doconnect.forum.models import (
     AgendaItem,
     CommitmentStatus,
@@ -254,3 +255,21 @@ class NetworkFilterForm(KernForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Keine Auswahl: alle."),
     )
+    layout = forms.ChoiceField(
+        label=_("Anordnung"),
+        choices=[
+            (MILIEU, _("nach Milieus (öffentliche Stellen in der Mitte)")),
+            (SPRING, _("nach Nähe (Federmodell)")),
+        ],
+        initial=MILIEU,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Nach Milieus zeigen Linien quer durch den Kreis Brücken zwischen Arten."),
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # Filtering without choosing a layout keeps the default, and shows it chosen.
+        if data is not None and not data.get("layout"):
+            data = data.copy()
+            data["layout"] = MILIEU
+        super().__init__(data, *args, **kwargs)

@@ -28,7 +28,7 @@ from doconnect.core.models import Organisation, OrganisationKind, TargetGroup
 from doconnect.forum import selectors, services
 from doconnect.forum.access import may_read_forum, may_run_conference, may_update_commitment
 from doconnect.forum.analyses import cooperation_network, overlap_report
-from doconnect.forum.drawing import draw
+from doconnect.forum.drawing import MILIEU, draw
 from doconnect.forum.jobs import REMIND_JOB, remind_job_params
 from doconnect.forum.models import (
     CommitmentStatus,
@@ -495,7 +495,7 @@ def network(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
-            "drawing": draw(report, kind_labels),
+            "drawing": draw(report, kind_labels, layout=criteria.get("layout") or MILIEU),
             "ranked": ranked,
             "isolated": [a for a in report.actors if a.isolated],
             "kind_labels": kind_labels,

@@ -36,17 +36,22 @@ class ScenarioForm(KernForm):
         label=_("Beginn des Zeitraums"), widget=forms.DateInput({"type": "date"})
     )
     end = forms.DateField(label=_("Ende des Zeitraums"), widget=forms.DateInput({"type": "date"}))
-    funder = forms.ChoiceField(
-        label=_("Geldgeber, dessen Förderung sich ändert"),
-        choices=[("", _("keiner")), *Funder.choices],
+    funders = forms.MultipleChoiceField(
+        label=_("Geldgeber, deren Förderung sich ändert"),
+        choices=Funder.choices,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Bildungsgutscheine geben die Agentur für Arbeit (SGB III) und das Jobcenter "
+            "(SGB II) nach denselben Regeln aus; eine Kürzung trifft oft beide."
+        ),
     )
     percent = forms.IntegerField(
         label=_("Änderung in Prozent"),
         min_value=-100,
         max_value=1000,
         required=False,
-        help_text=_("Negativ für eine Kürzung, z. B. −30."),
+        help_text=_("Negativ für eine Kürzung, z. B. −30; gilt für jeden gewählten Geldgeber."),
     )
     offer_kinds = forms.MultipleChoiceField(
         label=_("Nur für diese Angebotsarten"),
@@ -104,15 +109,16 @@ class ScenarioForm(KernForm):
 
     def _spec_dict(self, data: dict[str, Any]) -> dict[str, Any]:
         changes: list[dict[str, Any]] = []
-        if data.get("funder") and data.get("percent") is not None:
-            changes.append(
+        if data.get("percent") is not None:
+            changes += [
                 {
                     "type": "funding_change",
-                    "funder": data["funder"],
+                    "funder": funder,
                     "percent": data["percent"],
                     "offer_kinds": list(data.get("offer_kinds") or []),
                 }
-            )
+                for funder in data.get("funders") or []
+            ]
         for offer in (data.get("close_offers") or "").replace(",", " ").split():
             changes.append({"type": "close_offer", "offer": offer})
         weights = {
@@ -143,7 +149,7 @@ class ScenarioForm(KernForm):
             for name in ("name", "start", "end", "viability_threshold"):
                 if data.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, _("Bitte ausfüllen."))
-            if data.get("funder") and data.get("percent") is None:
+            if data.get("funders") and data.get("percent") is None:
                 self.add_error("percent", _("Bitte die Änderung in Prozent angeben."))
             if self.errors:
                 return data

@@ -1,8 +1,9 @@
-"""Help output for commands whose description carries examples and file formats, and the
-one way a command reports a refused file."""
+"""Help output for commands whose description carries examples and file formats, the
+one way a command reports a refused file, and the one way it reads a day option."""
 
 from __future__ import annotations
 
+import datetime as dt
 from argparse import RawDescriptionHelpFormatter
 from typing import Any
 
@@ -42,3 +43,11 @@ def problems_error(exc: ImportFailed, what: str) -> CommandError:
         f"{what}, {count} problem{'s' if count != 1 else ''}:\n"
         + exc.format(limit=settings.IMPORT_MAX_ERRORS)
     )
+
+
+def day_option(option: str, text: str) -> dt.date:
+    """The value of a day option such as ``--today`` (YYYY-MM-DD), or an error naming it."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{option} {text!r}: expected YYYY-MM-DD") from None

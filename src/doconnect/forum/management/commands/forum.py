@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.management.formatting import ExampleCommand, day_option
 from doconnect.forum.reminders import commitment_reminders_send
 
 EPILOG = """\
@@ -24,13 +23,6 @@ examples:
 """
 
 
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"--today: not a date (YYYY-MM-DD): {text!r}") from exc
-
-
 class Command(ExampleCommand):
     help = "Labour-policy conference: remind owners of commitments due soon or overdue."
     epilog = EPILOG
@@ -43,7 +35,11 @@ class Command(ExampleCommand):
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        today = _day(options["today"]) if options.get("today") else timezone.localdate()
+        today = (
+            day_option("--today", options["today"])
+            if options.get("today")
+            else timezone.localdate()
+        )
         report = commitment_reminders_send(today=today)
         for label, commitments in (("due soon", report.due_soon), ("overdue", report.overdue)):
             for c in commitments:

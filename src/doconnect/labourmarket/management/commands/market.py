@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.management.formatting import ExampleCommand, day_option
 from doconnect.core.models import District
 from doconnect.labourmarket.analyses import (
     AnalysisError,
@@ -73,13 +73,6 @@ def _district(text: str | None) -> District | None:
         known = ", ".join(District.objects.order_by("name").values_list("name", flat=True))
         raise CommandError(f"--district {text!r}: no such district (known: {known or 'none'})")
     return found
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of {text!r}: expected YYYY-MM-DD") from None
 
 
 def _plain(value: Any) -> Any:
@@ -193,7 +186,11 @@ class Command(ExampleCommand):
         for name in ("min_count", "limit", "last", "quarters"):
             if options.get(name) is not None and options[name] < 0:
                 raise CommandError(f"--{name.replace('_', '-')} must not be negative")
-        as_of = _date(options["as_of"]) if options.get("as_of") else timezone.localdate()
+        as_of = (
+            day_option("--as-of", options["as_of"])
+            if options.get("as_of")
+            else timezone.localdate()
+        )
         try:
             data, text = getattr(self, f"_{action}")(options, as_of)
         except AnalysisError as exc:

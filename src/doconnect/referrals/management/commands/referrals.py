@@ -3,15 +3,14 @@ providers before that (run both daily, e.g. from cron)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from doconnect.core.management.formatting import ExampleCommand
+from doconnect.core.management.formatting import ExampleCommand, day_option
 from doconnect.referrals.notifications import send_reminders
 from doconnect.referrals.services import answer_deadline, referrals_expire, referrals_remind
 
@@ -33,13 +32,6 @@ examples:
 """
 
 
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"--today: not a date (YYYY-MM-DD): {text!r}") from exc
-
-
 class Command(ExampleCommand):
     help = "Referrals: expire unanswered ones, remind providers before they expire."
     epilog = EPILOG
@@ -56,7 +48,11 @@ class Command(ExampleCommand):
             )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        today = _day(options["today"]) if options.get("today") else timezone.localdate()
+        today = (
+            day_option("--today", options["today"])
+            if options.get("today")
+            else timezone.localdate()
+        )
         if action == "expire":
             expired = referrals_expire(today=today)
             for referral in expired:
