@@ -111,20 +111,7 @@ def scenario_inputs(n_offers: int, n_links: int, seed: int) -> ScenarioInputs:
             )
             for rank, funder in enumerate(funders)
         )
-        result.append(
-            ScenarioOffer(
-                id=offer.id,
-                provider=f"p-{int(provider[i]):05d}",
-                kind=offer.kind,
-                status=offer.status,
-                district=offer.district,
-                target_groups=offer.target_groups,
-                capacity=offer.capacity,
-                min_age=offer.min_age,
-                max_age=offer.max_age,
-                funding=lines,
-            )
-        )
+        result.append(ScenarioOffer.of(offer, provider=f"p-{int(provider[i]):05d}", funding=lines))
     kinds = sorted({o.kind for o in offers})
     # About as many persons as places, unevenly spread: some cells short, some not.
     places = sum(o.capacity or 0 for o in offers if o.status == "active")

@@ -216,6 +216,34 @@ def test_a_cut_by_several_funders_becomes_one_change_each(funded: City, coordina
     ]
 
 
+def test_a_new_rule_for_target_groups_becomes_an_eligibility_change_per_funder(
+    funded: City, coordinator: User
+) -> None:
+    response = logged_in(coordinator).post(
+        "/scenarios/",
+        _cut_form(
+            funders=["federal_agency", "jobcenter"],
+            percent="",
+            offer_kinds=["further_training"],
+            excluded_groups=["youth_difficult_start"],
+        ),
+    )
+    assert response.status_code == 302
+    changes = Scenario.objects.get().spec["changes"]
+    assert [(c["type"], c["funder"], c["target_groups"]) for c in changes] == [
+        ("eligibility_change", "federal_agency", ["youth_difficult_start"]),
+        ("eligibility_change", "jobcenter", ["youth_difficult_start"]),
+    ]
+
+
+def test_a_new_rule_needs_its_funders(funded: City, coordinator: User) -> None:
+    response = logged_in(coordinator).post(
+        "/scenarios/", _cut_form(funders=[], excluded_groups=["youth_difficult_start"])
+    )
+    assert response.status_code == 400
+    assert "Bitte die Geldgeber der neuen Regel wählen." in response.content.decode()
+
+
 def test_funders_without_a_percentage_are_asked_for_one(funded: City, coordinator: User) -> None:
     response = logged_in(coordinator).post("/scenarios/", _cut_form(percent=""))
     assert response.status_code == 400
@@ -272,3 +300,23 @@ def test_the_list_page_needs_the_same_queries_for_more_scenarios(
     for name in ("B", "C", "D"):
         create_and_run(client, name=name)
     assert count_queries(client, "/scenarios/") == few
+
+
+def test_the_scenario_page_states_each_change_in_words(funded: City, coordinator: User) -> None:
+    client = logged_in(coordinator)
+    client.post(
+        "/scenarios/",
+        _cut_form(
+            funders=["federal_agency"],
+            offer_kinds=["further_training"],
+            excluded_groups=["youth_difficult_start"],
+            close_offers="o-b",
+        ),
+    )
+    page = client.get(f"/scenarios/{Scenario.objects.get().pk}/").content.decode()
+    assert "Agentur für Arbeit ändert die Förderung um -30 % (Weiterbildung)" in page
+    assert (
+        "Neue Förderregel von Agentur für Arbeit für Weiterbildung (ausgeschlossen: Jugendliche)"
+        in page
+    )
+    assert "Angebot schließt: Kurs B" in page

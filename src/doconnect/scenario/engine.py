@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -101,6 +101,24 @@ class ScenarioOffer:
     @property
     def active(self) -> bool:
         return self.status == pathways.ACTIVE
+
+    @classmethod
+    def of(
+        cls, offer: pathways.Offer, *, provider: str, funding: Iterable[FundingLine] = ()
+    ) -> ScenarioOffer:
+        """An offer of the pathways landscape with its provider and funding lines."""
+        return cls(
+            id=offer.id,
+            provider=provider,
+            kind=offer.kind,
+            status=offer.status,
+            district=offer.district,
+            target_groups=offer.target_groups,
+            capacity=offer.capacity,
+            min_age=offer.min_age,
+            max_age=offer.max_age,
+            funding=tuple(funding),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -28,7 +27,6 @@ from doconnect.core.models import District, TargetGroup
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import Destination, Funder, FundingLine, Offer, OfferKind
 from doconnect.offers.pathways_services import landscape_from_catalogue, landscape_from_db
-from doconnect.pathways.engine import Offer as PathwayOffer
 from doconnect.scenario.engine import DemandCell, ScenarioInputs, ScenarioOffer
 from doconnect.scenario.engine import FundingLine as EngineFunding
 from doconnect.scenario.spec import Vocabulary
@@ -82,24 +80,6 @@ def _amount(amount: Decimal) -> float:
     return float(amount)
 
 
-def _scenario_offer(
-    offer: PathwayOffer, provider: str, funding: Iterable[EngineFunding]
-) -> ScenarioOffer:
-    """An offer of the pathways landscape with its provider and funding lines."""
-    return ScenarioOffer(
-        id=offer.id,
-        provider=provider,
-        kind=offer.kind,
-        status=offer.status,
-        district=offer.district,
-        target_groups=offer.target_groups,
-        capacity=offer.capacity,
-        min_age=offer.min_age,
-        max_age=offer.max_age,
-        funding=tuple(funding),
-    )
-
-
 def scenario_inputs_from_db(today: dt.date) -> ScenarioInputs:
     """Every offer in the database with its funding lines and follow-ons, and the
     demand on ``today``. A fixed number of queries."""
@@ -110,7 +90,10 @@ def scenario_inputs_from_db(today: dt.date) -> ScenarioInputs:
         "offer__external_id", "start", "funder", "id"
     ).values_list("offer__external_id", "funder", "amount_eur", "start", "end"):
         funding[offer_id].append(EngineFunding(funder, _amount(amount), start, end))
-    offers = tuple(_scenario_offer(o, provider_of[o.id], funding.get(o.id, ())) for o in landscape)
+    offers = tuple(
+        ScenarioOffer.of(o, provider=provider_of[o.id], funding=funding.get(o.id, ()))
+        for o in landscape
+    )
     districts, groups, kinds = _names()
     return ScenarioInputs(
         offers=offers,
@@ -131,10 +114,10 @@ def scenario_inputs_from_catalogue(catalogue: Catalogue, today: dt.date) -> Scen
     landscape, links = landscape_from_catalogue(catalogue)
     entries = {entry.id: entry for entry in catalogue.offers}
     offers = tuple(
-        _scenario_offer(
+        ScenarioOffer.of(
             o,
-            entries[o.id].provider,
-            [
+            provider=entries[o.id].provider,
+            funding=[
                 EngineFunding(f.funder, _amount(f.amount_eur), f.start, f.end)
                 for f in entries[o.id].funding
             ],

@@ -60,6 +60,16 @@ class ScenarioForm(KernForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Keine Auswahl: für alle Angebotsarten des Geldgebers."),
     )
+    excluded_groups = forms.MultipleChoiceField(
+        label=_("Die gewählten Geldgeber zahlen nicht mehr für diese Zielgruppen"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Eine neue Förderregel: Angebote (der gewählten Arten) verlieren den Anteil "
+            "dieser Geldgeber, der auf die Zielgruppen entfällt."
+        ),
+    )
     close_offers = forms.CharField(
         label=_("Angebote, die schließen"),
         required=False,
@@ -90,6 +100,9 @@ class ScenarioForm(KernForm):
         self.fields["start"].initial = start
         self.fields["end"].initial = end
         self.groups = list(TargetGroup.objects.order_by("code").values_list("code", "label"))
+        excluded = self.fields["excluded_groups"]
+        assert isinstance(excluded, forms.MultipleChoiceField)
+        excluded.choices = self.groups
         for code, label in self.groups:
             self.fields[f"weight_{code}"] = forms.IntegerField(
                 label=_("Gewicht im Brückenbudget: %(group)s") % {"group": label},
@@ -116,6 +129,16 @@ class ScenarioForm(KernForm):
                     "funder": funder,
                     "percent": data["percent"],
                     "offer_kinds": list(data.get("offer_kinds") or []),
+                }
+                for funder in data.get("funders") or []
+            ]
+        if data.get("excluded_groups"):
+            changes += [
+                {
+                    "type": "eligibility_change",
+                    "funder": funder,
+                    "offer_kinds": list(data.get("offer_kinds") or []),
+                    "target_groups": list(data["excluded_groups"]),
                 }
                 for funder in data.get("funders") or []
             ]
@@ -149,8 +172,14 @@ class ScenarioForm(KernForm):
             for name in ("name", "start", "end", "viability_threshold"):
                 if data.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, _("Bitte ausfüllen."))
-            if data.get("funders") and data.get("percent") is None:
+            if (
+                data.get("funders")
+                and data.get("percent") is None
+                and not data.get("excluded_groups")
+            ):
                 self.add_error("percent", _("Bitte die Änderung in Prozent angeben."))
+            if data.get("excluded_groups") and not data.get("funders"):
+                self.add_error("funders", _("Bitte die Geldgeber der neuen Regel wählen."))
             if self.errors:
                 return data
             raw = json.dumps(self._spec_dict(data), ensure_ascii=False).encode()

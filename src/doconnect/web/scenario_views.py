@@ -297,12 +297,12 @@ def _change_text(change: Mapping[str, Any], names: _Names) -> str:
         if change.get("percent") is not None:
             return _("%(funder)s ändert die Förderung um %(percent)s %% (%(kinds)s)") % {
                 "funder": funder,
-                "percent": change["percent"],
+                "percent": f"{change['percent']:+g}".replace(".", ","),
                 "kinds": kinds,
             }
         return _("%(funder)s ändert die Förderung um %(amount)s € (%(kinds)s)") % {
             "funder": funder,
-            "amount": change.get("amount_eur"),
+            "amount": f"{change.get('amount_eur') or 0:+,.0f}".replace(",", "."),
             "kinds": kinds,
         }
     if kind == "close_offer":
@@ -316,8 +316,10 @@ def _change_text(change: Mapping[str, Any], names: _Names) -> str:
         }
     if kind == "eligibility_change":
         groups = ", ".join(names.group(g) for g in change.get("target_groups") or [])
-        return _("Neue Förderregeln von %(funder)s (ausgeschlossen: %(groups)s)") % {
-            "funder": change.get("funder"),
+        return _("Neue Förderregel von %(funder)s für %(kinds)s (ausgeschlossen: %(groups)s)") % {
+            "funder": dict(Funder.choices).get(change.get("funder", ""), change.get("funder")),
+            "kinds": ", ".join(names.kind(k) for k in change.get("offer_kinds") or [])
+            or _("alle Angebotsarten"),
             "groups": groups or _("Altersgrenzen"),
         }
     return str(kind)
