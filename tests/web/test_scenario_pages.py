@@ -17,7 +17,7 @@ from django.test import Client
 
 from doconnect.decisions.models import Decision
 from doconnect.decisions.services import criterion_add, decision_create
-from doconnect.offers.models import FundingLine
+from doconnect.offers.models import FollowOn, FundingLine
 from doconnect.scenarios.models import Scenario, ScenarioRun
 from tests.conftest import City, count_queries, logged_in
 
@@ -320,3 +320,19 @@ def test_the_scenario_page_states_each_change_in_words(funded: City, coordinator
         in page
     )
     assert "Angebot schließt: Kurs B" in page
+
+
+def test_new_dead_ends_and_broken_bridges_are_told_in_the_readers_words(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    FollowOn.objects.create(from_offer=funded.offer_a, to_offer=funded.offer_b)
+    FollowOn.objects.create(from_offer=funded.offer_b, destination="employment")
+    client = logged_in(coordinator)
+    run = create_and_run(client, close_offers="o-b")
+    assert [d["offer"] for d in run.result["new_dead_ends"]] == ["o-a"]
+    page = client.get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert "der einzige Weg führt über das geschlossene Angebot Kurs B (beendet)" in page
+    assert "der einzige Weg weiter für 1 Angebot (Werkstatt A) schließt" in page
+    english = logged_in(coordinator, language="en").get(f"/scenarios/runs/{run.pk}/")
+    assert "Kurs B" in english.content.decode()
+    assert "der einzige Weg" not in english.content.decode()

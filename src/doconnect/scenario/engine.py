@@ -621,6 +621,9 @@ def _pathway_changes(
             "cause": d.cause,
             "blocked_by": list(d.blocked_by),
             "reachable_if_reopened": d.reachable_if_reopened,
+            # For user interfaces that say it in their own words (web/pathway_texts).
+            "code": d.code,
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in d.params.items()},
         }
         for d in sorted(dead_after, key=lambda d: d.offer)
         if d.offer not in dead_before

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from doconnect.allocations.services import Scope, waiting_persons
@@ -69,10 +70,13 @@ def demand_from_db(today: dt.date) -> tuple[DemandCell, ...]:
 
 
 def _names() -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+    """Names for the engine's sentences, which are German whoever asks: the same scenario
+    on the same data gives the same result (and digest) in every session's language."""
     districts = tuple(District.objects.order_by("name").values_list("name", flat=True))
     groups = dict(TargetGroup.objects.order_by("code").values_list("code", "label"))
-    groups[NO_TARGET_GROUP] = _("Personen ohne Zielgruppe")
-    kinds = {str(code): str(label) for code, label in OfferKind.choices}
+    with translation.override("de"):
+        groups[NO_TARGET_GROUP] = _("Personen ohne Zielgruppe")
+        kinds = {str(code): str(label) for code, label in OfferKind.choices}
     return districts, groups, kinds
 
 

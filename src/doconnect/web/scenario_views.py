@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doconnect.core.jobs import active_job
@@ -41,6 +41,7 @@ from doconnect.scenarios.services import (
 from doconnect.web.charts import Chart, chart_export_response, grouped_bar_chart, table_chart
 from doconnect.web.context import request_viewer
 from doconnect.web.jobs_views import JOB_PAGES, JobPage
+from doconnect.web.pathway_texts import render_reason
 from doconnect.web.scenario_forms import ScenarioForm
 
 MAX_COMPARED = 4
@@ -183,10 +184,12 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
             "providers": _providers(result, names),
             "offers": _offers_losing(result, names),
             "dead_ends": [
-                (names.offer(d["offer"]), d["offer"], d["reason"]) for d in result["new_dead_ends"]
+                (names.offer(d["offer"]), d["offer"], _dead_end_text(d, names))
+                for d in result["new_dead_ends"]
             ],
             "broken_bridges": [
-                (names.offer(b["offer"]), b["offer"], b["reason"]) for b in result["broken_bridges"]
+                (names.offer(b["offer"]), b["offer"], _broken_bridge_text(b, result, names))
+                for b in result["broken_bridges"]
             ],
             "allocations": [(names.offer(a["offer"]), a) for a in result["bridge"]["allocations"]],
             "draft_decisions": (
@@ -325,6 +328,47 @@ def _change_text(change: Mapping[str, Any], names: _Names) -> str:
     return str(kind)
 
 
+CLOSED_BECAUSE = {
+    "provider_not_viable": gettext_lazy("Träger nicht tragfähig"),
+    "closed_by_scenario": gettext_lazy("schließt laut Szenario"),
+}
+
+
+def _closed_because(code: str | None) -> str:
+    return str(CLOSED_BECAUSE.get(code or "", _("keine Förderung mehr")))
+
+
+def _dead_end_text(dead_end: Mapping[str, Any], names: _Names) -> str:
+    """The engine's reason in the reader's language, offers by their titles."""
+    if "code" not in dead_end:  # a run stored before reasons carried codes
+        return str(dead_end["reason"])
+    params: dict[str, Any] = {
+        key: tuple(names.offer(v) for v in value)
+        if key == "offers"
+        else tuple(value)
+        if isinstance(value, list)
+        else value
+        for key, value in dead_end["params"].items()
+    }
+    return render_reason(dead_end["code"], params)
+
+
+def _broken_bridge_text(bridge: Mapping[str, Any], result: Mapping[str, Any], names: _Names) -> str:
+    closed_code = next(
+        (o.get("closed_code") for o in result["offers"] if o["offer"] == bridge["offer"]), None
+    )
+    count = int(bridge["stranded_count"])
+    return ngettext(
+        "der einzige Weg weiter für %(count)d Angebot (%(offers)s) schließt: %(why)s",
+        "der einzige Weg weiter für %(count)d Angebote (%(offers)s) schließt: %(why)s",
+        count,
+    ) % {
+        "count": count,
+        "offers": ", ".join(names.offer(o) for o in bridge.get("stranded", [])),
+        "why": _closed_because(closed_code),
+    }
+
+
 def _providers(result: Mapping[str, Any], names: _Names) -> list[dict[str, Any]]:
     return [
         {**p, "name": names.provider(p["provider"])} for p in result["providers"] if not p["viable"]
@@ -345,6 +389,7 @@ def _offers_losing(result: Mapping[str, Any], names: _Names) -> list[dict[str, A
             "provider_name": names.provider(o["provider"]),
             "kind_label": names.kind(o["kind"]),
             "lost": o["capacity_before"] - (o["capacity_after"] or 0),
+            "closed_text": _closed_because(o.get("closed_code")),
         }
         for o in losing[:LISTED_OFFERS]
     ]
