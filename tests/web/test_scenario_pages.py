@@ -336,3 +336,17 @@ def test_new_dead_ends_and_broken_bridges_are_told_in_the_readers_words(
     english = logged_in(coordinator, language="en").get(f"/scenarios/runs/{run.pk}/")
     assert "Kurs B" in english.content.decode()
     assert "der einzige Weg" not in english.content.decode()
+
+
+def test_a_second_run_while_one_waits_is_refused_next_to_the_button(
+    funded: City, coordinator: User
+) -> None:
+    client = logged_in(coordinator)
+    client.post("/scenarios/", _cut_form())
+    scenario = Scenario.objects.get()
+    # Outside a commit the first job stays queued (the runner starts it on commit).
+    assert client.post(f"/scenarios/{scenario.pk}/").status_code == 302
+    response = client.post(f"/scenarios/{scenario.pk}/")
+    assert response.status_code == 400
+    assert "Es läuft schon eine Berechnung dieser Art" in response.content.decode()
+    assert not ScenarioRun.objects.exists()

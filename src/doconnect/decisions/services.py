@@ -287,16 +287,12 @@ def decision_record(
     return record
 
 
-def _small_number() -> int:
-    return int(settings.SMALL_NUMBER)
-
-
 def small_number_criteria(decision: Decision) -> list[str]:
     """The labels of the decision's coverage criteria whose share rests, in some option
     taken from a scenario result, on a demand below the small-number threshold. Their
     values (and the scores built from them) would tell something about a handful of
     persons, so such a decision is not published."""
-    threshold = _small_number()
+    threshold = int(settings.SMALL_NUMBER)
     small: list[str] = []
     criteria = list(decision.criteria.all())
     for option in decision.options.all():
@@ -328,7 +324,7 @@ def decision_publish(*, decision: Decision, actor: User) -> DecisionRecord:
                 "in mindestens einer Option auf weniger als %(n)d Personen. Veröffentlichte "
                 "Zahlen dürfen keine Rückschlüsse auf Einzelne erlauben."
             )
-            % {"criteria": ", ".join(f"„{label}“" for label in small), "n": _small_number()}
+            % {"criteria": ", ".join(f"„{label}“" for label in small), "n": settings.SMALL_NUMBER}
         )
     record = decision.record
     record.published_at = timezone.now()

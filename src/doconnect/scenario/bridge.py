@@ -411,7 +411,7 @@ def _relaxation(model: _Model, budget: float) -> Any:
     )
 
 
-def _number(value: float, decimals: int = 0) -> str:
+def german_number(value: float, decimals: int = 0) -> str:
     """German number format: 10.000 and 2,5."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
@@ -419,7 +419,11 @@ def _number(value: float, decimals: int = 0) -> str:
 
 def _places_text(places: float) -> str:
     count = max(1, round(places))
-    return f"etwa {_number(count)} Platz" if count == 1 else f"etwa {_number(count)} Plätze"
+    return (
+        f"etwa {german_number(count)} Platz"
+        if count == 1
+        else f"etwa {german_number(count)} Plätze"
+    )
 
 
 def _shadow_prices(
@@ -431,7 +435,7 @@ def _shadow_prices(
     prices: list[ShadowPrice] = []
     budget_value = -float(base.ineqlin.marginals[0])
     more = _relaxation(model, problem.budget + SHADOW_STEP_EUR)
-    step = _number(SHADOW_STEP_EUR)
+    step = german_number(SHADOW_STEP_EUR)
     places: dict[tuple[str, str], float] = defaultdict(float)
     if more.status == 0:
         n_var = model.n_x + model.n_y
@@ -451,9 +455,9 @@ def _shadow_prices(
         # Places cost more than the step here: say what one whole place would cost.
         (group, district), _count = ranked[0]
         total = sum(places.values())
-        per_place = _number(round(SHADOW_STEP_EUR / total, -2))
+        per_place = german_number(round(SHADOW_STEP_EUR / total, -2))
         text = (
-            f"Weitere {step} € Brückenbudget würden etwa {_number(total, 1)} Plätze "
+            f"Weitere {step} € Brückenbudget würden etwa {german_number(total, 1)} Plätze "
             f"erhalten, vor allem für {names.group(group)} in {district}; ein ganzer Platz "
             f"kostet dort rund {per_place} €."
         )
@@ -488,8 +492,8 @@ def _shadow_prices(
                 f"cell:{group}|{district}|{kind}",
                 value,
                 f"Ein zusätzlicher Platz ({names.kind(kind)}) für {names.group(group)} in "
-                f"{district} wäre {_number(value, 1)} Gewichtspunkte wert: dort fehlen nach "
-                f"der Brücke noch {_number(short[cell], 1)} Plätze.",
+                f"{district} wäre {german_number(value, 1)} Gewichtspunkte wert: dort fehlen nach "
+                f"der Brücke noch {german_number(short[cell], 1)} Plätze.",
                 {
                     "target_group": group,
                     "district": district,

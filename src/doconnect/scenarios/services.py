@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from doconnect.core.jobs import Progress, job_start
-from doconnect.core.models import Job, Role
+from doconnect.core.jobs import Progress
+from doconnect.core.models import Role
 from doconnect.people.access import Viewer
 from doconnect.scenario.engine import run_scenario
 from doconnect.scenario.spec import ScenarioSpec, read_scenario
@@ -50,13 +51,10 @@ def scenario_create(*, spec: ScenarioSpec, created_by: User) -> Scenario:
     )
 
 
-def scenario_run_start(*, scenario: Scenario, started_by: User, today: dt.date) -> Job:
-    """Queue a run of ``scenario`` on the database as of ``today`` (one at a time)."""
-    return job_start(
-        kind=SCENARIO_JOB,
-        params={"scenario": scenario.pk, "today": today.isoformat()},
-        started_by=started_by,
-    )
+def scenario_job_params(*, scenario: Scenario, today: dt.date) -> dict[str, Any]:
+    """The background job's params for a run of ``scenario`` on the data of ``today``
+    (started with ``core.jobs.job_start``; one at a time)."""
+    return {"scenario": scenario.pk, "today": today.isoformat()}
 
 
 def scenario_run(

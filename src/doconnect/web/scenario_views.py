@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,11 +37,12 @@ from doconnect.scenarios.services import (
     may_model_scenarios,
     may_read_scenarios,
     scenario_create,
-    scenario_run_start,
+    scenario_job_params,
 )
 from doconnect.web.charts import Chart, chart_export_response, grouped_bar_chart, table_chart
 from doconnect.web.context import request_viewer
-from doconnect.web.jobs_views import JOB_PAGES, JobPage
+from doconnect.web.forms import KernForm
+from doconnect.web.jobs_views import JOB_PAGES, JobPage, start_job_from_form
 from doconnect.web.pathway_texts import render_reason
 from doconnect.web.scenario_forms import ScenarioForm
 
@@ -102,12 +104,14 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     scenarios = list(Scenario.objects.select_related("created_by")[:100])
-    latest: dict[int, ScenarioRun] = {}
-    for run in ScenarioRun.objects.filter(scenario__in=scenarios).only(
-        "pk", "scenario_id", "created_at", "result"
+    # A result holds every offer; the list needs only each latest run's summary.
+    latest: dict[int, Mapping[str, Any]] = {}
+    for run in (
+        ScenarioRun.objects.filter(scenario__in=scenarios)
+        .order_by("-created_at", "-id")
+        .values("pk", "scenario_id", "created_at", "result__summary")
     ):
-        if run.scenario_id not in latest or run.created_at > latest[run.scenario_id].created_at:
-            latest[run.scenario_id] = run
+        latest.setdefault(run["scenario_id"], run)
     rows = [(s, latest.get(s.pk)) for s in scenarios]
     return render(
         request,
@@ -123,23 +127,22 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     scenario = scenario_for_viewer(viewer, pk)
     may_write = may_model_scenarios(viewer)
-    running = active_job(SCENARIO_JOB)
-    error = ""
+    # The run button is a form without fields: the job's refusal (one at a time) shows
+    # above it like any form error.
+    form = KernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied
-        try:
-            job = scenario_run_start(
-                scenario=scenario,
-                started_by=request.user,  # type: ignore[arg-type]
-                today=timezone.localdate(),
-            )
-        except ValidationError as exc:
-            error = "; ".join(exc.messages)
-        else:
-            return redirect("web:job_status", pk=job.pk)
+        started = start_job_from_form(
+            request,
+            form,
+            kind=SCENARIO_JOB,
+            params=lambda: scenario_job_params(scenario=scenario, today=timezone.localdate()),
+        )
+        if started is not None:
+            return started
     runs = list(scenario.runs.select_related("started_by").defer("result"))
-    names = _names()
+    names = _Names()
     return render(
         request,
         "web/scenarios/detail.html",
@@ -147,12 +150,12 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scenario": scenario,
             "changes": [_change_text(c, names) for c in scenario.spec.get("changes", [])],
             "runs": runs,
-            "running": running,
+            "running": active_job(SCENARIO_JOB),
             "may_write": may_write,
-            "error": error,
+            "form": form,
             "spec_json": json.dumps(scenario.spec, ensure_ascii=False, indent=2),
         },
-        status=400 if error else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -167,7 +170,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="scenario-run-{run.pk}.json"'
         return response
-    names = _names()
+    names = _Names()
     result = run.result
     charts = _run_charts(result, names)
     export = chart_export_response(request, list(charts.values()))
@@ -249,7 +252,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             {"runs": runs, "rows": [], "too_few": True},
             status=400,
         )
-    names = _names()
+    names = _Names()
     chart = _compare_table(runs, names)
     export = chart_export_response(request, [chart])
     if export is not None:
@@ -286,8 +289,11 @@ class _Names:
         return str(self.kinds.get(code, code))
 
 
-def _names() -> _Names:
-    return _Names()
+def _signed(value: float) -> str:
+    """A change in the reader's number format, with its sign: +10, −30, +2.500,5."""
+    places = 0 if float(value).is_integer() else 1
+    text = number_format(abs(value), places, force_grouping=True)
+    return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
 
 
 def _change_text(change: Mapping[str, Any], names: _Names) -> str:
@@ -300,12 +306,12 @@ def _change_text(change: Mapping[str, Any], names: _Names) -> str:
         if change.get("percent") is not None:
             return _("%(funder)s ändert die Förderung um %(percent)s %% (%(kinds)s)") % {
                 "funder": funder,
-                "percent": f"{change['percent']:+g}".replace(".", ","),
+                "percent": _signed(change["percent"]),
                 "kinds": kinds,
             }
         return _("%(funder)s ändert die Förderung um %(amount)s € (%(kinds)s)") % {
             "funder": funder,
-            "amount": f"{change.get('amount_eur') or 0:+,.0f}".replace(",", "."),
+            "amount": _signed(change.get("amount_eur") or 0),
             "kinds": kinds,
         }
     if kind == "close_offer":

@@ -17,6 +17,7 @@ from doconnect.core.management.formatting import ExampleCommand, problems_error
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.selectors import catalogue_vocabulary
 from doconnect.pathways.engine import PathwayError
+from doconnect.scenario.bridge import german_number
 from doconnect.scenario.engine import ScenarioInputs, ScenarioResult, run_scenario
 from doconnect.scenario.spec import read_scenario
 from doconnect.scenarios.inputs import (
@@ -116,7 +117,7 @@ def _read(file: str) -> bytes:
 
 
 def _eur(amount: float) -> str:
-    return f"{amount:,.0f} €".replace(",", ".")
+    return f"{german_number(amount)} €"
 
 
 def result_text(result: ScenarioResult) -> str:
