@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from doconnect.forum.network import (
+from doconnect.forum.engine.network import (
     ACTOR_KINDS,
     TIE_KINDS,
     NetworkActor,

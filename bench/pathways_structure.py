@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from doconnect.demo.data import DISTRICTS as DEMO_DISTRICTS
 from doconnect.demo.data import TARGET_GROUPS as DEMO_TARGET_GROUPS
-from doconnect.pathways.engine import (
+from doconnect.pathways.engine.analysis import (
     ACTIVE,
     FollowOn,
     Offer,

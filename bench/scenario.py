@@ -41,15 +41,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from doconnect.demo.data import COST_PER_PLACE, FUNDING_BY_KIND
-from doconnect.pathways.engine import PathwayConfig, analyse_pathways
-from doconnect.scenario.engine import (
+from doconnect.pathways.engine.analysis import PathwayConfig, analyse_pathways
+from doconnect.scenarios.engine.simulate import (
     DemandCell,
     FundingLine,
     ScenarioInputs,
     ScenarioOffer,
     run_scenario,
 )
-from doconnect.scenario.spec import read_scenario
+from doconnect.scenarios.engine.spec import read_scenario
 from pathways_structure import DISTRICTS, TARGET_GROUPS, generate_landscape
 
 TARGET_RATIO_NO_BRIDGE = 10.0

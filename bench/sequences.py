@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from tests.sequences import peer  # noqa: E402
+from tests.transitions.engine import peer  # noqa: E402
 
-from doconnect.sequences import Sequences, describe, distances, outcomes  # noqa: E402
+from doconnect.transitions.engine import Sequences, describe, distances, outcomes  # noqa: E402
 
 TARGET_RATIO = 3.0
 PEER_LIMIT_SECONDS = 240.0  # sequenzo runs at 5,000 / 10,000 only if projected below this

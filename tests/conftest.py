@@ -28,6 +28,9 @@ from doconnect.offers.models import FollowOn, Offer
 from doconnect.people.models import Person
 from doconnect.people.services import consent_give, person_create, spell_create
 
+# Browser and API-client fixtures for every domain's tests.
+pytest_plugins = ["tests.browser_fixtures", "tests.apiclient"]
+
 IN_CI = bool(os.environ.get("CI"))
 TODAY = dt.date(2026, 11, 23)
 

@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from doconnect.agreements.models import Agreement
 from doconnect.core.models import (
     ApiToken,
     AuditEvent,
@@ -19,9 +18,11 @@ from doconnect.core.models import (
     TargetGroup,
 )
 from doconnect.core.services import api_token_create
-from doconnect.employers.models import Vacancy
+from doconnect.core.viewers import viewer_for
+from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.offers.models import Offer
-from doconnect.people.access import access_person, viewer_for
+from doconnect.people.access import access_person
+from doconnect.people.agreements.models import Agreement
 from doconnect.people.models import Person, PersonalDetails
 from doconnect.referrals.models import Referral
 from tests.conftest import City, make_person

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from doconnect.core.importing import (
+from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
     ImportResult,

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from doconnect.core.importing import ImportFailed
-from doconnect.core.jsonfile import Fields, Node, Problems, found, json_type, read_json, shown
+from doconnect.files.importing import ImportFailed
+from doconnect.files.jsonfile import Fields, Node, Problems, found, json_type, read_json, shown
 
 NESTED = b"""\
 {

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from doconnect.decisions.engine.scoring import HIGHER, LOWER
 from doconnect.decisions.from_scenarios import (
     STANDARD_CRITERIA,
     ScenarioResultError,
@@ -15,7 +16,6 @@ from doconnect.decisions.from_scenarios import (
     coverage_group,
     criteria_values_from_scenario_result,
 )
-from doconnect.decisions.scoring import HIGHER, LOWER
 
 RESULT: dict[str, Any] = {
     "name": "Kürzung Bildungsgutscheine 2027",

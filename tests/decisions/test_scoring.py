@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doconnect.decisions.scoring import (
+from doconnect.decisions.engine.scoring import (
     HIGHER,
     LOWER,
     Criterion,
@@ -46,7 +46,9 @@ def worked() -> Scoring:
 
 def test_the_engine_imports_without_django() -> None:
     assert (
-        imports_without_django("doconnect.decisions.scoring", "doconnect.decisions.from_scenarios")
+        imports_without_django(
+            "doconnect.decisions.engine.scoring", "doconnect.decisions.from_scenarios"
+        )
         == ""
     )
 

@@ -16,7 +16,7 @@ from doconnect.demo import data
 from doconnect.demo.forum import EXTRA_ORGANISATIONS
 from doconnect.demo.generator import PUBLIC_BODIES, CityGenerator, Table
 from doconnect.demo.landscape import reaches_destination
-from doconnect.pathways import engine
+from doconnect.pathways.engine import analysis as engine
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 
 SMALL = 0.1

@@ -12,7 +12,7 @@ import pytest
 from doconnect.demo import data
 from doconnect.demo.generator import CityGenerator, Table
 from doconnect.demo.occupations import SHORTAGE
-from doconnect.employers.models import Vacancy
+from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.labourmarket.models import Indicator, Marker, Statistic
 from doconnect.people.models import Spell
 

@@ -16,15 +16,16 @@ from django.core.management.base import CommandError
 from django.db import connection, models
 
 from doconnect.core.models import District, Membership, Organisation, TargetGroup
+from doconnect.core.viewers import viewer_for
 from doconnect.demo import loader
 from doconnect.demo.generator import DEMO_PASSWORD, CityGenerator
 from doconnect.demo.management.commands.demo import Command
 from doconnect.demo.models import DemoRun
 from doconnect.demo.services import DemoRefused, load_demo_city
-from doconnect.employers.models import Vacancy
 from doconnect.forum.reminders import commitment_reminders_send
+from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.offers.models import FollowOn, Offer
-from doconnect.people.access import viewer_for, visible_persons
+from doconnect.people.access import visible_persons
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 from doconnect.people.models import Consent, Person, PersonalDetails, Spell
 from doconnect.referrals.models import Referral

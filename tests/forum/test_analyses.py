@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from doconnect.core.models import Organisation
 from doconnect.forum.analyses import cooperation_network, network_inputs, overlap_report
+from doconnect.forum.engine.network import Tie
 from doconnect.forum.models import ActorProfile, Programme
-from doconnect.forum.network import Tie
 from doconnect.offers.models import FundingLine
 from doconnect.referrals.models import Referral
 from tests.conftest import TODAY, City, make_person

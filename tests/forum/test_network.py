@@ -12,8 +12,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from doconnect.forum import network
-from doconnect.forum.network import NetworkActor, Tie, analyse_network
+from doconnect.forum.engine import network
+from doconnect.forum.engine.network import NetworkActor, Tie, analyse_network
 from tests.purity import imports_without_django
 
 
@@ -383,7 +383,10 @@ def test_degree_strength_and_kind_matrix_match_networkx(seed: int) -> None:
 
 
 def test_the_engine_never_imports_django() -> None:
-    assert imports_without_django("doconnect.forum.network", "doconnect.forum.overlap") == ""
+    assert (
+        imports_without_django("doconnect.forum.engine.network", "doconnect.forum.engine.overlap")
+        == ""
+    )
 
 
 # --------------------------------------------------------------------------- milieu layout

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from doconnect.forum.overlap import ProgrammeFact, programme_overlap
+from doconnect.forum.engine.overlap import ProgrammeFact, programme_overlap
 
 GROUPS = ("youth", "refugees", "long_term_unemployed")
 KINDS = ("counselling", "qualification")

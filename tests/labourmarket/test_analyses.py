@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from doconnect.core.models import District, Organisation
-from doconnect.employers.models import Vacancy
 from doconnect.labourmarket.analyses import (
     AnalysisError,
     hiring_from_db,
@@ -26,8 +25,9 @@ from doconnect.labourmarket.analyses import (
     shift_share_from_db,
     shortage_from_db,
 )
+from doconnect.labourmarket.employers.models import Vacancy
+from doconnect.labourmarket.engine.bridges import OfferUse
 from doconnect.labourmarket.models import Statistic
-from doconnect.market.bridges import OfferUse
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person, Spell
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from doconnect.core.importing import ImportFailed
+from doconnect.files.importing import ImportFailed
 from doconnect.labourmarket.models import Statistic
 from doconnect.labourmarket.services import statistics_import
 from doconnect.labourmarket.statistics_file import read_statistics

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from doconnect.core.importing import ImportFailed
 from doconnect.core.models import Organisation
-from doconnect.employers.models import PostcodeDistrict
+from doconnect.files.importing import ImportFailed
+from doconnect.labourmarket.employers.models import PostcodeDistrict
 from doconnect.offers.ba_import import BAOfferResponse, ba_offers_import, read_ba_offers
 from doconnect.offers.models import Offer, OfferSource
 from doconnect.offers.services import offer_update

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from doconnect.core.importing import ImportFailed
+from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import Catalogue, Vocabulary, offer_to_dict, read_catalogue
 from tests.offers.catalogue_files import VALID, line_of
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from doconnect.core.importing import ImportFailed
 from doconnect.core.models import Organisation, TargetGroup
+from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.models import FollowOn, FundingLine, Offer
 from doconnect.offers.selectors import catalogue_export, catalogue_vocabulary

@@ -1,5 +1,5 @@
 """The offer's occupations through the API: read in the offer and changed by PATCH with
-the catalogue's rules (the API's own tests live in tests/api)."""
+the catalogue's rules (the API's own tests live in tests/offers/test_api.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from doconnect.offers.models import Offer
-from tests.api.conftest import BearerClient, bearer  # noqa: F401  (the fixture)
+from tests.apiclient import BearerClient, bearer  # noqa: F401  (the fixture)
 from tests.conftest import City
 
 

@@ -10,7 +10,8 @@ import itertools
 import pytest
 
 from doconnect.core.models import Role
-from doconnect.people.access_rules import Level, MembershipRole, decide
+from doconnect.core.roles import MembershipRole
+from doconnect.people.access_rules import Level, decide
 
 OWN, OTHER = 1, 2
 ORG_SETS: dict[str, set[int]] = {

@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
 from doconnect.core.models import AuditEvent
-from doconnect.people.access import PersonNotFound, viewer_for
+from doconnect.core.viewers import viewer_for
+from doconnect.people.access import PersonNotFound
 from doconnect.people.models import Person, PersonalDetails, Spell
 from doconnect.people.privacy import person_data_export, person_erase
 from doconnect.people.services import spell_create

@@ -8,8 +8,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from doconnect.core.models import AuditEvent
-from doconnect.offers.pathways_services import person_facts
-from doconnect.people.access import PersonNotFound, viewer_for
+from doconnect.core.viewers import viewer_for
+from doconnect.pathways.services import person_facts
+from doconnect.people.access import PersonNotFound
 from doconnect.people.services import person_wishes_update
 from doconnect.people.wishes_actions import person_wishes_update_as
 from tests.conftest import City, make_person

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from doconnect.offers.models import Offer
 from doconnect.offers.participation import occupied_places, with_free_places
-from doconnect.offers.pathways_services import free_places_from_db
+from doconnect.pathways.services import free_places_from_db
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral, ReferralStatus

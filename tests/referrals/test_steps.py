@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from doconnect.people.access import levels_for, viewer_for
+from doconnect.core.viewers import viewer_for
+from doconnect.people.access import levels_for
 from doconnect.people.access_rules import Level
 from doconnect.people.models import Spell
 from doconnect.people.services import spell_create
@@ -28,7 +29,7 @@ from doconnect.referrals.services import (
     referral_send,
     referral_start,
 )
-from doconnect.referrals.transitions import ALLOWED, STATES, STEPS, Side
+from doconnect.referrals.states import ALLOWED, STATES, STEPS, Side
 from tests.conftest import City, make_person
 
 ON = dt.date(2026, 11, 2)

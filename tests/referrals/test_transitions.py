@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from doconnect.referrals.models import ReferralStatus
-from doconnect.referrals.transitions import (
+from doconnect.referrals.states import (
     ALLOWED,
     FINAL,
     STATES,

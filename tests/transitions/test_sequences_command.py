@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.sequences import peer
+from tests.transitions.engine import peer
 
 GOOD = "id,w,m1,m2,m3\np1,1,A,B,B\np2,3,B,B,A\np3,1,A,A,A\n"
 

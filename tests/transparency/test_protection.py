@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doconnect.disclosure import Published, feasible_ranges
+from doconnect.transparency.engine import Published, feasible_ranges
 from doconnect.transparency.protection import (
     margin_hidden,
     protect_counts,

@@ -16,8 +16,8 @@ from django.contrib.auth.models import User
 
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
+from tests.browser import log_in, serious_violations
 from tests.conftest import City, make_person
-from tests.web.browser import log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 def person(
     transactional_db: None, city: City, case_worker: User, coordinator: User, settings: Any
 ) -> Person:
-    """Made before Playwright starts its event loop (see tests/web/conftest.py)."""
+    """Made before Playwright starts its event loop (see tests/browser_fixtures.py)."""
     settings.DEMO_MODE = True
     person = make_person(
         city, given_name="Lina", family_name="Axeprüfung", consent_orgs=[city.jobcenter]

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from doconnect.people.models import Person
+from tests.browser import log_in
 from tests.conftest import City, make_person
-from tests.web.browser import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from doconnect.agreements.models import Agreement, AgreementItem
 from doconnect.core.models import AuditEvent
+from doconnect.people.agreements.models import Agreement, AgreementItem
 from doconnect.people.models import Consent, Person
 from doconnect.people.services import spell_create
 from tests.conftest import City, logged_in, make_person

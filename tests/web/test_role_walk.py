@@ -18,8 +18,8 @@ from django.contrib.auth.models import User
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.services import referral_create, referral_send
+from tests.browser import log_in
 from tests.conftest import City, make_person
-from tests.web.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def walk(
     analyst: User,
     settings: Any,
 ) -> Walk:
-    """Made before Playwright starts its event loop (see tests/web/conftest.py)."""
+    """Made before Playwright starts its event loop (see tests/browser_fixtures.py)."""
     settings.DEMO_MODE = True
     client = make_person(
         city, given_name="Lina", family_name="Wegweiser", consent_orgs=[city.jobcenter]

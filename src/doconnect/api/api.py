@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from doconnect.api import landscape, persons, referrals
-from doconnect.api.auth import API_AUTH
+from doconnect.core.api.auth import API_AUTH
+from doconnect.offers import api as landscape
+from doconnect.people import api as persons
 from doconnect.people.access import PersonNotFound
+from doconnect.referrals import api as referrals
 
 api = NinjaAPI(
     title="do-connect API",

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from doconnect.decisions.scoring import HIGHER, LOWER
+from doconnect.decisions.engine.scoring import HIGHER, LOWER
 
 COVERAGE_PREFIX = "coverage:"
 

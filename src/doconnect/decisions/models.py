@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.decisions.scoring import HIGHER, LOWER
+from doconnect.decisions.engine.scoring import HIGHER, LOWER
 
 REASONS_MIN_LENGTH = 30
 

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from doconnect.core.models import Role
+from doconnect.core.viewers import Viewer
+from doconnect.decisions.engine.table import CriterionRow, OptionRow, Table
 from doconnect.decisions.models import Decision, DecisionStatus, OptionValue
-from doconnect.decisions.table import CriterionRow, OptionRow, Table
-from doconnect.people.access import Viewer
 
 # What a member of any organisation who is not a coordinator may read.
 TAKEN = (DecisionStatus.DECIDED, DecisionStatus.PUBLISHED)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import Role
+from doconnect.core.viewers import Viewer, viewer_for
 from doconnect.decisions.from_scenarios import (
     CriterionSpec,
     ScenarioResultError,
@@ -35,7 +36,6 @@ from doconnect.decisions.models import (
     OptionValue,
 )
 from doconnect.decisions.selectors import decision_table
-from doconnect.people.access import Viewer, viewer_for
 
 
 def may_decide(viewer: Viewer) -> bool:

@@ -8,8 +8,8 @@ from fractions import Fraction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from doconnect.decisions.scoring import CriterionSensitivity, Scoring
-from doconnect.decisions.table import Table
+from doconnect.decisions.engine.scoring import CriterionSensitivity, Scoring
+from doconnect.decisions.engine.table import Table
 
 OFFICE = "Koordination der Beschäftigungsförderung"
 

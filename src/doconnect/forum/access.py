@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 from doconnect.core.models import Role
+from doconnect.core.viewers import Viewer
 from doconnect.forum.models import Commitment
-from doconnect.people.access import Viewer
 
 READ_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF, Role.ANALYST)
 

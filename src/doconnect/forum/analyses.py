@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from doconnect.core.models import Membership, Organisation, OrganisationKind, Role, TargetGroup
+from doconnect.forum.engine.network import NetworkActor, NetworkReport, Tie, analyse_network
+from doconnect.forum.engine.overlap import OverlapReport, ProgrammeFact, programme_overlap
 from doconnect.forum.models import ActorProfile, Commitment, Programme, SessionParticipant
-from doconnect.forum.network import NetworkActor, NetworkReport, Tie, analyse_network
-from doconnect.forum.overlap import OverlapReport, ProgrammeFact, programme_overlap
 from doconnect.offers.models import Funder, FundingLine, Offer, OfferKind, OfferStatus
 from doconnect.people.models import Spell
 from doconnect.referrals.models import Referral

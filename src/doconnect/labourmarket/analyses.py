@@ -1,5 +1,5 @@
 """The labour-market analyses on the database: each function reads what it needs in a
-fixed number of queries and hands plain data to the pure engine (``doconnect.market``).
+fixed number of queries and hands plain data to the pure engine (``doconnect.labourmarket.engine``).
 
 Small-number rule (``min_count``, default ``settings.SMALL_NUMBER``): counts of persons
 of 1 … ``min_count − 1`` are not shown (``None``); see each function for where it
@@ -55,21 +55,21 @@ from django.conf import settings
 from django.db.models import Q
 
 from doconnect.core.models import District
-from doconnect.employers.models import Vacancy
-from doconnect.labourmarket.models import Indicator, Statistic
-from doconnect.labourmarket.statistics_file import DIMENSIONS
-from doconnect.market import bridges as bridge_engine
-from doconnect.market import hiring as hiring_engine
-from doconnect.market import regional as regional_engine
-from doconnect.market.kldb import KldbError, validate
-from doconnect.market.series import Period, PeriodError, SeriesPoint, indicator_series
-from doconnect.market.shortage import (
+from doconnect.labourmarket.employers.models import Vacancy
+from doconnect.labourmarket.engine import bridges as bridge_engine
+from doconnect.labourmarket.engine import hiring as hiring_engine
+from doconnect.labourmarket.engine import regional as regional_engine
+from doconnect.labourmarket.engine.kldb import KldbError, validate
+from doconnect.labourmarket.engine.series import Period, PeriodError, SeriesPoint, indicator_series
+from doconnect.labourmarket.engine.shortage import (
     SKILL,
     ShortageRules,
     ShortageTable,
     shortage_table,
 )
-from doconnect.market.shortage import Vacancy as VacancyRecord
+from doconnect.labourmarket.engine.shortage import Vacancy as VacancyRecord
+from doconnect.labourmarket.models import Indicator, Statistic
+from doconnect.labourmarket.statistics_file import DIMENSIONS
 from doconnect.offers.models import Offer, OfferKind, OfferStatus
 from doconnect.offers.participation import with_free_places
 from doconnect.people.models import Spell, SpellState

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from doconnect.core.importing import ImportResult
 from doconnect.core.models import District
+from doconnect.files.importing import ImportResult
 from doconnect.labourmarket.models import Statistic
 from doconnect.labourmarket.statistics_file import DIMENSIONS, StatisticRows
 

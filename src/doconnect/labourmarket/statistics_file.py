@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from doconnect.core.importing import ImportFailed, ImportProblem, decode_utf8
+from doconnect.files.importing import ImportFailed, ImportProblem, decode_utf8
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("region", "period", "indicator", "value")
 DIMENSIONS: tuple[str, ...] = ("age_band", "gender", "duration", "legal_branch", "kldb", "wz")

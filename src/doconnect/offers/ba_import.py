@@ -30,11 +30,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from doconnect.core.importing import ImportFailed, ImportProblem, ImportResult
-from doconnect.core.jsonfile import Problems, json_type, read_json, shown
 from doconnect.core.models import Organisation, OrganisationKind
-from doconnect.employers.ba import Fields
-from doconnect.employers.services import district_ids_by_postcode
+from doconnect.files.importing import ImportFailed, ImportProblem, ImportResult
+from doconnect.files.jsonfile import Problems, json_type, read_json, shown
+from doconnect.labourmarket.employers.ba import Fields
+from doconnect.labourmarket.employers.services import district_ids_by_postcode
 from doconnect.offers.models import Offer, OfferKind, OfferSource, OfferStatus
 
 SOURCES: dict[str, str] = {

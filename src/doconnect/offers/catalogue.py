@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from doconnect.core.importing import ImportProblem
-from doconnect.core.jsonfile import Fields, Node, Problems, found, json_type, read_json, shown
-from doconnect.market.kldb import KldbError
-from doconnect.market.kldb import validate as validate_kldb
+from doconnect.files.importing import ImportProblem
+from doconnect.files.jsonfile import Fields, Node, Problems, found, json_type, read_json, shown
+from doconnect.labourmarket.engine.kldb import KldbError
+from doconnect.labourmarket.engine.kldb import validate as validate_kldb
 
 DESTINATION_PREFIX = "destination:"
 

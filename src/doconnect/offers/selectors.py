@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from doconnect.core.models import Organisation, OrganisationKind, Role
+from doconnect.core.viewers import Viewer
 from doconnect.offers.catalogue import (
     Catalogue,
     FundingEntry,
@@ -27,7 +28,6 @@ from doconnect.offers.models import (
     OfferKind,
     OfferStatus,
 )
-from doconnect.people.access import Viewer
 from doconnect.people.models import LegalBranch
 
 

@@ -15,8 +15,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from doconnect.core.importing import ImportFailed, ImportProblem, ImportResult, raise_if_any
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
+from doconnect.files.importing import ImportFailed, ImportProblem, ImportResult, raise_if_any
 from doconnect.offers.catalogue import (
     DESTINATION_PREFIX,
     Catalogue,

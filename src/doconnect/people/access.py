@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from doconnect.core.models import AuditAction, AuditEvent, Membership, Role
-from doconnect.people.access_rules import Level, MembershipRole, decide
+from doconnect.core.models import AuditAction, AuditEvent, Role
+from doconnect.core.viewers import Viewer
+from doconnect.people.access_rules import Level, decide
 from doconnect.people.models import PERSONAL_FIELDS, Consent, Person, PersonalDetails, Spell
 from doconnect.referrals.models import OPEN_OR_RUNNING, Referral, ReferralStatus
 
@@ -30,46 +30,6 @@ _LINKING_REFERRAL_STATES = (
 class PersonNotFound(Exception):
     """Raised for unknown persons *and* for persons the user may not see, so a
     refusal does not reveal that the person exists."""
-
-
-@dataclass(frozen=True)
-class Viewer:
-    user_id: int | None
-    username: str
-    memberships: tuple[MembershipRole, ...]
-    organisation_keys: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def organisation_ids(self) -> set[int]:
-        return {m.organisation_id for m in self.memberships}
-
-    def orgs_with(self, *roles: str) -> set[int]:
-        return {m.organisation_id for m in self.memberships if m.role in roles}
-
-    def has_role(self, *roles: str) -> bool:
-        return any(m.role in roles for m in self.memberships)
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.user_id is not None
-
-    def describe_organisations(self) -> str:
-        return ",".join(sorted(self.organisation_keys.values()))
-
-
-def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Viewer(user_id=None, username="", memberships=())
-    rows = Membership.objects.filter(user_id=user.pk).values_list(
-        "organisation_id", "role", "organisation__external_id"
-    )
-    memberships = tuple(MembershipRole(org, role) for org, role, _key in rows)
-    return Viewer(
-        user_id=user.pk,
-        username=user.get_username(),
-        memberships=memberships,
-        organisation_keys={org: key for org, _role, key in rows},
-    )
 
 
 def _today() -> dt.date:
@@ -256,3 +216,22 @@ def default_purpose(viewer: Viewer) -> str:
     if viewer.has_role(Role.ANALYST):
         return "statistics"
     return "unspecified"
+
+
+PERSON_LIST_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF, Role.ANALYST)
+
+
+def may_list_persons(viewer: Viewer) -> bool:
+    """Admins and users without membership have no person list at all."""
+    return viewer.has_role(*PERSON_LIST_ROLES)
+
+
+def may_search_names(viewer: Viewer) -> bool:
+    """Analysts never see names, so they cannot search by them either."""
+    return viewer.has_role(Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF)
+
+
+def may_see_audit_trail(viewer: Viewer, record: PersonRecord) -> bool:
+    """ "Who looked at this person": for coordinators and case workers who themselves
+    see the person with personal data."""
+    return record.shows_personal and viewer.has_role(Role.COORDINATOR, Role.CASE_WORKER)

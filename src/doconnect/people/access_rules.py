@@ -7,20 +7,15 @@ provider link) can be checked exhaustively and cheaply.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import IntEnum
+
+from doconnect.core.roles import MembershipRole
 
 
 class Level(IntEnum):
     NONE = 0  # the person does not exist for this user
     PSEUDONYMOUS = 1  # the pseudonymous record and biography, never names or contacts
     PERSONAL = 2  # also names, birth date, contact and address
-
-
-@dataclass(frozen=True)
-class MembershipRole:
-    organisation_id: int
-    role: str  # a core.models.Role value
 
 
 def decide(

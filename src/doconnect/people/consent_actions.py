@@ -24,7 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from doconnect.core.models import AuditAction, Organisation, Role
-from doconnect.people.access import PersonNotFound, Viewer, audit_reads, default_purpose, levels_for
+from doconnect.core.viewers import Viewer
+from doconnect.people.access import PersonNotFound, audit_reads, default_purpose, levels_for
 from doconnect.people.access_rules import Level
 from doconnect.people.models import Consent, ConsentPurpose, Person
 from doconnect.people.services import consent_extend, consent_give, consent_withdraw

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from doconnect.core.models import AuditAction, Role
-from doconnect.people.access import PersonRecord, Viewer, access_person, audit_reads
+from doconnect.core.viewers import Viewer
+from doconnect.people.access import PersonRecord, access_person, audit_reads
 from doconnect.people.access_rules import Level
 from doconnect.people.models import PERSONAL_FIELDS
 

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from doconnect.core.importing import (
+from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
     decode_utf8,

@@ -12,8 +12,8 @@ from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Lookup, QuerySet
 
-from doconnect.core.importing import ImportProblem, ImportResult, raise_if_any
 from doconnect.core.models import Organisation
+from doconnect.files.importing import ImportProblem, ImportResult, raise_if_any
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person, Spell
 from doconnect.people.spell_import import ExistingSpell, SpellRow, SpellRows, overlap_problems

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from doconnect.core.models import AuditAction, Role
-from doconnect.people.access import PersonNotFound, Viewer, audit_reads, default_purpose, levels_for
+from doconnect.core.viewers import Viewer
+from doconnect.people.access import PersonNotFound, audit_reads, default_purpose, levels_for
 from doconnect.people.access_rules import Level
 from doconnect.people.models import Person
 from doconnect.people.services import person_wishes_update

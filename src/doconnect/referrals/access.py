@@ -20,10 +20,12 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from doconnect.core.models import Role
-from doconnect.people.access import Viewer, visible_persons
-from doconnect.referrals import services, transitions
+from doconnect.core.viewers import Viewer
+from doconnect.people.access import visible_persons
+from doconnect.referrals import services
+from doconnect.referrals import states as transitions
 from doconnect.referrals.models import Referral
-from doconnect.referrals.transitions import Side
+from doconnect.referrals.states import Side
 
 CITY_ROLES = (Role.COORDINATOR, Role.CASE_WORKER)
 REFERRAL_ROLES = (*CITY_ROLES, Role.PROVIDER_STAFF)

@@ -1,12 +1,24 @@
-"""Reads on referrals that are not about one person: how providers answer."""
+"""Reads on referrals: how providers answer, and the rows of a referral table with the
+steps the viewer may take."""
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from doconnect.referrals.models import Referral, ReferralStatus
+from django import forms
+from django.utils import timezone
+
+from doconnect.core.viewers import Viewer
+from doconnect.people.access import PersonRecord
+from doconnect.referrals import services
+from doconnect.referrals.access import city_actions
+from doconnect.referrals.models import STEP_LABELS, Referral, ReferralStatus
+
+# The labels of the step buttons and disclosures.
+ACTION_LABELS = STEP_LABELS
 
 
 @dataclass(frozen=True)
@@ -74,3 +86,41 @@ def answer_statistics(offer_ids: Iterable[int] | None = None) -> dict[int, Answe
             median_answer_hours=statistics.median(times) if times else None,
         )
     return result
+
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    form: forms.Form | None = None  # the disclosure's form; None: a plain button
+    open: bool = False  # a failed submission: the disclosure starts open
+
+
+@dataclass
+class Row:
+    referral: Referral
+    record: PersonRecord | None  # None: the viewer may not see the person
+    deadline: dt.date | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    actions: list[Action] = field(default_factory=list)
+
+
+def person_referral_rows(viewer: Viewer, referrals: list[Referral] | None) -> list[Row] | None:
+    """The referrals table of a person's page (the caller has fetched the person
+    through ``people.access``): the answer deadline of sent ones and the city's steps
+    (send, cancel) for coordinators and case workers."""
+    if referrals is None:
+        return None
+    rows = []
+    for referral in referrals:
+        row = Row(referral=referral, record=None)
+        if referral.status == ReferralStatus.SENT and referral.sent_at is not None:
+            row.deadline = services.answer_deadline(timezone.localdate(referral.sent_at))
+            row.overdue = row.deadline < timezone.localdate()
+        row.actions = [
+            Action(name=name, label=str(ACTION_LABELS[name]))
+            for name in city_actions(viewer, referral)
+        ]
+        rows.append(row)
+    return rows

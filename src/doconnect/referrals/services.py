@@ -27,7 +27,7 @@ from doconnect.offers.participation import occupied_places
 from doconnect.people.biography import SIDE_STATES
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.people.services import spell_create
-from doconnect.referrals import transitions
+from doconnect.referrals import states as transitions
 from doconnect.referrals.models import (
     STEP_LABELS,
     DeclineReason,
@@ -35,7 +35,7 @@ from doconnect.referrals.models import (
     ReferralEvent,
     ReferralStatus,
 )
-from doconnect.referrals.transitions import Side, TransitionRefused
+from doconnect.referrals.states import Side, TransitionRefused
 
 log = logging.getLogger(__name__)
 

@@ -22,15 +22,15 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from doconnect.allocations.services import Scope, waiting_persons
-from doconnect.core.importing import ImportFailed
+from doconnect.allocation.services import Scope, waiting_persons
 from doconnect.core.models import District, TargetGroup
+from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import Destination, Funder, FundingLine, Offer, OfferKind
-from doconnect.offers.pathways_services import landscape_from_catalogue, landscape_from_db
-from doconnect.scenario.engine import DemandCell, ScenarioInputs, ScenarioOffer
-from doconnect.scenario.engine import FundingLine as EngineFunding
-from doconnect.scenario.spec import Vocabulary
+from doconnect.pathways.services import landscape_from_catalogue, landscape_from_db
+from doconnect.scenarios.engine.simulate import DemandCell, ScenarioInputs, ScenarioOffer
+from doconnect.scenarios.engine.simulate import FundingLine as EngineFunding
+from doconnect.scenarios.engine.spec import Vocabulary
 
 # Persons without a target group are counted here; offers open to everybody serve them.
 NO_TARGET_GROUP = "all"

@@ -1,2 +1,2 @@
 """Transition monitoring: the command line over the sequence engine
-(``doconnect.sequences``). See README.md."""
+(``doconnect.transitions.engine``). See README.md."""

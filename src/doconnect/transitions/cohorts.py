@@ -1,4 +1,4 @@
-"""A cohort's biographies as monthly sequences for the engine (``doconnect.sequences``).
+"""A cohort's biographies as monthly sequences for the engine (``doconnect.transitions.engine``).
 
 A cohort is chosen by a ``CohortSpec``; ``cohort_sequences`` reads it in four queries
 (the cohort's defining spells or persons, the persons, all their spells, their target
@@ -43,8 +43,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.people.models import Person, Spell, SpellState
-from doconnect.sequences.data import Sequences
-from doconnect.sequences.outcomes import exits
+from doconnect.transitions.engine.data import Sequences
+from doconnect.transitions.engine.outcomes import exits
 
 # Every cohort's sequences use all states in this order, so codes mean the same
 # everywhere (code ``i`` is ``STATES[i]``).

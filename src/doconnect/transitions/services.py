@@ -2,7 +2,7 @@
 leaving the cohort's origin, and a typology — every figure under the small-number rule.
 
 Small-number rule (``min_count``, default ``settings.SMALL_NUMBER``): the engine's
-``doconnect.sequences.outcomes.suppress`` on every table of person counts — a cell with
+``doconnect.transitions.engine.outcomes.suppress`` on every table of person counts — a cell with
 1 .. ``min_count - 1`` persons is ``None``; a row whose total is below ``min_count``
 hides every non-zero cell and its total; a row with a single hidden cell hides the next
 smallest too (so it cannot be got back as total minus the rest). Shares and rates are
@@ -24,12 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from doconnect.core.models import Role
-from doconnect.people.access import Viewer
-from doconnect.sequences.data import Sequences
-from doconnect.sequences.describe import state_counts, transition_counts
-from doconnect.sequences.distances import distance_matrix
-from doconnect.sequences.outcomes import outcome_table, suppress
-from doconnect.sequences.typology import typology
+from doconnect.core.viewers import Viewer
 from doconnect.transitions.cohorts import (
     DEFAULT_PRIORITY,
     NO_SPELL,
@@ -39,6 +34,11 @@ from doconnect.transitions.cohorts import (
     CohortSpec,
     cohort_sequences,
 )
+from doconnect.transitions.engine.data import Sequences
+from doconnect.transitions.engine.describe import state_counts, transition_counts
+from doconnect.transitions.engine.distances import distance_matrix
+from doconnect.transitions.engine.outcomes import outcome_table, suppress
+from doconnect.transitions.engine.typology import typology
 
 Progress = Callable[[str], None]
 

@@ -1,6 +1,6 @@
-"""Disclosure control for the yearly report's tables, on top of ``doconnect.disclosure``.
+"""Disclosure control for the yearly report's tables, on top of ``doconnect.transparency.engine``.
 
-``doconnect.disclosure.protect`` hides small cells of a two-way table and enough further
+``doconnect.transparency.engine.protect`` hides small cells of a two-way table and enough further
 cells that none can be recomputed while the row, column and grand totals are published.
 A public report must not show small *totals* either, so this module adds:
 
@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
-from doconnect.disclosure import Unprotectable, protect
+from doconnect.transparency.engine import Unprotectable, protect
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

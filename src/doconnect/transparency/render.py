@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from doconnect.charts.chart import Chart, bar_chart, render_chart, stacked_bar_chart
 from doconnect.transparency.report import SUPPRESSED
-from doconnect.web.charts import Chart, bar_chart, render_chart, stacked_bar_chart
 
 CSV_HEADER = ("table", "row", "column", "value")
 TOTAL_LABEL = "Summe"
@@ -177,7 +177,7 @@ def report_pdf(content: dict[str, Any], *, published: str = "") -> bytes:
         charts = report_charts(content)
         images = {key: (chart, _svg_data_uri(chart)) for key, chart in charts.items()}
         html = render_to_string(
-            "public/report_pdf.html",
+            "transparency/public/report_pdf.html",
             {"report": content, "images": images, "published": published, "suppressed": SUPPRESSED},
         )
     return bytes(HTML(string=html).write_pdf())

@@ -3,7 +3,7 @@
 ``build_content(figures, threshold, demo)`` turns a year's raw figures
 (``selectors.YearFigures``) into the report's content — the JSON a ``PublishedReport``
 stores and every page, PDF and CSV is rendered from. Every table goes through
-``protection`` (two-way tables through ``doconnect.disclosure.protect`` and the margin
+``protection`` (two-way tables through ``doconnect.transparency.engine.protect`` and the margin
 rule, one-way counts through the margin rule); the sentences are written only from
 figures that are published, so no text gives away a hidden figure.
 

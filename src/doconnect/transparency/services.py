@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import Role
-from doconnect.people.access import Viewer, viewer_for
+from doconnect.core.viewers import Viewer, viewer_for
 from doconnect.transparency.models import PublishedReport
 from doconnect.transparency.report import build_content
 from doconnect.transparency.selectors import year_figures

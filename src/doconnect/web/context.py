@@ -5,15 +5,15 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from doconnect.allocations.services import may_allocate
+from doconnect.allocation.services import may_allocate
+from doconnect.core.viewers import request_viewer
 from doconnect.decisions.selectors import may_read_decisions
 from doconnect.forum.access import may_read_forum
-from doconnect.people.access import Viewer, viewer_for
+from doconnect.people.access import may_list_persons
 from doconnect.referrals.access import may_use_referrals
 from doconnect.scenarios.services import may_read_scenarios
 from doconnect.transitions.services import may_monitor_transitions
 from doconnect.transparency.services import may_publish_reports
-from doconnect.web.queries import may_list_persons
 
 # url name -> navigation entry marked aria-current
 _NAV_SECTIONS = {
@@ -78,16 +78,6 @@ _NAV_SECTIONS = {
     "public_decision_list": "public",
     "public_decision_detail": "public",
 }
-
-
-def request_viewer(request: HttpRequest) -> Viewer:
-    """The viewer of this request, read once per request (views and the navigation
-    share it)."""
-    cached: Viewer | None = getattr(request, "_doconnect_viewer", None)
-    if cached is None:
-        cached = viewer_for(request.user)
-        request._doconnect_viewer = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Subquery
 
+from doconnect.core.viewers import Viewer
 from doconnect.offers.models import Offer
 from doconnect.offers.participation import in_active_support
-from doconnect.people.access import Viewer, visible_persons
+from doconnect.offers.places_selectors import (
+    active_offers_with_free_places,
+    support_by_target_group,
+)
+from doconnect.people.access import visible_persons
 from doconnect.people.models import Gender, Spell, SpellState
-from doconnect.web.places_queries import active_offers_with_free_places, support_by_target_group
 
 TOP_OFFERS = 5
 TOP_TRANSITIONS = 10

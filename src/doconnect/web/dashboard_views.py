@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from doconnect.web.charts import Chart, bar_chart, chart_export_response
-from doconnect.web.context import request_viewer
+from doconnect.charts.chart import Chart, bar_chart, chart_export_response
+from doconnect.core.viewers import request_viewer
+from doconnect.people.access import may_list_persons
 from doconnect.web.dashboard_queries import (
     TRANSITION_DAYS,
     ActiveSupport,
@@ -26,7 +27,6 @@ from doconnect.web.dashboard_queries import (
     offers_with_free_places,
     recent_transitions,
 )
-from doconnect.web.queries import may_list_persons
 
 
 def person_list_url(**params: str) -> str:

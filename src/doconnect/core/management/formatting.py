@@ -15,7 +15,7 @@ from django.core.management.base import (
     DjangoHelpFormatter,
 )
 
-from doconnect.core.importing import ImportFailed
+from doconnect.files.importing import ImportFailed
 
 
 class ExampleHelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from doconnect.core.atomic_files import write_atomically
 from doconnect.core.management.formatting import ExampleCommand
-from doconnect.employers.services import (
+from doconnect.files.atomic import write_atomically
+from doconnect.labourmarket.employers.services import (
     VACANCY_EXPORT_COLUMNS,
     vacancy_rows_export,
     write_vacancies_csv,

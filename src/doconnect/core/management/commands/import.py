@@ -5,10 +5,10 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from doconnect.core.importing import ImportFailed, ImportResult
 from doconnect.core.management.formatting import ExampleCommand, problems_error
-from doconnect.employers.jobsuche import read_jobsuche
-from doconnect.employers.services import (
+from doconnect.files.importing import ImportFailed, ImportResult
+from doconnect.labourmarket.employers.jobsuche import read_jobsuche
+from doconnect.labourmarket.employers.services import (
     POSTCODE_COLUMNS,
     postcodes_import,
     read_postcodes_csv,

@@ -28,8 +28,8 @@ from doconnect.labourmarket.analyses import (
     regional_from_db,
     shortage_from_db,
 )
+from doconnect.labourmarket.engine.series import SeriesPoint
 from doconnect.labourmarket.statistics_file import DIMENSIONS
-from doconnect.market.series import SeriesPoint
 
 EPILOG = """\
 actions:

@@ -11,15 +11,15 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from doconnect.core.atomic_files import write_atomically
-from doconnect.core.importing import ImportFailed
 from doconnect.core.management.formatting import ExampleCommand, problems_error
+from doconnect.files.atomic import write_atomically
+from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.selectors import catalogue_vocabulary
-from doconnect.pathways.engine import PathwayError
-from doconnect.scenario.bridge import german_number
-from doconnect.scenario.engine import ScenarioInputs, ScenarioResult, run_scenario
-from doconnect.scenario.spec import read_scenario
+from doconnect.pathways.engine.analysis import PathwayError
+from doconnect.scenarios.engine.bridge import german_number
+from doconnect.scenarios.engine.simulate import ScenarioInputs, ScenarioResult, run_scenario
+from doconnect.scenarios.engine.spec import read_scenario
 from doconnect.scenarios.inputs import (
     scenario_inputs_from_catalogue,
     scenario_inputs_from_db,

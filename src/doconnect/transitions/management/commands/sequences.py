@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 from django.core.management.base import CommandError, CommandParser
 
-from doconnect.core.atomic_files import Content, write_atomically
 from doconnect.core.management.formatting import ExampleCommand
-from doconnect.sequences import describe, distances, typology
-from doconnect.sequences.data import SequenceFileError, Sequences, read_wide_csv
+from doconnect.files.atomic import Content, write_atomically
+from doconnect.transitions.engine import describe, distances, typology
+from doconnect.transitions.engine.data import SequenceFileError, Sequences, read_wide_csv
 
 EPILOG = """\
 actions:

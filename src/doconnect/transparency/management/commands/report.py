@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from doconnect.core.atomic_files import write_atomically
 from doconnect.core.management.formatting import ExampleCommand
+from doconnect.files.atomic import write_atomically
 from doconnect.transparency.render import figures_csv, report_pdf
 from doconnect.transparency.services import PublishRefused, yearly_report_build
 

@@ -1,0 +1,84 @@
+"""Form building blocks every domain's pages share: KERN classes on widgets, a form that
+shows a service's refusal next to its fields, and the district and target-group choices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from doconnect.core.models import District, TargetGroup
+
+
+def kern_widget_classes(form: forms.BaseForm) -> None:
+    """Give every visible widget the KERN form class (text, date and password inputs
+    `kern-form-input__input`, selects `kern-form-input__select`, checkboxes and radios
+    `kern-form-check__checkbox`/`__radio`); the page frame styles the rest."""
+    for field in form.fields.values():
+        widget = field.widget
+        if widget.is_hidden or isinstance(widget, forms.SelectMultiple):
+            continue  # KERN has no multi-line select; the browser's own stays usable
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = "kern-form-check__checkbox"
+        elif isinstance(widget, forms.RadioSelect):
+            css = "kern-form-check__radio"
+        elif isinstance(widget, forms.Select):
+            css = "kern-form-input__select"
+        else:
+            css = "kern-form-input__input"
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:  # a form that adds fields calls this again
+            widget.attrs["class"] = " ".join([*classes, css])
+
+
+class KernForm(forms.Form):
+    """A form whose widgets carry the KERN classes; `{{ form }}`/`as_div` lay it out with
+    KERN's field markup (web/forms/kern_div.html)."""
+
+    template_name_div = "web/forms/kern_div.html"
+    # Per field, the sentence to show instead of a service's own message for it.
+    SERVICE_ERRORS: ClassVar[Mapping[str, Any]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kern_widget_classes(self)
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A service's refusal onto the form: each message next to the field it names
+        (``SERVICE_ERRORS`` may put it in the user's words), the rest above the form."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, messages in exc.message_dict.items():
+            if name not in self.fields:  # NON_FIELD_ERRORS, or a field the form lacks
+                self.add_error(None, messages)
+            elif name in self.SERVICE_ERRORS:
+                self.add_error(name, str(self.SERVICE_ERRORS[name]))
+            else:
+                self.add_error(name, messages)
+
+
+def district_choice(*, to_field_name: str = "official_key", empty_label: Any = None) -> Any:
+    """A district select of a filter or form, by official key (or name)."""
+    return forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        # Not the boundary: a select needs only the key and the name.
+        queryset=District.objects.only("pk", "name", "official_key").order_by("official_key"),
+        to_field_name=to_field_name,
+        required=False,
+        empty_label=empty_label if empty_label is not None else _("alle"),
+    )
+
+
+def target_group_choice() -> Any:
+    """A target group filter, by code."""
+    return forms.ModelChoiceField(
+        label=_("Zielgruppe"),
+        queryset=TargetGroup.objects.order_by("label"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("alle"),
+    )

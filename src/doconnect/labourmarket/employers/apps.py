@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EmployersConfig(AppConfig):
+    name = "doconnect.labourmarket.employers"
+    label = "employers"

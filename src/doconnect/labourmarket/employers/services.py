@@ -1,0 +1,286 @@
+"""Writes about vacancies and the postcode table: imports (all or nothing) and the
+export, called by the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from django.db import transaction
+
+from doconnect.core.models import District, Organisation, OrganisationKind
+from doconnect.files.importing import (
+    ImportFailed,
+    ImportProblem,
+    ImportResult,
+    decode_utf8,
+    header_problem,
+)
+from doconnect.labourmarket.employers.jobsuche import JobsucheResponse, Location, VacancyEntry
+from doconnect.labourmarket.employers.models import PostcodeDistrict, Vacancy, VacancySource
+
+# --- the postcode table ---------------------------------------------------------------
+
+POSTCODE_COLUMNS: tuple[str, ...] = ("postcode", "district")
+_POSTCODE = re.compile(r"\d{5}")
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+@dataclass(frozen=True)
+class PostcodeRow:
+    postcode: str
+    district: str  # a district's name or official key
+    line: int
+
+
+def district_ids_by_postcode(postcodes: Iterable[str]) -> dict[str, int]:
+    """The district (id) of each postcode the city's table knows."""
+    wanted = {p for p in postcodes if p}
+    return dict(
+        PostcodeDistrict.objects.filter(postcode__in=wanted).values_list("postcode", "district_id")
+    )
+
+
+def read_postcodes_csv(data: bytes, *, file: str) -> list[PostcodeRow]:
+    """``postcode,district`` rows; raises ImportFailed with every problem of the file
+    itself (the districts are checked against the database on import). A postcode listed
+    for two districts is refused: the table maps a postcode to one district, and one that
+    lies in several is left out, so what comes from there gets no district."""
+    text = decode_utf8(data, file=file)
+    first_line = text.split("\n", 1)[0]
+    # German Excel writes semicolons.
+    dialect = _Semicolon if ";" in first_line and "," not in first_line else csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    problems: list[ImportProblem] = []
+    header = next(reader, None)
+    if header is None:
+        raise ImportFailed([ImportProblem(file, 1, "", "the file is empty")])
+    names = [h.strip() for h in header]
+    bad_header = header_problem(file, names, POSTCODE_COLUMNS)
+    if bad_header:
+        raise ImportFailed([bad_header])
+    rows: list[PostcodeRow] = []
+    first: dict[str, PostcodeRow] = {}
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(names):
+            problems.append(
+                ImportProblem(file, line, "", f"expected {len(names)} columns, found {len(record)}")
+            )
+            continue
+        values = dict(zip(names, (cell.strip() for cell in record), strict=True))
+        postcode, district = values["postcode"], values["district"]
+        if not _POSTCODE.fullmatch(postcode):
+            problems.append(
+                ImportProblem(file, line, "postcode", f'"{postcode}" is not five digits')
+            )
+            continue
+        if not district:
+            problems.append(ImportProblem(file, line, "district", "is empty"))
+            continue
+        row = PostcodeRow(postcode, district, line)
+        earlier = first.get(postcode)
+        if earlier is not None:
+            problems.append(
+                ImportProblem(
+                    file,
+                    line,
+                    "postcode",
+                    f"{postcode} given twice (first at line {earlier.line})"
+                    + (
+                        "; a postcode in several districts is left out of the table"
+                        if earlier.district != district
+                        else ""
+                    ),
+                )
+            )
+            continue
+        first[postcode] = row
+        rows.append(row)
+    if problems:
+        raise ImportFailed(problems)
+    return rows
+
+
+@transaction.atomic
+def postcodes_import(*, rows: Sequence[PostcodeRow], file: str) -> ImportResult:
+    """Create or change the postcodes' districts; postcodes not in the file stay."""
+    districts = list(District.objects.values_list("id", "name", "official_key"))
+    by_name = {name: pk for pk, name, _key in districts}
+    by_key = {key: pk for pk, _name, key in districts}
+    problems = [
+        ImportProblem(
+            file,
+            row.line,
+            "district",
+            f'unknown district "{row.district}" (a name or official key); known: '
+            + ", ".join(sorted(by_name)),
+        )
+        for row in rows
+        if row.district not in by_name and row.district not in by_key
+    ]
+    if problems:
+        raise ImportFailed(problems)
+    existing = PostcodeDistrict.objects.in_bulk([r.postcode for r in rows], field_name="postcode")
+    created, changed = [], []
+    for row in rows:
+        district_id = by_name.get(row.district) or by_key[row.district]
+        found = existing.get(row.postcode)
+        if found is None:
+            created.append(PostcodeDistrict(postcode=row.postcode, district_id=district_id))
+        elif found.district_id != district_id:
+            found.district_id = district_id
+            changed.append(found)
+    PostcodeDistrict.objects.bulk_create(created)
+    PostcodeDistrict.objects.bulk_update(changed, ["district"])
+    return ImportResult(
+        file=file,
+        counts={
+            "postcodes_created": len(created),
+            "postcodes_changed": len(changed),
+            "postcodes_unchanged": len(rows) - len(created) - len(changed),
+        },
+    )
+
+
+# --- vacancies ------------------------------------------------------------------------
+
+
+def _location(entry: VacancyEntry, districts: dict[str, int]) -> tuple[Location, int | None]:
+    """The vacancy's place: its first location in one of the city's districts, else its
+    first location; the district only from the postcode table, never guessed."""
+    for location in entry.locations:
+        if location.postcode in districts:
+            return location, districts[location.postcode]
+    return (entry.locations[0] if entry.locations else Location("", "")), None
+
+
+_VACANCY_COLUMNS = (
+    "title",
+    "employer_id",
+    "employer_name",
+    "district_id",
+    "postcode",
+    "place",
+    "published_on",
+    "entry_on",
+)
+
+
+@transaction.atomic
+def vacancies_import(*, response: JobsucheResponse) -> ImportResult:
+    """Create or update the response's vacancies by reference number (source
+    ``jobsuche``), all or nothing. The district comes from the postcode table (empty when
+    the postcode is unknown); the employer is linked when exactly one organisation of kind
+    employer has that name. Vacancies not in the response stay as they are."""
+    entries = list(response.vacancies)
+    districts = district_ids_by_postcode(p.postcode for e in entries for p in e.locations)
+    employer_names = {e.employer for e in entries if e.employer}
+    employers: dict[str, int | None] = {}
+    for pk, name in Organisation.objects.filter(
+        kind=OrganisationKind.EMPLOYER, name__in=employer_names
+    ).values_list("id", "name"):
+        employers[name] = None if name in employers else pk  # two of a name: no link
+    existing = {
+        v.reference: v
+        for v in Vacancy.objects.filter(
+            source=VacancySource.JOBSUCHE, reference__in=[e.reference for e in entries]
+        )
+    }
+    created: list[Vacancy] = []
+    changed: list[Vacancy] = []
+    for entry in entries:
+        location, district_id = _location(entry, districts)
+        values = {
+            "title": entry.title[:300],
+            "employer_id": employers.get(entry.employer),
+            "employer_name": entry.employer[:300],
+            "district_id": district_id,
+            "postcode": location.postcode,
+            "place": location.place,
+            "published_on": entry.published_on,
+            "entry_on": entry.entry_on,
+        }
+        vacancy = existing.get(entry.reference)
+        if vacancy is None:
+            created.append(
+                Vacancy(source=VacancySource.JOBSUCHE, reference=entry.reference, **values)
+            )
+            continue
+        if any(getattr(vacancy, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(vacancy, name, value)
+            changed.append(vacancy)
+    Vacancy.objects.bulk_create(created, batch_size=1000)
+    Vacancy.objects.bulk_update(
+        changed,
+        [name.removesuffix("_id") for name in _VACANCY_COLUMNS],
+        batch_size=1000,
+    )
+    placed = sum(1 for e in entries if _location(e, districts)[1] is not None)
+    return ImportResult(
+        file=response.file,
+        counts={
+            "vacancies_created": len(created),
+            "vacancies_updated": len(changed),
+            "vacancies_unchanged": len(entries) - len(created) - len(changed),
+            "in_a_district": placed,
+            "without_district": len(entries) - placed,
+        },
+    )
+
+
+VACANCY_EXPORT_COLUMNS: tuple[str, ...] = (
+    "reference",
+    "title",
+    "employer",
+    "postcode",
+    "place",
+    "district",
+    "kldb",
+    "published",
+    "source",
+)
+
+
+def vacancy_rows_export(*, source: str | None = None) -> list[dict[str, str]]:
+    """Every vacancy (or those of one source) as export rows, by source and reference.
+    The district is the stored one: empty when the postcode is not in the table."""
+    vacancies = Vacancy.objects.select_related("district", "employer").order_by(
+        "source", "reference"
+    )
+    if source is not None:
+        vacancies = vacancies.filter(source=source)
+    return [
+        {
+            "reference": v.reference,
+            "title": v.title,
+            "employer": v.employer_name or (v.employer.name if v.employer else ""),
+            "postcode": v.postcode,
+            "place": v.place,
+            "district": v.district.name if v.district else "",
+            "kldb": v.kldb,
+            "published": v.published_on.isoformat() if v.published_on else "",
+            "source": v.source,
+        }
+        for v in vacancies
+    ]
+
+
+def write_vacancies_csv(rows: Iterable[dict[str, str]], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=VACANCY_EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count

@@ -1,9 +1,0 @@
-"""Labour-market analyses of issue #7 ("Beschäftigung ausgraben"): indicator series,
-shortage and surplus by occupation, location quotients and shift-share, bridges into
-shortage occupations and hiring forecasts (pure Python and NumPy; no Django). See
-README.md."""
-
-from doconnect.market.kldb import KldbDistance, KldbError
-from doconnect.market.series import Period, PeriodError, SeriesPoint
-
-__all__ = ["KldbDistance", "KldbError", "Period", "PeriodError", "SeriesPoint"]

@@ -1,0 +1,245 @@
+"""Non-personal endpoints: offers, providers, districts, vacancies. Anybody with a
+membership may read them; a login without membership gets 403. Changing an offer is
+for coordinators and the offer's own provider staff (``offer_for_edit``, as on the
+web page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from doconnect.core.api.auth import require_membership, viewer
+from doconnect.core.api.pagination import page_body, page_of
+from doconnect.core.api.schemas import (
+    DistrictOut,
+    ErrorOut,
+    OfferDetailOut,
+    OfferFilter,
+    OfferOut,
+    Page,
+    PageParams,
+    ProviderOut,
+    VacancyFilter,
+    VacancyOut,
+)
+from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
+from doconnect.labourmarket.employers.models import Vacancy
+from doconnect.offers.models import Offer
+from doconnect.offers.selectors import offer_for_edit
+from doconnect.offers.services import OfferChanges, offer_update
+from doconnect.people.api import district_body
+
+router = Router(tags=["landscape"])
+
+
+def _offer_body(offer: Offer) -> dict[str, Any]:
+    return {
+        "external_id": offer.external_id,
+        "title": offer.title,
+        "kind": offer.kind,
+        "status": offer.status,
+        "provider": {"external_id": offer.provider.external_id, "name": offer.provider.name},
+        "district": district_body(offer.district),
+        "target_groups": sorted(tg.code for tg in offer.target_groups.all()),
+        "capacity": offer.capacity,
+        "start": offer.start,
+        "end": offer.end,
+        "min_age": offer.min_age,
+        "max_age": offer.max_age,
+        "legal_branches": list(offer.legal_branches or []),
+        "occupations": list(offer.occupations or []),
+    }
+
+
+@router.get("/offers", response=Page[OfferOut], summary="Offers of all providers")
+def list_offers(
+    request: HttpRequest, filters: Query[OfferFilter], paging: Query[PageParams]
+) -> dict[str, object]:
+    require_membership(request)
+    offers = Offer.objects.select_related("provider", "district").prefetch_related("target_groups")
+    if filters.kind:
+        offers = offers.filter(kind=filters.kind)
+    if filters.status:
+        offers = offers.filter(status=filters.status)
+    if filters.district:
+        offers = offers.filter(district__official_key=filters.district)
+    if filters.provider:
+        offers = offers.filter(provider__external_id=filters.provider)
+    page, count = page_of(offers.order_by("external_id"), paging)
+    return page_body([_offer_body(o) for o in page], count, paging)
+
+
+def _offer_detail_body(external_id: str) -> dict[str, Any]:
+    offer = get_object_or_404(
+        Offer.objects.select_related("provider", "district").prefetch_related(
+            "target_groups", "funding", "follow_ons__to_offer"
+        ),
+        external_id=external_id,
+    )
+    return {
+        **_offer_body(offer),
+        "description": offer.description,
+        "other_rules": offer.other_rules,
+        "follow_ons": [
+            {
+                "position": f.position,
+                "to_offer": f.to_offer.external_id if f.to_offer else None,
+                "destination": f.destination or None,
+            }
+            for f in offer.follow_ons.all()
+        ],
+        "funding": [
+            {"funder": f.funder, "amount_eur": f.amount_eur, "start": f.start, "end": f.end}
+            for f in offer.funding.all()
+        ],
+    }
+
+
+@router.get(
+    "/offers/{external_id}",
+    response={200: OfferDetailOut, 404: ErrorOut},
+    summary="One offer with its follow-ons and funding",
+)
+def get_offer(request: HttpRequest, external_id: str) -> dict[str, Any]:
+    require_membership(request)
+    return _offer_detail_body(external_id)
+
+
+class OfferPatchIn(Schema):
+    """The fields to change; a field left out stays as it is, ``null`` empties it.
+    The values are checked by the catalogue import's rules (422 with the problems by
+    field); funding and follow-ons are changed by the catalogue import only."""
+
+    title: str | None = None
+    description: str | None = None
+    kind: str | None = None
+    district: str | None = Field(
+        None, description="Amtlicher Schlüssel des Stadtbezirks; null: stadtweit"
+    )
+    target_groups: list[str] | None = Field(None, description="target group codes; []: open to all")
+    min_age: int | None = None
+    max_age: int | None = None
+    legal_branches: list[str] | None = Field(None, description='e.g. ["SGB II"]; []: any')
+    occupations: list[str] | None = Field(
+        None, description='KldB 2010 codes, five digits, e.g. ["51312"]; []: none'
+    )
+    other_rules: str | None = None
+    capacity: int | None = Field(None, description="null: unknown")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str | None = None
+
+
+def _changes(body: OfferPatchIn) -> OfferChanges:
+    """The request's fields as the service's changes; districts and target groups are
+    looked up by their keys (unknown ones are a 422 for that field)."""
+    given: dict[str, Any] = body.dict(exclude_unset=True)
+    errors: dict[str, list[str]] = {}
+    for name in ("title", "description", "kind", "other_rules", "status"):
+        if name in given and given[name] is None:
+            errors[name] = ["must not be null"]
+    for name in ("target_groups", "legal_branches", "occupations"):
+        if name in given and given[name] is None:
+            errors[name] = ["must not be null; [] empties it"]
+    if given.get("district") is not None:
+        district = District.objects.filter(official_key=given["district"]).first()
+        if district is None:
+            errors["district"] = [f'unknown district "{given["district"]}" (official key)']
+        given["district"] = district
+    if given.get("target_groups") is not None:
+        codes = list(given["target_groups"])
+        groups = list(TargetGroup.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {g.code for g in groups})
+        if unknown:
+            errors["target_groups"] = [f"unknown target group {', '.join(unknown)}"]
+        if len(set(codes)) != len(codes):
+            errors.setdefault("target_groups", []).append("a target group is listed twice")
+        given["target_groups"] = groups
+    if errors:
+        raise ValidationError(errors)
+    return OfferChanges(**given)  # type: ignore[typeddict-item]
+
+
+@router.patch(
+    "/offers/{external_id}",
+    response={200: OfferDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change an offer's own fields",
+)
+def patch_offer(request: HttpRequest, external_id: str, body: OfferPatchIn) -> dict[str, Any]:
+    """Coordinators may change any offer, provider staff the offers of their own
+    provider (others 403; an unknown offer 404). Checked by the catalogue import's
+    rules: any problem is a 422 naming the fields, and nothing is changed."""
+    offer = offer_for_edit(viewer(request), external_id)
+    user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
+    offer_update(offer=offer, changed_by=user, **_changes(body))
+    return _offer_detail_body(external_id)
+
+
+@router.get("/providers", response=Page[ProviderOut], summary="Providers (Träger)")
+def list_providers(request: HttpRequest, paging: Query[PageParams]) -> dict[str, object]:
+    require_membership(request)
+    providers = (
+        Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
+        .select_related("district")
+        .annotate(offer_count=Count("offers"))
+        .order_by("external_id")
+    )
+    page, count = page_of(providers, paging)
+    items = [
+        {
+            "external_id": p.external_id,
+            "name": p.name,
+            "district": district_body(p.district),
+            "offer_count": p.offer_count,  # type: ignore[attr-defined]
+        }
+        for p in page
+    ]
+    return page_body(items, count, paging)
+
+
+@router.get("/districts", response=list[DistrictOut], summary="The city's districts")
+def list_districts(request: HttpRequest) -> list[dict[str, Any]]:
+    require_membership(request)
+    return [
+        {"official_key": key, "name": name}
+        for key, name in District.objects.order_by("official_key").values_list(
+            "official_key", "name"
+        )
+    ]
+
+
+@router.get("/vacancies", response=Page[VacancyOut], summary="Vacancies at employers")
+def list_vacancies(
+    request: HttpRequest, filters: Query[VacancyFilter], paging: Query[PageParams]
+) -> dict[str, object]:
+    require_membership(request)
+    vacancies = Vacancy.objects.select_related("employer", "district")
+    if filters.district:
+        vacancies = vacancies.filter(district__official_key=filters.district)
+    if filters.kldb:
+        vacancies = vacancies.filter(kldb__startswith=filters.kldb)
+    page, count = page_of(vacancies.order_by("-published_on", "source", "reference"), paging)
+    items = [
+        {
+            "source": v.source,
+            "reference": v.reference,
+            "title": v.title,
+            "employer": v.employer.name if v.employer else v.employer_name,
+            "kldb": v.kldb,
+            "district": district_body(v.district),
+            "postcode": v.postcode,
+            "place": v.place,
+            "published_on": v.published_on,
+            "entry_on": v.entry_on,
+            "positions": v.positions,
+        }
+        for v in page
+    ]
+    return page_body(items, count, paging)

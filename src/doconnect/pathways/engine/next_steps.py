@@ -1,0 +1,621 @@
+"""Next steps for one person: the offers they can take next, ranked, every factor shown.
+
+Pure Python, no Django: the caller (``offers/pathways_services.py``) loads the person's
+facts, the offers with their free places, the engine's distances and observed outcomes.
+
+Never a hidden score. Offers that fail a rule are *excluded* with their "why not"
+reasons (``include_excluded=True`` returns them). Every other offer is ranked by this
+**lexicographic order**, each step only breaking ties of the one before:
+
+1. leads to the person's goal (or, without a goal, to any goal) through active offers
+   — offers that do come before those that do not;
+2. free places: known free places before unknown capacity;
+3. proximity: in the person's district or city-wide, then a neighbouring district,
+   then any other district;
+4. fewer follow-on steps to the goal first;
+5. observed outcomes of participants *like the person* (only with at least
+   ``min_leavers`` known leavers): leavers of the offer in the person's age band at
+   leaving (under 25 / 25–49 / 50+) sharing at least one of the person's target groups
+   (same age band only when the person has none). With too few of them, all leavers of
+   the offer are compared instead, and the reason says so. Offers whose leavers reached
+   a goal at no less than the expected share, then offers with too few leavers to
+   judge, then offers whose leavers fared worse;
+6. the offer id, so the order is stable.
+
+Exclusion rules ("why not"): the offer is not active; the person already took part;
+the age is outside the offer's range; the legal branch (SGB II/III) is not one the offer
+takes; no target group of the person is one the offer is for; no free place; the offer
+reaches no goal at all (a dead end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from doconnect.pathways.engine.analysis import (
+    Distances,
+    EmpiricalResult,
+    LeaverOutcome,
+    Offer,
+    ReasonParam,
+    empirical_dead_ends,
+)
+
+# The order of the ranking, in words (shown by the CLI and the web page).
+RANKING_ORDER: tuple[str, ...] = (
+    "leads to the goal / führt zum Ziel",
+    "free places / freie Plätze",
+    "in or near the district / im oder nahe dem Stadtbezirk",
+    "fewer steps to the goal / weniger Schritte bis zum Ziel",
+    "how participants fared / Verbleib früherer Teilnehmender",
+    "offer id / Kennung",
+)
+
+SAME_DISTRICT = "same"
+CITY_WIDE = "city_wide"
+NEIGHBOURING = "neighbouring"
+OTHER_DISTRICT = "other"
+UNKNOWN_DISTRICT = "unknown"
+_PROXIMITY_RANK = {
+    SAME_DISTRICT: 0,
+    CITY_WIDE: 0,
+    NEIGHBOURING: 1,
+    UNKNOWN_DISTRICT: 2,
+    OTHER_DISTRICT: 3,
+}
+
+OUTCOME_GOOD = "good"
+OUTCOME_TOO_FEW = "too_few"
+OUTCOME_POOR = "poor"
+_OUTCOME_RANK = {OUTCOME_GOOD: 0, OUTCOME_TOO_FEW: 1, OUTCOME_POOR: 2}
+
+# Age bands of the comparison group (age at leaving, by birth year).
+AGE_UNDER_25 = "under_25"
+AGE_25_TO_49 = "25_49"
+AGE_50_PLUS = "50_plus"
+AGE_BAND_TEXT = {AGE_UNDER_25: "under 25", AGE_25_TO_49: "25–49", AGE_50_PLUS: "50+"}
+
+# Why the offer-level outcome is shown (the ``comparison`` param of outcome_good/poor):
+# fewer than ``min_leavers`` similar leavers with known outcomes; the person's age is
+# unknown; or no per-leaver facts were given at all.
+SIMILAR_TOO_FEW = "similar_too_few"
+AGE_UNKNOWN = "age_unknown"
+NOT_COMPARED = "not_compared"
+
+_SHARES = ("reached_6m", "known_6m", "reached_12m", "known_12m")
+
+# Stable codes of the factors (``Factor.code``) with their params. The English ``text``
+# is for the CLI and JSON; a user interface renders the code and params in its language.
+FACTOR_CODES: dict[str, tuple[str, ...]] = {
+    # goal
+    "leads_to_goal": ("goal", "steps"),
+    "other_goals_only": ("goal",),
+    # free places
+    "free_places": ("count",),
+    "free_places_unknown": (),
+    # proximity
+    "same_district": ("district",),
+    "city_wide": (),
+    "neighbouring_district": ("district",),
+    "other_district": ("district",),
+    "district_unknown": ("district",),
+    # eligibility (min_age / max_age: None when open)
+    "no_age_limit": (),
+    "age_unknown": ("min_age", "max_age"),
+    "age_fits": ("age", "min_age", "max_age"),
+    "age_outside": ("age", "min_age", "max_age"),
+    "all_legal_branches": (),
+    "legal_branch_accepted": ("branch",),
+    "legal_branch_not_accepted": ("branch", "accepted"),
+    "target_group_open": (),
+    "target_group_shared": ("groups",),
+    "target_group_other": ("groups",),
+    # observed outcomes (a horizon's reached/known are None when not judged)
+    "no_leavers": (),
+    "too_few_leavers": ("leavers", "min_leavers"),
+    # all leavers of the offer; ``comparison`` says why not only similar ones
+    # (SIMILAR_TOO_FEW / AGE_UNKNOWN / NOT_COMPARED), ``age_band`` / ``similar_groups``
+    # describe the too small comparison group (None / () otherwise)
+    "outcome_good": (*_SHARES, "comparison", "age_band", "similar_groups"),
+    "outcome_poor": (*_SHARES, "comparison", "age_band", "similar_groups"),
+    # leavers like the person: same age band at leaving, sharing a target group
+    # (``similar_groups``: the person's target groups; () means age band only)
+    "outcome_similar_good": (*_SHARES, "age_band", "similar_groups"),
+    "outcome_similar_poor": (*_SHARES, "age_band", "similar_groups"),
+    # why not
+    "offer_closed": ("status",),
+    "already_taken": (),
+    "no_free_place": (),
+    "dead_end": (),
+}
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the ranking knows of a person. ``age`` and ``district`` may be unknown;
+    ``goal`` None means any goal destination; ``done`` are offers they took part in."""
+
+    age: int | None = None
+    legal_branch: str | None = None
+    target_groups: frozenset[str] = frozenset()
+    district: str | None = None
+    goal: str | None = None
+    done: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LeaverFacts:
+    """One leaver of an offer with what the comparison group needs: the birth year
+    (None: unknown, never similar) and the target groups of the person who left."""
+
+    outcome: LeaverOutcome
+    birth_year: int | None = None
+    target_groups: frozenset[str] = frozenset()
+
+    @property
+    def age_band(self) -> str | None:
+        if self.birth_year is None:
+            return None
+        return age_band(self.outcome.left_on.year - self.birth_year)
+
+
+def age_band(age: int | None) -> str | None:
+    """The comparison age band of an age: under 25, 25–49, 50+ (None when unknown)."""
+    if age is None:
+        return None
+    if age < 25:
+        return AGE_UNDER_25
+    return AGE_25_TO_49 if age < 50 else AGE_50_PLUS
+
+
+def similar_leavers(person: PersonFacts, leavers: Iterable[LeaverFacts]) -> list[LeaverOutcome]:
+    """The outcomes of leavers like ``person``: same age band at leaving and at least one
+    shared target group (the age band only when the person has no target group). None
+    when the person's age is unknown."""
+    band = age_band(person.age)
+    if band is None:
+        return []
+    return [
+        leaver.outcome
+        for leaver in leavers
+        if leaver.age_band == band
+        and (not person.target_groups or person.target_groups & leaver.target_groups)
+    ]
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a ranking or an exclusion: which factor (``name``), a plain English
+    sentence (``text``), and the stable ``code`` of that sentence (see ``FACTOR_CODES``)
+    with its ``params`` for rendering it in another language."""
+
+    name: str
+    text: str
+    code: str
+    params: Mapping[str, ReasonParam] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    offer: str
+    rank: int
+    leads_to_goal: bool
+    steps_to_goal: int | None
+    goal: str | None
+    free_places: int | None
+    proximity: str
+    outcome: str
+    factors: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class ExcludedOffer:
+    offer: str
+    why_not: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    steps: tuple[NextStep, ...]
+    excluded: tuple[ExcludedOffer, ...] = ()
+    order: tuple[str, ...] = field(default=RANKING_ORDER)
+
+
+def _age_range(offer: Offer) -> str:
+    if offer.min_age is not None and offer.max_age is not None:
+        return f"{offer.min_age}–{offer.max_age}"
+    if offer.min_age is not None:
+        return f"{offer.min_age} or older"
+    return f"up to {offer.max_age}"
+
+
+def eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[Factor]]:
+    """(reasons why the person is eligible, reasons why not)."""
+    ok: list[Factor] = []
+    not_ok: list[Factor] = []
+    ages: dict[str, ReasonParam] = {"min_age": offer.min_age, "max_age": offer.max_age}
+    if offer.min_age is None and offer.max_age is None:
+        ok.append(Factor("age", "no age limit / keine Altersgrenze", "no_age_limit"))
+    elif person.age is None:
+        ok.append(
+            Factor(
+                "age",
+                f"age unknown: offer is for ages {_age_range(offer)}, check",
+                "age_unknown",
+                ages,
+            )
+        )
+    elif (offer.min_age is None or person.age >= offer.min_age) and (
+        offer.max_age is None or person.age <= offer.max_age
+    ):
+        ok.append(
+            Factor(
+                "age",
+                f"age {person.age} fits {_age_range(offer)}",
+                "age_fits",
+                {"age": person.age, **ages},
+            )
+        )
+    else:
+        not_ok.append(
+            Factor(
+                "age",
+                f"age {person.age} outside {_age_range(offer)}",
+                "age_outside",
+                {"age": person.age, **ages},
+            )
+        )
+    if not offer.legal_branches:
+        ok.append(
+            Factor(
+                "legal_branch",
+                "open to every legal branch / alle Rechtskreise",
+                "all_legal_branches",
+            )
+        )
+    elif person.legal_branch in offer.legal_branches:
+        ok.append(
+            Factor(
+                "legal_branch",
+                f"legal branch {person.legal_branch} accepted",
+                "legal_branch_accepted",
+                {"branch": person.legal_branch},
+            )
+        )
+    else:
+        branch = person.legal_branch or "none"
+        not_ok.append(
+            Factor(
+                "legal_branch",
+                f"legal branch {branch} not accepted (only {', '.join(offer.legal_branches)})",
+                "legal_branch_not_accepted",
+                {"branch": person.legal_branch, "accepted": tuple(offer.legal_branches)},
+            )
+        )
+    if not offer.target_groups:
+        ok.append(
+            Factor(
+                "target_group",
+                "open to every target group / alle Zielgruppen",
+                "target_group_open",
+            )
+        )
+    else:
+        shared = sorted(person.target_groups & set(offer.target_groups))
+        if shared:
+            ok.append(
+                Factor(
+                    "target_group",
+                    f"target group {', '.join(shared)}",
+                    "target_group_shared",
+                    {"groups": tuple(shared)},
+                )
+            )
+        else:
+            groups = tuple(sorted(offer.target_groups))
+            not_ok.append(
+                Factor(
+                    "target_group",
+                    f"for target groups {', '.join(groups)} only",
+                    "target_group_other",
+                    {"groups": groups},
+                )
+            )
+    return ok, not_ok
+
+
+def proximity(person: PersonFacts, offer: Offer, neighbours: Mapping[str, Collection[str]]) -> str:
+    if offer.district is None:
+        return CITY_WIDE
+    if person.district is None:
+        return UNKNOWN_DISTRICT
+    if offer.district == person.district:
+        return SAME_DISTRICT
+    if offer.district in neighbours.get(person.district, ()):
+        return NEIGHBOURING
+    return OTHER_DISTRICT
+
+
+_PROXIMITY_CODE = {
+    SAME_DISTRICT: "same_district",
+    CITY_WIDE: "city_wide",
+    NEIGHBOURING: "neighbouring_district",
+    OTHER_DISTRICT: "other_district",
+    UNKNOWN_DISTRICT: "district_unknown",
+}
+
+
+def _proximity_factor(proximity: str, offer: Offer) -> Factor:
+    text = {
+        SAME_DISTRICT: f"in the person's district {offer.district}",
+        CITY_WIDE: "city-wide / stadtweit",
+        NEIGHBOURING: f"in the neighbouring district {offer.district}",
+        OTHER_DISTRICT: f"in {offer.district}, not near the person's district",
+        UNKNOWN_DISTRICT: f"in {offer.district} (the person's district is unknown)",
+    }[proximity]
+    params: dict[str, ReasonParam] = {} if proximity == CITY_WIDE else {"district": offer.district}
+    return Factor("district", text, _PROXIMITY_CODE[proximity], params)
+
+
+def route(
+    offer: str, goal: str | None, distances: Distances
+) -> tuple[bool, bool, int | None, str | None]:
+    """(reaches any goal, reaches the wanted goal, steps, which goal)."""
+    reachable = distances.for_offer(offer)
+    if not reachable:
+        return False, False, None, None
+    if goal is not None:
+        steps = reachable.get(goal)
+        return True, steps is not None, steps, goal
+    nearest = min(reachable, key=lambda g: (reachable[g], g))
+    return True, True, reachable[nearest], nearest
+
+
+def _share_params(result: EmpiricalResult) -> dict[str, ReasonParam]:
+    judged_6m = result.share_6m is not None
+    judged_12m = result.share_12m is not None
+    return {
+        "reached_6m": result.reached_6m if judged_6m else None,
+        "known_6m": result.known_6m if judged_6m else None,
+        "reached_12m": result.reached_12m if judged_12m else None,
+        "known_12m": result.known_12m if judged_12m else None,
+    }
+
+
+def _group_text(band: str, groups: tuple[str, ...]) -> str:
+    text = f"aged {AGE_BAND_TEXT[band]} at leaving"
+    return f"{text}, target group {', '.join(groups)}" if groups else text
+
+
+def _outcome(
+    result: EmpiricalResult | None,
+    similar: EmpiricalResult | None,
+    comparison: str,
+    person: PersonFacts,
+    min_leavers: int,
+) -> tuple[str, Factor]:
+    """The outcome factor: the similar leavers' result when judged (``similar``), else
+    the offer's result with ``comparison`` saying why."""
+    band = age_band(person.age)
+    groups = tuple(sorted(person.target_groups))
+    if similar is not None and similar.judged and band is not None:
+        outcome = OUTCOME_POOR if similar.flagged else OUTCOME_GOOD
+        return outcome, Factor(
+            "outcomes",
+            f"participants like this person ({_group_text(band, groups)}): {similar.reason}",
+            f"outcome_similar_{outcome}",
+            {**_share_params(similar), "age_band": band, "similar_groups": groups},
+        )
+    if result is None:
+        return OUTCOME_TOO_FEW, Factor(
+            "outcomes", "no leavers observed yet / noch keine Abgänge", "no_leavers"
+        )
+    if not result.judged:
+        return OUTCOME_TOO_FEW, Factor(
+            "outcomes",
+            f"too few leavers to judge ({result.leavers}, at least {min_leavers} needed)",
+            "too_few_leavers",
+            {"leavers": result.leavers, "min_leavers": min_leavers},
+        )
+    outcome = OUTCOME_POOR if result.flagged else OUTCOME_GOOD
+    text = result.reason
+    described = comparison == SIMILAR_TOO_FEW and band is not None
+    if comparison == SIMILAR_TOO_FEW and band is not None:
+        text = (
+            f"all leavers of the offer (fewer than {min_leavers} participants like this "
+            f"person, {_group_text(band, groups)}): {text}"
+        )
+    elif comparison == AGE_UNKNOWN:
+        text = f"all leavers of the offer (the person's age is unknown): {text}"
+    params: dict[str, ReasonParam] = {
+        **_share_params(result),
+        "comparison": comparison,
+        "age_band": band if described else None,
+        "similar_groups": groups if described else (),
+    }
+    return outcome, Factor("outcomes", text, f"outcome_{outcome}", params)
+
+
+def rank_next_steps(
+    person: PersonFacts,
+    offers: Iterable[Offer],
+    *,
+    free_places: Mapping[str, int | None],
+    distances: Distances,
+    neighbours: Mapping[str, Collection[str]] | None = None,
+    outcomes: Iterable[EmpiricalResult] = (),
+    leavers: Iterable[LeaverFacts] | None = None,
+    include_excluded: bool = False,
+    min_leavers: int = 5,
+    min_share_6m: float = 0.2,
+    min_share_12m: float = 0.3,
+) -> NextSteps:
+    """The offers ``person`` can take next, in the documented lexicographic order (see
+    the module docstring). ``free_places`` maps offer id to free places (None or missing:
+    capacity unknown); ``distances`` come from the engine's report on the same offers;
+    ``neighbours`` maps a district to its neighbouring districts. ``outcomes`` are the
+    engine's per-offer results; ``leavers`` the single leavers with birth year and
+    target groups, from which the comparison group of participants like the person is
+    judged (same small-number rule and minimum shares as the engine's)."""
+    neighbours = neighbours or {}
+    by_offer = {r.offer: r for r in outcomes}
+    if leavers is None:
+        comparison = NOT_COMPARED
+        similar_by_offer: dict[str, EmpiricalResult] = {}
+    elif person.age is None:
+        comparison = AGE_UNKNOWN
+        similar_by_offer = {}
+    else:
+        comparison = SIMILAR_TOO_FEW
+        similar = similar_leavers(person, leavers)
+        similar_by_offer = {
+            r.offer: r
+            for r in empirical_dead_ends(
+                {o.offer for o in similar}, similar, min_share_6m, min_share_12m, min_leavers
+            )
+        }
+    ranked: list[tuple[tuple[int, int, int, int, int, str], NextStep]] = []
+    excluded: list[ExcludedOffer] = []
+    for offer in offers:
+        why_not: list[Factor] = []
+        if not offer.active:
+            why_not.append(
+                Factor(
+                    "status", f"offer is {offer.status}", "offer_closed", {"status": offer.status}
+                )
+            )
+        if offer.id in person.done:
+            why_not.append(
+                Factor("done", "already took part / bereits teilgenommen", "already_taken")
+            )
+        eligible, not_eligible = eligibility(person, offer)
+        why_not.extend(not_eligible)
+        free = free_places.get(offer.id)
+        if free is not None and free <= 0:
+            why_not.append(
+                Factor("free_places", "no free place / kein freier Platz", "no_free_place")
+            )
+        reaches_any, reaches_goal, steps, goal = (
+            route(offer.id, person.goal, distances) if offer.active else (False, False, None, None)
+        )
+        if offer.active and not reaches_any:
+            why_not.append(
+                Factor("dead_end", "dead end: no chain of active offers reaches a goal", "dead_end")
+            )
+        if why_not:
+            if include_excluded:
+                excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
+            continue
+        where = proximity(person, offer, neighbours)
+        outcome, outcome_factor = _outcome(
+            by_offer.get(offer.id),
+            similar_by_offer.get(offer.id),
+            comparison,
+            person,
+            min_leavers,
+        )
+        if reaches_goal:
+            step_word = "step" if steps == 1 else "steps"
+            goal_factor = Factor(
+                "goal",
+                f"leads to {goal} in {steps} {step_word}",
+                "leads_to_goal",
+                {"goal": goal, "steps": steps},
+            )
+        else:
+            goal_factor = Factor(
+                "goal",
+                f"does not lead to {person.goal}; reaches other goals only",
+                "other_goals_only",
+                {"goal": person.goal},
+            )
+        factors = (
+            goal_factor,
+            Factor(
+                "free_places",
+                f"{free} free places / freie Plätze",
+                "free_places",
+                {"count": free},
+            )
+            if free is not None
+            else Factor(
+                "free_places", "free places unknown / Plätze unbekannt", "free_places_unknown"
+            ),
+            _proximity_factor(where, offer),
+            *eligible,
+            outcome_factor,
+        )
+        key = (
+            0 if reaches_goal else 1,
+            0 if free is not None else 1,
+            _PROXIMITY_RANK[where],
+            steps if reaches_goal and steps is not None else 1 << 30,
+            _OUTCOME_RANK[outcome],
+            offer.id,
+        )
+        ranked.append(
+            (
+                key,
+                NextStep(
+                    offer=offer.id,
+                    rank=0,
+                    leads_to_goal=reaches_goal,
+                    steps_to_goal=steps if reaches_goal else None,
+                    goal=goal if reaches_goal else person.goal,
+                    free_places=free,
+                    proximity=where,
+                    outcome=outcome,
+                    factors=factors,
+                ),
+            )
+        )
+    ranked.sort(key=lambda pair: pair[0])
+    steps_out = tuple(
+        NextStep(
+            offer=s.offer,
+            rank=i,
+            leads_to_goal=s.leads_to_goal,
+            steps_to_goal=s.steps_to_goal,
+            goal=s.goal,
+            free_places=s.free_places,
+            proximity=s.proximity,
+            outcome=s.outcome,
+            factors=s.factors,
+        )
+        for i, (_key, s) in enumerate(ranked, start=1)
+    )
+    return NextSteps(steps=steps_out, excluded=tuple(sorted(excluded, key=lambda e: e.offer)))
+
+
+def next_steps_to_dict(
+    result: NextSteps, titles: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """JSON-ready form: the order of the ranking, the steps and the excluded offers."""
+    titles = titles or {}
+
+    def factors(items: Sequence[Factor]) -> list[dict[str, str]]:
+        return [{"factor": f.name, "text": f.text} for f in items]
+
+    return {
+        "order": list(result.order),
+        "steps": [
+            {
+                "rank": s.rank,
+                "offer": s.offer,
+                "title": titles.get(s.offer, ""),
+                "leads_to_goal": s.leads_to_goal,
+                "goal": s.goal,
+                "steps_to_goal": s.steps_to_goal,
+                "free_places": s.free_places,
+                "proximity": s.proximity,
+                "outcome": s.outcome,
+                "factors": factors(s.factors),
+            }
+            for s in result.steps
+        ],
+        "excluded": [
+            {"offer": e.offer, "title": titles.get(e.offer, ""), "why_not": factors(e.why_not)}
+            for e in result.excluded
+        ],
+    }

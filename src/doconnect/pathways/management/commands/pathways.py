@@ -1,0 +1,200 @@
+"""``doconnect pathways``: dead ends and gaps of the offer landscape, and next steps for
+one person (read through the access rules, as the web does)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError, CommandParser
+
+from doconnect.core.management.formatting import ExampleCommand, problems_error
+from doconnect.core.viewers import viewer_for
+from doconnect.files.importing import ImportFailed
+from doconnect.offers.catalogue import Catalogue, read_catalogue
+from doconnect.offers.selectors import catalogue_vocabulary
+from doconnect.pathways.engine.analysis import GOAL_DESTINATIONS, PathwayError, PathwayReport
+from doconnect.pathways.services import PersonNextSteps, next_steps_for, pathways_report
+from doconnect.people.access import PersonNotFound, access_person, default_purpose
+
+EPILOG = """\
+actions:
+  dead-ends   dead ends, gaps (district x target group) and single bridges of the
+              offer landscape: of the database, or with --catalogue of the landscape a
+              catalogue file would give once imported (the file is checked exactly like
+              `doconnect import offers`, and nothing is written).
+  next-steps  ranked next offers for one person, every factor in words. Reads the
+              person through the access rules as the user given with --as (required);
+              the read is audited.
+
+examples:
+  doconnect pathways dead-ends
+  doconnect pathways dead-ends --catalogue draft-offers.json --format json
+  doconnect pathways next-steps P-4K7M2Q9X --as fallberatung --goal apprenticeship
+  doconnect pathways next-steps P-4K7M2Q9X --as fallberatung --why-not --format json
+"""
+
+VIEW = "cli:pathways next-steps"
+# What the ranking reads of the person: the pseudonymous record and the biography.
+READS = ["birth_year", "district", "legal_branch", "target_groups", "spells"]
+LISTED_IN_TEXT = 20
+
+
+class Command(ExampleCommand):
+    help = "Pathways through the offer landscape: dead ends, gaps, next steps."
+    epilog = EPILOG
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        dead = actions.add_parser("dead-ends", help="dead ends, gaps and single bridges")
+        dead.add_argument(
+            "--catalogue",
+            metavar="FILE.json",
+            help="analyse an offer catalogue file (import format) without importing it",
+        )
+        dead.add_argument("--format", choices=["text", "json"], default="text")
+        steps = actions.add_parser("next-steps", help="ranked next steps for one person")
+        steps.add_argument("person", metavar="PERSON_ID", help="the person's pseudonym")
+        steps.add_argument(
+            "--as",
+            dest="username",
+            metavar="USERNAME",
+            help="the user on whose behalf the person is read (required)",
+        )
+        steps.add_argument(
+            "--goal",
+            choices=sorted(GOAL_DESTINATIONS),
+            help="the person's goal destination (default: any goal)",
+        )
+        steps.add_argument(
+            "--why-not", action="store_true", help="also list the excluded offers and why"
+        )
+        steps.add_argument("--limit", type=int, default=10, help="steps shown (default 10)")
+        steps.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "dead-ends":
+            self._dead_ends(options.get("catalogue"), options["format"])
+        else:
+            self._next_steps(options)
+
+    # ----------------------------------------------------------------- dead ends
+
+    def _dead_ends(self, file: str | None, fmt: str) -> None:
+        try:
+            report = pathways_report(source=self._catalogue(file) if file else None)
+        except ImportFailed as exc:
+            raise problems_error(exc, f"{file}: not analysed") from exc
+        except PathwayError as exc:
+            raise CommandError(str(exc)) from exc
+        if fmt == "json":
+            data = report.to_dict()
+            data["dead_ends"] = sorted(data["dead_ends"], key=lambda d: d["offer"])
+            data["source"] = file or "database"
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(_report_text(report, file or "database"))
+
+    def _catalogue(self, file: str) -> Catalogue:
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        return read_catalogue(data, file=file, vocabulary=catalogue_vocabulary())
+
+    # ----------------------------------------------------------------- next steps
+
+    def _next_steps(self, options: dict[str, Any]) -> None:
+        username = options.get("username")
+        if not username:
+            raise CommandError(
+                "next-steps reads a person's data: give --as USERNAME, the user on whose "
+                "behalf it is read; the access rules and the audit trail apply as on the web"
+            )
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {username!r}")
+        viewer = viewer_for(user)
+        public_id = options["person"]
+        try:
+            record = access_person(
+                viewer,
+                public_id,
+                view=VIEW,
+                purpose=default_purpose(viewer),
+                reads=READS,
+            )
+        except PersonNotFound as exc:
+            raise CommandError(f"person {public_id} not found") from exc
+        found = next_steps_for(
+            record.person, goal=options.get("goal"), include_excluded=options["why_not"]
+        )
+        limit = max(options["limit"], 0)
+        if options["format"] == "json":
+            data = found.to_dict()
+            data["steps"] = data["steps"][:limit]
+            data = {"person": public_id, "goal": options.get("goal"), **data}
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(_next_steps_text(public_id, found, limit))
+
+
+def _report_text(report: PathwayReport, source: str) -> str:
+    dead_ends = sorted(report.dead_ends, key=lambda d: d.offer)
+    lines = [
+        f"Pathways / Wege ({source}): {report.offer_count} offers, "
+        f"{report.link_count} follow-ons; goals: {', '.join(report.goals)}",
+        "",
+        f"Dead ends / Sackgassen: {len(dead_ends)}",
+    ]
+    lines += [f"  {d.offer}: {d.reason}" for d in dead_ends[:LISTED_IN_TEXT]]
+    if len(dead_ends) > LISTED_IN_TEXT:
+        lines.append(f"  … and {len(dead_ends) - LISTED_IN_TEXT} more (--format json lists all)")
+    gaps = report.gaps
+    lines += ["", f"Gaps / Lücken (district × target group): {len(gaps)}"]
+    for gap in gaps[:LISTED_IN_TEXT]:
+        what = (
+            "no low-threshold entry / kein niedrigschwelliger Einstieg"
+            if not gap.has_entry
+            else f"{gap.entry_count} entr{'ies' if gap.entry_count != 1 else 'y'}, "
+            f"no path to {', '.join(gap.missing)}"
+        )
+        lines.append(f"  {gap.district} × {gap.target_group}: {what}")
+    if len(gaps) > LISTED_IN_TEXT:
+        lines.append(f"  … and {len(gaps) - LISTED_IN_TEXT} more (--format json lists all)")
+    bridges = report.single_bridges
+    lines += ["", f"Single bridges / einzige Brücken: {len(bridges)}"]
+    lines += [
+        f"  {b.offer}: closing it would strand {b.stranded_count} "
+        f"offer{'s' if b.stranded_count != 1 else ''}"
+        for b in bridges[:LISTED_IN_TEXT]
+    ]
+    if len(bridges) > LISTED_IN_TEXT:
+        lines.append(f"  … and {len(bridges) - LISTED_IN_TEXT} more (--format json lists all)")
+    return "\n".join(lines)
+
+
+def _next_steps_text(public_id: str, found: PersonNextSteps, limit: int) -> str:
+    facts = found.facts
+    result = found.result
+    lines = [
+        f"Next steps / nächste Schritte for {public_id}"
+        f" (goal / Ziel: {facts.goal or 'any / beliebig'})",
+        "Order / Reihenfolge: " + " › ".join(result.order),
+        "",
+    ]
+    if not result.steps:
+        lines.append("No offer fits / kein passendes Angebot (--why-not says why).")
+    for step in result.steps[:limit]:
+        lines.append(f"{step.rank}. {step.offer} {found.titles.get(step.offer, '')}".rstrip())
+        lines += [f"     - {f.text}" for f in step.factors]
+    if len(result.steps) > limit:
+        lines.append(f"… and {len(result.steps) - limit} more (--limit)")
+    if result.excluded:
+        lines += ["", f"Why not / warum nicht ({len(result.excluded)} offers):"]
+        for ex in result.excluded:
+            reasons = "; ".join(f.text for f in ex.why_not)
+            lines.append(f"  {ex.offer}: {reasons}")
+    return "\n".join(lines)

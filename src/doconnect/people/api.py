@@ -1,0 +1,252 @@
+"""Person endpoints. Each one starts with the access module: a single person through
+``access_person`` (404 for unknown *and* refused), a page through
+``records_for_page``; both write the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.responses import Status
+
+from doconnect.core.api.auth import require_person_lists, viewer
+from doconnect.core.api.pagination import page_body, page_of
+from doconnect.core.api.schemas import (
+    ConsentExtendIn,
+    ConsentIn,
+    ConsentOut,
+    ErrorOut,
+    Page,
+    PageParams,
+    PersonFilter,
+    PersonOut,
+    SpellOut,
+    WishesIn,
+)
+from doconnect.core.models import District
+from doconnect.people.access import (
+    PersonRecord,
+    access_person,
+    default_purpose,
+    records_for_page,
+    visible_persons,
+)
+from doconnect.people.consent_actions import (
+    consent_extend_as,
+    consent_give_as,
+    consent_withdraw_as,
+)
+from doconnect.people.models import Consent, PersonalDetails
+from doconnect.people.wishes_actions import person_wishes_update_as
+
+router = Router(tags=["persons"])
+
+NOT_FOUND = {404: ErrorOut}
+
+
+def district_body(district: District | None) -> dict[str, str] | None:
+    """A district as JSON: official key and name."""
+    if district is None:
+        return None
+    return {"official_key": district.official_key, "name": district.name}
+
+
+def _personal(details: PersonalDetails) -> dict[str, Any]:
+    return {
+        "given_name": details.given_name,
+        "family_name": details.family_name,
+        "birth_date": details.birth_date,
+        "email": details.email,
+        "phone": details.phone,
+        "street": details.street,
+        "postcode": details.postcode,
+        "address_district": district_body(details.address_district),
+    }
+
+
+def person_body(record: PersonRecord) -> dict[str, Any]:
+    """A person as JSON for this viewer; the ``personal`` key only where allowed."""
+    person = record.person
+    body: dict[str, Any] = {
+        "public_id": person.public_id,
+        "access_level": "personal" if record.shows_personal else "pseudonymous",
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "district": district_body(person.district),
+        "legal_branch": person.legal_branch,
+        "school_qualification": person.school_qualification,
+        "vocational_qualification": person.vocational_qualification,
+        "target_groups": sorted(tg.code for tg in person.target_groups.all()),
+        "strengths": list(person.strengths),
+        "support_needs": list(person.support_needs),
+        "goal": person.goal,
+        "preferred_offer_kinds": list(person.preferred_offer_kinds),
+    }
+    if record.shows_personal and record.personal is not None:
+        body["personal"] = _personal(record.personal)
+    return body
+
+
+def consent_body(consent: Consent, public_id: str) -> dict[str, Any]:
+    return {
+        "id": consent.pk,
+        "person": public_id,
+        "purpose": consent.purpose,
+        "organisations": sorted(o.external_id for o in consent.organisations.all()),
+        "valid_from": consent.valid_from,
+        "valid_until": consent.valid_until,
+        "withdrawn_at": consent.withdrawn_at,
+        "valid_today": consent.is_valid_on(timezone.localdate()),
+        "recorded_at": consent.recorded_at,
+    }
+
+
+def _read(
+    request: HttpRequest, public_id: str, view: str, reads: tuple[str, ...] | None = None
+) -> PersonRecord:
+    who = viewer(request)
+    return access_person(who, public_id, view=view, purpose=default_purpose(who), reads=reads)
+
+
+@router.get(
+    "/persons",
+    response=Page[PersonOut],
+    exclude_unset=True,
+    summary="Persons visible to the caller",
+)
+def list_persons(
+    request: HttpRequest, filters: Query[PersonFilter], paging: Query[PageParams]
+) -> dict[str, object]:
+    """Persons the caller may see, ordered by public id. Personal data appears only
+    where allowed, and each person shown with it is audited."""
+    who = require_person_lists(request)
+    persons = visible_persons(who).select_related("district").prefetch_related("target_groups")
+    if filters.district:
+        persons = persons.filter(district__official_key=filters.district)
+    if filters.legal_branch:
+        persons = persons.filter(legal_branch=filters.legal_branch)
+    if filters.gender:
+        persons = persons.filter(gender=filters.gender)
+    if filters.target_group:
+        persons = persons.filter(target_groups__code=filters.target_group)
+    page, count = page_of(persons.order_by("public_id"), paging)
+    records = records_for_page(who, page, view="api.person_list", purpose=default_purpose(who))
+    return page_body([person_body(r) for r in records], count, paging)
+
+
+@router.get(
+    "/persons/{public_id}",
+    response={200: PersonOut, **NOT_FOUND},
+    exclude_unset=True,
+    summary="One person",
+)
+def get_person(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    record = _read(request, public_id, "api.person_detail")
+    return person_body(record)
+
+
+@router.put(
+    "/persons/{public_id}/wishes",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
+    summary="Record the goal and the kinds of offer the person wishes",
+)
+def put_wishes(request: HttpRequest, public_id: str, body: WishesIn) -> dict[str, Any]:
+    """Coordinators and case workers who see the person (else 404; other roles 403).
+    Unknown codes, a kind twice or more than three kinds: 422. Audited as a ``change``."""
+    who = viewer(request)
+    person_wishes_update_as(
+        who,
+        public_id=public_id,
+        goal=body.goal,
+        preferred_offer_kinds=body.preferred_offer_kinds,
+        view="api.person_wishes",
+    )
+    return person_body(_read(request, public_id, "api.person_wishes"))
+
+
+@router.get(
+    "/persons/{public_id}/spells",
+    response={200: list[SpellOut], **NOT_FOUND},
+    summary="A person's biography as dated spells",
+)
+def list_spells(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
+    record = _read(request, public_id, "api.person_spells", reads=("spells",))
+    spells = record.person.spells.select_related("source_organisation", "offer")
+    return [
+        {
+            "state": s.state,
+            "start": s.start,
+            "end": s.end,
+            "source_organisation": s.source_organisation.external_id
+            if s.source_organisation
+            else None,
+            "offer": s.offer.external_id if s.offer else None,
+            "kldb": s.kldb,
+        }
+        for s in spells
+    ]
+
+
+@router.get(
+    "/persons/{public_id}/consents",
+    response={200: list[ConsentOut], **NOT_FOUND},
+    summary="A person's consents, including expired and withdrawn ones",
+)
+def list_consents(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
+    record = _read(request, public_id, "api.person_consents", reads=("consents",))
+    consents = record.person.consents.prefetch_related("organisations")
+    return [consent_body(c, record.person.public_id) for c in consents]
+
+
+@router.post(
+    "/persons/{public_id}/consents",
+    response={201: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a consent the person gave",
+)
+def give_consent(request: HttpRequest, public_id: str, body: ConsentIn) -> Status[Any]:
+    """Coordinators may record a consent for any organisations; case workers only a
+    consent that includes their own organisation. The person must be visible to the
+    caller (else 404). Audited as a ``change``."""
+    consent = consent_give_as(
+        viewer(request),
+        public_id=public_id,
+        purpose=body.purpose,
+        organisation_external_ids=body.organisations,
+        valid_from=body.valid_from,
+        valid_until=body.valid_until,
+        view="api.consent_give",
+    )
+    return Status(201, consent_body(consent, public_id))
+
+
+@router.post(
+    "/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Record that the person withdrew a consent",
+)
+def withdraw_consent(request: HttpRequest, consent_id: int) -> dict[str, Any]:
+    """Same permission as recording: a coordinator, or a case worker of one of the
+    consent's organisations. Withdrawing twice keeps the first date."""
+    consent = consent_withdraw_as(
+        viewer(request), consent_id=consent_id, view="api.consent_withdraw"
+    )
+    return consent_body(consent, consent.person.public_id)
+
+
+@router.post(
+    "/consents/{consent_id}/extend",
+    response={200: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record that the person extended (or shortened) a consent",
+)
+def extend_consent(request: HttpRequest, consent_id: int, body: ConsentExtendIn) -> dict[str, Any]:
+    """Same permission as recording. A withdrawn consent cannot be extended (422)."""
+    consent = consent_extend_as(
+        viewer(request),
+        consent_id=consent_id,
+        valid_until=body.valid_until,
+        view="api.consent_extend",
+    )
+    return consent_body(consent, consent.person.public_id)

@@ -1,0 +1,213 @@
+"""Reads behind the person pages, on top of the access module.
+
+``find_persons`` narrows the persons a viewer may see at all (``visible_persons``) by
+filters, a public id, or a name. Every filter only narrows that set, so no combination
+of filters can reveal a person the viewer may not see. A name search is the one place a
+list is filtered on PersonalDetails, so it is guarded twice over: the name only narrows
+*candidates*; then ``levels_for`` (the access rule itself) keeps only persons this
+viewer sees with personal data. A coordinator without consent can therefore never learn
+which pseudonym belongs to a name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from doconnect.core.models import AuditEvent, District, Role, TargetGroup
+from doconnect.core.viewers import Viewer
+from doconnect.offers.participation import in_active_support
+from doconnect.people.access import (
+    PersonRecord,
+    levels_for,
+    may_search_names,
+    may_see_audit_trail,
+    visible_persons,
+)
+from doconnect.people.access_rules import Level
+from doconnect.people.agreements.models import Agreement, AgreementItem, ItemSide
+from doconnect.people.models import Consent, Person, Spell
+from doconnect.referrals.models import Referral
+
+PUBLIC_ID_SEARCH = re.compile(r"^P-[0-9A-Z]{1,8}$")
+NAME_SEARCH_MIN_LENGTH = 2
+AUDIT_TRAIL_LENGTH = 50
+
+# Age bands of the person list: (youngest, oldest) age in whole years, None = open.
+# Age is the calendar year minus the birth year (the record keeps only the year).
+AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "u25": (None, 24),
+    "25-34": (25, 34),
+    "35-49": (35, 49),
+    "50-64": (50, 64),
+    "65+": (65, None),
+}
+
+
+def find_persons(
+    viewer: Viewer,
+    *,
+    text: str = "",
+    district: District | None = None,
+    legal_branch: str = "",
+    target_group: TargetGroup | None = None,
+    state: str = "",
+    age_band: str = "",
+    gender: str = "",
+    active_support: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Person]:
+    """Persons for the list page, ordered by public id. ``state`` keeps persons with a
+    spell in that state running ``today``; ``active_support`` those taking part in an
+    offer today (``offers.participation.in_active_support``, the one definition)."""
+    day = today or timezone.localdate()
+    persons = visible_persons(viewer, today=day).select_related("district")
+    if district is not None:
+        persons = persons.filter(district=district)
+    if legal_branch:
+        persons = persons.filter(legal_branch=legal_branch)
+    if gender:
+        persons = persons.filter(gender=gender)
+    if target_group is not None:
+        # A subquery rather than a join: a join through the many-to-many table could
+        # repeat a person and would make the page count wrong.
+        persons = persons.filter(
+            pk__in=Person.target_groups.through.objects.filter(
+                targetgroup_id=target_group.pk
+            ).values("person_id")
+        )
+    if state:
+        running = _running_spells(day).filter(state=state)
+        persons = persons.filter(pk__in=running.values("person_id"))
+    if age_band in AGE_BANDS:
+        persons = persons.filter(_age_condition(age_band, day))
+    if active_support:
+        persons = in_active_support(persons, day)
+    text = " ".join(text.split())
+    if text:
+        if PUBLIC_ID_SEARCH.match(text.upper()):
+            persons = persons.filter(public_id__startswith=text.upper())
+        else:
+            persons = _matching_names(viewer, persons, text)
+    return persons.order_by("public_id")
+
+
+def _running_spells(day: dt.date) -> QuerySet[Spell]:
+    return Spell.objects.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+
+def _age_condition(band: str, day: dt.date) -> Q:
+    youngest, oldest = AGE_BANDS[band]
+    condition = Q(birth_year__isnull=False)
+    if youngest is not None:
+        condition &= Q(birth_year__lte=day.year - youngest)
+    if oldest is not None:
+        condition &= Q(birth_year__gte=day.year - oldest)
+    return condition
+
+
+def _matching_names(viewer: Viewer, candidates: QuerySet[Person], text: str) -> QuerySet[Person]:
+    if not may_search_names(viewer) or len(text) < NAME_SEARCH_MIN_LENGTH:
+        return candidates.none()
+    for term in text.split()[:4]:
+        candidates = candidates.filter(
+            Q(personal__given_name__icontains=term) | Q(personal__family_name__icontains=term)
+        )
+    ids = list(candidates.values_list("pk", flat=True))
+    levels = levels_for(viewer, ids)
+    personal_ids = [pk for pk in ids if levels[pk] >= Level.PERSONAL]
+    return Person.objects.filter(pk__in=personal_ids).select_related("district")
+
+
+@dataclass
+class AgreementSides:
+    """One agreement with its items split by side: what the person commits to, and
+    what the institution (city, Jobcenter or provider) guarantees in return."""
+
+    agreement: Agreement
+    person_items: list[AgreementItem]
+    institution_items: list[AgreementItem]
+
+    @property
+    def sides(self) -> list[tuple[str, list[AgreementItem]]]:
+        """Both sides in reading order, the person's first (as the agreement reads)."""
+        return [
+            (ItemSide.PERSON.value, self.person_items),
+            (ItemSide.INSTITUTION.value, self.institution_items),
+        ]
+
+
+@dataclass
+class PersonPage:
+    """Everything the detail page shows besides the record itself. ``None`` means the
+    viewer may not see that section at all (the page leaves it out)."""
+
+    spells: list[Spell]
+    consents: list[Consent]
+    agreements: list[AgreementSides] = field(default_factory=list)
+    agreement_count: int = 0
+    referrals: list[Referral] | None = None
+    audit_trail: list[AuditEvent] | None = None
+
+
+def biography(person: Person) -> list[Spell]:
+    """The person's spells in time order, with what the table and chart name."""
+    return list(
+        person.spells.select_related("source_organisation", "offer").order_by("start", "id")
+    )
+
+
+def visible_referrals(viewer: Viewer, person: Person) -> QuerySet[Referral] | None:
+    """The person's referrals this viewer may see, or None for no section at all.
+    Coordinators and case workers (who run the case) see every referral; provider staff
+    only the referrals to their own organisation's offers (another provider's offers
+    are none of their business); analysts work with figures, not case files."""
+    referrals = person.referrals.select_related("offer", "offer__provider").order_by(
+        "-created_at", "-id"
+    )
+    if viewer.has_role(Role.COORDINATOR, Role.CASE_WORKER):
+        return referrals
+    provider_orgs = viewer.orgs_with(Role.PROVIDER_STAFF)
+    if provider_orgs:
+        return referrals.filter(offer__provider_id__in=provider_orgs)
+    return None
+
+
+def person_page(
+    viewer: Viewer, record: PersonRecord, *, spells: list[Spell] | None = None
+) -> PersonPage:
+    """Spells and consents for everybody who may see the person; agreements (free
+    text about the person's own commitments) only with personal access; referrals as
+    ``visible_referrals``; the audit trail only where ``may_see_audit_trail``. A fixed
+    number of queries whatever the size of the file."""
+    person = record.person
+    page = PersonPage(
+        spells=spells if spells is not None else biography(person),
+        consents=list(person.consents.prefetch_related("organisations")),
+    )
+    if record.shows_personal:
+        agreements = list(
+            person.agreements.select_related("organisation").prefetch_related("items")
+        )
+        page.agreements = [
+            AgreementSides(
+                agreement=a,
+                person_items=[i for i in a.items.all() if i.side == ItemSide.PERSON],
+                institution_items=[i for i in a.items.all() if i.side != ItemSide.PERSON],
+            )
+            for a in agreements
+        ]
+        page.agreement_count = len(agreements)
+    else:
+        page.agreement_count = person.agreements.count()
+    referrals = visible_referrals(viewer, person)
+    if referrals is not None:
+        page.referrals = list(referrals)
+    if may_see_audit_trail(viewer, record):
+        page.audit_trail = list(
+            AuditEvent.objects.filter(person_public_id=person.public_id)[:AUDIT_TRAIL_LENGTH]
+        )
+    return page

@@ -1,0 +1,329 @@
+"""The referral inbox and the referral steps.
+
+``/referrals/`` lists the referrals the viewer sees (``referrals.access``): provider
+staff the ones sent to their own offers, grouped by what is to be done; coordinators
+and case workers see the city's view of the same (with the proposals not sent yet).
+Every step is a POST to ``/referrals/<pk>/<action>/``: ``referral_for_actor`` first
+(404 when unknown or refused), then the step's form, then the service — which decides
+whether the step is allowed (state, side, reason, a free place)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from doconnect.core.viewers import Viewer, request_viewer
+from doconnect.offers.models import Offer
+from doconnect.pathways.access import may_see_next_steps
+from doconnect.people.access import PersonNotFound, access_person, default_purpose, records_for_page
+from doconnect.referrals import services
+from doconnect.referrals.access import (
+    CITY_ROLES,
+    STEP_SERVICES,
+    actions_for,
+    may_use_referrals,
+    referral_for_actor,
+    referrals_for_viewer,
+)
+from doconnect.referrals.forms import ReferralFilterForm, StepForm, step_form_class
+from doconnect.referrals.models import Referral, ReferralStatus
+from doconnect.referrals.selectors import ACTION_LABELS, Action, Row
+from doconnect.referrals.services import referral_create
+
+ROWS_PER_SECTION = 25
+FINISHED_DAYS = 90
+
+
+DONE_MESSAGES = {
+    "send": gettext_lazy("Die Zuweisung zu %(offer)s ist gesendet."),
+    "accept": gettext_lazy("Die Zuweisung zu %(offer)s ist angenommen; ein Platz ist gebucht."),
+    "decline": gettext_lazy("Die Zuweisung zu %(offer)s ist abgelehnt."),
+    "start": gettext_lazy("Die Teilnahme an %(offer)s ist begonnen."),
+    "complete": gettext_lazy(
+        "Die Teilnahme an %(offer)s ist abgeschlossen; die Biographie ist fortgeschrieben."
+    ),
+    "drop_out": gettext_lazy(
+        "Der Abbruch von %(offer)s ist erfasst; die Biographie ist fortgeschrieben."
+    ),
+    "cancel": gettext_lazy("Die Zuweisung zu %(offer)s ist zurückgezogen."),
+}
+
+# The last section: referrals that ended in the last FINISHED_DAYS days.
+FINISHED_STATES = (
+    ReferralStatus.COMPLETED,
+    ReferralStatus.DROPPED_OUT,
+    ReferralStatus.DECLINED,
+    ReferralStatus.EXPIRED,
+    ReferralStatus.CANCELLED,
+)
+
+# Steps that need more than a click get a form in a <details> disclosure.
+FORM_ACTIONS = ("decline", "complete", "drop_out")
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    page: Page[Referral]
+    rows: list[Row] = field(default_factory=list)
+    previous_url: str = ""
+    next_url: str = ""
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+
+@dataclass
+class Failed:
+    """A step whose form was refused: re-rendered in its row with the errors."""
+
+    referral: Referral
+    action: str
+    form: StepForm
+
+
+def _sections(
+    viewer: Viewer, referrals: QuerySet[Referral], day: dt.date
+) -> list[tuple[str, str, QuerySet[Referral]]]:
+    since = timezone.make_aware(
+        dt.datetime.combine(day - dt.timedelta(days=FINISHED_DAYS), dt.time())
+    )
+    sections = []
+    # Proposals are the city's alone: ``referrals_for_viewer`` shows provider staff only
+    # referrals that were sent.
+    if viewer.has_role(*CITY_ROLES):
+        sections.append(
+            (
+                "proposed",
+                _("Vorgeschlagen, noch nicht gesendet"),
+                referrals.filter(status=ReferralStatus.PROPOSED).order_by("created_at", "pk"),
+            )
+        )
+    sections += [
+        (
+            "waiting",
+            _("Warten auf Antwort"),
+            referrals.filter(status=ReferralStatus.SENT).order_by("sent_at", "pk"),
+        ),
+        (
+            "accepted",
+            _("Angenommen, noch nicht begonnen"),
+            referrals.filter(status=ReferralStatus.ACCEPTED).order_by("answered_at", "pk"),
+        ),
+        (
+            "started",
+            _("Laufend"),
+            referrals.filter(status=ReferralStatus.STARTED).order_by("updated_at", "pk"),
+        ),
+        (
+            "finished",
+            _("Kürzlich beendet (letzte %(days)d Tage)") % {"days": FINISHED_DAYS},
+            referrals.filter(status__in=FINISHED_STATES, updated_at__gte=since).order_by(
+                "-updated_at", "-pk"
+            ),
+        ),
+    ]
+    return sections
+
+
+def _actions(
+    viewer: Viewer, referral: Referral, failed: Failed | None, day: dt.date
+) -> list[Action]:
+    actions = []
+    for name in actions_for(viewer, referral):
+        action = Action(name=name, label=str(ACTION_LABELS[name]))
+        if name in FORM_ACTIONS:
+            if failed is not None and failed.referral.pk == referral.pk and failed.action == name:
+                action.form, action.open = failed.form, True
+            else:
+                initial = {"on": day} if name != "decline" else {}
+                action.form = step_form_class(name)(referral_id=referral.pk, initial=initial)
+        actions.append(action)
+    return actions
+
+
+def _inbox_response(
+    request: HttpRequest, viewer: Viewer, *, failed: Failed | None = None, status: int = 200
+) -> HttpResponse:
+    day = timezone.localdate()
+    visible = referrals_for_viewer(viewer, today=day)
+    form = ReferralFilterForm(
+        request.GET or None,
+        offers=Offer.objects.filter(pk__in=visible.values("offer_id")),
+    )
+    referrals = visible.select_related("offer", "offer__provider", "person")
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("offer"):
+        referrals = referrals.filter(offer=form.cleaned_data["offer"])
+    sections = [
+        Section(
+            key=key,
+            title=title,
+            page=Paginator(rows, ROWS_PER_SECTION).get_page(request.GET.get(f"{key}_page")),
+        )
+        for key, title, rows in _sections(viewer, referrals, day)
+    ]
+    persons = {r.person_id: r.person for s in sections for r in s.page.object_list}
+    records = {
+        record.person.pk: record
+        for record in records_for_page(
+            viewer,
+            list(persons.values()),
+            view="web.referral_inbox",
+            purpose=default_purpose(viewer),
+        )
+    }
+    soon = dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS)
+    shown = False
+    for section in sections:
+        section.previous_url, section.next_url = _page_links(request, section)
+        for referral in section.page.object_list:
+            row = Row(referral=referral, record=records.get(referral.person_id))
+            if referral.status == ReferralStatus.SENT and referral.sent_at is not None:
+                row.deadline = services.answer_deadline(timezone.localdate(referral.sent_at))
+                row.overdue = row.deadline < day
+                row.due_soon = not row.overdue and row.deadline - day <= soon
+            row.actions = _actions(viewer, referral, failed, day)
+            shown = shown or (failed is not None and failed.referral.pk == referral.pk)
+            section.rows.append(row)
+    return render(
+        request,
+        "referrals/referral_inbox.html",
+        {
+            "form": form,
+            "sections": sections,
+            "failed": failed,
+            # A failed form whose row is not on this page: shown above the sections.
+            "failed_elsewhere": failed if failed is not None and not shown else None,
+            "failed_label": ACTION_LABELS[failed.action] if failed is not None else "",
+            "today": day,
+            "next_url": _safe_next(request) if failed is not None else request.get_full_path(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def referral_inbox(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    if not may_use_referrals(viewer):
+        raise PermissionDenied
+    return _inbox_response(request, viewer)
+
+
+def _page_links(request: HttpRequest, section: Section) -> tuple[str, str]:
+    """The addresses of a section's previous and next page, keeping the filter and
+    the other sections' pages."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[f"{section.key}_page"] = str(number)
+        return f"?{query.urlencode()}#section-{section.key}"
+
+    page = section.page
+    return (
+        link(page.previous_page_number()) if page.has_previous() else "",
+        link(page.next_page_number()) if page.has_next() else "",
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """``next`` when it is a local address of this site, else the inbox."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("web:referral_inbox")
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    return redirect(_safe_next(request))
+
+
+@login_required
+@require_POST
+def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One step on one referral: the lookup (404 when refused), the form, the
+    service; a refusal by the service is a message naming the offer, nothing
+    changed; a form error re-renders the inbox with 400."""
+    if action not in STEP_SERVICES:
+        raise Http404(action)
+    viewer = request_viewer(request)
+    referral = referral_for_actor(viewer, pk)
+    form = step_form_class(action)(request.POST, referral_id=referral.pk)
+    if form.is_valid():
+        try:
+            STEP_SERVICES[action](referral=referral, actor=request.user, **form.service_arguments())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and set(exc.error_dict) & set(form.fields):
+                form.add_service_errors(exc)
+            else:
+                messages.error(request, refusal_text(referral, exc))
+                return _back(request)
+        except PermissionDenied as exc:
+            messages.error(request, refusal_text(referral, exc))
+            return _back(request)
+        else:
+            messages.success(request, str(DONE_MESSAGES[action]) % {"offer": referral.offer.title})
+            return _back(request)
+    return _inbox_response(request, viewer, failed=Failed(referral, action, form), status=400)
+
+
+def refusal_text(referral: Referral, exc: ValidationError | PermissionDenied) -> str:
+    reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    return _("Die Zuweisung zu %(offer)s wurde nicht geändert: %(reasons)s") % {
+        "offer": referral.offer.title,
+        "reasons": " ".join(r for r in reasons if r) or _("nicht erlaubt."),
+    }
+
+
+@login_required
+@require_POST
+def referral_propose(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Propose one of the person's next steps as a referral: access first (404 when
+    refused), then the role (coordinator or case worker, else 403)."""
+    viewer = request_viewer(request)
+    try:
+        record = access_person(
+            viewer, public_id, view="web.referral_propose", purpose=default_purpose(viewer)
+        )
+    except PersonNotFound:
+        raise Http404 from None
+    if not may_see_next_steps(viewer):
+        raise PermissionDenied
+    offer = Offer.objects.filter(external_id=request.POST.get("offer", "")).first()
+    if offer is None:
+        messages.error(request, _("Dieses Angebot gibt es nicht."))
+        return redirect("web:person_detail", public_id=public_id)
+    try:
+        referral_create(person=record.person, offer=offer, created_by_id=request.user.pk)
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("Die Zuweisung wurde nicht vorgeschlagen: %(errors)s")
+            % {"errors": "; ".join(exc.messages)},
+        )
+    else:
+        messages.success(
+            request,
+            _("Zuweisung zu %(offer)s vorgeschlagen.") % {"offer": offer.title},
+        )
+    return redirect("web:person_detail", public_id=public_id)

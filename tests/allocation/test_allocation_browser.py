@@ -1,0 +1,75 @@
+"""A coordinator in a real Chromium: starts an allocation, watches the progress page
+(htmx polling while a background thread computes), lands on the review, reads a
+person's explanation, sends the proposals; axe-core finds no serious violation on the
+way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from doconnect.allocation.services import priority_weights_record
+from doconnect.people.models import Person
+from tests.browser import log_in, serious_violations
+from tests.conftest import City, waiting
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def queue(
+    transactional_db: None, scarce: City, coordinator: User, settings: Any
+) -> tuple[Person, Person]:
+    """Made before Playwright starts its event loop; the real thread runner."""
+    settings.JOBS_RUNNER = "thread"
+    anna = waiting(scarce, "Anna", youth=False)
+    ben = waiting(scarce, "Ben")
+    priority_weights_record(
+        target_groups={scarce.youth.code: 2},
+        support_needs={},
+        note="Junge Menschen zuerst",
+        recorded_by=coordinator,
+    )
+    return anna, ben
+
+
+def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
+    live_server: Any,
+    queue: tuple[Person, Person],
+    page: Any,
+    axe_path: Path,
+) -> None:
+    anna, _ben = queue
+    found: list[str] = []
+    log_in(page, live_server.url, "coordinator")
+
+    page.get_by_role("link", name="Zuteilung", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/allocation/")
+    found += serious_violations(page, axe_path)
+    page.get_by_role("button", name="Zuteilung berechnen").click()
+
+    # The progress page polls until the thread has stored the run, then moves on.
+    page.wait_for_url(re.compile(r".*/allocation/runs/\d+/$"), timeout=30_000)
+    assert page.get_by_role("heading", name=re.compile("Zuteilungslauf vom")).is_visible()
+    assert page.get_by_role("cell", name="Werkstatt A").first.is_visible()
+    found += serious_violations(page, axe_path)
+
+    page.get_by_role("link", name=anna.public_id).click()
+    page.wait_for_url(re.compile(rf".*/persons/{anna.public_id}/$"))
+    assert "an Personen mit höherer Priorität" in page.content()
+    found += serious_violations(page, axe_path)
+    page.go_back()
+
+    page.get_by_role("button", name="Alle Vorschläge senden").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("1 Zuweisung an den Träger gesendet.").is_visible()
+    page.screenshot(path="var/screenshots/allocation-run.png", full_page=True)
+
+    page.goto(f"{live_server.url}/allocation/weights/")
+    found += serious_violations(page, axe_path)
+
+    assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)

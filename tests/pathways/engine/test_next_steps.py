@@ -1,0 +1,346 @@
+"""Next steps for a person: the pure ranking, its documented order and its "why not"
+reasons. No database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from doconnect.demo.data import DISTRICTS
+from doconnect.pathways.engine.analysis import (
+    EmpiricalResult,
+    FollowOn,
+    LeaverOutcome,
+    Offer,
+    analyse_pathways,
+    empirical_dead_ends,
+)
+from doconnect.pathways.engine.districts import BORDERS, DORTMUND_NEIGHBOURS
+from doconnect.pathways.engine.next_steps import (
+    CITY_WIDE,
+    NEIGHBOURING,
+    OTHER_DISTRICT,
+    SAME_DISTRICT,
+    Factor,
+    LeaverFacts,
+    NextSteps,
+    PersonFacts,
+    next_steps_to_dict,
+    rank_next_steps,
+)
+
+YOUTH = PersonFacts(
+    age=19,
+    legal_branch="SGB II",
+    target_groups=frozenset({"youth"}),
+    district="Eving",
+)
+
+
+def rank(
+    person: PersonFacts,
+    offers: Sequence[Offer],
+    links: Sequence[FollowOn],
+    *,
+    free: dict[str, int | None] | None = None,
+    outcomes: Sequence[EmpiricalResult] = (),
+    leavers: Sequence[LeaverFacts] | None = None,
+    include_excluded: bool = False,
+) -> NextSteps:
+    report = analyse_pathways(offers, links)
+    return rank_next_steps(
+        person,
+        offers,
+        free_places=free or {o.id: 5 for o in offers},
+        distances=report.distances,
+        neighbours=DORTMUND_NEIGHBOURS,
+        outcomes=outcomes,
+        leavers=leavers,
+        include_excluded=include_excluded,
+    )
+
+
+def to_job(offer_id: str) -> FollowOn:
+    return FollowOn(offer_id, destination="employment")
+
+
+def ids(result: NextSteps) -> list[str]:
+    return [s.offer for s in result.steps]
+
+
+def why_not(result: NextSteps, offer_id: str) -> list[str]:
+    return [f.name for e in result.excluded if e.offer == offer_id for f in e.why_not]
+
+
+def outcome(offer_id: str, *, flagged: bool, judged: bool = True) -> EmpiricalResult:
+    share = 0.1 if flagged else 0.6
+    return EmpiricalResult(
+        offer=offer_id,
+        leavers=10 if judged else 2,
+        known_6m=10 if judged else 2,
+        reached_6m=1,
+        share_6m=share if judged else None,
+        known_12m=10 if judged else 2,
+        reached_12m=1,
+        share_12m=share if judged else None,
+        flagged=flagged,
+        reason="1 of 10 leavers (10%) reached a goal" if judged else "too few to judge",
+    )
+
+
+def test_offers_in_the_district_come_before_neighbouring_ones_and_those_before_others() -> None:
+    offers = [
+        Offer("far", "qualification", district="Hombruch"),
+        Offer("near", "qualification", district="Scharnhorst"),
+        Offer("here", "qualification", district="Eving"),
+        Offer("anywhere", "qualification"),
+    ]
+    result = rank(YOUTH, offers, [to_job(o.id) for o in offers])
+    assert ids(result) == ["anywhere", "here", "near", "far"]
+    assert [s.proximity for s in result.steps] == [
+        CITY_WIDE,
+        SAME_DISTRICT,
+        NEIGHBOURING,
+        OTHER_DISTRICT,
+    ]
+    assert [s.rank for s in result.steps] == [1, 2, 3, 4]
+
+
+def test_leading_to_the_goal_outranks_proximity_and_fewer_steps_come_first() -> None:
+    offers = [
+        Offer("a-here-no-goal", "orientation", district="Eving"),
+        Offer("b-far-two-steps", "orientation", district="Hombruch"),
+        Offer("c-far-one-step", "qualification", district="Hombruch"),
+    ]
+    links = [
+        FollowOn("a-here-no-goal", destination="employment"),
+        FollowOn("b-far-two-steps", to_offer="c-far-one-step"),
+        FollowOn("c-far-one-step", destination="apprenticeship"),
+    ]
+    person = PersonFacts(age=19, district="Eving", goal="apprenticeship")
+    result = rank(person, offers, links)
+    assert ids(result) == ["c-far-one-step", "b-far-two-steps", "a-here-no-goal"]
+    first, second, third = result.steps
+    assert (first.steps_to_goal, second.steps_to_goal) == (1, 2)
+    assert "leads to apprenticeship in 1 step" in first.factors[0].text
+    assert not third.leads_to_goal
+    assert "does not lead to apprenticeship" in third.factors[0].text
+
+
+def test_known_free_places_come_before_unknown_capacity() -> None:
+    offers = [Offer("a-unknown", "qualification"), Offer("b-known", "qualification")]
+    result = rank(
+        YOUTH, offers, [to_job(o.id) for o in offers], free={"a-unknown": None, "b-known": 3}
+    )
+    assert ids(result) == ["b-known", "a-unknown"]
+    texts = {s.offer: s.factors[1].text for s in result.steps}
+    assert texts["b-known"].startswith("3 free places")
+    assert texts["a-unknown"].startswith("free places unknown")
+
+
+def test_observed_outcomes_break_ties_good_then_too_few_then_poor() -> None:
+    offers = [Offer(name, "qualification") for name in ("a-poor", "b-few", "c-good")]
+    result = rank(
+        YOUTH,
+        offers,
+        [to_job(o.id) for o in offers],
+        outcomes=[outcome("a-poor", flagged=True), outcome("b-few", flagged=False, judged=False)],
+    )
+    # c-good has no observed leavers at all: it counts as "too few", like b-few.
+    assert ids(result) == ["b-few", "c-good", "a-poor"]
+    poor = result.steps[-1]
+    assert poor.outcome == "poor"
+    assert "10%" in poor.factors[-1].text
+
+
+LEFT = date(2025, 3, 31)
+
+
+def leavers_of(
+    offer_id: str, count: int, *, reached: bool, born: int | None, groups: Sequence[str] = ()
+) -> list[LeaverFacts]:
+    return [
+        LeaverFacts(LeaverOutcome(offer_id, LEFT, reached, reached), born, frozenset(groups))
+        for _ in range(count)
+    ]
+
+
+def outcome_factor(result: NextSteps, offer_id: str) -> Factor:
+    (step,) = [s for s in result.steps if s.offer == offer_id]
+    return step.factors[-1]
+
+
+def test_participants_like_the_person_outweigh_how_the_offer_did_overall() -> None:
+    offers = [Offer("a-overall-good", "qualification"), Offer("b-overall-poor", "qualification")]
+    # YOUTH is 19: leavers aged 19 at leaving sharing "youth" are like them. At a-… they
+    # did poorly while the offer overall (30 older leavers) did well; at b-… the reverse.
+    leavers = [
+        *leavers_of("a-overall-good", 5, reached=False, born=2006, groups=("youth", "x")),
+        *leavers_of("a-overall-good", 30, reached=True, born=1980, groups=("youth",)),
+        *leavers_of("b-overall-poor", 5, reached=True, born=2006, groups=("youth",)),
+        *leavers_of("b-overall-poor", 30, reached=False, born=1980, groups=("youth",)),
+        # same age band, but no shared target group: not like YOUTH
+        *leavers_of("b-overall-poor", 10, reached=False, born=2006, groups=("over_50",)),
+    ]
+    overall = empirical_dead_ends([o.id for o in offers], [f.outcome for f in leavers])
+    assert [r.flagged for r in overall] == [False, True]
+    result = rank(YOUTH, offers, [to_job(o.id) for o in offers], outcomes=overall, leavers=leavers)
+    assert ids(result) == ["b-overall-poor", "a-overall-good"]
+    assert [s.outcome for s in result.steps] == ["good", "poor"]
+    good, poor = outcome_factor(result, "b-overall-poor"), outcome_factor(result, "a-overall-good")
+    assert good.code == "outcome_similar_good"
+    assert good.params == {
+        "reached_6m": 5,
+        "known_6m": 5,
+        "reached_12m": 5,
+        "known_12m": 5,
+        "age_band": "under_25",
+        "similar_groups": ("youth",),
+    }
+    assert good.text.startswith(
+        "participants like this person (aged under 25 at leaving, target group youth): 5 of 5"
+    )
+    assert poor.code == "outcome_similar_poor"
+    assert (poor.params["reached_6m"], poor.params["known_6m"]) == (0, 5)
+
+
+def test_with_fewer_than_5_similar_leavers_all_leavers_are_compared_and_it_says_so() -> None:
+    offers = [Offer("a", "qualification")]
+    leavers = [
+        *leavers_of("a", 4, reached=True, born=2006, groups=("youth",)),
+        *leavers_of("a", 20, reached=False, born=1980, groups=("youth",)),
+    ]
+    overall = empirical_dead_ends(["a"], [f.outcome for f in leavers])
+    result = rank(YOUTH, offers, [to_job("a")], outcomes=overall, leavers=leavers)
+    factor = outcome_factor(result, "a")
+    assert result.steps[0].outcome == "poor"
+    assert factor.code == "outcome_poor"
+    # The numbers are those of all 24 leavers, never of the 4 similar ones.
+    assert factor.params == {
+        "reached_6m": 4,
+        "known_6m": 24,
+        "reached_12m": 4,
+        "known_12m": 24,
+        "comparison": "similar_too_few",
+        "age_band": "under_25",
+        "similar_groups": ("youth",),
+    }
+    assert factor.text.startswith(
+        "all leavers of the offer (fewer than 5 participants like this person, aged under 25"
+    )
+    assert "4 of 24" in factor.text
+
+
+def test_without_target_groups_the_age_band_alone_makes_the_comparison_group() -> None:
+    offers = [Offer("a", "qualification")]
+    leavers = [
+        # 24 at leaving (born 2001, left 2025) is under 25 even though 25 now
+        *leavers_of("a", 5, reached=True, born=2001, groups=("youth",)),
+        *leavers_of("a", 20, reached=False, born=1960),
+    ]
+    overall = empirical_dead_ends(["a"], [f.outcome for f in leavers])
+    person = PersonFacts(age=19)
+    factor = outcome_factor(
+        rank(person, offers, [to_job("a")], outcomes=overall, leavers=leavers), "a"
+    )
+    assert factor.code == "outcome_similar_good"
+    assert factor.params["similar_groups"] == ()
+    unknown_age = rank(PersonFacts(), offers, [to_job("a")], outcomes=overall, leavers=leavers)
+    factor = outcome_factor(unknown_age, "a")
+    assert (factor.code, factor.params["comparison"]) == ("outcome_poor", "age_unknown")
+    no_facts = rank(person, offers, [to_job("a")], outcomes=overall)
+    assert outcome_factor(no_facts, "a").params["comparison"] == "not_compared"
+
+
+def test_every_rule_that_excludes_an_offer_is_named_when_asked() -> None:
+    offers = [
+        Offer("closed", "qualification", status="suspended"),
+        Offer("done", "qualification"),
+        Offer("too-old", "qualification", min_age=25),
+        Offer("sgb3", "qualification", legal_branches=("SGB III",)),
+        Offer("over50", "qualification", target_groups=("over_50",)),
+        Offer("full", "qualification"),
+        Offer("dead", "qualification"),
+        Offer("fine", "qualification", min_age=16, max_age=25, legal_branches=("SGB II",)),
+    ]
+    links = [to_job(o.id) for o in offers if o.id != "dead"]
+    person = PersonFacts(
+        age=19,
+        legal_branch="SGB II",
+        target_groups=frozenset({"youth"}),
+        district="Eving",
+        done=frozenset({"done"}),
+    )
+    free: dict[str, int | None] = {o.id: 4 for o in offers} | {"full": 0}
+    result = rank(person, offers, links, free=free, include_excluded=True)
+    assert ids(result) == ["fine"]
+    assert why_not(result, "closed") == ["status"]
+    assert why_not(result, "done") == ["done"]
+    assert why_not(result, "too-old") == ["age"]
+    assert why_not(result, "sgb3") == ["legal_branch"]
+    assert why_not(result, "over50") == ["target_group"]
+    assert why_not(result, "full") == ["free_places"]
+    assert why_not(result, "dead") == ["dead_end"]
+    fine = result.steps[0]
+    assert [f.name for f in fine.factors] == [
+        "goal",
+        "free_places",
+        "district",
+        "age",
+        "legal_branch",
+        "target_group",
+        "outcomes",
+    ]
+    assert "age 19 fits 16–25" in fine.factors[3].text
+
+
+def test_excluded_offers_are_left_out_unless_asked_for() -> None:
+    offers = [Offer("a", "qualification", min_age=30), Offer("b", "qualification")]
+    result = rank(YOUTH, offers, [to_job("a"), to_job("b")])
+    assert ids(result) == ["b"]
+    assert result.excluded == ()
+
+
+def test_an_unknown_age_does_not_exclude_but_says_to_check() -> None:
+    offers = [Offer("a", "qualification", min_age=16, max_age=25)]
+    result = rank(PersonFacts(), offers, [to_job("a")])
+    assert ids(result) == ["a"]
+    assert "age unknown" in result.steps[0].factors[3].text
+
+
+def test_the_json_form_shows_the_order_and_every_factor() -> None:
+    offers = [Offer("a", "qualification", district="Eving"), Offer("b", "qualification")]
+    result = rank(YOUTH, [*offers], [to_job("b")], include_excluded=True)
+    data = next_steps_to_dict(result, {"a": "Kurs A", "b": "Kurs B"})
+    assert data["order"][0].startswith("leads to the goal")
+    assert [s["offer"] for s in data["steps"]] == ["b"]
+    assert data["steps"][0]["title"] == "Kurs B"
+    assert {f["factor"] for f in data["steps"][0]["factors"]} >= {"goal", "district"}
+    assert data["excluded"] == [
+        {
+            "offer": "a",
+            "title": "Kurs A",
+            "why_not": [
+                {"factor": "dead_end", "text": "dead end: no chain of active offers reaches a goal"}
+            ],
+        }
+    ]
+
+
+def test_dortmunds_district_neighbourhood_is_symmetric_and_covers_the_twelve_districts() -> None:
+    assert set(DORTMUND_NEIGHBOURS) == {d.name for d in DISTRICTS}
+    for district, neighbours in DORTMUND_NEIGHBOURS.items():
+        assert district not in neighbours
+        for other in neighbours:
+            assert district in DORTMUND_NEIGHBOURS[other]
+    assert len(set(BORDERS)) == len(BORDERS)
+
+
+def test_the_ranking_does_not_import_django() -> None:
+    code = (
+        "import sys, doconnect.pathways.engine.next_steps, doconnect.pathways.engine.districts; "
+        "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

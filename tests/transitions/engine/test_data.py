@@ -1,0 +1,58 @@
+"""Reading wide CSV files, and the errors that name file, line and column."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from doconnect.transitions.engine import SequenceFileError, read_wide_csv
+
+GOOD = "id,w,m1,m2,m3\np1,1.5,A,B,B\np2,0.5,B,,A\n"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "s.csv"
+    path.write_text(text)
+    return path
+
+
+def test_a_wide_file_is_read_with_missing_cells_and_weights(tmp_path: Path) -> None:
+    seqs = read_wide_csv(write(tmp_path, GOOD), "id", "m1:m3", weights_column="w")
+
+    assert seqs.states == ("A", "B")
+    assert seqs.ids == ("p1", "p2")
+    assert seqs.codes.tolist() == [[0, 1, 1], [1, -1, 0]]
+    assert seqs.weights is not None and seqs.weights.tolist() == [1.5, 0.5]
+
+
+def test_given_states_set_the_order(tmp_path: Path) -> None:
+    seqs = read_wide_csv(write(tmp_path, GOOD), "id", "m1:m3", states=["B", "A"])
+
+    assert seqs.codes.tolist() == [[1, 0, 0], [0, -1, 1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "columns", "states", "message"),
+    [
+        ("", "m1:m3", None, "empty"),
+        ("id,m1,m2,m3\n", "m1:m3", None, "no sequences"),
+        (GOOD, "m1:m9", None, "s.csv:1: column 'm9'"),
+        (GOOD, "m3:m1", None, "comes after"),
+        (GOOD, "m1", None, "FIRST:LAST"),
+        (GOOD, "m1:m3", ["A"], "s.csv:2: column 'm2': state 'B'"),
+        ("id,m1,m2\np1,A,B\np2,A\n", "m1:m2", None, "s.csv:3: 2 fields"),
+        ("id,m1,m2\np1,A,B\np1,A,A\n", "m1:m2", None, "already on line 2"),
+    ],
+)
+def test_bad_files_are_refused_with_file_line_and_column(
+    tmp_path: Path, text: str, columns: str, states: list[str] | None, message: str
+) -> None:
+    with pytest.raises(SequenceFileError, match=re.escape(message)):
+        read_wide_csv(write(tmp_path, text), "id", columns, states=states)
+
+
+def test_a_bad_weight_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SequenceFileError, match=re.escape("s.csv:3: column 'w'")):
+        read_wide_csv(write(tmp_path, GOOD.replace("0.5", "x")), "id", "m1:m3", weights_column="w")
