@@ -67,6 +67,7 @@ messages: install gettext
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(DEV_ENV) $(BIN)/mypy src

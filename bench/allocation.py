@@ -44,7 +44,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 from doconnect.allocation.engine.files import allocate_files  # noqa: E402
-from doconnect.allocation.engine.optimal import AllocationProblem, network  # noqa: E402
+from doconnect.allocation.engine.optimal import network  # noqa: E402
+from doconnect.allocation.engine.problem import AllocationProblem  # noqa: E402
 
 TARGET_RATIO = 1.5
 # Priority weights from target groups and support needs, and how common each is.

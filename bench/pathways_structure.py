@@ -30,16 +30,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from doconnect.demo.data import DISTRICTS as DEMO_DISTRICTS
-from doconnect.demo.data import TARGET_GROUPS as DEMO_TARGET_GROUPS
-from doconnect.pathways.engine.analysis import (
-    ACTIVE,
-    FollowOn,
-    Offer,
-    PathwayConfig,
-    PathwayReport,
-    analyse_pathways,
-)
+from doconnect.demo.clients import TARGET_GROUPS as DEMO_TARGET_GROUPS
+from doconnect.demo.districts import DISTRICTS as DEMO_DISTRICTS
+from doconnect.pathways.engine.analysis import analyse_pathways
+from doconnect.pathways.engine.inputs import ACTIVE, FollowOn, Offer, PathwayConfig
+from doconnect.pathways.engine.report import PathwayReport
 
 TARGET_SECONDS = 1.0
 DISTRICTS = tuple(d.name for d in DEMO_DISTRICTS)

@@ -40,16 +40,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from doconnect.demo.data import COST_PER_PLACE, FUNDING_BY_KIND
-from doconnect.pathways.engine.analysis import PathwayConfig, analyse_pathways
-from doconnect.scenarios.engine.simulate import (
+from doconnect.demo.offer_kinds import COST_PER_PLACE, FUNDING_BY_KIND
+from doconnect.pathways.engine.analysis import analyse_pathways
+from doconnect.pathways.engine.inputs import PathwayConfig
+from doconnect.scenarios.engine.baseline import (
     DemandCell,
     FundingLine,
     ScenarioInputs,
     ScenarioOffer,
-    run_scenario,
 )
-from doconnect.scenarios.engine.spec import read_scenario
+from doconnect.scenarios.engine.scenario_file import read_scenario
+from doconnect.scenarios.engine.simulate import run_scenario
 from pathways_structure import DISTRICTS, TARGET_GROUPS, generate_landscape
 
 TARGET_RATIO_NO_BRIDGE = 10.0

@@ -20,10 +20,10 @@ from doconnect.allocation.services import (
     waiting_persons,
 )
 from doconnect.offers.models import FollowOn, Offer
-from doconnect.pathways.engine.analysis import FollowOn as EngineFollowOn
-from doconnect.pathways.engine.analysis import Offer as EngineOffer
 from doconnect.pathways.engine.analysis import analyse_pathways
-from doconnect.pathways.engine.next_steps import PersonFacts
+from doconnect.pathways.engine.fit import PersonFacts
+from doconnect.pathways.engine.inputs import FollowOn as EngineFollowOn
+from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
 from doconnect.referrals.models import Referral, ReferralStatus

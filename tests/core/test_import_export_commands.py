@@ -179,3 +179,64 @@ def test_statistics_import_from_xlsx(
     assert code == 0, err
     assert "figures created: 2" in out and "without value: 1" in out
     assert Statistic.objects.get(gender="male").value is None
+
+
+# --- the kinds come from the domains ---------------------------------------------------
+
+
+def test_every_kind_is_registered_by_its_domain_not_by_core() -> None:
+    from doconnect.core.transfers import export_kinds, import_kinds
+
+    owners = {kind.name: kind.run.__module__ for kind in import_kinds()}
+    assert owners == {
+        "offers": "doconnect.offers.transfers",
+        "spells": "doconnect.people.transfers",
+        "jobsuche": "doconnect.labourmarket.transfers",
+        "weiterbildung": "doconnect.offers.transfers",
+        "ausbildung": "doconnect.offers.transfers",
+        "statistics": "doconnect.labourmarket.transfers",
+        "postcodes": "doconnect.labourmarket.transfers",
+    }
+    assert [kind.name for kind in export_kinds()] == ["offers", "spells", "vacancies"]
+
+
+@pytest.fixture
+def greeting_kind(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A kind with its own option, registered for one test only; it records its calls."""
+    from argparse import Action, ArgumentParser
+
+    from doconnect.core import transfers
+    from doconnect.files.importing import ImportResult
+
+    calls: list[tuple[str, str]] = []
+
+    def options(parser: ArgumentParser) -> list[Action]:
+        return [parser.add_argument("--as", dest="as_user", metavar="USER", help="who")]
+
+    def greet(data: bytes, file: str, *, as_user: str | None) -> ImportResult:
+        calls.append((data.decode(), str(as_user)))
+        return ImportResult(file=file, counts={"greetings": 1})
+
+    transfers.import_kinds()  # the domains' kinds first, then the one of this test
+    monkeypatch.setattr(transfers, "_imports", dict(transfers._imports))
+    transfers.register(
+        transfers.ImportKind(
+            name="greetings", description="a test kind", run=greet, position=99, arguments=options
+        )
+    )
+    return calls
+
+
+def test_a_kind_gets_the_values_of_its_own_options_and_no_other_kind_accepts_them(
+    greeting_kind: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hello.txt"
+    path.write_text("hello", encoding="utf-8")
+    code, out, err = run(capsys, "import", "greetings", str(path), "--as", "anna")
+    assert code == 0, err
+    assert out.strip() == f"{path}: imported (greetings: 1)"
+    assert greeting_kind == [("hello", "anna")]
+
+    code, _, err = run(capsys, "import", "offers", str(path), "--as", "anna")
+    assert code == 1
+    assert "--as is an option of import greetings, not of offers" in err

@@ -19,7 +19,6 @@ from doconnect.decisions.engine.scoring import (
     ScoringError,
     score,
 )
-from tests.purity import imports_without_django
 
 # Coverage (higher better, weight 2): A 0.5, B 0.8, C 0.7 → normalised 0, 1, 2/3.
 # Providers kept (higher better, weight 1): A 10, B 6, C 8 → 1, 0, 1/2.
@@ -42,15 +41,6 @@ CRITERIA = [
 @pytest.fixture
 def worked() -> Scoring:
     return score(OPTIONS, CRITERIA, VALUES)
-
-
-def test_the_engine_imports_without_django() -> None:
-    assert (
-        imports_without_django(
-            "doconnect.decisions.engine.scoring", "doconnect.decisions.from_scenarios"
-        )
-        == ""
-    )
 
 
 def test_the_worked_example_normalises_weights_and_values(worked: Scoring) -> None:

@@ -9,9 +9,11 @@ from functools import cache
 
 import pytest
 
-from doconnect.demo import data
-from doconnect.demo.generator import CityGenerator, Table
+from doconnect.demo.districts import DISTRICTS
+from doconnect.demo.generator import CityGenerator
+from doconnect.demo.occupation_codes import KLDB_INDEX, OCCUPATIONS
 from doconnect.demo.occupations import SHORTAGE
+from doconnect.demo.rows import Table
 from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.labourmarket.models import Indicator, Marker, Statistic
 from doconnect.people.models import Spell
@@ -43,7 +45,7 @@ def test_employment_and_unemployment_spells_have_a_known_occupation_the_others_n
     spells = rows_as_dicts(tables()["people.Spell"])
     for spell in spells:
         if spell["state"] in OCCUPATION_STATES:
-            assert spell["kldb"] in data.KLDB_INDEX, spell
+            assert spell["kldb"] in KLDB_INDEX, spell
         else:
             assert spell["kldb"] == "", spell
 
@@ -127,7 +129,7 @@ def test_statistics_cover_the_city_and_each_district_monthly_for_three_years() -
         and not any(r[d] for d in ("age_band", "gender", "duration", "legal_branch", "kldb"))
     }
     regions = {region for region, _period in totals}
-    assert regions == {"Dortmund"} | {d.name for d in data.DISTRICTS}
+    assert regions == {"Dortmund"} | {d.name for d in DISTRICTS}
     assert len(totals) == 13 * 36
     assert {r["indicator"] for r in rows} == set(Indicator.values)
     kldb = {r["kldb"] for r in rows if r["kldb"]}
@@ -147,7 +149,7 @@ def test_small_counts_are_suppressed_the_ba_way_and_the_city_is_the_sum_of_distr
         if r["indicator"] == "unemployed" and r["legal_branch"] == "SGB II" and not r["kldb"]:
             cell[(r["region"], r["period"])] = r["value"]
     for period in {p for _r, p in cell}:
-        districts = sum(cell[(d.name, period)] for d in data.DISTRICTS)
+        districts = sum(cell[(d.name, period)] for d in DISTRICTS)
         assert cell[("Dortmund", period)] == districts
 
 
@@ -175,7 +177,7 @@ def test_registered_vacancies_make_the_shortage_occupations_short_in_the_statist
         }
 
     seekers, vacancies = city("job_seekers"), city("vacancies")
-    assert set(vacancies) == {o.kldb for o in data.OCCUPATIONS}
+    assert set(vacancies) == {o.kldb for o in OCCUPATIONS}
     assert {r["region"] for r in rows if r["indicator"] == "vacancies"} == {"Dortmund"}
     ratios = {
         code: seekers[code] / n  # type: ignore[operator]
@@ -193,7 +195,7 @@ def test_the_registered_vacancies_come_last_from_their_own_stream() -> None:
 
     from doconnect.demo import labourstats
 
-    districts = [(d.name, d.weight) for d in data.DISTRICTS]
+    districts = [(d.name, d.weight) for d in DISTRICTS]
     periods = [f"2024-{m:02d}" for m in range(1, 13)] * 3
     months = np.array(list(range(1, 13)) * 3, dtype=np.int64)
     plain = labourstats.statistics_rows(np.random.default_rng(1), districts, periods, months)
@@ -229,5 +231,5 @@ def test_the_loaded_city_has_occupations_closing_days_and_statistics() -> None:
     suppressed = Statistic.objects.filter(marker=Marker.SUPPRESSED)
     assert suppressed.exists() and not suppressed.filter(value__isnull=False).exists()
     district_rows = Statistic.objects.filter(district__isnull=False)
-    assert district_rows.exclude(region__in=[d.name for d in data.DISTRICTS]).count() == 0
+    assert district_rows.exclude(region__in=[d.name for d in DISTRICTS]).count() == 0
     assert Statistic.objects.filter(indicator="unemployment_rate", region="Dortmund").count() == 36

@@ -13,11 +13,6 @@ import pytest
 from doconnect.forum.engine import drawing as drawing_module
 from doconnect.forum.engine.drawing import HEIGHT, LABEL_CHARS, LINE_HEIGHT, WIDTH, draw
 from doconnect.forum.engine.network import NetworkActor, Tie, analyse_network
-from tests.purity import imports_without_django
-
-
-def test_the_drawing_and_the_demo_rows_import_without_django() -> None:
-    assert imports_without_django("doconnect.forum.engine.drawing", "doconnect.demo.forum") == ""
 
 
 def test_actors_lie_inside_the_canvas_with_a_legend_by_kind() -> None:

@@ -12,9 +12,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from doconnect.forum.engine import betweenness as betweenness_module
 from doconnect.forum.engine import network
+from doconnect.forum.engine.milieu import MilieuLayout, milieu_layout
 from doconnect.forum.engine.network import NetworkActor, Tie, analyse_network
-from tests.purity import imports_without_django
 
 
 def actor(actor_id: str, kind: str = "city") -> NetworkActor:
@@ -316,7 +317,7 @@ def test_betweenness_matches_networkx_on_random_graphs(seed: int) -> None:
 def test_betweenness_matches_networkx_when_sources_come_in_several_batches(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(network, "BATCH_CELLS", 50)
+    monkeypatch.setattr(betweenness_module, "BATCH_CELLS", 50)
     graph = nx.connected_watts_strogatz_graph(60, 4, 0.2, seed=seed)
 
     expected = nx.betweenness_centrality(graph)
@@ -330,7 +331,7 @@ def test_on_a_long_path_both_ways_of_counting_give_the_hand_counted_values(
     python_step_cells: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 0: always NetworkX's Brandes; 10**9: always the batched searches.
-    monkeypatch.setattr(network, "PYTHON_STEP_CELLS", python_step_cells)
+    monkeypatch.setattr(betweenness_module, "PYTHON_STEP_CELLS", python_step_cells)
     n = 30
     actors = [actor(f"p{i:02d}") for i in range(n)]
     ties = [Tie(f"p{i:02d}", f"p{i + 1:02d}", "referral") for i in range(n - 1)]
@@ -382,13 +383,6 @@ def test_degree_strength_and_kind_matrix_match_networkx(seed: int) -> None:
     assert sum(report.kind_matrix.values()) == graph.number_of_edges()
 
 
-def test_the_engine_never_imports_django() -> None:
-    assert (
-        imports_without_django("doconnect.forum.engine.network", "doconnect.forum.engine.overlap")
-        == ""
-    )
-
-
 # --------------------------------------------------------------------------- milieu layout
 
 
@@ -416,7 +410,7 @@ def milieu_network() -> tuple[list[NetworkActor], list[Tie]]:
     return actors, ties
 
 
-def polar(layout: network.MilieuLayout, actor_id: str) -> tuple[float, float]:
+def polar(layout: MilieuLayout, actor_id: str) -> tuple[float, float]:
     """Distance from the ring's centre (in units of ``y``) and angle of an actor."""
     x, y = layout.positions[actor_id]
     dx = (x - layout.centre[0]) * layout.aspect
@@ -427,8 +421,8 @@ def polar(layout: network.MilieuLayout, actor_id: str) -> tuple[float, float]:
 @pytest.mark.parametrize("aspect", [1.0, 1.5])
 def test_the_milieu_layout_is_deterministic_and_inside_the_unit_square(aspect: float) -> None:
     actors, ties = milieu_network()
-    layout = network.milieu_layout(analyse_network(actors, ties).actors, aspect=aspect)
-    again = network.milieu_layout(
+    layout = milieu_layout(analyse_network(actors, ties).actors, aspect=aspect)
+    again = milieu_layout(
         analyse_network(list(reversed(actors)), list(reversed(ties))).actors, aspect=aspect
     )
     assert layout == again
@@ -438,7 +432,7 @@ def test_the_milieu_layout_is_deterministic_and_inside_the_unit_square(aspect: f
 
 
 def test_the_public_bodies_sit_on_the_inner_circle_and_the_others_on_the_ring() -> None:
-    layout = network.milieu_layout(analyse_network(*milieu_network()).actors, aspect=1.5)
+    layout = milieu_layout(analyse_network(*milieu_network()).actors, aspect=1.5)
     for public in ("city", "jc", "aa", "land"):
         assert polar(layout, public)[0] == pytest.approx(layout.inner_radius, abs=1e-3)
     assert layout.inner_radius < layout.radius / 2
@@ -447,7 +441,7 @@ def test_the_public_bodies_sit_on_the_inner_circle_and_the_others_on_the_ring() 
 
 
 def test_each_kind_fills_one_contiguous_sector_in_the_fixed_order() -> None:
-    layout = network.milieu_layout(analyse_network(*milieu_network()).actors)
+    layout = milieu_layout(analyse_network(*milieu_network()).actors)
     ring = [f"p{i}" for i in range(7)] + ["s0", "s1", "s2", "civ"]
     around = sorted(ring, key=lambda a: polar(layout, a)[1] % (2 * np.pi))
     kinds = [a[0] for a in around]
@@ -461,7 +455,7 @@ def test_each_kind_fills_one_contiguous_sector_in_the_fixed_order() -> None:
 
 def test_the_broker_of_a_milieu_sits_in_the_middle_of_its_sector() -> None:
     report = analyse_network(*milieu_network())
-    layout = network.milieu_layout(report.actors)
+    layout = milieu_layout(report.actors)
     providers = sorted(
         (a for a in report.actors if a.kind == "provider" and not a.isolated),
         key=lambda a: polar(layout, a.id)[1] % (2 * np.pi),
@@ -479,7 +473,7 @@ def test_the_broker_of_a_milieu_sits_in_the_middle_of_its_sector() -> None:
 
 
 def test_isolated_actors_lie_in_a_row_below_the_ring() -> None:
-    layout = network.milieu_layout(analyse_network(*milieu_network()).actors)
+    layout = milieu_layout(analyse_network(*milieu_network()).actors)
     lowest_connected = layout.centre[1] + layout.radius
     rows = {layout.positions[f"iso{i}"][1] for i in range(3)}
     assert len(rows) == 1 and min(rows) > lowest_connected
@@ -489,8 +483,8 @@ def test_a_lone_public_body_sits_at_the_centre_and_an_empty_network_has_no_layou
     report = analyse_network(
         [actor("jc", "jobcenter"), actor("p", "provider")], [Tie("jc", "p", "referral")]
     )
-    layout = network.milieu_layout(report.actors)
+    layout = milieu_layout(report.actors)
     assert layout.positions["jc"] == pytest.approx(layout.centre)
-    assert network.milieu_layout(()).positions == {}
+    assert milieu_layout(()).positions == {}
     with pytest.raises(ValueError, match="aspect"):
-        network.milieu_layout(report.actors, aspect=0)
+        milieu_layout(report.actors, aspect=0)

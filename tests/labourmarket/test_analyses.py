@@ -527,6 +527,17 @@ def test_hiring_for_a_district_counts_only_the_vacancies_placed_there() -> None:
 # --------------------------------------------------------------------------- hiring
 
 
+def test_hiring_windows_ending_on_a_months_last_day_are_whole_months() -> None:
+    windows = hiring_windows(dt.date(2026, 8, 31), 4)
+
+    assert windows == (
+        (dt.date(2025, 9, 1), dt.date(2025, 11, 30)),
+        (dt.date(2025, 12, 1), dt.date(2026, 2, 28)),
+        (dt.date(2026, 3, 1), dt.date(2026, 5, 31)),
+        (dt.date(2026, 6, 1), dt.date(2026, 8, 31)),
+    )
+
+
 def test_hiring_counts_three_month_windows_and_back_tests_the_model() -> None:
     steady = Organisation.objects.create(external_id="steady", name="Stetig", kind="employer")
     seasonal = Organisation.objects.create(external_id="seasonal", name="Saison", kind="employer")
@@ -572,7 +583,7 @@ def test_hiring_says_when_there_is_nothing_to_forecast() -> None:
 
 
 def test_hiring_and_potentials_on_a_small_demo_city() -> None:
-    from doconnect.demo.generator import DEMO_TODAY
+    from doconnect.demo.dates import DEMO_TODAY
     from doconnect.demo.services import load_demo_city
 
     load_demo_city(seed=2026, scale=0.05)

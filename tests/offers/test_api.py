@@ -15,7 +15,7 @@ from doconnect.core.models import Organisation
 from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.offers.models import FollowOn, FundingLine, Offer
 from tests.apiclient import BearerClient
-from tests.conftest import City
+from tests.conftest import City, logged_in
 
 LANDSCAPE = ("/api/offers", "/api/offers/o-a", "/api/providers", "/api/districts", "/api/vacancies")
 
@@ -61,6 +61,29 @@ def test_offers_filter_by_kind_status_district_and_provider(
     assert ids("district=05913008") == ["o-b", "o-c"]
     assert ids("provider=p-a") == ["o-a", "o-c"]
     assert client.get("/api/offers?kind=nonsense").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "kind=qualification", "status=ended", "district=05913008", "kind=low_threshold"],
+)
+def test_the_offer_list_keeps_the_offers_the_catalogue_keeps_for_the_same_filter(
+    city: City, case_worker: User, bearer: BearerClient, query: str
+) -> None:
+    Offer.objects.create(
+        external_id="o-c",
+        provider=city.provider_a,
+        title="Alt",
+        kind="qualification",
+        status="ended",
+        district=city.other_district,
+    )
+    # Without a status the catalogue shows active offers, the API every status.
+    status = "" if "status=" in query else "status=all&"
+    page = logged_in(case_worker).get(f"/offers/?{status}{query}")
+    in_the_catalogue = sorted(offer.external_id for offer in page.context["page"].object_list)
+    api = bearer(case_worker).get(f"/api/offers?{query}").json()
+    assert [item["external_id"] for item in api["items"]] == in_the_catalogue
 
 
 def test_an_offer_shows_its_provider_follow_ons_and_funding(

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from doconnect.core.models import AuditEvent, TargetGroup
-from doconnect.offers.filters import find_offers
+from doconnect.offers.filters import OfferCriteria, find_offers
 from doconnect.offers.models import FollowOn, FundingLine, Offer
 from doconnect.pathways.services import free_places_from_db
 from doconnect.people.models import Person
@@ -148,7 +148,7 @@ def test_free_1_keeps_offers_with_a_free_place_today_as_free_places_from_db_coun
     today = timezone.localdate()
     annotated = {
         o.external_id: o.free_places  # type: ignore[attr-defined]
-        for o in find_offers(day=today, status="all")
+        for o in find_offers(OfferCriteria(), day=today)
     }
     assert annotated == free_places_from_db(today)
     assert annotated == {"o-a": 9, "o-b": 0, "o-unknown": None}

@@ -9,21 +9,11 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from doconnect.pathways.engine.analysis import (
-    DEAD_END_CODES,
-    EmpiricalResult,
-    FollowOn,
-    LeaverOutcome,
-    Offer,
-    ReasonParam,
-    analyse_pathways,
-)
-from doconnect.pathways.engine.next_steps import (
-    FACTOR_CODES,
-    LeaverFacts,
-    PersonFacts,
-    rank_next_steps,
-)
+from doconnect.pathways.engine.analysis import analyse_pathways
+from doconnect.pathways.engine.fit import FACTOR_CODES, PersonFacts
+from doconnect.pathways.engine.inputs import FollowOn, LeaverOutcome, Offer
+from doconnect.pathways.engine.next_steps import LeaverFacts, rank_next_steps
+from doconnect.pathways.engine.report import DEAD_END_CODES, EmpiricalResult, ReasonParam
 from doconnect.pathways.texts import MESSAGES, dead_end_text, factor_text, render_reason
 
 SAMPLE: dict[str, ReasonParam] = {

@@ -15,9 +15,10 @@ from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.offers.selectors import catalogue_vocabulary
-from doconnect.pathways.engine import analysis as engine
+from doconnect.pathways.engine.inputs import FollowOn as EngineFollowOn
+from doconnect.pathways.engine.inputs import Offer as EngineOffer
+from doconnect.pathways.engine.inputs import PathwayError
 from doconnect.pathways.services import (
-    add_months,
     free_places_from_db,
     landscape_from_catalogue,
     landscape_from_db,
@@ -48,12 +49,6 @@ def spell(
     Spell.objects.create(person=person, state=state, start=start, end=end, offer=offer)
 
 
-def test_months_are_added_with_the_last_day_of_a_shorter_month() -> None:
-    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert add_months(dt.date(2026, 8, 15), 6) == dt.date(2027, 2, 15)
-    assert add_months(dt.date(2025, 12, 1), 12) == dt.date(2026, 12, 1)
-
-
 def test_the_landscape_comes_from_the_database_in_three_queries(
     city: City, django_assert_num_queries: Any
 ) -> None:
@@ -64,7 +59,7 @@ def test_the_landscape_comes_from_the_database_in_three_queries(
     link_a_to_b_to_employment(city)
     with django_assert_num_queries(3):
         offers, links = landscape_from_db()
-    assert offers[0] == engine.Offer(
+    assert offers[0] == EngineOffer(
         "o-a",
         "low_threshold",
         district="Eving",
@@ -76,8 +71,8 @@ def test_the_landscape_comes_from_the_database_in_three_queries(
     )
     assert [o.id for o in offers] == ["o-a", "o-b"]
     assert links == [
-        engine.FollowOn("o-a", to_offer="o-b"),
-        engine.FollowOn("o-b", destination="employment"),
+        EngineFollowOn("o-a", to_offer="o-b"),
+        EngineFollowOn("o-b", destination="employment"),
     ]
 
 
@@ -247,7 +242,7 @@ def test_next_steps_for_a_person_skip_what_they_did_and_name_why_not(city: City)
 
 
 def test_next_steps_refuse_an_unknown_goal(city: City) -> None:
-    with pytest.raises(engine.PathwayError, match="unknown goal"):
+    with pytest.raises(PathwayError, match="unknown goal"):
         next_steps_for(make_person(city), goal="school")
 
 

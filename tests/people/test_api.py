@@ -17,7 +17,7 @@ from doconnect.core.models import AuditEvent, TargetGroup
 from doconnect.people.models import Consent
 from doconnect.people.services import consent_withdraw, spell_create
 from tests.apiclient import BearerClient
-from tests.conftest import City, make_person
+from tests.conftest import City, logged_in, make_person
 
 
 def test_personal_fields_are_absent_not_null_where_the_viewer_may_not_see_them(
@@ -67,6 +67,35 @@ def test_the_person_list_filters_by_district_legal_branch_gender_and_target_grou
     assert ids("gender=male") == {hoerde.public_id}
     assert ids("target_group=youth_difficult_start") == {eving.public_id}
     assert client.get("/api/persons?legal_branch=SGB%20IX").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "district=05913008",
+        "district=05913004&gender=female",
+        "legal_branch=SGB%20III",
+        "gender=male",
+        "target_group=youth_difficult_start",
+        # unknown keys keep nobody on both, rather than dropping the filter
+        "district=99999999",
+        "target_group=nope",
+    ],
+)
+def test_the_person_list_keeps_the_persons_the_list_page_keeps_for_the_same_filter(
+    city: City, analyst: User, bearer: BearerClient, query: str
+) -> None:
+    make_person(city)
+    other = make_person(city)
+    other.district, other.legal_branch, other.gender = city.other_district, "SGB III", "male"
+    other.save()
+    other.target_groups.clear()
+    page = logged_in(analyst).get(f"/persons/?{query}")
+    on_the_page = [record.person.public_id for record in page.context["records"]]
+    api = bearer(analyst).get(f"/api/persons?{query}").json()
+    assert [item["public_id"] for item in api["items"]] == on_the_page
+    assert query == "" or len(on_the_page) < 2  # every filter here narrows
 
 
 def test_the_person_list_pages_by_public_id(

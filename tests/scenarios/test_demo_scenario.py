@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from doconnect.demo.services import load_demo_city
+from doconnect.scenarios.engine.scenario_file import read_scenario
 from doconnect.scenarios.engine.simulate import run_scenario
-from doconnect.scenarios.engine.spec import read_scenario
 from doconnect.scenarios.inputs import scenario_inputs_from_db, scenario_vocabulary
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "scenario-voucher-cut.json"

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from doconnect.offers.models import FollowOn, FundingLine
 from doconnect.people.services import spell_create
-from doconnect.scenarios.engine.simulate import DemandCell
-from doconnect.scenarios.engine.simulate import FundingLine as EngineFunding
+from doconnect.scenarios.engine.baseline import DemandCell
+from doconnect.scenarios.engine.baseline import FundingLine as EngineFunding
 from doconnect.scenarios.inputs import (
     KINDS_FOR_GOAL,
     NO_TARGET_GROUP,

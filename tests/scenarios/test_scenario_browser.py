@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from doconnect.offers.models import FundingLine
-from doconnect.scenarios.engine.spec import read_scenario
+from doconnect.scenarios.engine.scenario_file import read_scenario
 from doconnect.scenarios.models import ScenarioRun
 from doconnect.scenarios.services import scenario_create, scenario_run
 from tests.browser import log_in, serious_violations

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from doconnect.core.models import TargetGroup
+from doconnect.months import month_number
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person, Spell
 from doconnect.people.services import person_create
@@ -74,7 +75,7 @@ def test_school_leavers_start_in_the_month_after_their_last_school_year(city: Ci
     cohort = cohort_sequences(CohortSpec(kind="school_leavers", year=2024), months=12, today=TODAY)
 
     assert cohort.seqs.ids == (kim.public_id,)
-    assert cohort.start_month.tolist() == [2024 * 12 + 7]  # August 2024
+    assert cohort.start_month.tolist() == [month_number(2024, 8)]
     assert states_of(cohort.seqs.codes[0])[:3] == [None, "apprenticeship", "apprenticeship"]
     assert cohort.exit_month.tolist() == [0]
 
@@ -109,7 +110,7 @@ def test_offer_participants_start_in_the_month_their_first_spell_in_the_offer_be
     cohort = cohort_sequences(CohortSpec(kind="offer", offer="o-a"), months=12, today=TODAY)
     row = {pid: i for i, pid in enumerate(cohort.seqs.ids)}
 
-    assert cohort.start_month[row[kim.public_id]] == 2024 * 12 + 2  # March 2024
+    assert cohort.start_month[row[kim.public_id]] == month_number(2024, 3)
     assert states_of(cohort.seqs.codes[row[kim.public_id]])[4:8] == [
         "offer",
         "offer",
@@ -156,7 +157,7 @@ def test_district_and_target_group_cohorts_start_in_january_and_narrow_each_othe
     )
 
     assert set(district.seqs.ids) == {here.public_id, there.public_id}
-    assert set(district.start_month.tolist()) == {2024 * 12}
+    assert set(district.start_month.tolist()) == {month_number(2024, 1)}
     assert group.seqs.ids == (here.public_id,)
     assert group.target_groups == (("youth_difficult_start",),)
     assert group.districts == ("Eving",) and group.genders == ("female",)

@@ -13,11 +13,6 @@ from doconnect.transparency.protection import (
     protect_counts,
     protect_table,
 )
-from tests.purity import imports_without_django
-
-
-def test_the_protection_module_does_not_import_django() -> None:
-    assert imports_without_django("doconnect.transparency.protection") == ""
 
 
 def test_a_single_small_count_hides_the_next_smallest_too() -> None:

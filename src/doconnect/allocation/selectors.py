@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from doconnect.allocation.engine.optimal import ASSIGNED, CAPACITY_TAKEN, NO_CANDIDATE
+from doconnect.allocation.engine.result import ASSIGNED, CAPACITY_TAKEN, NO_CANDIDATE
 from doconnect.allocation.models import AllocationOutcome, AllocationRun
 from doconnect.allocation.services import may_allocate
 from doconnect.core.models import TargetGroup

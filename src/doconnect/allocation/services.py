@@ -20,17 +20,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doconnect.allocation.engine import optimal as engine
 from doconnect.allocation.engine.city import CostRules, PriorityWeights, Waiting, city_problem
 from doconnect.allocation.engine.greedy import greedy
+from doconnect.allocation.engine.optimal import solve
+from doconnect.allocation.engine.problem import AllocationProblem
+from doconnect.allocation.engine.result import REASONS, Allocation, advantage
 from doconnect.allocation.models import AllocationOutcome, AllocationRun, PriorityWeightSet
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
 from doconnect.offers.models import Destination, Offer
 from doconnect.offers.participation import in_active_support
-from doconnect.pathways.engine import analysis as pathways
+from doconnect.pathways.engine.analysis import analyse_pathways
 from doconnect.pathways.engine.districts import DORTMUND_NEIGHBOURS
-from doconnect.pathways.engine.next_steps import PersonFacts
+from doconnect.pathways.engine.fit import PersonFacts
+from doconnect.pathways.engine.inputs import PathwayConfig
 from doconnect.pathways.services import free_places_from_db, landscape_from_db
 from doconnect.people.models import Person, Spell, SpellState, VocationalQualification
 from doconnect.referrals.models import Referral, ReferralStatus
@@ -174,7 +177,7 @@ def waiting_persons(day: dt.date, scope: Scope) -> list[Waiting]:
 @dataclass(frozen=True)
 class CityInputs:
     waiting: list[Waiting]
-    problem: engine.AllocationProblem
+    problem: AllocationProblem
     weights: PriorityWeightSet | None
 
     @property
@@ -193,7 +196,7 @@ def city_inputs(day: dt.date, scope: Scope, rules: CostRules) -> CityInputs:
     weights = current_priority_weights()
     offers, links = landscape_from_db()
     # Routes to a goal run through the whole landscape; the scope only chooses the places.
-    report = pathways.analyse_pathways(offers, links, pathways.PathwayConfig(), [])
+    report = analyse_pathways(offers, links, PathwayConfig(), [])
     places = [
         o
         for o in offers
@@ -237,7 +240,7 @@ def allocation_run(
     say("reading")
     inputs = city_inputs(day, scope, rules)
     say("solving")
-    optimum = engine.solve(inputs.problem)
+    optimum = solve(inputs.problem)
     baseline = greedy(inputs.problem)
     say("storing")
     return _store_run(
@@ -255,8 +258,8 @@ def allocation_run(
 @transaction.atomic
 def _store_run(
     inputs: CityInputs,
-    optimum: engine.Allocation,
-    baseline: engine.Allocation,
+    optimum: Allocation,
+    baseline: Allocation,
     *,
     started_by: User | None,
     scope: Scope,
@@ -287,7 +290,7 @@ def _store_run(
             **optimum.totals(),
             "unassigned_by_reason": optimum.reason_counts(),
             "greedy": baseline.totals(),
-            "advantage_over_greedy": engine.advantage(optimum, baseline),
+            "advantage_over_greedy": advantage(optimum, baseline),
             "not_proposed_changed_meanwhile": 0,
         },
     )
@@ -322,7 +325,7 @@ def _store_run(
                 priority=int(problem.priority[i]),
                 cost=explanation.cost,
                 cost_parts=dict(explanation.cost_parts),
-                reason=engine.REASONS[int(reasons[i])],
+                reason=REASONS[int(reasons[i])],
                 explanation={}
                 if offer is not None
                 else {

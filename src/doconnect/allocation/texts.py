@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from doconnect.allocation.engine.optimal import ASSIGNED, CAPACITY_TAKEN, NO_CANDIDATE
+from doconnect.allocation.engine.result import ASSIGNED, CAPACITY_TAKEN, NO_CANDIDATE
 
 REASON_LABELS = {
     ASSIGNED: gettext_lazy("Platz zugeteilt"),

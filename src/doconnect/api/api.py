@@ -9,14 +9,37 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from doconnect.core.api.auth import API_AUTH
+from doconnect.labourmarket import api as vacancies
 from doconnect.offers import api as landscape
+from doconnect.pathways import api as pathways
 from doconnect.people import api as persons
 from doconnect.people.access import PersonNotFound
 from doconnect.referrals import api as referrals
 
-api = NinjaAPI(
+# Operation ids are part of the interface: generated clients name their methods after
+# them. They were minted from the routers' first home (doconnect/api/persons.py,
+# landscape.py, referrals.py) and keep those names wherever a router lives now.
+OPERATION_ID_PREFIXES = {
+    persons.__name__: "doconnect_api_persons",
+    landscape.__name__: "doconnect_api_landscape",
+    vacancies.__name__: "doconnect_api_landscape",
+    referrals.__name__: "doconnect_api_referrals",
+    pathways.__name__: "doconnect_api_pathways",
+}
+
+
+class DoConnectAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        prefix = OPERATION_ID_PREFIXES.get(operation.view_func.__module__)
+        if prefix is None:
+            return super().get_openapi_operation_id(operation)
+        return f"{prefix}_{operation.view_func.__name__}"
+
+
+api = DoConnectAPI(
     title="do-connect API",
     version="1",
     description=(
@@ -30,7 +53,9 @@ api = NinjaAPI(
 )
 api.add_router("", persons.router)
 api.add_router("", landscape.router)
+api.add_router("", vacancies.router)
 api.add_router("", referrals.router)
+api.add_router("", pathways.router)
 
 
 @api.exception_handler(PersonNotFound)

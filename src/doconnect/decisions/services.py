@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,6 +35,8 @@ from doconnect.decisions.models import (
     OptionValue,
 )
 from doconnect.decisions.selectors import decision_table
+from doconnect.transparency.engine import is_small
+from doconnect.transparency.small_number import small_number
 
 
 def may_decide(viewer: Viewer) -> bool:
@@ -292,7 +293,7 @@ def small_number_criteria(decision: Decision) -> list[str]:
     taken from a scenario result, on a demand below the small-number threshold. Their
     values (and the scores built from them) would tell something about a handful of
     persons, so such a decision is not published."""
-    threshold = int(settings.SMALL_NUMBER)
+    threshold = small_number()
     small: list[str] = []
     criteria = list(decision.criteria.all())
     for option in decision.options.all():
@@ -301,7 +302,7 @@ def small_number_criteria(decision: Decision) -> list[str]:
         demand = demand_by_group(option.source)
         for criterion in criteria:
             group = coverage_group(criterion.code)
-            small_demand = group is not None and 0 < demand.get(group, 0) < threshold
+            small_demand = group is not None and is_small(demand.get(group, 0), threshold)
             if small_demand and criterion.label not in small:
                 small.append(criterion.label)
     return small
@@ -324,7 +325,7 @@ def decision_publish(*, decision: Decision, actor: User) -> DecisionRecord:
                 "in mindestens einer Option auf weniger als %(n)d Personen. Veröffentlichte "
                 "Zahlen dürfen keine Rückschlüsse auf Einzelne erlauben."
             )
-            % {"criteria": ", ".join(f"„{label}“" for label in small), "n": settings.SMALL_NUMBER}
+            % {"criteria": ", ".join(f"„{label}“" for label in small), "n": small_number()}
         )
     record = decision.record
     record.published_at = timezone.now()

@@ -19,7 +19,15 @@ import numpy as np
 import numpy.typing as npt
 
 from doconnect.demo import careers as cr
-from doconnect.demo import data
+from doconnect.demo.clients import TARGET_GROUPS, TG
+from doconnect.demo.offer_kinds import (
+    KIND,
+    KIND_LEVEL,
+    KIND_WEIGHTS,
+    OCCUPATION_KINDS,
+    OFFER_KINDS,
+    OFFER_OCCUPATIONS,
+)
 
 IntArray = npt.NDArray[np.int64]
 
@@ -54,7 +62,7 @@ N_FIXED = len(FIXED_KINDS)
 class Landscape:
     """Offers as parallel arrays (offer number = index) plus their links."""
 
-    kind: IntArray  # index into data.OFFER_KINDS
+    kind: IntArray  # index into offer_kinds.OFFER_KINDS
     provider: IntArray  # index into the providers
     district: IntArray  # 0..11, or -1 for city-wide
     status: list[str]
@@ -127,11 +135,11 @@ def build_landscape(
 def _kinds_and_places(
     rng: np.random.Generator, n: int, provider_district: IntArray, n_districts: int
 ) -> tuple[IntArray, IntArray, IntArray]:
-    weights = np.array(data.KIND_WEIGHTS, dtype=float)
+    weights = np.array(KIND_WEIGHTS, dtype=float)
     kind = np.concatenate(
         [
-            np.array([data.KIND[k] for k in FIXED_KINDS], dtype=np.int64),
-            rng.choice(len(data.OFFER_KINDS), n - N_FIXED, p=weights / weights.sum()),
+            np.array([KIND[k] for k in FIXED_KINDS], dtype=np.int64),
+            rng.choice(len(OFFER_KINDS), n - N_FIXED, p=weights / weights.sum()),
         ]
     ).astype(np.int64)
     # Some providers run many offers, most a handful.
@@ -150,7 +158,7 @@ def _kinds_and_places(
     district = np.where(
         u < 0.75, provider_district[provider], rng.integers(0, n_districts, n)
     ).astype(np.int64)
-    district[(u > 0.9) & (kind != data.KIND["low_threshold"])] = -1
+    district[(u > 0.9) & (kind != KIND["low_threshold"])] = -1
     return kind, provider, district
 
 
@@ -184,9 +192,7 @@ def _status_and_dates(
 
 
 # The young are served city-wide (a youth job agency), so they are never a structural gap.
-_YOUTH = frozenset(
-    {data.TG["youth_difficult_start"], data.TG["school_leavers_without_qualification"]}
-)
+_YOUTH = frozenset({TG["youth_difficult_start"], TG["school_leavers_without_qualification"]})
 GAP_DISTRICTS = 4  # districts with structural gaps
 GAP_GROUPS = 3  # target groups some of these districts never serve
 
@@ -196,8 +202,8 @@ def _unserved_groups(rng: np.random.Generator, n_districts: int) -> npt.NDArray[
     serve. However many offers a large city has, such structural gaps remain in a few
     districts (no drop-in for refugees in one, none for the over-50s in another); they
     concern a few hard-to-reach groups, never the young."""
-    unserved = np.zeros((n_districts, len(data.TARGET_GROUPS)), dtype=bool)
-    adults = np.array(sorted(set(range(len(data.TARGET_GROUPS))) - _YOUTH), dtype=np.int64)
+    unserved = np.zeros((n_districts, len(TARGET_GROUPS)), dtype=bool)
+    adults = np.array(sorted(set(range(len(TARGET_GROUPS))) - _YOUTH), dtype=np.int64)
     hard = rng.choice(adults, GAP_GROUPS, replace=False)
     for d in rng.choice(n_districts, min(GAP_DISTRICTS, n_districts), replace=False).tolist():
         count = int(rng.integers(1, 3))
@@ -217,7 +223,7 @@ def _district_entries(
 ) -> dict[int, int]:
     """offer → district: one active low-threshold entry per district (a drop-in open to
     every group the district serves), as far as the city has enough of them."""
-    low_threshold = data.KIND["low_threshold"]
+    low_threshold = KIND["low_threshold"]
     candidates = [
         i for i in range(N_FIXED, len(kind)) if kind[i] == low_threshold and status[i] == "active"
     ]
@@ -232,16 +238,16 @@ def _groups_and_ages(
     unserved: npt.NDArray[np.bool_],
     anchors: dict[int, int],
 ) -> tuple[list[list[int]], list[int], list[int]]:
-    tg = data.TG
-    low_threshold = data.KIND["low_threshold"]
-    youth_kinds = {data.KIND["vocational_preparation"], data.KIND["apprenticeship"]}
+    tg = TG
+    low_threshold = KIND["low_threshold"]
+    youth_kinds = {KIND["vocational_preparation"], KIND["apprenticeship"]}
     weights = np.array([3, 1.5, 3, 2, 2.5, 1.5, 1, 1])
     weights /= weights.sum()
     all_groups: list[list[int]] = []
     min_age: list[int] = []
     max_age: list[int] = []
     for i, (k, d) in enumerate(zip(kind.tolist(), district.tolist(), strict=True)):
-        name = data.OFFER_KINDS[k]
+        name = OFFER_KINDS[k]
         if i in anchors:
             # Open to all, which in a district with structural gaps means all but those.
             open_to = np.flatnonzero(~unserved[d]).tolist() if unserved[d].any() else []
@@ -264,7 +270,7 @@ def _groups_and_ages(
         elif rng.random() < (0.6 if k == low_threshold else 0.3):
             pass  # open to everybody: no target group
         else:
-            picks = rng.choice(len(data.TARGET_GROUPS), int(rng.integers(1, 3)), False, weights)
+            picks = rng.choice(len(TARGET_GROUPS), int(rng.integers(1, 3)), False, weights)
             groups.update(int(p) for p in picks)
             groups.discard(tg["school_leavers_without_qualification"])
             groups = groups or {tg["long_term_unemployed"]}
@@ -291,7 +297,7 @@ def _follow_ons(
     rng: np.random.Generator, kind: IntArray, district: IntArray
 ) -> tuple[list[list[int]], list[list[str]]]:
     n = len(kind)
-    level = np.array(data.KIND_LEVEL)[kind]
+    level = np.array(KIND_LEVEL)[kind]
     by_level = [np.flatnonzero(level == lv) for lv in range(3)]
     dead_leaf = rng.random(n) < 0.06
     dead_leaf[:N_FIXED] = False
@@ -308,7 +314,7 @@ def _follow_ons(
     for i in range(N_FIXED, n):
         if dead_leaf[i]:
             continue
-        name = data.OFFER_KINDS[int(kind[i])]
+        name = OFFER_KINDS[int(kind[i])]
         lv = int(level[i])
         if lv == 0:
             for _ in range(int(rng.integers(2, 5))):
@@ -345,9 +351,9 @@ def _follow_ons(
     # The fixed structure.
     for i in range(3, 10):
         k = int(kind[i])
-        edges[i] = [1] if data.KIND_LEVEL[k] == 0 else [2]
-        destinations[i] = ["employment"] if data.KIND_LEVEL[k] == 2 else []
-        if data.OFFER_KINDS[k] == "vocational_preparation":
+        edges[i] = [1] if KIND_LEVEL[k] == 0 else [2]
+        destinations[i] = ["employment"] if KIND_LEVEL[k] == 2 else []
+        if OFFER_KINDS[k] == "vocational_preparation":
             destinations[i] = ["apprenticeship"]
     edges[CUT_OFF] = [SUSPENDED_LINK]  # only through the suspended offer
     edges[0], edges[1], edges[2] = [1], [2], []
@@ -395,17 +401,17 @@ def offer_occupations(
     rng: np.random.Generator, kinds: list[str], titles: list[str]
 ) -> list[tuple[str, ...]]:
     """The KldB codes each offer qualifies for: for an offer of a kind that trains for
-    or employs in an occupation (``data.OCCUPATION_KINDS``), one or (half the time, when
+    or employs in an occupation (``offer_kinds.OCCUPATION_KINDS``), one or (half the time, when
     there are more) two of the occupations its title template names
-    (``data.OFFER_OCCUPATIONS``), sorted; none for the other kinds and for titles that
+    (``offer_kinds.OFFER_OCCUPATIONS``), sorted; none for the other kinds and for titles that
     name no occupation. ``rng`` is a stream of its own, so no other row changes."""
-    templates = sorted(data.OFFER_OCCUPATIONS, key=len, reverse=True)
+    templates = sorted(OFFER_OCCUPATIONS, key=len, reverse=True)
     stems = [(t.replace("{place}", "").strip(), t) for t in templates]
     result: list[tuple[str, ...]] = []
     for kind, title in zip(kinds, titles, strict=True):
         template = next((t for stem, t in stems if title.startswith(stem)), None)
-        codes = data.OFFER_OCCUPATIONS.get(template, ()) if template else ()
-        if kind not in data.OCCUPATION_KINDS or not codes:
+        codes = OFFER_OCCUPATIONS.get(template, ()) if template else ()
+        if kind not in OCCUPATION_KINDS or not codes:
             result.append(())
             continue
         k = 2 if len(codes) > 1 and rng.random() < 0.5 else 1

@@ -21,7 +21,7 @@ from django.db.models.deletion import SET_NULL
 from psycopg import sql
 
 from doconnect.core.models import District, Organisation, TargetGroup
-from doconnect.demo.generator import Table
+from doconnect.demo.rows import Table
 from doconnect.people.models import Person
 
 LOADERS = ("fast", "orm")

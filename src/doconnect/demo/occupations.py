@@ -15,12 +15,13 @@ import numpy as np
 import numpy.typing as npt
 
 from doconnect.demo import careers as cr
-from doconnect.demo import data
+from doconnect.demo.occupation_codes import KLDB_INDEX, OCCUPATIONS
+from doconnect.demo.sectors import SECTORS
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-CODES = np.array([o.kldb for o in data.OCCUPATIONS], dtype=object)
+CODES = np.array([o.kldb for o in OCCUPATIONS], dtype=object)
 N_OCCUPATIONS = len(CODES)
 GROUP3 = np.array([int(code[:3]) for code in CODES], dtype=np.int64)
 GROUP2 = GROUP3 // 10
@@ -54,10 +55,10 @@ def _popularity() -> FloatArray:
     """How common each occupation is: the employers' hiring mix (sector weight, the
     sector's first occupations most)."""
     weight = np.full(N_OCCUPATIONS, 0.2)
-    for sector in data.SECTORS:
+    for sector in SECTORS:
         ranks = 1.0 / np.arange(1, len(sector.occupations) + 1)
         for code, rank in zip(sector.occupations, ranks / ranks.sum(), strict=True):
-            weight[data.KLDB_INDEX[code]] += sector.weight * rank
+            weight[KLDB_INDEX[code]] += sector.weight * rank
     return weight
 
 
@@ -187,7 +188,7 @@ SEASON_PEAK: dict[str, int] = {
 def hiring_patterns(rng: np.random.Generator, sector: IntArray) -> IntArray:
     """Each employer's hiring pattern: seasonal sectors mostly seasonal, the others
     steady, trending (up or down) or erratic."""
-    seasonal = np.array([data.SECTORS[s].wz in SEASON_PEAK for s in sector.tolist()], dtype=bool)
+    seasonal = np.array([SECTORS[s].wz in SEASON_PEAK for s in sector.tolist()], dtype=bool)
     u = rng.random(len(sector))
     return np.where(
         seasonal,
@@ -202,9 +203,7 @@ def hiring_intensity(
     """(employers × months) relative hiring intensity over the history months."""
     n, months = len(sector), len(calendar_month)
     t = np.arange(months) / max(months - 1, 1)
-    peak = np.array(
-        [SEASON_PEAK.get(data.SECTORS[s].wz, 0) for s in sector.tolist()], dtype=np.int64
-    )
+    peak = np.array([SEASON_PEAK.get(SECTORS[s].wz, 0) for s in sector.tolist()], dtype=np.int64)
     peak = np.where(peak == 0, rng.integers(1, 13, n), peak)
     amplitude = rng.uniform(0.5, 0.9, n)
     slope = rng.uniform(0.7, 1.5, n) * np.where(rng.random(n) < 0.65, 1.0, -1.0)

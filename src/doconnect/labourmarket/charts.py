@@ -1,10 +1,11 @@
-"""Chart builders of the labour-market pages (``market_views.py``): small multiples of
-an indicator over time, the districts as a map (GeoJSON boundaries) or as a schematic
-tile map, and the tiny server-side sparklines of the occupations table.
+"""Chart builders of the labour-market pages (``views.py``, ``occupation_views.py``):
+small multiples of an indicator over time, the districts as a map (GeoJSON boundaries)
+or as a schematic tile map, and the tiny server-side sparklines of the occupations
+table.
 
-Like ``charts.py``: Vega-Lite specs built with Altair, each ``Chart`` carrying the same
-numbers as a table; a figure without a number (the BA's ``*``, ``-``, ``.``, ``x``) is
-not drawn and reads as its sign in the table, never as 0.
+Like ``doconnect.charts.chart``: Vega-Lite specs built with Altair, each ``Chart``
+carrying the same numbers as a table; a figure without a number (the BA's ``*``, ``-``,
+``.``, ``x``) is not drawn and reads as its sign in the table, never as 0.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from doconnect.labourmarket import views
+from doconnect.labourmarket import analysis_views, occupation_views, views
 
 urlpatterns: list[URLPattern] = [
     path("labour-market/", views.labour_market, name="labour_market"),
@@ -13,11 +13,17 @@ urlpatterns: list[URLPattern] = [
     ),
     path(
         "labour-market/occupations/",
-        views.labour_market_occupations,
+        occupation_views.labour_market_occupations,
         name="labour_market_occupations",
     ),
     path(
-        "labour-market/potentials/", views.labour_market_potentials, name="labour_market_potentials"
+        "labour-market/potentials/",
+        analysis_views.labour_market_potentials,
+        name="labour_market_potentials",
     ),
-    path("labour-market/employers/", views.labour_market_employers, name="labour_market_employers"),
+    path(
+        "labour-market/employers/",
+        analysis_views.labour_market_employers,
+        name="labour_market_employers",
+    ),
 ]

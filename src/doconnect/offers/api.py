@@ -1,11 +1,10 @@
-"""Non-personal endpoints: offers, providers, districts, vacancies. Anybody with a
+"""Non-personal endpoints: offers, providers, districts. Anybody with a
 membership may read them; a login without membership gets 403. Changing an offer is
 for coordinators and the offer's own provider staff (``offer_for_edit``, as on the
 web page)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,28 +12,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from django.utils import timezone
+from ninja import Query, Router
 
 from doconnect.core.api.auth import require_membership, viewer
 from doconnect.core.api.pagination import page_body, page_of
-from doconnect.core.api.schemas import (
-    DistrictOut,
-    ErrorOut,
+from doconnect.core.api.schemas import DistrictOut, ErrorOut, Page, PageParams, district_body
+from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
+from doconnect.offers.filters import OfferCriteria, find_offers
+from doconnect.offers.models import Offer
+from doconnect.offers.schemas import (
     OfferDetailOut,
     OfferFilter,
     OfferOut,
-    Page,
-    PageParams,
+    OfferPatchIn,
     ProviderOut,
-    VacancyFilter,
-    VacancyOut,
 )
-from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
-from doconnect.labourmarket.employers.models import Vacancy
-from doconnect.offers.models import Offer
 from doconnect.offers.selectors import offer_for_edit
 from doconnect.offers.services import OfferChanges, offer_update
-from doconnect.people.api import district_body
 
 router = Router(tags=["landscape"])
 
@@ -63,15 +58,15 @@ def list_offers(
     request: HttpRequest, filters: Query[OfferFilter], paging: Query[PageParams]
 ) -> dict[str, object]:
     require_membership(request)
-    offers = Offer.objects.select_related("provider", "district").prefetch_related("target_groups")
-    if filters.kind:
-        offers = offers.filter(kind=filters.kind)
-    if filters.status:
-        offers = offers.filter(status=filters.status)
-    if filters.district:
-        offers = offers.filter(district__official_key=filters.district)
-    if filters.provider:
-        offers = offers.filter(provider__external_id=filters.provider)
+    # The catalogue page's filter (find_offers), with the parameters the API offers;
+    # unlike the page, every status unless one is asked for.
+    criteria = OfferCriteria(
+        kind=filters.kind or "",
+        status=filters.status or "",
+        district=filters.district or "",
+        provider=filters.provider or "",
+    )
+    offers = find_offers(criteria, day=timezone.localdate())
     page, count = page_of(offers.order_by("external_id"), paging)
     return page_body([_offer_body(o) for o in page], count, paging)
 
@@ -110,31 +105,6 @@ def _offer_detail_body(external_id: str) -> dict[str, Any]:
 def get_offer(request: HttpRequest, external_id: str) -> dict[str, Any]:
     require_membership(request)
     return _offer_detail_body(external_id)
-
-
-class OfferPatchIn(Schema):
-    """The fields to change; a field left out stays as it is, ``null`` empties it.
-    The values are checked by the catalogue import's rules (422 with the problems by
-    field); funding and follow-ons are changed by the catalogue import only."""
-
-    title: str | None = None
-    description: str | None = None
-    kind: str | None = None
-    district: str | None = Field(
-        None, description="Amtlicher Schlüssel des Stadtbezirks; null: stadtweit"
-    )
-    target_groups: list[str] | None = Field(None, description="target group codes; []: open to all")
-    min_age: int | None = None
-    max_age: int | None = None
-    legal_branches: list[str] | None = Field(None, description='e.g. ["SGB II"]; []: any')
-    occupations: list[str] | None = Field(
-        None, description='KldB 2010 codes, five digits, e.g. ["51312"]; []: none'
-    )
-    other_rules: str | None = None
-    capacity: int | None = Field(None, description="null: unknown")
-    start: dt.date | None = None
-    end: dt.date | None = None
-    status: str | None = None
 
 
 def _changes(body: OfferPatchIn) -> OfferChanges:
@@ -213,33 +183,3 @@ def list_districts(request: HttpRequest) -> list[dict[str, Any]]:
             "official_key", "name"
         )
     ]
-
-
-@router.get("/vacancies", response=Page[VacancyOut], summary="Vacancies at employers")
-def list_vacancies(
-    request: HttpRequest, filters: Query[VacancyFilter], paging: Query[PageParams]
-) -> dict[str, object]:
-    require_membership(request)
-    vacancies = Vacancy.objects.select_related("employer", "district")
-    if filters.district:
-        vacancies = vacancies.filter(district__official_key=filters.district)
-    if filters.kldb:
-        vacancies = vacancies.filter(kldb__startswith=filters.kldb)
-    page, count = page_of(vacancies.order_by("-published_on", "source", "reference"), paging)
-    items = [
-        {
-            "source": v.source,
-            "reference": v.reference,
-            "title": v.title,
-            "employer": v.employer.name if v.employer else v.employer_name,
-            "kldb": v.kldb,
-            "district": district_body(v.district),
-            "postcode": v.postcode,
-            "place": v.place,
-            "published_on": v.published_on,
-            "entry_on": v.entry_on,
-            "positions": v.positions,
-        }
-        for v in page
-    ]
-    return page_body(items, count, paging)

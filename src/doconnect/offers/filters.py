@@ -1,6 +1,9 @@
 """Reads behind the offer pages: the filtered catalogue, one offer with its follow-ons
 and funding, and the persons taking part in it as one viewer may see them.
 
+``find_offers`` with ``OfferCriteria`` is the one offer filter of the catalogue page and
+``GET /api/offers``: a filter rule is written here once.
+
 Free places use the one definition of taking part (``offers/participation.py``), as
 ``free_places_from_db`` does, but as an annotation: the catalogue can filter and page on
 it in the database, in a fixed number of queries whatever the number of offers."""
@@ -17,9 +20,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from doconnect.core.models import District, Role, TargetGroup
+from doconnect.core.models import Role, TargetGroup
 from doconnect.core.viewers import Viewer
-from doconnect.offers.forms import ALL_STATUSES
 from doconnect.offers.models import FollowOn, FundingLine, Offer
 from doconnect.offers.participation import in_active_support, with_free_places
 from doconnect.people.access import visible_persons
@@ -35,37 +37,49 @@ def participants_of(offer_ref: OuterRef | int, day: dt.date) -> QuerySet[Person]
     return in_active_support(Person.objects.all(), day, offer_id=offer_ref)
 
 
-def find_offers(
-    *,
-    day: dt.date,
-    text: str = "",
-    kind: str = "",
-    district: District | None = None,
-    target_group: TargetGroup | None = None,
-    funder: str = "",
-    status: str = "",
-    free_only: bool = False,
-) -> QuerySet[Offer]:
-    """The catalogue, filtered, by title. A district or target group means offers *in*
-    that district or *for* that group (as the API's filter), not city-wide ones too;
-    ``status`` "all" (or empty) keeps every status."""
+@dataclass(frozen=True)
+class OfferCriteria:
+    """What the catalogue is narrowed by; empty means no filter. The catalogue page's
+    form and the API's query parameters both become one of these. Districts, target
+    groups and providers go by the keys both interfaces take (official key, code,
+    external id): an unknown key keeps no offer rather than dropping the filter."""
+
+    text: str = ""  # in the title or the external id
+    kind: str = ""
+    district: str = ""  # official key: offers *in* that district, not city-wide ones
+    target_group: str = ""  # code: offers *for* that group, not those open to all
+    provider: str = ""  # external id
+    funder: str = ""
+    status: str = ""  # empty: every status
+    free_only: bool = False  # only offers with a free place on the day
+
+
+def find_offers(criteria: OfferCriteria, *, day: dt.date) -> QuerySet[Offer]:
+    """The catalogue narrowed by ``criteria``, each offer annotated with its free places
+    on ``day`` (``participation.with_free_places``), by title."""
     offers = Offer.objects.select_related("provider", "district").prefetch_related(
         Prefetch("target_groups", queryset=TargetGroup.objects.order_by("label"))
     )
-    if text:
-        offers = offers.filter(Q(title__icontains=text) | Q(external_id__icontains=text))
-    if kind:
-        offers = offers.filter(kind=kind)
-    if district is not None:
-        offers = offers.filter(district=district)
-    if target_group is not None:
-        offers = offers.filter(target_groups=target_group)
-    if funder:
-        offers = offers.filter(pk__in=FundingLine.objects.filter(funder=funder).values("offer_id"))
-    if status and status != ALL_STATUSES:
-        offers = offers.filter(status=status)
+    if criteria.text:
+        offers = offers.filter(
+            Q(title__icontains=criteria.text) | Q(external_id__icontains=criteria.text)
+        )
+    if criteria.kind:
+        offers = offers.filter(kind=criteria.kind)
+    if criteria.district:
+        offers = offers.filter(district__official_key=criteria.district)
+    if criteria.target_group:  # one group: the join cannot repeat an offer
+        offers = offers.filter(target_groups__code=criteria.target_group)
+    if criteria.provider:
+        offers = offers.filter(provider__external_id=criteria.provider)
+    if criteria.funder:
+        offers = offers.filter(
+            pk__in=FundingLine.objects.filter(funder=criteria.funder).values("offer_id")
+        )
+    if criteria.status:
+        offers = offers.filter(status=criteria.status)
     offers = with_free_places(offers, day)
-    if free_only:
+    if criteria.free_only:
         offers = offers.filter(free_places__gt=0)  # type: ignore[misc]  # annotated above
     return offers.order_by("title", "external_id")
 

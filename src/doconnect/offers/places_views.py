@@ -28,8 +28,8 @@ from doconnect.offers.places_selectors import (
     provider_rows,
 )
 from doconnect.people.access import may_list_persons, visible_persons
+from doconnect.people.links import person_list_url
 from doconnect.people.models import Person
-from doconnect.web.dashboard_views import person_list_url
 
 
 def _member(request: HttpRequest) -> Viewer:

@@ -26,13 +26,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from doconnect.charts.chart import Chart, Span, chart_export_response, timeline_chart
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.filters import (
+    OfferCriteria,
     OfferPage,
     find_offers,
     may_see_participants,
     offer_page,
     visible_participants,
 )
-from doconnect.offers.forms import OfferEditForm, OfferFilterForm
+from doconnect.offers.forms import ALL_STATUSES, OfferEditForm, OfferFilterForm
 from doconnect.offers.models import Funder, OfferStatus
 from doconnect.offers.selectors import may_edit_offer, offer_for_edit
 from doconnect.offers.services import offer_update
@@ -54,17 +55,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm.from_query(request.GET)
     form.is_valid()
     # A bad value (an unknown district key in an old link) drops that filter only.
-    criteria: dict[str, Any] = form.cleaned_data
-    offers = find_offers(
-        day=timezone.localdate(),
-        text=criteria.get("q", ""),
-        kind=criteria.get("kind", ""),
-        district=criteria.get("district"),
-        target_group=criteria.get("target_group"),
-        funder=criteria.get("funder", ""),
-        status=criteria.get("status") or OfferStatus.ACTIVE,
-        free_only=bool(criteria.get("free")),
-    )
+    offers = find_offers(_criteria(form.cleaned_data), day=timezone.localdate())
     page = Paginator(offers, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page}
     # htmx replaces only the results region; without JavaScript the whole page comes.
@@ -76,6 +67,22 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _criteria(data: dict[str, Any]) -> OfferCriteria:
+    """The filter form's valid input as the shared offer filter; without a status the
+    catalogue shows active offers, "all" every status."""
+    district, target_group = data.get("district"), data.get("target_group")
+    status = data.get("status") or OfferStatus.ACTIVE
+    return OfferCriteria(
+        text=data.get("q", ""),
+        kind=data.get("kind", ""),
+        district=district.official_key if district is not None else "",
+        target_group=target_group.code if target_group is not None else "",
+        funder=data.get("funder", ""),
+        status="" if status == ALL_STATUSES else status,
+        free_only=bool(data.get("free")),
+    )
 
 
 def _euro(amount: Decimal) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from doconnect.pathways.engine.analysis import FollowOn, Offer, PathwayReport
+from doconnect.pathways.engine.inputs import FollowOn, Offer
+from doconnect.pathways.engine.report import PathwayReport
 
 MAX_DRAWN = 150
 ENTRY_KINDS = frozenset({"low_threshold", "orientation", "counselling"})

@@ -5,7 +5,6 @@ number of ``values_list`` queries, whatever the number of offers or persons."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -15,40 +14,41 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from doconnect.core.models import District, TargetGroup
+from doconnect.months import add_months
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.offers.participation import with_free_places
 from doconnect.offers.services import catalogue_check
-from doconnect.pathways.engine import analysis as engine
+from doconnect.pathways.engine.analysis import analyse_pathways
 from doconnect.pathways.engine.districts import DORTMUND_NEIGHBOURS
+from doconnect.pathways.engine.fit import PersonFacts
+from doconnect.pathways.engine.inputs import (
+    GOAL_DESTINATIONS,
+    LeaverOutcome,
+    PathwayConfig,
+    PathwayError,
+)
+from doconnect.pathways.engine.inputs import FollowOn as EngineFollowOn
+from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.pathways.engine.next_steps import (
     LeaverFacts,
     NextSteps,
-    PersonFacts,
     next_steps_to_dict,
     rank_next_steps,
 )
+from doconnect.pathways.engine.report import PathwayReport
 from doconnect.people.models import Person, Spell
 
-Landscape = tuple[list[engine.Offer], list[engine.FollowOn]]
+Landscape = tuple[list[EngineOffer], list[EngineFollowOn]]
 
 # The goal destinations as spell states: a spell in one of them after leaving an offer
 # means the leaver reached a goal.
-GOAL_STATES: tuple[str, ...] = tuple(sorted(engine.GOAL_DESTINATIONS))
+GOAL_STATES: tuple[str, ...] = tuple(sorted(GOAL_DESTINATIONS))
 HORIZONS_MONTHS = (6, 12)
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later; the 31st becomes the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 # --------------------------------------------------------------------------- landscape
@@ -63,7 +63,7 @@ def landscape_from_db() -> Landscape:
     ):
         groups[offer_id].append(code)
     offers = [
-        engine.Offer(
+        EngineOffer(
             id=external_id,
             kind=kind,
             status=status,
@@ -97,9 +97,9 @@ def landscape_from_db() -> Landscape:
         )
     ]
     links = [
-        engine.FollowOn(source, to_offer=target)
+        EngineFollowOn(source, to_offer=target)
         if target is not None
-        else engine.FollowOn(source, destination=destination)
+        else EngineFollowOn(source, destination=destination)
         for source, target, destination in FollowOn.objects.order_by(
             "from_offer__external_id", "position", "id"
         ).values_list("from_offer__external_id", "to_offer__external_id", "destination")
@@ -111,7 +111,7 @@ def landscape_from_catalogue(catalogue: Catalogue) -> Landscape:
     """The offers and follow-ons of a read catalogue file (pure conversion; a follow-on
     to an offer outside the file makes the engine raise ``UnknownOfferError``)."""
     offers = [
-        engine.Offer(
+        EngineOffer(
             id=entry.id,
             kind=entry.kind,
             status=entry.status,
@@ -125,7 +125,7 @@ def landscape_from_catalogue(catalogue: Catalogue) -> Landscape:
         for entry in catalogue.offers
     ]
     links = [
-        engine.FollowOn.parse(entry.id, ref)
+        EngineFollowOn.parse(entry.id, ref)
         for entry in catalogue.offers
         for ref in entry.follow_ons
     ]
@@ -179,7 +179,7 @@ def _leavers(day: dt.date) -> list[tuple[int, LeaverFacts]]:
         (
             person_id,
             LeaverFacts(
-                engine.LeaverOutcome(
+                LeaverOutcome(
                     offer=offer,
                     left_on=left_on,
                     goal_within_6m=reached(person_id, left_on, 6),
@@ -193,7 +193,7 @@ def _leavers(day: dt.date) -> list[tuple[int, LeaverFacts]]:
     ]
 
 
-def leaver_outcomes_from_db(today: dt.date | None = None) -> list[engine.LeaverOutcome]:
+def leaver_outcomes_from_db(today: dt.date | None = None) -> list[LeaverOutcome]:
     """One outcome per spell with an offer that ended before ``today``: did a spell in a
     goal state (employment, apprenticeship, higher education, self-employment) start
     within 6 and within 12 months after the end? ``None`` while that window has not yet
@@ -228,9 +228,9 @@ def free_places_from_db(today: dt.date | None = None) -> dict[str, int | None]:
 # --------------------------------------------------------------------------- report
 
 
-def pathway_config() -> engine.PathwayConfig:
+def pathway_config() -> PathwayConfig:
     """The city's districts and target groups widen the gap table to every combination."""
-    return engine.PathwayConfig(
+    return PathwayConfig(
         districts=tuple(District.objects.values_list("name", flat=True)),
         target_groups=tuple(TargetGroup.objects.values_list("code", flat=True)),
     )
@@ -238,18 +238,16 @@ def pathway_config() -> engine.PathwayConfig:
 
 def pathways_report(
     *, source: Catalogue | None = None, today: dt.date | None = None
-) -> engine.PathwayReport:
+) -> PathwayReport:
     """The engine's report on the database (``source=None``, with observed leaver
     outcomes) or on the landscape a catalogue file would give once imported (checked
     like the import: ``ImportFailed``; no outcomes, the file's offers have no
     participants yet)."""
     if source is None:
         offers, links = landscape_from_db()
-        return engine.analyse_pathways(
-            offers, links, pathway_config(), leaver_outcomes_from_db(today)
-        )
+        return analyse_pathways(offers, links, pathway_config(), leaver_outcomes_from_db(today))
     offers, links = landscape_with_catalogue(source)
-    return engine.analyse_pathways(offers, links, pathway_config())
+    return analyse_pathways(offers, links, pathway_config())
 
 
 # --------------------------------------------------------------------------- next steps
@@ -295,15 +293,15 @@ def next_steps_for(
 ) -> PersonNextSteps:
     """Ranked next steps for a person the caller has already fetched through
     ``people.access`` (the access check is the caller's duty)."""
-    if goal is not None and goal not in engine.GOAL_DESTINATIONS:
-        raise engine.PathwayError(
-            f"unknown goal {goal!r}; expected one of {', '.join(sorted(engine.GOAL_DESTINATIONS))}"
+    if goal is not None and goal not in GOAL_DESTINATIONS:
+        raise PathwayError(
+            f"unknown goal {goal!r}; expected one of {', '.join(sorted(GOAL_DESTINATIONS))}"
         )
     facts = person_facts(person, goal=goal, today=today)
     offers, links = landscape_from_db()
-    config = engine.PathwayConfig()
+    config = PathwayConfig()
     leavers = leaver_facts_from_db(today)
-    report = engine.analyse_pathways(offers, links, config, [f.outcome for f in leavers])
+    report = analyse_pathways(offers, links, config, [f.outcome for f in leavers])
     result = rank_next_steps(
         facts,
         offers,

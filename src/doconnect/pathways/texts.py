@@ -15,15 +15,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.pathways.engine.analysis import DeadEnd, ReasonParam
+from doconnect.pathways.engine.fit import Factor
 from doconnect.pathways.engine.next_steps import (
     AGE_25_TO_49,
     AGE_50_PLUS,
     AGE_UNDER_25,
     AGE_UNKNOWN,
     SIMILAR_TOO_FEW,
-    Factor,
 )
+from doconnect.pathways.engine.report import DeadEnd, ReasonParam
 
 # Destinations and offer statuses as the engine names them.
 DESTINATION_LABELS: Mapping[str, Promise] = {

@@ -21,7 +21,9 @@ from doconnect.core.models import District, Role, TargetGroup
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import Destination, Offer
 from doconnect.pathways.chart import ENTRY_KINDS, MAX_DRAWN, layout
-from doconnect.pathways.engine import analysis as engine
+from doconnect.pathways.engine.analysis import analyse_pathways
+from doconnect.pathways.engine.coverage import EVERYONE
+from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.pathways.forms import PathwaysFilterForm
 from doconnect.pathways.services import (
     landscape_from_db,
@@ -47,7 +49,7 @@ class EntryGap:
 
 
 def _keep(district: District | None, group: TargetGroup | None) -> Any:
-    def keep(offer: engine.Offer) -> bool:
+    def keep(offer: EngineOffer) -> bool:
         if district is not None and offer.district not in (None, district.name):
             return False
         return group is None or not offer.target_groups or group.code in offer.target_groups
@@ -66,7 +68,7 @@ def pathways(request: HttpRequest) -> HttpResponse:
     group: TargetGroup | None = criteria.get("target_group")
 
     offers, links = landscape_from_db()
-    report = engine.analyse_pathways(offers, links, pathway_config(), leaver_outcomes_from_db())
+    report = analyse_pathways(offers, links, pathway_config(), leaver_outcomes_from_db())
     titles = dict(Offer.objects.values_list("external_id", "title"))
     group_labels = dict(TargetGroup.objects.values_list("code", "label"))
     destination_labels = {str(k): str(v) for k, v in Destination.choices}
@@ -106,8 +108,8 @@ def pathways(request: HttpRequest) -> HttpResponse:
     cells = [
         cell
         for cell in report.coverage
-        if (district is None or cell.district in (district.name, engine.EVERYONE))
-        and (group is None or cell.target_group in (group.code, engine.EVERYONE))
+        if (district is None or cell.district in (district.name, EVERYONE))
+        and (group is None or cell.target_group in (group.code, EVERYONE))
     ]
     return render(
         request,

@@ -13,25 +13,12 @@ from ninja.responses import Status
 
 from doconnect.core.api.auth import require_person_lists, viewer
 from doconnect.core.api.pagination import page_body, page_of
-from doconnect.core.api.schemas import (
-    ConsentExtendIn,
-    ConsentIn,
-    ConsentOut,
-    ErrorOut,
-    Page,
-    PageParams,
-    PersonFilter,
-    PersonOut,
-    SpellOut,
-    WishesIn,
-)
-from doconnect.core.models import District
+from doconnect.core.api.schemas import ErrorOut, Page, PageParams, district_body
 from doconnect.people.access import (
     PersonRecord,
     access_person,
     default_purpose,
     records_for_page,
-    visible_persons,
 )
 from doconnect.people.consent_actions import (
     consent_extend_as,
@@ -39,18 +26,21 @@ from doconnect.people.consent_actions import (
     consent_withdraw_as,
 )
 from doconnect.people.models import Consent, PersonalDetails
+from doconnect.people.schemas import (
+    ConsentExtendIn,
+    ConsentIn,
+    ConsentOut,
+    PersonFilter,
+    PersonOut,
+    SpellOut,
+    WishesIn,
+)
+from doconnect.people.selectors import PersonCriteria, find_persons
 from doconnect.people.wishes_actions import person_wishes_update_as
 
 router = Router(tags=["persons"])
 
 NOT_FOUND = {404: ErrorOut}
-
-
-def district_body(district: District | None) -> dict[str, str] | None:
-    """A district as JSON: official key and name."""
-    if district is None:
-        return None
-    return {"official_key": district.official_key, "name": district.name}
 
 
 def _personal(details: PersonalDetails) -> dict[str, Any]:
@@ -122,16 +112,14 @@ def list_persons(
     """Persons the caller may see, ordered by public id. Personal data appears only
     where allowed, and each person shown with it is audited."""
     who = require_person_lists(request)
-    persons = visible_persons(who).select_related("district").prefetch_related("target_groups")
-    if filters.district:
-        persons = persons.filter(district__official_key=filters.district)
-    if filters.legal_branch:
-        persons = persons.filter(legal_branch=filters.legal_branch)
-    if filters.gender:
-        persons = persons.filter(gender=filters.gender)
-    if filters.target_group:
-        persons = persons.filter(target_groups__code=filters.target_group)
-    page, count = page_of(persons.order_by("public_id"), paging)
+    # The person list page's filter (find_persons), with the parameters the API offers.
+    criteria = PersonCriteria(
+        district=filters.district or "",
+        legal_branch=filters.legal_branch or "",
+        gender=filters.gender or "",
+        target_group=filters.target_group or "",
+    )
+    page, count = page_of(find_persons(who, criteria).prefetch_related("target_groups"), paging)
     records = records_for_page(who, page, view="api.person_list", purpose=default_purpose(who))
     return page_body([person_body(r) for r in records], count, paging)
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.forms import KernForm, district_choice, target_group_choice
 from doconnect.core.models import Organisation, OrganisationKind
-from doconnect.offers.models import OfferKind
+from doconnect.offers.models import Destination, OfferKind
+from doconnect.pathways.engine.inputs import GOAL_DESTINATIONS
 from doconnect.people.models import (
     PERSON_GOALS,
     ConsentPurpose,
@@ -152,3 +153,14 @@ class PersonWishesForm(KernForm):
             messages = exc.error_dict.pop("preferred_offer_kinds")
             self.add_error("wish_1", messages)
         super().add_service_errors(exc)
+
+
+class NextStepsGoalForm(KernForm):
+    """The goal a person's next steps should lead to (GET); empty: any goal."""
+
+    goal = forms.ChoiceField(
+        label=_("Ziel"),
+        choices=[("", _("jedes Ziel"))]
+        + [(value, label) for value, label in Destination.choices if value in GOAL_DESTINATIONS],
+        required=False,
+    )

@@ -1,7 +1,8 @@
-"""Reads behind the person pages, on top of the access module.
+"""Reads behind the person pages and the API's person list, on top of the access module.
 
 ``find_persons`` narrows the persons a viewer may see at all (``visible_persons``) by
-filters, a public id, or a name. Every filter only narrows that set, so no combination
+``PersonCriteria``, the one person filter of the list page and ``GET /api/persons``: a
+filter rule is written here once. Every filter only narrows that set, so no combination
 of filters can reveal a person the viewer may not see. A name search is the one place a
 list is filtered on PersonalDetails, so it is guarded twice over: the name only narrows
 *candidates*; then ``levels_for`` (the access rule itself) keeps only persons this
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from doconnect.core.models import AuditEvent, District, Role, TargetGroup
+from doconnect.core.models import AuditEvent, Role
 from doconnect.core.viewers import Viewer
 from doconnect.offers.participation import in_active_support
 from doconnect.people.access import (
@@ -47,46 +48,54 @@ AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
 }
 
 
+@dataclass(frozen=True)
+class PersonCriteria:
+    """What a person list is narrowed by; empty means no filter. The list page's form
+    and the API's query parameters both become one of these. Districts and target groups
+    go by the keys both interfaces take (official key, code): an unknown key keeps
+    nobody rather than dropping the filter."""
+
+    text: str = ""  # a public id (prefix) or a name
+    district: str = ""  # official key
+    legal_branch: str = ""
+    target_group: str = ""  # code
+    state: str = ""  # a spell state running today
+    age_band: str = ""  # a key of AGE_BANDS
+    gender: str = ""
+    active_support: bool = False
+
+
 def find_persons(
-    viewer: Viewer,
-    *,
-    text: str = "",
-    district: District | None = None,
-    legal_branch: str = "",
-    target_group: TargetGroup | None = None,
-    state: str = "",
-    age_band: str = "",
-    gender: str = "",
-    active_support: bool = False,
-    today: dt.date | None = None,
+    viewer: Viewer, criteria: PersonCriteria, *, today: dt.date | None = None
 ) -> QuerySet[Person]:
-    """Persons for the list page, ordered by public id. ``state`` keeps persons with a
-    spell in that state running ``today``; ``active_support`` those taking part in an
-    offer today (``offers.participation.in_active_support``, the one definition)."""
+    """Persons the viewer may see that meet ``criteria``, ordered by public id.
+    ``state`` keeps persons with a spell in that state running ``today``;
+    ``active_support`` those taking part in an offer today
+    (``offers.participation.in_active_support``, the one definition)."""
     day = today or timezone.localdate()
     persons = visible_persons(viewer, today=day).select_related("district")
-    if district is not None:
-        persons = persons.filter(district=district)
-    if legal_branch:
-        persons = persons.filter(legal_branch=legal_branch)
-    if gender:
-        persons = persons.filter(gender=gender)
-    if target_group is not None:
+    if criteria.district:
+        persons = persons.filter(district__official_key=criteria.district)
+    if criteria.legal_branch:
+        persons = persons.filter(legal_branch=criteria.legal_branch)
+    if criteria.gender:
+        persons = persons.filter(gender=criteria.gender)
+    if criteria.target_group:
         # A subquery rather than a join: a join through the many-to-many table could
         # repeat a person and would make the page count wrong.
         persons = persons.filter(
             pk__in=Person.target_groups.through.objects.filter(
-                targetgroup_id=target_group.pk
+                targetgroup__code=criteria.target_group
             ).values("person_id")
         )
-    if state:
-        running = _running_spells(day).filter(state=state)
+    if criteria.state:
+        running = _running_spells(day).filter(state=criteria.state)
         persons = persons.filter(pk__in=running.values("person_id"))
-    if age_band in AGE_BANDS:
-        persons = persons.filter(_age_condition(age_band, day))
-    if active_support:
+    if criteria.age_band in AGE_BANDS:
+        persons = persons.filter(_age_condition(criteria.age_band, day))
+    if criteria.active_support:
         persons = in_active_support(persons, day)
-    text = " ".join(text.split())
+    text = " ".join(criteria.text.split())
     if text:
         if PUBLIC_ID_SEARCH.match(text.upper()):
             persons = persons.filter(public_id__startswith=text.upper())

@@ -23,10 +23,9 @@ from doconnect.core.forms import KernForm
 from doconnect.core.models import TargetGroup
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import OfferKind
-from doconnect.pathways.access import may_see_next_steps
+from doconnect.pathways.access import next_steps_of
 from doconnect.pathways.engine.next_steps import ExcludedOffer, NextStep
-from doconnect.pathways.forms import NextStepsGoalForm
-from doconnect.pathways.services import next_steps_for
+from doconnect.pathways.services import PersonNextSteps
 from doconnect.pathways.texts import factor_text
 from doconnect.people.access import (
     PersonNotFound,
@@ -49,11 +48,12 @@ from doconnect.people.consent_actions import (
 from doconnect.people.forms import (
     ConsentExtendForm,
     ConsentForm,
+    NextStepsGoalForm,
     PersonSearchForm,
     PersonWishesForm,
 )
 from doconnect.people.models import Consent, Person, Spell
-from doconnect.people.selectors import biography, find_persons, person_page
+from doconnect.people.selectors import PersonCriteria, biography, find_persons, person_page
 from doconnect.people.wishes_actions import may_record_wishes, person_wishes_update_as
 from doconnect.referrals.selectors import person_referral_rows
 
@@ -86,18 +86,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         # to everybody: show the errors next to the fields and no persons.
         persons = Person.objects.none()
     else:
-        criteria = form.cleaned_data if form.is_bound else {}
-        persons = find_persons(
-            viewer,
-            text=criteria.get("q", ""),
-            district=criteria.get("district"),
-            legal_branch=criteria.get("legal_branch", ""),
-            target_group=criteria.get("target_group"),
-            state=criteria.get("state", ""),
-            age_band=criteria.get("age_band", ""),
-            gender=criteria.get("gender", ""),
-            active_support=criteria.get("support") == "active",
-        )
+        persons = find_persons(viewer, _criteria(form.cleaned_data if form.is_bound else {}))
     page = Paginator(persons, PERSONS_PER_PAGE).get_page(request.GET.get("page"))
     records = records_for_page(
         viewer, list(page.object_list), view="web.person_list", purpose=default_purpose(viewer)
@@ -111,6 +100,21 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     patch_vary_headers(response, ["HX-Request"])  # two bodies under one address
     return response
+
+
+def _criteria(data: dict[str, Any]) -> PersonCriteria:
+    """The search form's valid input as the shared person filter."""
+    district, target_group = data.get("district"), data.get("target_group")
+    return PersonCriteria(
+        text=data.get("q", ""),
+        district=district.official_key if district is not None else "",
+        legal_branch=data.get("legal_branch", ""),
+        target_group=target_group.code if target_group is not None else "",
+        state=data.get("state", ""),
+        age_band=data.get("age_band", ""),
+        gender=data.get("gender", ""),
+        active_support=data.get("support") == "active",
+    )
 
 
 def _record_or_404(
@@ -188,14 +192,19 @@ def _person_page_response(
     spells = biography(record.person)
     details = person_page(viewer, record, spells=spells)
     may_record = may_record_any_consent(viewer)
-    goal_form: NextStepsGoalForm | None = None
     # (step, offer title, its factors in the user's language)
     next_steps: list[tuple[NextStep, str, list[str]]] = []
     excluded_steps: list[tuple[ExcludedOffer, str, list[str]]] = []
-    if may_see_next_steps(viewer):
-        goal_form = NextStepsGoalForm(request.GET or None)
-        goal = goal_form.cleaned_data["goal"] if goal_form.is_valid() else ""
-        ranked = next_steps_for(record.person, goal=goal or None, include_excluded=True)
+    goal_form = NextStepsGoalForm(request.GET or None)
+    goal = goal_form.cleaned_data["goal"] if goal_form.is_valid() else ""
+    ranked: PersonNextSteps | None
+    try:
+        ranked = next_steps_of(viewer, record, goal=goal or None, include_excluded=True)
+    except PermissionDenied:
+        # The refusal of the API's 403 and the command's error: here the page simply
+        # has no next-steps section (no goal form, no "propose" buttons).
+        ranked = None
+    if ranked is not None:
         groups = dict(TargetGroup.objects.values_list("code", "label"))
         next_steps = [
             (s, ranked.titles.get(s.offer, ""), [factor_text(f, groups) for f in s.factors])
@@ -244,7 +253,7 @@ def _person_page_response(
             "wishes_form": (wishes_form or PersonWishesForm.for_person(record.person))
             if may_record_wishes(viewer)
             else None,
-            "goal_form": goal_form,
+            "goal_form": goal_form if ranked is not None else None,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,
         },

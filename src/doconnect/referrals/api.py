@@ -16,15 +16,7 @@ from ninja.responses import Status
 
 from doconnect.core.api.auth import viewer
 from doconnect.core.api.pagination import page_body, page_of
-from doconnect.core.api.schemas import (
-    ErrorOut,
-    Page,
-    PageParams,
-    ReferralFilter,
-    ReferralOut,
-    ReferralStepIn,
-    StepErrorOut,
-)
+from doconnect.core.api.schemas import ErrorOut, Page, PageParams
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonRecord, default_purpose, levels_for, records_for_page
 from doconnect.people.access_rules import Level
@@ -37,6 +29,7 @@ from doconnect.referrals.access import (
 )
 from doconnect.referrals.forms import step_form_class
 from doconnect.referrals.models import Referral
+from doconnect.referrals.schemas import ReferralFilter, ReferralOut, ReferralStepIn, StepErrorOut
 from doconnect.referrals.services import answer_deadline
 
 router = Router(tags=["referrals"])

@@ -29,8 +29,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import Offer
-from doconnect.pathways.access import may_see_next_steps
-from doconnect.people.access import PersonNotFound, access_person, default_purpose, records_for_page
+from doconnect.pathways.access import access_person_for_next_steps
+from doconnect.people.access import PersonNotFound, default_purpose, records_for_page
 from doconnect.referrals import services
 from doconnect.referrals.access import (
     CITY_ROLES,
@@ -299,16 +299,13 @@ def refusal_text(referral: Referral, exc: ValidationError | PermissionDenied) ->
 @require_POST
 def referral_propose(request: HttpRequest, public_id: str) -> HttpResponse:
     """Propose one of the person's next steps as a referral: access first (404 when
-    refused), then the role (coordinator or case worker, else 403)."""
+    refused), then the next-steps rule (coordinator or case worker, else 403 with the
+    refusal of the API and the command)."""
     viewer = request_viewer(request)
     try:
-        record = access_person(
-            viewer, public_id, view="web.referral_propose", purpose=default_purpose(viewer)
-        )
+        record = access_person_for_next_steps(viewer, public_id, view="web.referral_propose")
     except PersonNotFound:
         raise Http404 from None
-    if not may_see_next_steps(viewer):
-        raise PermissionDenied
     offer = Offer.objects.filter(external_id=request.POST.get("offer", "")).first()
     if offer is None:
         messages.error(request, _("Dieses Angebot gibt es nicht."))

@@ -28,9 +28,9 @@ from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import Destination, Funder, FundingLine, Offer, OfferKind
 from doconnect.pathways.services import landscape_from_catalogue, landscape_from_db
-from doconnect.scenarios.engine.simulate import DemandCell, ScenarioInputs, ScenarioOffer
-from doconnect.scenarios.engine.simulate import FundingLine as EngineFunding
-from doconnect.scenarios.engine.spec import Vocabulary
+from doconnect.scenarios.engine.baseline import DemandCell, ScenarioInputs, ScenarioOffer
+from doconnect.scenarios.engine.baseline import FundingLine as EngineFunding
+from doconnect.scenarios.engine.scenario_file import Vocabulary
 
 # Persons without a target group are counted here; offers open to everybody serve them.
 NO_TARGET_GROUP = "all"

@@ -15,8 +15,9 @@ from django.db import transaction
 from doconnect.core.jobs import Progress
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
+from doconnect.scenarios.engine.scenario_file import read_scenario
 from doconnect.scenarios.engine.simulate import run_scenario
-from doconnect.scenarios.engine.spec import ScenarioSpec, read_scenario
+from doconnect.scenarios.engine.spec import ScenarioSpec
 from doconnect.scenarios.inputs import scenario_inputs_from_db, scenario_vocabulary
 from doconnect.scenarios.models import Scenario, ScenarioRun
 

@@ -33,7 +33,7 @@ still running has no exit yet); district and target group cohorts leave unemploy
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from django.db.models import Q, QuerySet, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doconnect.months import month_number, month_numbers, month_of
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.transitions.engine.data import Sequences
 from doconnect.transitions.engine.outcomes import exits
@@ -153,7 +154,7 @@ class CohortSpec:
 class Cohort:
     """The cohort's sequences (``seqs``: ids are pseudonyms, ``months`` periods from
     month 0), per person district name (``""`` unknown), target group codes and gender,
-    the absolute month 0 (``year * 12 + month - 1``), the longer ``grid``
+    the absolute month 0 (its ``doconnect.months`` month number), the longer ``grid``
     (``months + MAX_HORIZON`` months, same alignment) the outcomes look into, and
     ``exit_month``: the month (relative) in which the person was first out of the
     origin, ``-1`` when not within months ``0 .. months - 1``."""
@@ -175,18 +176,6 @@ class Cohort:
     @property
     def months(self) -> int:
         return self.seqs.periods
-
-
-def month_index(day: dt.date) -> int:
-    """Months since year 0: ``year * 12 + month - 1``."""
-    return day.year * 12 + day.month - 1
-
-
-def _month_indices(days: Iterable[dt.date | None], missing: int) -> np.ndarray:
-    values = np.array(list(days), dtype="datetime64[M]")
-    out = values.astype(np.int64) + 1970 * 12
-    out[np.isnat(values)] = missing
-    return out
 
 
 def month_grid(
@@ -295,7 +284,8 @@ def school_leaving(
     new_person = np.r_[True, pid[1:] != pid[:-1]]
     new_stay = new_person | np.r_[True, first[1:] > reach[:-1] + 1]
     stay_end = np.r_[new_stay[1:], True]  # the last spell of each stay
-    left = stay_end & (reach // 12 == year) & (reach < _OPEN_END)
+    in_year = (reach >= month_number(year, 1)) & (reach <= month_number(year, 12))
+    left = stay_end & in_year & (reach < _OPEN_END)
     leaving: dict[int, int] = {}
     for person, month in zip(pid[left].tolist(), reach[left].tolist(), strict=True):
         leaving[person] = max(month, leaving.get(person, month))
@@ -351,14 +341,14 @@ def cohort_sequences(
             assert spec.year is not None
             leaving = school_leaving(
                 pids,
-                _month_indices((e[1] for e in events), 0),
-                _month_indices((e[2] for e in events), _OPEN_END),
+                month_numbers((e[1] for e in events), 0),
+                month_numbers((e[2] for e in events), _OPEN_END),
                 spec.year,
             )
             event = {person: (month + 1, month) for person, month in leaving.items()}
         elif spec.kind in (CohortKind.OFFER, CohortKind.OFFER_KIND):
-            begins = _month_indices((e[1] for e in events), 0)
-            ends = _month_indices((e[2] for e in events), -1)
+            begins = month_numbers((e[1] for e in events), 0)
+            ends = month_numbers((e[2] for e in events), -1)
             pick = _first_per_person(pids, begins)  # the first spell in the offer
             event = dict(
                 zip(
@@ -369,7 +359,7 @@ def cohort_sequences(
             )
         else:
             assert spec.year is not None
-            event = {person: (spec.year * 12, -1) for person in pids.tolist()}
+            event = {person: (month_number(spec.year, 1), -1) for person in pids.tolist()}
     persons = [p for p in persons if p[0] in event]  # school: candidates who stayed
     n = len(persons)
     person_ids = np.array([p[0] for p in persons], dtype=np.int64)
@@ -391,12 +381,12 @@ def cohort_sequences(
         grid = month_grid(
             row_of(columns[0]),
             np.array([code_of[s] for s in columns[1]], dtype=np.int64),
-            _month_indices(columns[2], 0),
-            _month_indices(columns[3], _OPEN_END),
+            month_numbers(columns[2], 0),
+            month_numbers(columns[3], _OPEN_END),
             start_month,
             span,
             [code_of[s] for s in priority],
-            month_index(today),
+            month_of(today),
         )
     else:
         grid = month_grid(
@@ -407,7 +397,7 @@ def cohort_sequences(
             start_month,
             span,
             [],
-            month_index(today),
+            month_of(today),
         )
 
     seqs = Sequences(grid[:, :months].copy(), STATES, ids=tuple(p[1] for p in persons))

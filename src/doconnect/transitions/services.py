@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.utils import timezone
 
 from doconnect.core.models import Role
@@ -39,6 +38,8 @@ from doconnect.transitions.engine.describe import state_counts, transition_count
 from doconnect.transitions.engine.distances import distance_matrix
 from doconnect.transitions.engine.outcomes import outcome_table, suppress
 from doconnect.transitions.engine.typology import typology
+from doconnect.transparency.engine import hide_small, too_few
+from doconnect.transparency.small_number import small_number
 
 Progress = Callable[[str], None]
 
@@ -59,11 +60,6 @@ def may_monitor_transitions(viewer: Viewer) -> bool:
 
 def _int(value: float | None) -> int | None:
     return None if value is None else round(value)
-
-
-def _small(value: int, min_count: int) -> int | None:
-    """A single count under the rule: hidden when 1 .. min_count - 1."""
-    return None if 0 < value < min_count else value
 
 
 def _share(cell: int | None, total: int | None) -> float | None:
@@ -159,15 +155,15 @@ def _outcomes(cohort: Cohort, min_count: int) -> tuple[dict[str, Any], int]:
                         }
                         for row in table.rows
                     ],
-                    "leavers": _small(len(seen), min_count),
-                    "not_yet_observable": _small(not_yet, min_count),
+                    "leavers": hide_small(len(seen), min_count),
+                    "not_yet_observable": hide_small(not_yet, min_count),
                     "suppressed": table.suppressed,
                 }
             )
     return {
         "origin": cohort.spec.origin,
         "horizons": list(HORIZONS),
-        "leavers": _small(len(leaving), min_count),
+        "leavers": hide_small(len(leaving), min_count),
         "tables": tables,
     }, hidden_total
 
@@ -246,7 +242,7 @@ def transitions_report(
 ) -> dict[str, Any]:
     """The report of one cohort (see the module text); the same inputs (and data) give
     the same report."""
-    min_count = settings.SMALL_NUMBER if min_count is None else min_count
+    min_count = small_number(min_count)
     report_progress: Progress = progress or (lambda phase: None)
     today = today or timezone.localdate()
     report_progress("reading")
@@ -259,8 +255,8 @@ def transitions_report(
         "today": today.isoformat(),
         "priority": [str(s) for s in priority],
         "states": list(STATES),
-        "n": _small(cohort.n, min_count),
-        "too_small": cohort.n < min_count,
+        "n": hide_small(cohort.n, min_count),
+        "too_small": too_few(cohort.n, min_count),
         "chronogram": [],
         "transitions": None,
         "outcomes": None,

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,6 +41,7 @@ from doconnect.transitions.cohorts import CohortKind, CohortSpec
 from doconnect.transitions.forms import TransitionsForm
 from doconnect.transitions.jobs import TRANSITIONS_JOB, transitions_job_params
 from doconnect.transitions.services import MISSING_COLUMN, NO_SPELL_COLUMN, may_monitor_transitions
+from doconnect.transparency.small_number import small_number
 
 RECENT_REPORTS = 20
 TYPE_MONTHS = (0, 6, 12, 24, 36, 48, 60, 71)  # the months a type's table shows
@@ -154,7 +154,7 @@ def transitions(request: HttpRequest) -> HttpResponse:
                 form.spec(),
                 months=form.cleaned_data["months"],
                 k=form.cleaned_data["k"],
-                min_count=settings.SMALL_NUMBER,
+                min_count=small_number(),
                 today=timezone.localdate(),
             ),
         )

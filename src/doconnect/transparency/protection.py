@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
-from doconnect.transparency.engine import Unprotectable, protect
+from doconnect.transparency.engine import Unprotectable, is_small, protect
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -54,15 +54,11 @@ class ProtectedCounts:
     hidden: int
 
 
-def _sensitive(value: int, threshold: int) -> bool:
-    return 0 < value < threshold
-
-
 def margin_hidden(values: Sequence[int], threshold: int) -> list[bool]:
     """Which counts of a list published with its total are hidden: the small ones, and
     where exactly one is, the next smallest non-zero one (else total minus the rest
     gives it away)."""
-    hidden = [_sensitive(v, threshold) for v in values]
+    hidden = [is_small(v, threshold) for v in values]
     if sum(hidden) == 1:
         others = [i for i, v in enumerate(values) if v > 0 and not hidden[i]]
         if others:
@@ -73,7 +69,7 @@ def margin_hidden(values: Sequence[int], threshold: int) -> list[bool]:
 def protect_counts(values: Sequence[int], threshold: int) -> ProtectedCounts:
     """One-way counts with their total (the total itself hidden when small)."""
     total = int(sum(values))
-    if _sensitive(total, threshold):
+    if is_small(total, threshold):
         return ProtectedCounts(
             [0 if v == 0 else None for v in values], None, 1 + sum(1 for v in values if v)
         )
@@ -132,19 +128,19 @@ def audit(
     """True when every hidden sensitive cell and total can take two whole values."""
     shape = table.shape
     for i, j in np.argwhere(cells_hidden):
-        if _sensitive(int(table[i, j]), threshold):
+        if is_small(int(table[i, j]), threshold):
             target = np.zeros(shape)
             target[i, j] = 1
             if _range(table, cells_hidden, rows_hidden, cols_hidden, target) < 1:
                 return False
     for i, hidden in enumerate(rows_hidden):
-        if hidden and _sensitive(int(table[i].sum()), threshold):
+        if hidden and is_small(int(table[i].sum()), threshold):
             target = np.zeros(shape)
             target[i, :] = 1
             if _range(table, cells_hidden, rows_hidden, cols_hidden, target) < 1:
                 return False
     for j, hidden in enumerate(cols_hidden):
-        if hidden and _sensitive(int(table[:, j].sum()), threshold):
+        if hidden and is_small(int(table[:, j].sum()), threshold):
             target = np.zeros(shape)
             target[:, j] = 1
             if _range(table, cells_hidden, rows_hidden, cols_hidden, target) < 1:
@@ -166,7 +162,7 @@ def protect_table(
     grand = int(table.sum())
     if rows == 0 or cols == 0 or grand == 0:
         return ProtectedTable([[0] * cols for _ in range(rows)], [0] * rows, [0] * cols, grand, 0)
-    if _sensitive(grand, threshold):
+    if is_small(grand, threshold):
         hidden_cells = table > 0
         row_sums, col_sums = table.sum(axis=1), table.sum(axis=0)
         return _published(table, hidden_cells, list(row_sums > 0), list(col_sums > 0), True)

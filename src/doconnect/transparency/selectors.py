@@ -36,6 +36,7 @@ from django.db.models import Q, QuerySet
 
 from doconnect.core.models import District, TargetGroup
 from doconnect.decisions.selectors import public_decisions
+from doconnect.months import month_number
 from doconnect.offers.models import FundingLine, Offer, OfferKind, OfferSource, OfferStatus
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.referrals.models import ReferralEvent, ReferralStatus
@@ -202,7 +203,7 @@ def _leavers(
     """Leavers of offers in ``year`` and their category ``OUTCOME_HORIZON`` months on."""
     # person pseudonym -> (absolute exit month, outcome code, district, groups)
     latest: dict[str, tuple[int, int, str, tuple[str, ...]]] = {}
-    first_month, last_month = year * 12, year * 12 + 11
+    first_month, last_month = month_number(year, 1), month_number(year, 12)
     for kind in OfferKind.values:
         cohort = cohort_sequences(
             CohortSpec(kind=CohortKind.OFFER_KIND, offer_kind=kind),

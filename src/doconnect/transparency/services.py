@@ -18,6 +18,7 @@ from doconnect.core.viewers import Viewer, viewer_for
 from doconnect.transparency.models import PublishedReport
 from doconnect.transparency.report import build_content
 from doconnect.transparency.selectors import year_figures
+from doconnect.transparency.small_number import small_number
 
 FIRST_YEAR = 2000
 
@@ -29,10 +30,6 @@ class PublishRefused(ValueError):
 def may_publish_reports(viewer: Viewer) -> bool:
     """Publishing is the city's decision: coordinators only."""
     return viewer.has_role(Role.COORDINATOR)
-
-
-def small_number() -> int:
-    return int(settings.SMALL_NUMBER)
 
 
 def yearly_report_build(*, year: int) -> dict[str, Any]:

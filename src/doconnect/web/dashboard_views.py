@@ -7,8 +7,6 @@ without any membership gets a page saying whom to ask, and no figures."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET
 from doconnect.charts.chart import Chart, bar_chart, chart_export_response
 from doconnect.core.viewers import request_viewer
 from doconnect.people.access import may_list_persons
+from doconnect.people.links import person_list_url
 from doconnect.web.dashboard_queries import (
     TRANSITION_DAYS,
     ActiveSupport,
@@ -27,11 +26,6 @@ from doconnect.web.dashboard_queries import (
     offers_with_free_places,
     recent_transitions,
 )
-
-
-def person_list_url(**params: str) -> str:
-    """The person list filtered like a figure (the list's parameter names)."""
-    return f"{reverse('web:person_list')}?{urlencode(params)}"
 
 
 def _support_chart(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-from doconnect.allocation.engine.optimal import AllocationProblem
+from doconnect.allocation.engine.problem import AllocationProblem
 
 
 def highs_optimum(problem: AllocationProblem) -> tuple[int, int]:

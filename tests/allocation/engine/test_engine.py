@@ -1,31 +1,26 @@
 from __future__ import annotations
 
-import ast
-from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 import pytest
 
 from doconnect.allocation.engine.greedy import greedy
-from doconnect.allocation.engine.optimal import (
+from doconnect.allocation.engine.optimal import big_m, network, solve
+from doconnect.allocation.engine.problem import (
+    AllocationError,
+    AllocationProblem,
+    AllocationTooLarge,
+)
+from doconnect.allocation.engine.result import (
     ASSIGNED,
     CAPACITY_TAKEN,
     NO_CANDIDATE,
     REASONS,
     Allocation,
-    AllocationError,
-    AllocationProblem,
-    AllocationTooLarge,
-    big_m,
-    network,
-    solve,
 )
-from tests.purity import imports_without_django
 
 from .reference import highs_optimum
-
-PACKAGE = Path(__file__).resolve().parents[3] / "src" / "doconnect" / "allocation" / "engine"
 
 
 def random_problem(rng: np.random.Generator) -> AllocationProblem:
@@ -280,27 +275,3 @@ def test_numbers_too_large_for_an_exact_solution_are_refused() -> None:
 
     with pytest.raises(AllocationTooLarge, match="too large"):
         solve(problem)
-
-
-def test_the_engine_imports_no_django() -> None:
-    assert (
-        imports_without_django(
-            "doconnect.allocation.engine.optimal",
-            "doconnect.allocation.engine.greedy",
-            "doconnect.allocation.engine.files",
-        )
-        == ""
-    )
-
-
-def test_no_module_of_the_package_imports_django() -> None:
-    for path in PACKAGE.glob("*.py"):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            else:
-                continue
-            assert not any(n.split(".")[0] == "django" for n in names), path.name

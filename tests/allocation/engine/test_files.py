@@ -5,7 +5,8 @@ import pytest
 
 from doconnect.allocation.engine import files
 from doconnect.allocation.engine.files import assignments_csv, read_problem
-from doconnect.allocation.engine.optimal import AllocationProblem, solve
+from doconnect.allocation.engine.optimal import solve
+from doconnect.allocation.engine.problem import AllocationProblem
 from doconnect.files.importing import ImportFailed
 
 NAMES = ("P.csv", "O.csv", "C.csv")

@@ -8,7 +8,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 
-from doconnect.demo import data
+from doconnect.demo.districts import DISTRICTS
 from doconnect.demo.generator import CityGenerator
 from doconnect.files.importing import ImportFailed
 from doconnect.labourmarket.employers.models import PostcodeDistrict
@@ -68,7 +68,7 @@ def test_bad_rows_are_all_named_and_nothing_is_written(city: City) -> None:
 def test_the_demo_city_ships_dortmunds_postcodes() -> None:
     tables = {t.label: t for t in CityGenerator(seed=1, scale=0.05).tables()}
     table = tables["employers.PostcodeDistrict"]
-    expected = {p: n + 1 for n, d in enumerate(data.DISTRICTS) for p in d.postcodes}
+    expected = {p: n + 1 for n, d in enumerate(DISTRICTS) for p in d.postcodes}
     assert {postcode: district for _id, postcode, district in table.rows} == expected
     assert len(table.rows) == len(expected) >= 12
 
@@ -79,7 +79,7 @@ def test_the_loaded_demo_city_has_the_table_filled() -> None:
 
     load_demo_city(seed=3, scale=0.05)
     assert PostcodeDistrict.objects.get(postcode="44339").district.name == "Eving"
-    assert PostcodeDistrict.objects.count() == sum(len(d.postcodes) for d in data.DISTRICTS)
+    assert PostcodeDistrict.objects.count() == sum(len(d.postcodes) for d in DISTRICTS)
     table = dict(PostcodeDistrict.objects.values_list("postcode", "district_id"))
 
     # A demo city loaded before the table existed gets it from the migration.

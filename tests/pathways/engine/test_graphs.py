@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from doconnect.pathways.engine import graphs
-from doconnect.pathways.engine.analysis import FollowOn, Offer, PathwayConfig, analyse_pathways
+from doconnect.pathways.engine.analysis import analyse_pathways
+from doconnect.pathways.engine.inputs import FollowOn, Offer, PathwayConfig
 
 
 @st.composite

@@ -6,14 +6,15 @@ import datetime as dt
 import json
 from typing import Any
 
-from doconnect.pathways.engine.analysis import FollowOn
-from doconnect.scenarios.engine.simulate import (
+from doconnect.pathways.engine.inputs import FollowOn
+from doconnect.scenarios.engine.baseline import (
     DemandCell,
     FundingLine,
     ScenarioInputs,
     ScenarioOffer,
 )
-from doconnect.scenarios.engine.spec import ScenarioSpec, Vocabulary, read_scenario
+from doconnect.scenarios.engine.scenario_file import Vocabulary, read_scenario
+from doconnect.scenarios.engine.spec import ScenarioSpec
 
 YEAR_START, YEAR_END = dt.date(2027, 1, 1), dt.date(2027, 12, 31)
 VOCABULARY = Vocabulary(

@@ -9,19 +9,15 @@ import random
 import pytest
 
 from doconnect.files.importing import ImportFailed
-from doconnect.pathways.engine.analysis import FollowOn
-from doconnect.scenarios.engine.simulate import (
+from doconnect.pathways.engine.inputs import FollowOn
+from doconnect.scenarios.engine.baseline import DemandCell, FundingLine, ScenarioInputs
+from doconnect.scenarios.engine.funding import capacity_after, period_amount
+from doconnect.scenarios.engine.results import (
     CAPACITY_RULE,
     CLOSED_BY_SCENARIO,
     PROVIDER_NOT_VIABLE,
-    DemandCell,
-    FundingLine,
-    ScenarioInputs,
-    capacity_after,
-    period_amount,
-    run_scenario,
 )
-from tests.purity import imports_without_django
+from doconnect.scenarios.engine.simulate import run_scenario
 
 from .build import cut, inputs, offer, scenario, year
 
@@ -32,17 +28,6 @@ def by_offer(result: dict[str, object]) -> dict[str, dict[str, object]]:
     offers = result["offers"]
     assert isinstance(offers, list)
     return {o["offer"]: o for o in offers}
-
-
-def test_the_engine_imports_without_django() -> None:
-    assert (
-        imports_without_django(
-            "doconnect.scenarios.engine.spec",
-            "doconnect.scenarios.engine.simulate",
-            "doconnect.scenarios.engine.bridge",
-        )
-        == ""
-    )
 
 
 def test_a_funding_line_counts_by_its_days_in_the_period() -> None:

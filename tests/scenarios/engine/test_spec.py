@@ -8,14 +8,8 @@ import json
 import pytest
 
 from doconnect.files.importing import ImportFailed
-from doconnect.scenarios.engine.spec import (
-    CloseOffer,
-    EligibilityChange,
-    FundingChange,
-    OpenOffer,
-    check_spec,
-    read_scenario,
-)
+from doconnect.scenarios.engine.scenario_file import check_spec, read_scenario
+from doconnect.scenarios.engine.spec import CloseOffer, EligibilityChange, FundingChange, OpenOffer
 
 from .build import VOCABULARY, scenario, scenario_text
 

@@ -6,25 +6,11 @@ import numpy as np
 import pytest
 
 from doconnect.transitions.engine import Sequences, describe, distances, outcomes, typology
-from tests.purity import imports_without_django
 
 
 def seqs(*rows: str, weights: list[float] | None = None) -> Sequences:
     return Sequences.from_labels(
         [[c if c != "." else "" for c in r] for r in rows], weights=weights
-    )
-
-
-def test_the_engine_imports_without_django() -> None:
-    assert (
-        imports_without_django(
-            "doconnect.transitions.engine",
-            "doconnect.transitions.engine.describe",
-            "doconnect.transitions.engine.outcomes",
-            "doconnect.transitions.engine.distances",
-            "doconnect.transitions.engine.typology",
-        )
-        == ""
     )
 
 

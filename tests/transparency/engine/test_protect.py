@@ -14,7 +14,6 @@ from doconnect.transparency.engine.suppress import (
     protect,
 )
 from doconnect.transparency.engine.table import two_way
-from tests.purity import imports_without_django
 
 
 def independent_ranges(published: Published) -> dict[tuple[int, int], tuple[float, float]]:
@@ -49,17 +48,6 @@ def independent_ranges(published: Published) -> dict[tuple[int, int], tuple[floa
             found.append(h.getInfo().objective_function_value)
         ranges[(int(i), int(j))] = (found[0], found[1])
     return ranges
-
-
-def test_the_engine_imports_without_django() -> None:
-    assert (
-        imports_without_django(
-            "doconnect.transparency.engine",
-            "doconnect.transparency.engine.suppress",
-            "doconnect.transparency.engine.table",
-        )
-        == ""
-    )
 
 
 def test_a_2x2_with_one_small_cell_needs_three_more_suppressions() -> None:

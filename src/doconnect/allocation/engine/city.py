@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from doconnect.allocation.engine.optimal import AllocationProblem
-from doconnect.pathways.engine.analysis import Distances, Offer
-from doconnect.pathways.engine.next_steps import (
+from doconnect.allocation.engine.problem import AllocationProblem
+from doconnect.pathways.engine.fit import (
     CITY_WIDE,
     NEIGHBOURING,
     OTHER_DISTRICT,
@@ -44,6 +43,8 @@ from doconnect.pathways.engine.next_steps import (
     proximity,
     route,
 )
+from doconnect.pathways.engine.inputs import Offer
+from doconnect.pathways.engine.report import Distances
 
 COST_PARTS = ("distance", "fit", "goal", "preference")
 

@@ -34,14 +34,9 @@ import numpy as np
 import numpy.typing as npt
 
 from doconnect.allocation.engine.greedy import greedy
-from doconnect.allocation.engine.optimal import (
-    Allocation,
-    AllocationProblem,
-    advantage,
-    duplicate_pairs,
-    network,
-    solve,
-)
+from doconnect.allocation.engine.optimal import network, solve
+from doconnect.allocation.engine.problem import AllocationProblem, duplicate_pairs
+from doconnect.allocation.engine.result import Allocation, advantage
 from doconnect.files.atomic import write_atomically
 from doconnect.files.importing import ImportFailed, ImportProblem, header_problem
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from doconnect.allocation.engine.optimal import GREEDY, Allocation, AllocationProblem
+from doconnect.allocation.engine.problem import AllocationProblem
+from doconnect.allocation.engine.result import GREEDY, Allocation
 
 
 def greedy(problem: AllocationProblem) -> Allocation:

@@ -15,7 +15,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from doconnect.forum.engine.network import PUBLIC_KINDS, ActorMeasures, NetworkReport, milieu_layout
+from doconnect.forum.engine.milieu import PUBLIC_KINDS, milieu_layout
+from doconnect.forum.engine.network import ActorMeasures, NetworkReport
 
 WIDTH = 960
 HEIGHT = 720

@@ -37,6 +37,7 @@ from typing import Literal
 import numpy as np
 
 from doconnect.labourmarket.engine.series import Period
+from doconnect.months import month_of
 
 MIN_TRAIN = 8
 MIN_BACKTEST = 4
@@ -54,7 +55,7 @@ def quarterly_counts(
     n = end.index - start.index + 1
     out: dict[str, list[int]] = {}
     for employer, day in events:
-        i = Period("quarter", day.year, (day.month - 1) // 3 + 1).index - start.index
+        i = Period.holding("quarter", month_of(day)).index - start.index
         if 0 <= i < n:
             out.setdefault(employer, [0] * n)[i] += 1
     return out

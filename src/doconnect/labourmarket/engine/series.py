@@ -16,8 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from doconnect.months import month_number, year_and_month
+
 PeriodKind = Literal["year", "quarter", "month"]
 STEPS_PER_YEAR: dict[str, int] = {"year": 1, "quarter": 4, "month": 12}
+MONTHS_PER_PERIOD: dict[str, int] = {"year": 12, "quarter": 3, "month": 1}
 SIGNS = frozenset({"*", "-", ".", "x", ""})
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -31,7 +34,8 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A year (``sub`` 1), quarter (``sub`` 1–4) or month (``sub`` 1–12)."""
+    """A year (``sub`` 1), quarter (``sub`` 1–4) or month (``sub`` 1–12); its arithmetic
+    is the month arithmetic of ``doconnect.months`` in steps of its length."""
 
     kind: PeriodKind
     year: int
@@ -48,15 +52,24 @@ class Period:
             return cls("year", int(m.group(1)), 1)
         raise PeriodError(f"period {label!r}: expected YYYY, YYYY-Qn or YYYY-MM")
 
+    @classmethod
+    def holding(cls, kind: PeriodKind, month: int) -> Period:
+        """The period of ``kind`` that holds the month with number ``month``."""
+        year, calendar_month = year_and_month(month)
+        return cls(kind, year, (calendar_month - 1) // MONTHS_PER_PERIOD[kind] + 1)
+
+    @property
+    def first_month(self) -> int:
+        """The month number of the period's first month."""
+        return month_number(self.year, (self.sub - 1) * MONTHS_PER_PERIOD[self.kind] + 1)
+
     @property
     def index(self) -> int:
         """Consecutive number: periods of one kind one apart differ by 1."""
-        return self.year * STEPS_PER_YEAR[self.kind] + self.sub - 1
+        return self.first_month // MONTHS_PER_PERIOD[self.kind]
 
     def shift(self, steps: int) -> Period:
-        per_year = STEPS_PER_YEAR[self.kind]
-        year, sub = divmod(self.index + steps, per_year)
-        return Period(self.kind, year, sub + 1)
+        return Period.holding(self.kind, self.first_month + steps * MONTHS_PER_PERIOD[self.kind])
 
     def previous(self) -> Period:
         return self.shift(-1)

@@ -32,11 +32,11 @@ would make long-open occupations look short.
 - ``unknown``: no ratio (a count is suppressed), or ratio < ``shortage_ratio`` but the
   occupation's median days open is unknown (``duration_unknown``).
 
-**Small-number rule** (``min_count``, default 3): a count of 1 … ``min_count − 1`` (job
-seekers, vacancies, vacancy records with a duration) is shown as ``None``; a ratio built
-on it is ``None``; days open from fewer than ``min_count`` records are ``None``. Zeros
-are shown. No totals across rows are given (they would reveal suppressed cells by
-difference).
+**Small-number rule** (``min_count``, default 3; the disclosure engine's ``hide_small``
+and ``too_few``): a count of 1 … ``min_count − 1`` (job seekers, vacancies, vacancy
+records with a duration) is shown as ``None``; a ratio built on it is ``None``; days
+open from fewer than ``min_count`` records are ``None``. Zeros are shown. No totals
+across rows are given (they would reveal suppressed cells by difference).
 
 **Trend**: ``ratio_change`` = ratio − the previous period's ratio of the same occupation
 (``None`` when either is ``None``); ``trend`` is ``tightening`` (fewer job seekers per
@@ -53,6 +53,7 @@ from typing import Literal
 import numpy as np
 
 from doconnect.labourmarket.engine.kldb import KldbError, validate
+from doconnect.transparency.engine import hide_small, too_few
 
 Status = Literal["shortage", "balanced", "surplus", "unknown"]
 SKILL = "skill"
@@ -208,12 +209,6 @@ def _durations(
     return out
 
 
-def _small(count: int | None, min_count: int) -> int | None:
-    if count is None or 0 < count < min_count:
-        return None
-    return count
-
-
 def shortage_table(
     job_seekers: Mapping[str, int | None],
     vacancies: Mapping[str, int | None],
@@ -240,12 +235,13 @@ def shortage_table(
     previous_ratios = previous.ratios() if previous is not None else {}
     rows: list[ShortageRow] = []
     for key in sorted(set(seekers) | set(openings) | set(by_key)):
-        js = _small(seekers.get(key, 0), rules.min_count)
-        vac = _small(openings.get(key, 0), rules.min_count)
+        js = hide_small(seekers.get(key, 0), rules.min_count)
+        vac = hide_small(openings.get(key, 0), rules.min_count)
         ratio = None if js is None or vac is None or vac == 0 else js / vac
         durations, flags = by_key.get(key, ([], []))
         n_records = len(durations)
-        median, mean = days_open(durations, flags) if n_records >= rules.min_count else (None, None)
+        enough = not too_few(n_records, rules.min_count)
+        median, mean = days_open(durations, flags) if enough else (None, None)
         before = previous_ratios.get(key)
         change = None if ratio is None or before is None else ratio - before
         trend = (
@@ -266,10 +262,8 @@ def shortage_table(
                 ratio=ratio,
                 median_days_open=median,
                 mean_days_open=mean,
-                vacancy_records=_small(n_records, rules.min_count),
-                still_open=_small(sum(flags), rules.min_count)
-                if n_records >= rules.min_count
-                else None,
+                vacancy_records=hide_small(n_records, rules.min_count),
+                still_open=hide_small(sum(flags), rules.min_count) if enough else None,
                 previous_ratio=before,
                 ratio_change=change,
                 trend=trend,
@@ -288,7 +282,7 @@ def _status(
     reference: float | None,
     rules: ShortageRules,
 ) -> tuple[Status, tuple[str, ...]]:
-    if vac == 0 and js is not None and js >= rules.min_count:
+    if vac == 0 and js is not None and not too_few(js, rules.min_count):
         return "surplus", ("no_vacancies",)
     if ratio is None:
         return "unknown", ("count_suppressed",) if js is None or vac is None else ("no_counts",)

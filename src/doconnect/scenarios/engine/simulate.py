@@ -19,578 +19,48 @@ The rules (every result states them in ``rules``):
   target group) × its district (city-wide: every district) × its kind — in proportion
   to the cells' demand (evenly if none of them has demand). Covered demand of a cell is
   min(demand, places); ``demand_covered_*`` sums it per target group.
+
+``run_scenario`` is the run; the city it reads is in ``baseline``, what it gives in
+``results``, the funding and capacity rules in ``funding``, the demand cells in
+``coverage``, the file's changes in ``spec`` and the bridge's integer programme in
+``bridge``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from doconnect.files.importing import ImportFailed
-from doconnect.pathways.engine import analysis as pathways
+from doconnect.pathways.engine import inputs as pathways
+from doconnect.pathways.engine.dead_ends import find_dead_ends, find_single_bridges
+from doconnect.pathways.engine.offer_graph import build_graph
 from doconnect.scenarios.engine import bridge as bridging
-from doconnect.scenarios.engine.spec import (
-    AGE_CEILING,
-    AGE_FLOOR,
-    CloseOffer,
-    EligibilityChange,
-    FundingChange,
-    OpenOffer,
-    ScenarioRules,
-    ScenarioSpec,
-    check_spec,
+from doconnect.scenarios.engine.baseline import ScenarioInputs, ScenarioOffer
+from doconnect.scenarios.engine.coverage import CellIndex, FloatArray, cell_index
+from doconnect.scenarios.engine.funding import (
+    EURO_TOLERANCE,
+    apply_changes,
+    capacity_after,
+    funding_by_funder,
+    is_not_viable,
 )
-
-CAPACITY_RULE = "floor(capacity × funding after ÷ funding before)"
-COVERAGE_RULE = (
-    "an offer's places are shared among the target group × district cells it serves "
-    "(open to all: every target group; city-wide: every district) in proportion to their "
-    "demand (evenly without demand); covered = min(demand, places)"
+from doconnect.scenarios.engine.results import (
+    CLOSED_BY_SCENARIO,
+    LESS_THAN_ONE_PLACE,
+    NO_FUNDING_LEFT,
+    PROVIDER_NOT_VIABLE,
+    CoverageCell,
+    OfferOutcome,
+    ProviderOutcome,
+    ScenarioResult,
 )
-FUNDING_RULE = "each funding line counts pro rata by its days overlapping the period"
-# Euro amounts closer than this are equal (pro-rata shares are not whole cents).
-EURO_TOLERANCE = 1e-6
-# A capacity ratio within this of a whole number is that number (10 × 0.7 is 6.99…).
-PLACE_TOLERANCE = 1e-9
-
-CLOSED_BY_SCENARIO = "closed_by_scenario"
-PROVIDER_NOT_VIABLE = "provider_not_viable"
-NO_FUNDING_LEFT = "no_funding_left"
-LESS_THAN_ONE_PLACE = "less_than_one_place"
-
-FloatArray = npt.NDArray[np.float64]
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True, slots=True)
-class FundingLine:
-    funder: str
-    amount_eur: float
-    start: date
-    end: date
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioOffer:
-    """An offer as the scenario sees it. ``district`` None: city-wide; no
-    ``target_groups``: open to everybody; ``capacity`` None: unknown."""
-
-    id: str
-    provider: str
-    kind: str
-    status: str = pathways.ACTIVE
-    district: str | None = None
-    target_groups: tuple[str, ...] = ()
-    capacity: int | None = None
-    min_age: int | None = None
-    max_age: int | None = None
-    funding: tuple[FundingLine, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        return self.status == pathways.ACTIVE
-
-    @classmethod
-    def of(
-        cls, offer: pathways.Offer, *, provider: str, funding: Iterable[FundingLine] = ()
-    ) -> ScenarioOffer:
-        """An offer of the pathways landscape with its provider and funding lines."""
-        return cls(
-            id=offer.id,
-            provider=provider,
-            kind=offer.kind,
-            status=offer.status,
-            district=offer.district,
-            target_groups=offer.target_groups,
-            capacity=offer.capacity,
-            min_age=offer.min_age,
-            max_age=offer.max_age,
-            funding=tuple(funding),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class DemandCell:
-    """How many persons of a target group in a district need an offer of a kind."""
-
-    target_group: str
-    district: str
-    offer_kind: str
-    persons: int
-
-
-@dataclass(frozen=True)
-class ScenarioInputs:
-    """The city as the scenario needs it: offers with funding lines, follow-on links,
-    demand cells, and the names of districts and target groups (code → name) for the
-    sentences."""
-
-    offers: tuple[ScenarioOffer, ...]
-    links: tuple[pathways.FollowOn, ...] = ()
-    demand: tuple[DemandCell, ...] = ()
-    districts: tuple[str, ...] = ()
-    target_groups: Mapping[str, str] = field(default_factory=dict)
-    offer_kinds: Mapping[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The canonical JSON form (sorted), of which ``digest`` is the sha256: offers as
-        rows of ``OFFER_COLUMNS``, funding lines as [funder, amount, start, end]."""
-        return {
-            "offer_columns": list(OFFER_COLUMNS),
-            "offers": [
-                [
-                    o.id,
-                    o.provider,
-                    o.kind,
-                    o.status,
-                    o.district,
-                    sorted(o.target_groups),
-                    o.capacity,
-                    o.min_age,
-                    o.max_age,
-                    sorted(
-                        (f.funder, f.amount_eur, f.start.isoformat(), f.end.isoformat())
-                        for f in o.funding
-                    ),
-                ]
-                for o in sorted(self.offers, key=_offer_id)
-            ],
-            "links": sorted((link.from_offer, link.reference) for link in self.links),
-            "demand": sorted(
-                (c.target_group, c.district, c.offer_kind, c.persons) for c in self.demand
-            ),
-            "districts": sorted(self.districts),
-            "target_groups": dict(sorted(self.target_groups.items())),
-            "offer_kinds": dict(sorted(self.offer_kinds.items())),
-        }
-
-    def digest(self) -> str:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
-
-
-OFFER_COLUMNS = (
-    "id",
-    "provider",
-    "kind",
-    "status",
-    "district",
-    "target_groups",
-    "capacity",
-    "min_age",
-    "max_age",
-    "funding",
-)
-
-
-def _offer_id(offer: ScenarioOffer) -> str:
-    return offer.id
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True, slots=True)
-class OfferOutcome:
-    offer: str
-    provider: str
-    kind: str
-    district: str | None
-    target_groups: tuple[str, ...]
-    status: str
-    new: bool
-    capacity_before: int | None
-    capacity_after: int | None
-    funding_before_eur: float
-    funding_after_eur: float
-    closed: bool
-    closed_code: str | None = None
-    closed_because: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "offer": self.offer,
-            "provider": self.provider,
-            "kind": self.kind,
-            "district": self.district,
-            "target_groups": list(self.target_groups),
-            "status": self.status,
-            "new": self.new,
-            "capacity_before": self.capacity_before,
-            "capacity_after": self.capacity_after,
-            "funding_before_eur": _eur(self.funding_before_eur),
-            "funding_after_eur": _eur(self.funding_after_eur),
-            "closed": self.closed,
-            "closed_code": self.closed_code,
-            "closed_because": self.closed_because,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderOutcome:
-    provider: str
-    funding_before_eur: float
-    funding_after_eur: float
-    share: float
-    viable: bool
-    offers: int
-    offers_closed: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "provider": self.provider,
-            "funding_before_eur": _eur(self.funding_before_eur),
-            "funding_after_eur": _eur(self.funding_after_eur),
-            "share": round(self.share, 4),
-            "viable": self.viable,
-            "offers": self.offers,
-            "offers_closed": self.offers_closed,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageCell:
-    target_group: str
-    district: str
-    offer_kind: str
-    demand: int
-    places_before: float
-    places_after: float
-    places_after_bridge: float
-
-    def covered(self, places: float) -> float:
-        return min(float(self.demand), places)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target_group": self.target_group,
-            "district": self.district,
-            "offer_kind": self.offer_kind,
-            "demand": self.demand,
-            "places_before": _places(self.places_before),
-            "places_after": _places(self.places_after),
-            "places_after_bridge": _places(self.places_after_bridge),
-            "covered_before": _places(self.covered(self.places_before)),
-            "covered_after": _places(self.covered(self.places_after)),
-            "covered_after_bridge": _places(self.covered(self.places_after_bridge)),
-        }
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    spec: ScenarioSpec
-    inputs_digest: str
-    offers: tuple[OfferOutcome, ...]
-    providers: tuple[ProviderOutcome, ...]
-    new_dead_ends: tuple[dict[str, Any], ...]
-    broken_bridges: tuple[dict[str, Any], ...]
-    new_single_bridges: tuple[dict[str, Any], ...]
-    coverage: tuple[CoverageCell, ...]
-    bridge: bridging.BridgeResult
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def providers_not_viable(self) -> list[str]:
-        return [p.provider for p in self.providers if not p.viable]
-
-    def rules(self) -> dict[str, Any]:
-        return {
-            "capacity_rule": CAPACITY_RULE,
-            "viability_threshold": self.spec.rules.viability_threshold,
-            "viability_rule": "a provider whose funding after falls below the threshold × "
-            "its funding before is not viable; all its offers close",
-            "funding_rule": FUNDING_RULE,
-            "coverage_rule": COVERAGE_RULE,
-            "bridge_weights": dict(sorted(self.spec.rules.bridge_weights.items())),
-            "bridge_weight_default": 1.0,
-        }
-
-    def covered_by_group(self, which: str) -> dict[str, float]:
-        totals: dict[str, float] = defaultdict(float)
-        for cell in self.coverage:
-            places = {
-                "before": cell.places_before,
-                "after": cell.places_after,
-                "after_bridge": cell.places_after_bridge,
-            }[which]
-            totals[cell.target_group] += cell.covered(places)
-        return {g: _places(v) for g, v in sorted(totals.items())}
-
-    def summary(self) -> dict[str, Any]:
-        before = sum(
-            _places_of(o.capacity_before) for o in self.offers if o.status == pathways.ACTIVE
-        )
-        after = sum(
-            _places_of(o.capacity_after)
-            for o in self.offers
-            if o.status == pathways.ACTIVE and not o.closed
-        )
-        kept = sum(a.places_kept for a in self.bridge.allocations)
-        return {
-            "places_before": before,
-            "places_after": after,
-            "places_lost": before - after,
-            "places_after_bridge": after + kept,
-            "providers_total": len(self.providers),
-            "providers_not_viable": len(self.providers_not_viable),
-            "offers_closed": sum(1 for o in self.offers if o.closed),
-            "new_dead_ends": len(self.new_dead_ends),
-            "broken_bridges": len(self.broken_bridges),
-            "bridge_spent_eur": _eur(self.bridge.spent_eur),
-            "demand_covered_before": self.covered_by_group("before"),
-            "demand_covered_after": self.covered_by_group("after"),
-            "demand_covered_after_bridge": self.covered_by_group("after_bridge"),
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form every consumer relies on (see README.md); extra keys allowed."""
-        return {
-            "name": self.spec.name,
-            "description": self.spec.description,
-            "period": {"start": self.spec.start.isoformat(), "end": self.spec.end.isoformat()},
-            "inputs_digest": self.inputs_digest,
-            "scenario": self.spec.to_dict(),
-            "rules": self.rules(),
-            "offers": [o.to_dict() for o in self.offers],
-            "providers": [p.to_dict() for p in self.providers],
-            "providers_not_viable": self.providers_not_viable,
-            "new_dead_ends": list(self.new_dead_ends),
-            "broken_bridges": list(self.broken_bridges),
-            "new_single_bridges": list(self.new_single_bridges),
-            "coverage": [c.to_dict() for c in self.coverage],
-            "bridge": self.bridge.to_dict(),
-            "summary": self.summary(),
-            "warnings": list(self.warnings),
-        }
-
-
-def _eur(amount: float) -> float:
-    return round(amount + 0.0, 2)
-
-
-def _places(places: float) -> float:
-    return round(places + 0.0, 2)
-
-
-def _places_of(capacity: int | None) -> int:
-    return capacity or 0
-
-
-# --------------------------------------------------------------------------- funding
-
-
-def period_amount(line: FundingLine, start: date, end: date) -> float:
-    """The part of a line's amount falling into the period, pro rata by days."""
-    overlap = (min(line.end, end) - max(line.start, start)).days + 1
-    if overlap <= 0:
-        return 0.0
-    return line.amount_eur * overlap / ((line.end - line.start).days + 1)
-
-
-def _funding_by_funder(lines: Sequence[FundingLine], start: date, end: date) -> dict[str, float]:
-    by_funder: dict[str, float] = defaultdict(float)
-    for line in lines:
-        amount = period_amount(line, start, end)
-        if amount > 0:
-            by_funder[line.funder] += amount
-    return dict(by_funder)
-
-
-def _excluded_share(change: EligibilityChange, offer: ScenarioOffer) -> float:
-    """The share of an offer's places a funder no longer pays for (see
-    ``spec.EligibilityChange``)."""
-    by_group = 0.0
-    if change.target_groups and offer.target_groups:
-        excluded = set(change.target_groups) & set(offer.target_groups)
-        by_group = len(excluded) / len(offer.target_groups)
-    by_age = 0.0
-    if change.min_age is not None or change.max_age is not None:
-        low = offer.min_age if offer.min_age is not None else AGE_FLOOR
-        high = offer.max_age if offer.max_age is not None else AGE_CEILING
-        high = max(high, low)
-        ex_low = change.min_age if change.min_age is not None else 0
-        ex_high = change.max_age if change.max_age is not None else 200
-        inside = max(0, min(high, ex_high) - max(low, ex_low) + 1)
-        by_age = inside / (high - low + 1)
-    return 1.0 - (1.0 - by_group) * (1.0 - by_age)
-
-
-def _apply_changes(
-    spec: ScenarioSpec,
-    offers: dict[str, ScenarioOffer],
-    after: dict[str, dict[str, float]],
-    warnings: list[str],
-) -> set[str]:
-    """Apply the changes in order to ``after`` (offer → funder → euro); new offers are
-    added to ``offers``. Returns the offers the scenario closes."""
-    closed: set[str] = set()
-    for change in spec.changes:
-        where = f"line {change.line}" if change.line else change.type
-        if isinstance(change, CloseOffer):
-            closed.add(change.offer)
-            after[change.offer] = {}
-        elif isinstance(change, OpenOffer):
-            offers[change.id] = ScenarioOffer(
-                id=change.id,
-                provider=change.provider,
-                kind=change.kind,
-                district=change.district,
-                target_groups=change.target_groups,
-                capacity=change.capacity,
-                min_age=change.min_age,
-                max_age=change.max_age,
-                funding=tuple(
-                    FundingLine(f.funder, f.amount_eur, f.start, f.end) for f in change.funding
-                ),
-            )
-            after[change.id] = _funding_by_funder(offers[change.id].funding, spec.start, spec.end)
-        elif isinstance(change, FundingChange):
-            kinds, ids = set(change.offer_kinds), set(change.offers)
-            matched = [
-                offer_id
-                for offer_id in sorted(after)
-                if after[offer_id].get(change.funder, 0.0) > 0
-                and (not kinds or offers[offer_id].kind in kinds)
-                and (not ids or offer_id in ids)
-            ]
-            if not matched:
-                warnings.append(
-                    f"{where}: {change.funder} funds none of the offers named in the period; "
-                    "the change has no effect"
-                )
-                continue
-            if change.percent is not None:
-                factor = max(0.0, 1.0 + change.percent / 100.0)
-                for offer_id in matched:
-                    after[offer_id][change.funder] *= factor
-            else:
-                assert change.amount_eur is not None
-                total = sum(after[o][change.funder] for o in matched)
-                if total + change.amount_eur < 0:
-                    warnings.append(
-                        f"{where}: the cut of {-change.amount_eur:,.2f} € exceeds the "
-                        f"{total:,.2f} € {change.funder} pays for these offers; all of it is cut"
-                    )
-                factor = max(0.0, 1.0 + change.amount_eur / total)
-                for offer_id in matched:
-                    after[offer_id][change.funder] *= factor
-        else:
-            assert isinstance(change, EligibilityChange)
-            kinds = set(change.offer_kinds)
-            hit = 0
-            for offer_id in sorted(after):
-                offer = offers[offer_id]
-                if after[offer_id].get(change.funder, 0.0) <= 0:
-                    continue
-                if kinds and offer.kind not in kinds:
-                    continue
-                share = _excluded_share(change, offer)
-                if share > 0:
-                    hit += 1
-                    after[offer_id][change.funder] *= 1.0 - share
-            if not hit:
-                warnings.append(
-                    f"{where}: no offer funded by {change.funder} in the period serves only "
-                    "the excluded persons; the change has no effect"
-                )
-    return closed
-
-
-# --------------------------------------------------------------------------- capacity
-
-
-def capacity_after(capacity: int | None, before: float, after: float) -> int | None:
-    """``floor(capacity × after ÷ before)``; unchanged without funding before."""
-    if capacity is None:
-        return None
-    if before <= EURO_TOLERANCE:
-        return capacity
-    return max(0, math.floor(capacity * after / before + PLACE_TOLERANCE))
-
-
-def _not_viable(before: float, after: float, threshold: float) -> bool:
-    return before > EURO_TOLERANCE and after < threshold * before - EURO_TOLERANCE
-
-
-# --------------------------------------------------------------------------- coverage
-
-
-@dataclass(frozen=True)
-class CellIndex:
-    """Demand cells as rows of the offer → cell share matrix."""
-
-    keys: tuple[tuple[str, str, str], ...]
-    demand: FloatArray
-    shares: sp.csr_array  # cells × offers: the share of each offer's places per cell
-
-
-def cell_index(
-    offers: Sequence[ScenarioOffer],
-    demand: Sequence[DemandCell],
-    districts: Sequence[str],
-    target_groups: Sequence[str],
-) -> CellIndex:
-    demand_of: dict[tuple[str, str, str], int] = defaultdict(int)
-    for cell in demand:
-        demand_of[(cell.target_group, cell.district, cell.offer_kind)] += cell.persons
-    all_districts = sorted(
-        set(districts)
-        | {c.district for c in demand}
-        | {o.district for o in offers if o.district is not None}
-    )
-    all_groups = sorted(
-        set(target_groups)
-        | {c.target_group for c in demand}
-        | {g for o in offers for g in o.target_groups}
-    )
-    index: dict[tuple[str, str, str], int] = {key: i for i, key in enumerate(sorted(demand_of))}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for j, offer in enumerate(offers):
-        groups = offer.target_groups or all_groups
-        places = (offer.district,) if offer.district is not None else all_districts
-        keys = [(g, d, offer.kind) for g in groups for d in places]
-        weights = [float(demand_of.get(key, 0)) for key in keys]
-        total = sum(weights)
-        if total <= 0:
-            weights, total = [1.0] * len(keys), float(len(keys))
-        for key, weight in zip(keys, weights, strict=True):
-            if weight <= 0:
-                continue
-            if key not in index:
-                index[key] = len(index)
-            rows.append(index[key])
-            cols.append(j)
-            values.append(weight / total)
-    keys_sorted = sorted(index)
-    order = np.array([index[k] for k in keys_sorted], dtype=np.int64)
-    remap = np.empty(len(order), dtype=np.int64)
-    remap[order] = np.arange(len(order))
-    matrix = sp.csr_array(
-        (np.array(values), (remap[np.array(rows, dtype=np.int64)], np.array(cols, dtype=np.int64))),
-        shape=(len(index), len(offers)),
-    )
-    return CellIndex(
-        keys=tuple(keys_sorted),
-        demand=np.array([float(demand_of.get(k, 0)) for k in keys_sorted]),
-        shares=matrix,
-    )
-
-
-# --------------------------------------------------------------------------- pathways
+from doconnect.scenarios.engine.scenario_file import check_spec
+from doconnect.scenarios.engine.spec import OpenOffer, ScenarioRules, ScenarioSpec
 
 
 def _pathway_changes(
@@ -602,8 +72,8 @@ def _pathway_changes(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     # The graph only needs id, kind and status; the same objects serve both graphs.
     as_before = {o.id: pathways.Offer(o.id, o.kind, status=o.status) for o in before_offers}
-    graph_before = pathways.build_graph(list(as_before.values()), links)
-    graph_after = pathways.build_graph(
+    graph_before = build_graph(list(as_before.values()), links)
+    graph_after = build_graph(
         [
             pathways.Offer(o.id, o.kind, status=pathways.ENDED)
             if o.id in closed
@@ -612,8 +82,8 @@ def _pathway_changes(
         ],
         [*links, *new_links],
     )
-    dead_before = {d.offer for d in pathways.find_dead_ends(graph_before)[0]}
-    dead_after, _closures = pathways.find_dead_ends(graph_after)
+    dead_before = {d.offer for d in find_dead_ends(graph_before)[0]}
+    dead_after, _closures = find_dead_ends(graph_after)
     new_dead_ends = [
         {
             "offer": d.offer,
@@ -628,8 +98,8 @@ def _pathway_changes(
         for d in sorted(dead_after, key=lambda d: d.offer)
         if d.offer not in dead_before
     ]
-    bridges_before = pathways.find_single_bridges(graph_before)
-    bridges_after = pathways.find_single_bridges(graph_after)
+    bridges_before = find_single_bridges(graph_before)
+    bridges_after = find_single_bridges(graph_after)
     broken = [
         {
             "offer": b.offer,
@@ -757,9 +227,9 @@ def run_scenario(
         raise ImportFailed(problems)
     warnings: list[str] = []
     offers: dict[str, ScenarioOffer] = {o.id: o for o in base}
-    before = {o.id: _funding_by_funder(o.funding, spec.start, spec.end) for o in base}
+    before = {o.id: funding_by_funder(o.funding, spec.start, spec.end) for o in base}
     after = {offer_id: dict(funders) for offer_id, funders in before.items()}
-    closed_by_scenario = _apply_changes(spec, offers, after, warnings)
+    closed_by_scenario = apply_changes(spec, offers, after, warnings)
     all_offers = sorted(offers.values(), key=lambda o: o.id)
     new_ids = {o.id for o in all_offers} - set(ids)
 
@@ -772,7 +242,9 @@ def run_scenario(
         provider_after[o.provider] += funding_after[o.id]
     threshold = spec.rules.viability_threshold
     not_viable = {
-        p for p in provider_before if _not_viable(provider_before[p], provider_after[p], threshold)
+        p
+        for p in provider_before
+        if is_not_viable(provider_before[p], provider_after[p], threshold)
     }
 
     outcomes: list[OfferOutcome] = []

@@ -13,7 +13,8 @@ Rows are the combinations of the grouping variables (e.g. district × target gro
 gender) that occur among the leavers; cells are person counts (weighted sums when
 ``weighted``), row totals included.
 
-Small-number rule (``min_count``, applied to the unweighted number of persons):
+Small-number rule (``min_count``, applied to the unweighted number of persons; the
+disclosure engine's ``is_small``):
 
 1. primary: a cell with 1 .. ``min_count - 1`` persons is suppressed (``None``);
 2. a row total below ``min_count`` is suppressed with every non-zero cell of the row;
@@ -35,6 +36,7 @@ import numpy as np
 
 from doconnect.transitions.engine import kernels
 from doconnect.transitions.engine.data import Sequences
+from doconnect.transparency.engine import is_small
 
 MISSING_COLUMN = "missing"
 
@@ -106,8 +108,8 @@ def suppress(
     for values, people in zip(counts.tolist(), persons.tolist(), strict=True):
         row: list[float | None] = list(values)
         total: float | None = float(sum(values))
-        secret = [j for j, p in enumerate(people) if 0 < p < min_count]
-        if min_count > 0 and 0 < sum(people) < min_count:
+        secret = [j for j, p in enumerate(people) if is_small(p, min_count)]
+        if is_small(sum(people), min_count):
             secret = [j for j, p in enumerate(people) if p > 0]
             total = None
         elif len(secret) == 1:

@@ -1,5 +1,7 @@
-"""Disclosure control for published two-way tables (pure, no Django); see README.md."""
+"""Disclosure control (pure, no Django): the small-number rule and the protection of
+published two-way tables; see README.md."""
 
+from doconnect.transparency.engine.small_numbers import hide_small, is_small, too_few
 from doconnect.transparency.engine.suppress import (
     DEFAULT_THRESHOLD,
     DisclosureError,
@@ -25,7 +27,10 @@ __all__ = [
     "Unprotectable",
     "feasible_ranges",
     "format_protected",
+    "hide_small",
+    "is_small",
     "protect",
     "read_long_csv",
+    "too_few",
     "two_way",
 ]

@@ -1,12 +1,13 @@
 """Cell suppression for a two-way table of counts published with its row, column and
 grand totals.
 
-Primary suppression hides every cell with ``0 < value < threshold``; zeros are not
-sensitive and are published. Because the totals are always published, a hidden cell that
-is alone in its row could be recomputed by subtraction, and so could cells of more
-elaborate patterns; secondary suppression hides further cells until every hidden cell
-can take more than one value given everything published (its feasible range, found by
-linear programming, is wider than zero).
+Primary suppression hides every small cell (``0 < value < threshold``, the rule of
+``small_numbers.is_small``); zeros are not sensitive and are published. Because the
+totals are always published, a hidden cell that is alone in its row could be recomputed
+by subtraction, and so could cells of more elaborate patterns; secondary suppression
+hides further cells until every hidden cell can take more than one value given
+everything published (its feasible range, found by linear programming, is wider than
+zero).
 
 Pure (NumPy and SciPy's HiGHS, no Django).
 """
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
+
+from doconnect.transparency.engine.small_numbers import is_small
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -232,7 +235,7 @@ def protect(table: npt.ArrayLike, threshold: int = DEFAULT_THRESHOLD) -> Protect
     if threshold < 1:
         raise DisclosureError(f"the threshold must be at least 1, not {threshold}")
     values = _as_table(table)
-    primary = (values > 0) & (values < threshold)
+    primary = is_small(values, threshold)
     hidden = primary.copy()
     if primary.any():
         live_rows = int((values.sum(axis=1) > 0).sum())

@@ -20,7 +20,7 @@ from doconnect.allocation.engine.files import (
     PLACE_COLUMNS,
     allocate_files,
 )
-from doconnect.allocation.engine.optimal import AllocationError
+from doconnect.allocation.engine.problem import AllocationError
 from doconnect.core.management.formatting import ExampleCommand, problems_error
 from doconnect.files.importing import ImportFailed
 

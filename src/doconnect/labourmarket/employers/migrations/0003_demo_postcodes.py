@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def fill_demo_postcodes(apps, schema_editor):
-    from doconnect.demo import data
+    from doconnect.demo.districts import AGS_DORTMUND, DISTRICTS
 
     DemoRun = apps.get_model("demo", "DemoRun")
     District = apps.get_model("core", "District")
@@ -16,15 +16,15 @@ def fill_demo_postcodes(apps, schema_editor):
     districts = dict(District.objects.values_list("official_key", "id"))
     shared = {
         p
-        for d in data.DISTRICTS
+        for d in DISTRICTS
         for p in d.postcodes
-        if sum(p in other.postcodes for other in data.DISTRICTS) > 1
+        if sum(p in other.postcodes for other in DISTRICTS) > 1
     }
     PostcodeDistrict.objects.bulk_create(
         [
-            PostcodeDistrict(postcode=p, district_id=districts[data.AGS_DORTMUND + d.number])
-            for d in data.DISTRICTS
-            if data.AGS_DORTMUND + d.number in districts
+            PostcodeDistrict(postcode=p, district_id=districts[AGS_DORTMUND + d.number])
+            for d in DISTRICTS
+            if AGS_DORTMUND + d.number in districts
             for p in d.postcodes
             if p not in shared
         ]

@@ -1,5 +1,5 @@
 """``doconnect pathways``: dead ends and gaps of the offer landscape, and next steps for
-one person (read through the access rules, as the web does)."""
+one person (read through ``pathways.access``, as the web and the API do)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.management.formatting import ExampleCommand, problems_error
@@ -15,9 +16,12 @@ from doconnect.core.viewers import viewer_for
 from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import Catalogue, read_catalogue
 from doconnect.offers.selectors import catalogue_vocabulary
-from doconnect.pathways.engine.analysis import GOAL_DESTINATIONS, PathwayError, PathwayReport
-from doconnect.pathways.services import PersonNextSteps, next_steps_for, pathways_report
-from doconnect.people.access import PersonNotFound, access_person, default_purpose
+from doconnect.pathways.access import access_next_steps
+from doconnect.pathways.engine.inputs import GOAL_DESTINATIONS, PathwayError
+from doconnect.pathways.engine.report import PathwayReport
+from doconnect.pathways.schemas import DEFAULT_LIMIT, next_steps_body
+from doconnect.pathways.services import PersonNextSteps, pathways_report
+from doconnect.people.access import PersonNotFound
 
 EPILOG = """\
 actions:
@@ -27,7 +31,8 @@ actions:
               `doconnect import offers`, and nothing is written).
   next-steps  ranked next offers for one person, every factor in words. Reads the
               person through the access rules as the user given with --as (required);
-              the read is audited.
+              the read is audited. Only coordinators and case workers see next steps,
+              as on the web and in the API.
 
 examples:
   doconnect pathways dead-ends
@@ -37,8 +42,6 @@ examples:
 """
 
 VIEW = "cli:pathways next-steps"
-# What the ranking reads of the person: the pseudonymous record and the biography.
-READS = ["birth_year", "district", "legal_branch", "target_groups", "spells"]
 LISTED_IN_TEXT = 20
 
 
@@ -71,7 +74,12 @@ class Command(ExampleCommand):
         steps.add_argument(
             "--why-not", action="store_true", help="also list the excluded offers and why"
         )
-        steps.add_argument("--limit", type=int, default=10, help="steps shown (default 10)")
+        steps.add_argument(
+            "--limit",
+            type=int,
+            default=DEFAULT_LIMIT,
+            help=f"steps shown (default {DEFAULT_LIMIT})",
+        )
         steps.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -116,26 +124,22 @@ class Command(ExampleCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active user {username!r}")
-        viewer = viewer_for(user)
         public_id = options["person"]
         try:
-            record = access_person(
-                viewer,
+            _record, found = access_next_steps(
+                viewer_for(user),
                 public_id,
                 view=VIEW,
-                purpose=default_purpose(viewer),
-                reads=READS,
+                goal=options.get("goal"),
+                include_excluded=options["why_not"],
             )
         except PersonNotFound as exc:
             raise CommandError(f"person {public_id} not found") from exc
-        found = next_steps_for(
-            record.person, goal=options.get("goal"), include_excluded=options["why_not"]
-        )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc  # the web's and the API's refusal
         limit = max(options["limit"], 0)
         if options["format"] == "json":
-            data = found.to_dict()
-            data["steps"] = data["steps"][:limit]
-            data = {"person": public_id, "goal": options.get("goal"), **data}
+            data = next_steps_body(public_id, options.get("goal"), found, limit)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self.stdout.write(_next_steps_text(public_id, found, limit))

@@ -16,10 +16,12 @@ from doconnect.files.atomic import write_atomically
 from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.selectors import catalogue_vocabulary
-from doconnect.pathways.engine.analysis import PathwayError
+from doconnect.pathways.engine.inputs import PathwayError
+from doconnect.scenarios.engine.baseline import ScenarioInputs
 from doconnect.scenarios.engine.bridge import german_number
-from doconnect.scenarios.engine.simulate import ScenarioInputs, ScenarioResult, run_scenario
-from doconnect.scenarios.engine.spec import read_scenario
+from doconnect.scenarios.engine.results import ScenarioResult
+from doconnect.scenarios.engine.scenario_file import read_scenario
+from doconnect.scenarios.engine.simulate import run_scenario
 from doconnect.scenarios.inputs import (
     scenario_inputs_from_catalogue,
     scenario_inputs_from_db,

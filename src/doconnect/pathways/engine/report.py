@@ -1,0 +1,255 @@
+"""What the pathways engine finds, and its JSON form: dead ends with the stable codes and
+params of their reasons, the closures that cut paths, single bridges, coverage cells
+(gaps), bottlenecks, observed outcomes and onward distances, all in one
+:class:`PathwayReport`. Pure, no Django."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from doconnect.pathways.engine.graphs import UNREACHED, IntArray
+
+# Stable codes of a dead end's reason (``DeadEnd.code``, equal to its ``cause``); the
+# web renders each with its ``params`` in the user's language, the CLI and JSON keep
+# the English ``reason``. Params of every code: see ``DeadEnd``.
+NO_FOLLOW_ON = "no_follow_on"
+CLOSED_OFFER = "closed_offer"
+CYCLE = "cycle"
+NON_GOAL_DESTINATION = "non_goal_destination"
+DEAD_END_FOLLOW_ONS = "dead_end_follow_ons"
+DEAD_END_CODES: tuple[str, ...] = (
+    NO_FOLLOW_ON,
+    CLOSED_OFFER,
+    CYCLE,
+    NON_GOAL_DESTINATION,
+    DEAD_END_FOLLOW_ONS,
+)
+
+# A reason's parameter: an id, a number, a list of ids or names, or unknown.
+ReasonParam = str | int | tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadEnd:
+    """An active offer from which no chain of active offers reaches a goal.
+
+    ``cause`` is one of ``no_follow_on``, ``closed_offer`` (there *is* a path, but only
+    through suspended or ended offers, named in ``blocked_by``), ``cycle`` (the follow-ons
+    circle among ``cycle_size`` offers, the first 50 by id in ``cycle``),
+    ``non_goal_destination`` (only destinations
+    that are not goals, e.g. school) and ``dead_end_follow_ons`` (every follow-on is
+    itself a dead end or closed).
+
+    ``reason`` is an English sentence (CLI, JSON); ``code`` (the ``cause``) and
+    ``params`` let a user interface say the same in its own words. Lists name at most
+    ``dead_ends.NAMED_IN_REASON`` ids, ``more`` counts the rest:
+
+    - ``no_follow_on``: no params;
+    - ``closed_offer``: ``offers`` (the closed offers cutting the paths), ``statuses``
+      (theirs, same order), ``count`` (all of them), ``more``;
+    - ``cycle``: ``offers`` (members of the cycle), ``count``, ``more``;
+    - ``non_goal_destination``: ``destinations``, ``count``, ``more``;
+    - ``dead_end_follow_ons``: ``offers`` (follow-ons), ``statuses`` (theirs, ``active``
+      for a dead end), ``count``, ``more``, ``destinations`` (non-goal destinations,
+      maybe empty), ``destination_count``, ``destination_more``."""
+
+    offer: str
+    cause: str
+    reason: str
+    reachable_if_reopened: bool
+    blocked_by: tuple[str, ...] = ()
+    cycle: tuple[str, ...] = ()
+    cycle_size: int = 0
+    follow_ons: tuple[str, ...] = ()
+    params: Mapping[str, ReasonParam] = field(default_factory=dict, hash=False)
+
+    @property
+    def code(self) -> str:
+        return self.cause
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureImpact:
+    """A suspended or ended offer and the active offers it turned into dead ends: each
+    of them had a path to a goal through this offer (it is the first closed offer on it)."""
+
+    offer: str
+    status: str
+    stranded: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SingleBridge:
+    """An active offer that every path to a goal from ``stranded`` runs through: closing
+    it would turn all of them into dead ends."""
+
+    offer: str
+    stranded_count: int
+    stranded: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRoute:
+    """The nearest way from a district's low-threshold entries to one goal."""
+
+    goal: str
+    entry: str
+    steps: int
+
+
+@dataclass(frozen=True, slots=True)
+class GapCell:
+    """District × target group: active low-threshold entries, and which goals they reach."""
+
+    district: str
+    target_group: str
+    entry_count: int
+    routes: tuple[GoalRoute, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def has_entry(self) -> bool:
+        return self.entry_count > 0
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.has_entry or bool(self.missing)
+
+
+@dataclass(frozen=True, slots=True)
+class Bottleneck:
+    """An active offer with far fewer places than flow into it from active offers."""
+
+    offer: str
+    capacity: int
+    inflow: float
+    ratio: float
+    feeder_count: int
+    # The largest feeders, at most ten, as (offer, places it sends here).
+    top_feeders: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EmpiricalResult:
+    """Observed outcomes of one offer's leavers. A horizon with fewer than the minimum
+    number of known outcomes gets no share: too few to judge."""
+
+    offer: str
+    leavers: int
+    known_6m: int
+    reached_6m: int
+    share_6m: float | None
+    known_12m: int
+    reached_12m: int
+    share_12m: float | None
+    flagged: bool
+    reason: str
+
+    @property
+    def judged(self) -> bool:
+        return self.share_6m is not None or self.share_12m is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Distances:
+    """Fewest follow-on steps from each offer to each goal through active offers (a
+    direct link to the goal is one step); ``-1`` where no such path exists, and for
+    suspended or ended offers, which are not passable themselves."""
+
+    offers: tuple[str, ...]
+    goals: tuple[str, ...]
+    steps: IntArray  # shape (len(offers), len(goals))
+    any_goal: IntArray  # shape (len(offers),)
+    index: Mapping[str, int] = field(repr=False)
+
+    def to(self, offer: str, goal: str) -> int | None:
+        value = int(self.steps[self.index[offer], self.goals.index(goal)])
+        return None if value == UNREACHED else value
+
+    def for_offer(self, offer: str) -> dict[str, int]:
+        row = self.steps[self.index[offer]]
+        return {goal: int(v) for goal, v in zip(self.goals, row, strict=True) if v != UNREACHED}
+
+
+@dataclass(frozen=True, eq=False)
+class PathwayReport:
+    goals: tuple[str, ...]
+    offer_count: int
+    link_count: int
+    dead_ends: tuple[DeadEnd, ...]
+    closures: tuple[ClosureImpact, ...]
+    single_bridges: tuple[SingleBridge, ...]
+    coverage: tuple[GapCell, ...]
+    bottlenecks: tuple[Bottleneck, ...]
+    distances: Distances
+    empirical: tuple[EmpiricalResult, ...] = ()
+
+    @property
+    def gaps(self) -> tuple[GapCell, ...]:
+        return tuple(cell for cell in self.coverage if cell.is_gap)
+
+    @property
+    def empirical_dead_ends(self) -> tuple[EmpiricalResult, ...]:
+        return tuple(result for result in self.empirical if result.flagged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (without the distance matrix)."""
+        return {
+            "goals": list(self.goals),
+            "offer_count": self.offer_count,
+            "link_count": self.link_count,
+            "dead_ends": [
+                {
+                    "offer": d.offer,
+                    "reason": d.reason,
+                    "cause": d.cause,
+                    "reachable_if_reopened": d.reachable_if_reopened,
+                    "blocked_by": list(d.blocked_by),
+                    "cycle": list(d.cycle),
+                    "cycle_size": d.cycle_size,
+                }
+                for d in self.dead_ends
+            ],
+            "closures": [
+                {"offer": c.offer, "status": c.status, "stranded": list(c.stranded)}
+                for c in self.closures
+            ],
+            "gaps": [
+                {
+                    "district": g.district,
+                    "target_group": g.target_group,
+                    "has_entry": g.has_entry,
+                    "entry_count": g.entry_count,
+                    "reaches": {r.goal: {"entry": r.entry, "steps": r.steps} for r in g.routes},
+                    "missing": list(g.missing),
+                }
+                for g in self.gaps
+            ],
+            "single_bridges": [
+                {"offer": b.offer, "stranded_count": b.stranded_count, "stranded": list(b.stranded)}
+                for b in self.single_bridges
+            ],
+            "bottlenecks": [
+                {
+                    "offer": b.offer,
+                    "capacity": b.capacity,
+                    "inflow": round(b.inflow, 2),
+                    "ratio": round(b.ratio, 3),
+                    "feeder_count": b.feeder_count,
+                }
+                for b in self.bottlenecks
+            ],
+            "empirical": [
+                {
+                    "offer": e.offer,
+                    "leavers": e.leavers,
+                    "share_6m": e.share_6m,
+                    "share_12m": e.share_12m,
+                    "flagged": e.flagged,
+                    "reason": e.reason,
+                }
+                for e in self.empirical
+            ],
+        }

@@ -1,0 +1,62 @@
+"""Request and response shapes of the referral endpoints (part of the OpenAPI
+description)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from doconnect.referrals.models import ReferralStatus
+
+
+class ReferralFilter(Schema):
+    status: ReferralStatus | None = None
+    offer: str | None = Field(None, description="external id of the offer")
+
+
+class OfferRef(Schema):
+    external_id: str
+    title: str
+    provider: str = Field(description="external id of the provider")
+
+
+class ReferralOut(Schema):
+    id: int
+    person: str | None = Field(
+        description="public id of the person; null where the caller may not see the person"
+    )
+    person_name: str | None = Field(
+        None,
+        description="Present only where the caller may see personal data of the person "
+        "(audited); absent otherwise.",
+    )
+    offer: OfferRef
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    answer_by: dt.date | None = Field(description="last day to answer a sent referral")
+    answered_at: dt.datetime | None
+    decline_reason: str = Field(description="coded reason of a decline, else empty")
+    actions: list[str] = Field(description="the steps the caller may take now")
+
+
+class ReferralStepIn(Schema):
+    """The step's input; which fields a step needs: decline ``reason`` (``note`` for
+    "other"), complete and drop_out ``next_state`` and ``on``."""
+
+    reason: str = Field(
+        "", description="decline: full, not_eligible, person_unreachable, person_declined, other"
+    )
+    note: str = ""
+    next_state: str = Field("", description="complete, drop_out: the person's next spell state")
+    on: str | None = Field(
+        None,
+        description="complete, drop_out: the day the next state begins (YYYY-MM-DD)",
+        json_schema_extra={"format": "date"},
+    )
+
+
+class StepErrorOut(Schema):
+    detail: str | dict[str, list[str]]
+    code: str | None = Field(None, description="why a step was refused, e.g. 'full', 'state'")
