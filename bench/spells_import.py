@@ -19,42 +19,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from _database import throwaway_database
 
 MAX_RATIO = 1.0  # the checked import must not be slower than an unchecked ORM insert
 SPELLS_PER_PERSON = 5
-
-
-def _configure(use_sqlite: bool) -> str:
-    if use_sqlite:
-        folder = tempfile.mkdtemp(prefix="doconnect-bench-")
-        url = f"sqlite:///{folder}/bench.sqlite3"
-    else:
-        from doconnect.testing import pgcluster
-
-        url = pgcluster.start().url
-    os.environ.update(
-        {
-            "DOCONNECT_DATABASE_URL": url,
-            "DOCONNECT_SECRET_KEY": "bench-only-" + "x" * 60,
-            "DOCONNECT_DEBUG": "0",
-            "DOCONNECT_SSL_REDIRECT": "0",
-            "DJANGO_SETTINGS_MODULE": "doconnect.settings",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return "sqlite" if use_sqlite else "postgresql"
 
 
 def main() -> int:
@@ -63,7 +33,7 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = parser.parse_args()
     rows_wanted = 10_000 if args.small else 100_000
-    backend = _configure(args.sqlite)
+    backend = throwaway_database(sqlite=args.sqlite)
 
     import datetime as dt
 

@@ -8,6 +8,7 @@ import os
 import tempfile
 
 os.environ.setdefault("DOCONNECT_SECRET_KEY", "test-only-" + "x" * 60)
+os.environ.setdefault("DOCONNECT_PERSON_MATCH_KEY", "test-only-match-" + "y" * 40)
 os.environ.setdefault("DOCONNECT_DEBUG", "0")
 os.environ.setdefault("DOCONNECT_SSL_REDIRECT", "0")
 

@@ -49,8 +49,12 @@ COMMANDS: dict[str, str] = {
     "[--pdf FILE] [--csv FILE] [--json FILE]` (publishing is done on /transparency/).",
     "forum": "Run daily: `forum remind` mails the owners of conference commitments due soon "
     "or overdue (once per occasion).",
+    "tasks": "Run daily: `tasks digest` mails each user who switched it on what is due "
+    "today and overdue (pseudonyms, dates and links only; once per user and day).",
     "referrals": "Run daily: `referrals remind` lists referrals about to expire unanswered "
     "for their providers (once each); `referrals expire` expires those left unanswered.",
+    "persons": "`persons match-keys [--all]` computes the duplicate check's keys where "
+    "missing (--all: every one, after DOCONNECT_PERSON_MATCH_KEY changed).",
     "check": "Check the configuration; `check --deploy` for production settings.",
 }
 
@@ -84,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         # Reading a command's help must not need production secrets; a random key is
         # safe because a help call serves and signs nothing.
         os.environ.setdefault("DOCONNECT_SECRET_KEY", secrets.token_urlsafe(64))
+        os.environ.setdefault("DOCONNECT_PERSON_MATCH_KEY", secrets.token_urlsafe(64))
     from doconnect.envconf import ConfigurationError
 
     try:

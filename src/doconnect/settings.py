@@ -49,6 +49,27 @@ if SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure"
 elif len(SECRET_KEY) < 50 and not DEBUG:
     raise ConfigurationError("DOCONNECT_SECRET_KEY must be at least 50 characters long.")
 
+# The key of the duplicate check's keyed hash (HMAC-SHA256 of the normalised name and
+# birth date, people/matching.py): without it the hashes in PersonalDetails.match_key
+# cannot be recomputed from guessed names, so the column reveals nothing by itself. A
+# secret of its own, so rotating the session key does not touch it (after a change of
+# this key, `doconnect persons match-keys --all` recomputes every hash).
+_DEV_PERSON_MATCH_KEY = "dev-insecure-person-match-key-do-not-use-in-production"
+INSECURE_PERSON_MATCH_KEYS = INSECURE_SECRET_KEYS | {_DEV_PERSON_MATCH_KEY}
+PERSON_MATCH_KEY = envstr("DOCONNECT_PERSON_MATCH_KEY", "")
+if PERSON_MATCH_KEY in INSECURE_PERSON_MATCH_KEYS or PERSON_MATCH_KEY == SECRET_KEY:
+    if not DEBUG:
+        raise ConfigurationError(
+            "DOCONNECT_PERSON_MATCH_KEY is missing, a well-known default or the same as "
+            "DOCONNECT_SECRET_KEY. Set it (or DOCONNECT_PERSON_MATCH_KEY_FILE) to a long "
+            "random value of its own, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, "
+            "or set DOCONNECT_DEBUG=1 for local development."
+        )
+    PERSON_MATCH_KEY = _DEV_PERSON_MATCH_KEY
+elif len(PERSON_MATCH_KEY) < 32 and not DEBUG:
+    raise ConfigurationError("DOCONNECT_PERSON_MATCH_KEY must be at least 32 characters long.")
+
 ALLOWED_HOSTS = envlist(
     "DOCONNECT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
@@ -67,6 +88,7 @@ INSTALLED_APPS = [
     "doconnect.core",
     "doconnect.people",
     "doconnect.people.agreements",
+    "doconnect.casework",
     "doconnect.offers",
     "doconnect.pathways",
     "doconnect.referrals",
@@ -166,6 +188,7 @@ STATICFILES_DIRS = [
         ("vega", NODE_MODULES / "vega" / "build"),
         ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
         ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
+        ("swagger-ui", NODE_MODULES / "swagger-ui-dist"),
     ]
     if path.is_dir()
 ]
@@ -258,3 +281,9 @@ SMALL_NUMBER = envint("DOCONNECT_SMALL_NUMBER", 5)
 # The labour-policy conference reminds a commitment's owner this many days before its
 # due date (and once when it is overdue).
 FORUM_REMINDER_DAYS = envint("DOCONNECT_FORUM_REMINDER_DAYS", 14)
+
+# The platform's address as users reach it: the links in mails (the daily task digest)
+# and in calendar feeds start with it. The default is the address `make run` serves.
+SITE_URL = envstr("DOCONNECT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ConfigurationError("DOCONNECT_SITE_URL must start with https:// (or http://).")

@@ -27,7 +27,7 @@ def test_import_help_lists_the_kinds_and_explains_each_option(
 ) -> None:
     code, out, _ = run(capsys, "import", "--help")
     assert code == 0
-    assert "{offers,spells,jobsuche,weiterbildung,ausbildung,statistics,postcodes}" in out
+    assert "{offers,persons,spells,jobsuche,weiterbildung,ausbildung,statistics,postcodes}" in out
     assert "offers        offer catalogue, JSON" in out
     assert "spells        biography spells, CSV" in out
     assert "jobsuche      vacancies, JSON: a saved BA Jobsuche search response" in out
@@ -190,6 +190,7 @@ def test_every_kind_is_registered_by_its_domain_not_by_core() -> None:
     owners = {kind.name: kind.run.__module__ for kind in import_kinds()}
     assert owners == {
         "offers": "doconnect.offers.transfers",
+        "persons": "doconnect.people.transfers",
         "spells": "doconnect.people.transfers",
         "jobsuche": "doconnect.labourmarket.transfers",
         "weiterbildung": "doconnect.offers.transfers",
@@ -211,10 +212,10 @@ def greeting_kind(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     calls: list[tuple[str, str]] = []
 
     def options(parser: ArgumentParser) -> list[Action]:
-        return [parser.add_argument("--as", dest="as_user", metavar="USER", help="who")]
+        return [parser.add_argument("--to", dest="greeted", metavar="USER", help="whom")]
 
-    def greet(data: bytes, file: str, *, as_user: str | None) -> ImportResult:
-        calls.append((data.decode(), str(as_user)))
+    def greet(data: bytes, file: str, *, greeted: str | None) -> ImportResult:
+        calls.append((data.decode(), str(greeted)))
         return ImportResult(file=file, counts={"greetings": 1})
 
     transfers.import_kinds()  # the domains' kinds first, then the one of this test
@@ -232,11 +233,11 @@ def test_a_kind_gets_the_values_of_its_own_options_and_no_other_kind_accepts_the
 ) -> None:
     path = tmp_path / "hello.txt"
     path.write_text("hello", encoding="utf-8")
-    code, out, err = run(capsys, "import", "greetings", str(path), "--as", "anna")
+    code, out, err = run(capsys, "import", "greetings", str(path), "--to", "anna")
     assert code == 0, err
     assert out.strip() == f"{path}: imported (greetings: 1)"
     assert greeting_kind == [("hello", "anna")]
 
-    code, _, err = run(capsys, "import", "offers", str(path), "--as", "anna")
+    code, _, err = run(capsys, "import", "offers", str(path), "--to", "anna")
     assert code == 1
-    assert "--as is an option of import greetings, not of offers" in err
+    assert "--to is an option of import greetings, not of offers" in err

@@ -12,6 +12,7 @@ import pytest
 from doconnect.envconf import ConfigurationError, envbool, envint, envlist, envstr
 
 STRONG_KEY = "k3Y-" + "Zq8vR2mX9pL4wT7nB1cF6hJ0dS5gA3eU" * 2
+MATCH_KEY = "m4T-" + "Hq2wE9rT5yU1iO7pA3sD8fG6hJ0kL4zX" * 2
 
 
 def run_doconnect(
@@ -52,6 +53,37 @@ def test_production_refuses_a_short_secret_key(tmp_path: Path) -> None:
     assert "at least 50 characters" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_person_match_key(tmp_path: Path) -> None:
+    result = run_doconnect("check", env={"DOCONNECT_SECRET_KEY": STRONG_KEY}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DOCONNECT_PERSON_MATCH_KEY is missing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key", ["dev-insecure-person-match-key-do-not-use-in-production", "changeme", STRONG_KEY]
+)
+def test_production_refuses_a_well_known_match_key_or_the_secret_key_again(
+    tmp_path: Path, key: str
+) -> None:
+    result = run_doconnect(
+        "check",
+        env={"DOCONNECT_SECRET_KEY": STRONG_KEY, "DOCONNECT_PERSON_MATCH_KEY": key},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "DOCONNECT_PERSON_MATCH_KEY" in result.stderr
+
+
+def test_production_refuses_a_short_match_key(tmp_path: Path) -> None:
+    result = run_doconnect(
+        "check",
+        env={"DOCONNECT_SECRET_KEY": STRONG_KEY, "DOCONNECT_PERSON_MATCH_KEY": "short"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "at least 32 characters" in result.stderr
+
+
 def test_debug_mode_starts_without_a_secret_key(tmp_path: Path) -> None:
     result = run_doconnect("check", env={"DOCONNECT_DEBUG": "1"}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -68,6 +100,7 @@ def test_deploy_check_reports_nothing_with_a_production_configuration(tmp_path: 
         "WARNING",
         env={
             "DOCONNECT_SECRET_KEY_FILE": str(key_file),
+            "DOCONNECT_PERSON_MATCH_KEY": MATCH_KEY,
             "DOCONNECT_ALLOWED_HOSTS": "arbeit.example.org",
         },
         tmp_path=tmp_path,

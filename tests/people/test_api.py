@@ -174,8 +174,10 @@ def test_the_spells_endpoint_returns_the_biography_in_order(
     city: City, provider_staff: User, bearer: BearerClient
 ) -> None:
     person = make_person(city, consent_orgs=[city.provider_a])
-    spell_create(person=person, state="school", start=dt.date(2010, 8, 1), end=dt.date(2020, 7, 31))
-    spell_create(
+    school = spell_create(
+        person=person, state="school", start=dt.date(2010, 8, 1), end=dt.date(2020, 7, 31)
+    )
+    course = spell_create(
         person=person,
         state="offer",
         start=dt.date(2026, 3, 1),
@@ -186,6 +188,7 @@ def test_the_spells_endpoint_returns_the_biography_in_order(
     body = bearer(provider_staff).get(f"/api/persons/{person.public_id}/spells").json()
     assert body == [
         {
+            "id": school.pk,
             "state": "school",
             "start": "2010-08-01",
             "end": "2020-07-31",
@@ -194,6 +197,7 @@ def test_the_spells_endpoint_returns_the_biography_in_order(
             "kldb": "",
         },
         {
+            "id": course.pk,
             "state": "offer",
             "start": "2026-03-01",
             "end": None,

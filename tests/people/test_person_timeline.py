@@ -127,7 +127,8 @@ def test_master_data_and_personal_details_are_kern_description_lists(
 ) -> None:
     person = make_person(city, family_name="Liste", consent_orgs=[city.jobcenter])
     body = logged_in(case_worker).get(f"/persons/{person.public_id}/").content.decode()
-    assert body.count('<dl class="kern-description-list">') == 2
+    # The current state, the master data and the personal details.
+    assert body.count('<dl class="kern-description-list">') == 3
     assert '<dt class="kern-description-list-item__key">Geburtsjahr</dt>' in body
     assert '<dd class="kern-description-list-item__value">Alex Liste</dd>' in body
 
@@ -138,7 +139,8 @@ def test_a_pseudonymous_viewer_gets_no_personal_details_section_at_all(
     person = make_person(city, family_name="Liste", consent_orgs=[city.jobcenter])
     body = logged_in(coordinator).get(f"/persons/{person.public_id}/").content.decode()
     assert "Personenbezogene Angaben" not in body and "Liste" not in body
-    assert body.count('<dl class="kern-description-list">') == 1
+    # The current state and the master data.
+    assert body.count('<dl class="kern-description-list">') == 2
 
 
 def _agreement(city: City, person: Person) -> Agreement:
@@ -155,8 +157,13 @@ def _agreement(city: City, person: Person) -> Agreement:
         due_on=dt.date(2026, 4, 30),
         status="done",
     )
+    # Open and due in the past: "überfällig" is derived from the date, never stored.
     AgreementItem.objects.create(
-        agreement=agreement, side="institution", text="Fahrtkosten übernehmen", status="late"
+        agreement=agreement,
+        side="institution",
+        text="Fahrtkosten übernehmen",
+        owner_organisation=city.jobcenter,
+        due_on=dt.date(2026, 5, 31),
     )
     return agreement
 
@@ -168,7 +175,7 @@ def test_agreements_show_both_sides_with_due_dates_and_status(
     _agreement(city, person)
     body = logged_in(case_worker).get(f"/persons/{person.public_id}/").content.decode()
     person_side = body.index("Die Person sagt zu")
-    institution_side = body.index("Jobcenter sichert zu")
+    institution_side = body.index("Die Institutionen sichern zu")
     training = body.index("Bewerbungstraining besuchen")
     costs = body.index("Fahrtkosten übernehmen")
     assert person_side < training < institution_side < costs

@@ -32,6 +32,7 @@ def test_a_coordinator_with_consent_exports_everything_stored_about_a_person(
             "end": "2021-07-31",
             "organisation": None,
             "offer": None,
+            "kldb": "",
         }
     ]
     assert data["consents"][0]["organisations"] == ["city"]

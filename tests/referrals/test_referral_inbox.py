@@ -148,7 +148,10 @@ def test_a_finished_referral_leaves_the_inbox_after_90_days(
     city: City, coordinator: User, provider_staff: User
 ) -> None:
     old = referral_decline(referral=sent(city, coordinator), actor=provider_staff, reason="full")
-    Referral.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=91))
+    # Noon of the local day 91 days ago: "now minus 91 days" falls on day 90 late in the
+    # evening across a change from summer to winter time.
+    long_ago = dt.datetime.combine(timezone.localdate() - dt.timedelta(days=91), dt.time(12))
+    Referral.objects.filter(pk=old.pk).update(updated_at=timezone.make_aware(long_ago))
     assert f'id="referral-{old.pk}"' not in inbox(logged_in(provider_staff))
 
 

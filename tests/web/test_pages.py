@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from doconnect.core.models import AuditEvent
 from doconnect.people.agreements.models import Agreement, AgreementItem
-from doconnect.people.models import Consent, Person
+from doconnect.people.models import PERSONAL_FIELDS, Consent, Person
 from doconnect.people.services import spell_create
 from tests.conftest import City, logged_in, make_person
 
@@ -173,8 +173,10 @@ def test_the_person_list_needs_as_many_queries_for_25_persons_as_for_2(
     for _ in range(40):
         make_person(city, consent_orgs=[city.city])
     assert queries() == few
-    # session, user, memberships, count, page, consents, details, audit insert, districts
-    with django_assert_max_num_queries(10):
+    # session, user, memberships, count, page, consents, details, the columns (state
+    # and due dates), the responsible workers, audit insert, the navigation's task
+    # count, districts, target groups
+    with django_assert_max_num_queries(13):
         client.get("/persons/")
 
 
@@ -228,7 +230,9 @@ def test_a_case_worker_with_consent_sees_name_biography_consents_agreements_and_
     assert "Beratung und Begleitung" in body  # the consent
     assert "Bewerbungstraining besuchen" in body  # agreement items
     assert "Wer hat diese Person angesehen?" in body
-    assert "coordinator" in body and "web.person_detail" in body
+    # The earlier reader in words: user, organisation by name, what, purpose.
+    assert "coordinator" in body and "Stadt" in body and "Personenseite angesehen" in body
+    assert "Koordination" in body and "web.person_detail" not in body
 
 
 def test_a_coordinator_without_consent_sees_the_biography_but_no_name_agreement_or_trail(
@@ -253,14 +257,43 @@ def test_provider_staff_with_personal_access_do_not_see_who_else_looked(
 
 
 def test_the_person_page_writes_one_audit_event(city: City, case_worker: User) -> None:
-    person = make_person(city, consent_orgs=[city.jobcenter])
+    person = _full_person(city, [city.jobcenter])
     logged_in(case_worker).get(f"/persons/{person.public_id}/")
-    event = AuditEvent.objects.get(person_public_id=person.public_id)
-    assert (event.view, event.purpose, event.actor_organisation) == (
+    # One read for the whole page, naming every kind of data its sections showed:
+    # the case-work sections and the agreements write no events of their own.
+    (event,) = AuditEvent.objects.filter(person_public_id=person.public_id)
+    assert (event.action, event.view, event.purpose, event.actor_organisation) == (
+        "read",
         "web.person_detail",
         "case_management",
         "jc",
     )
+    assert event.fields == [
+        "pseudonymous",
+        *PERSONAL_FIELDS,
+        "spells",
+        "consents",
+        "referrals",
+        "next_steps",
+        "agreements",
+        "notes",
+        "follow_ups",
+        "appointments",
+        "responsible_worker",
+    ]
+
+
+def test_a_refused_consent_form_shows_the_page_again_with_one_audit_event(
+    city: City, case_worker: User
+) -> None:
+    person = make_person(city, consent_orgs=[city.jobcenter])
+    response = logged_in(case_worker).post(
+        f"/persons/{person.public_id}/consents/",
+        {"purpose": "placement", "organisations": ["jc"], "valid_from": ""},
+    )
+    assert response.status_code == 400
+    (event,) = AuditEvent.objects.filter(person_public_id=person.public_id)
+    assert event.view == "web.consent_give" and "notes" in event.fields
 
 
 # --- consent forms --------------------------------------------------------------------

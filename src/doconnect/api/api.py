@@ -11,12 +11,17 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
+from doconnect.api.docs import LocalSwagger
+from doconnect.casework import api as casework
+from doconnect.casework import task_api as tasks
 from doconnect.core.api.auth import API_AUTH
 from doconnect.labourmarket import api as vacancies
 from doconnect.offers import api as landscape
 from doconnect.pathways import api as pathways
 from doconnect.people import api as persons
+from doconnect.people import duplicates_api as duplicates
 from doconnect.people.access import PersonNotFound
+from doconnect.people.agreements import api as agreements
 from doconnect.referrals import api as referrals
 
 # Operation ids are part of the interface: generated clients name their methods after
@@ -49,13 +54,18 @@ api = DoConnectAPI(
         "--token`) or a browser session with CSRF token."
     ),
     auth=API_AUTH,
+    docs=LocalSwagger(),
     urls_namespace="api",
 )
 api.add_router("", persons.router)
+api.add_router("", duplicates.router)
 api.add_router("", landscape.router)
 api.add_router("", vacancies.router)
 api.add_router("", referrals.router)
 api.add_router("", pathways.router)
+api.add_router("", agreements.router)
+api.add_router("", casework.router)
+api.add_router("", tasks.router)
 
 
 @api.exception_handler(PersonNotFound)

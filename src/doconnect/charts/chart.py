@@ -55,6 +55,17 @@ Cell = str | int | float | None
 
 
 @dataclass(frozen=True)
+class RowAction:
+    """A link in a table row's action column (e.g. "korrigieren" on a spell): its
+    label, address, and what a screen reader hears after the label to know which row
+    it is for. Actions belong to the page, not to the figures: no export carries them."""
+
+    label: str
+    url: str
+    context: str = ""
+
+
+@dataclass(frozen=True)
 class Chart:
     """One chart: its id on the page (and export file name), a title, a one-sentence
     description (the text alternative), the Vega-Lite spec and the table of numbers."""
@@ -67,6 +78,10 @@ class Chart:
     rows: Sequence[Sequence[Cell]]
     # Optional link per table row (same order as rows): "each figure a link".
     links: Sequence[str | None] = field(default_factory=list)
+    # Optional actions per table row (same order as rows), shown in a last column
+    # headed ``actions_title`` when any row has one; set with dataclasses.replace.
+    actions: Sequence[Sequence[RowAction]] = field(default_factory=list)
+    actions_title: str = ""
 
     @property
     def has_drawing(self) -> bool:
@@ -87,6 +102,16 @@ class Chart:
     def table(self) -> list[tuple[list[Cell], str | None]]:
         links = list(self.links) + [None] * (len(self.rows) - len(self.links))
         return [(list(row), link) for row, link in zip(self.rows, links, strict=True)]
+
+    @property
+    def has_actions(self) -> bool:
+        return any(self.actions)
+
+    @property
+    def table_rows(self) -> list[tuple[list[Cell], str | None, list[RowAction]]]:
+        """The table for the page: each row with its link and its actions."""
+        actions = [list(a) for a in self.actions] + [[]] * (len(self.rows) - len(self.actions))
+        return [(row, link, acts) for (row, link), acts in zip(self.table, actions, strict=True)]
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

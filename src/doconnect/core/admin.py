@@ -17,6 +17,7 @@ from doconnect.core.models import (
     Membership,
     Organisation,
     TargetGroup,
+    UserPreference,
 )
 from doconnect.core.services import api_token_revoke
 
@@ -67,12 +68,32 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
+class UserPreferenceInline(admin.StackedInline):
+    """The user's own settings (the task page's settings): the digest can be switched
+    off here; the calendar secret is never shown, only when it was made."""
+
+    model = UserPreference
+    extra = 0
+    fields = (
+        "language",
+        "digest",
+        "digest_sent_on",
+        "calendar_token_prefix",
+        "calendar_token_created_at",
+    )
+    readonly_fields = ("digest_sent_on", "calendar_token_prefix", "calendar_token_created_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class DoConnectUserAdmin(UserAdmin):
-    inlines = [MembershipInline, ApiTokenInline]
+    inlines = [MembershipInline, ApiTokenInline, UserPreferenceInline]
 
 
 @admin.register(AuditEvent)

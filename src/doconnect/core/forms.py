@@ -12,14 +12,43 @@ from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, TargetGroup
 
+# The browser's own date and time pickers read and send ISO values only: a German
+# "01.01.2027" in value="" is dropped and the field shows empty.
+_HTML5_TEMPORAL: tuple[tuple[type[forms.widgets.DateTimeBaseInput], str, str], ...] = (
+    (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
+    (forms.DateInput, "date", "%Y-%m-%d"),
+    (forms.TimeInput, "time", "%H:%M"),
+)
+
+
+def html5_temporal_widgets(form: forms.BaseForm) -> None:
+    """Every date, date-time and time widget of the form as the browser's own picker
+    with an ISO value, whatever the page's language."""
+    for field in form.fields.values():
+        widget = field.widget
+        for kind, input_type, iso in _HTML5_TEMPORAL:
+            if isinstance(widget, kind):
+                widget.input_type = input_type
+                widget.format = iso
+                break
+
 
 def kern_widget_classes(form: forms.BaseForm) -> None:
     """Give every visible widget the KERN form class (text, date and password inputs
     `kern-form-input__input`, selects `kern-form-input__select`, checkboxes and radios
     `kern-form-check__checkbox`/`__radio`); the page frame styles the rest."""
+    html5_temporal_widgets(form)
     for field in form.fields.values():
         widget = field.widget
-        if widget.is_hidden or isinstance(widget, forms.SelectMultiple):
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            # A group: each choice a kern-form-check (box, then its label) in the
+            # fieldset's body, not Django's label-wrapped list.
+            widget.template_name = "web/forms/kern_choices.html"
+            widget.option_template_name = "web/forms/kern_choice.html"
+        if widget.is_hidden or (
+            isinstance(widget, forms.SelectMultiple)
+            and not isinstance(widget, forms.CheckboxSelectMultiple)
+        ):
             continue  # KERN has no multi-line select; the browser's own stays usable
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             css = "kern-form-check__checkbox"
@@ -81,4 +110,16 @@ def target_group_choice() -> Any:
         to_field_name="code",
         required=False,
         empty_label=_("alle"),
+    )
+
+
+def target_groups_choice(label: Any = None, *, help_text: Any = "") -> Any:
+    """Target groups to tick (none required), by code."""
+    return forms.ModelMultipleChoiceField(
+        label=label if label is not None else _("Zielgruppen"),
+        queryset=TargetGroup.objects.order_by("label"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
     )

@@ -239,3 +239,43 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return min(99, round(100 * self.step / max(self.steps, 1)))
+
+
+class UserPreference(models.Model):
+    """What one user chose for themselves: the daily digest mail (opt-in), the language
+    of mails sent to them, and the secret address of their calendar feed. Like an API
+    token, the feed's secret is stored only as a hash and shown once when made."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="preference",
+    )
+    language = models.CharField(
+        _("Sprache"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    digest = models.BooleanField(_("Tägliche Übersicht per E-Mail"), default=False)
+    # The day the last digest went out: at most one a day, however often the command runs.
+    digest_sent_on = models.DateField(_("Übersicht zuletzt gesendet am"), null=True, blank=True)
+    calendar_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    calendar_token_prefix = models.CharField(max_length=12, blank=True)
+    calendar_token_created_at = models.DateTimeField(
+        _("Kalenderadresse erstellt am"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("Benutzereinstellung")
+        verbose_name_plural = _("Benutzereinstellungen")
+        indexes = [models.Index(fields=["digest"], name="preference_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"
+
+    @property
+    def has_calendar(self) -> bool:
+        return bool(self.calendar_token_hash)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return _hash_token(raw)

@@ -11,8 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.core.forms import KernForm, kern_widget_classes
-from doconnect.core.models import TargetGroup
+from doconnect.core.forms import KernForm, kern_widget_classes, target_groups_choice
 from doconnect.decisions.engine.table import CriterionRow, OptionRow
 from doconnect.decisions.from_scenarios import (
     STANDARD_CRITERIA,
@@ -45,13 +44,7 @@ class DecisionForm(KernForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Weitere Kriterien lassen sich danach anlegen. Jedes beginnt mit Gewicht 1."),
     )
-    coverage = forms.ModelMultipleChoiceField(
-        label=_("Abdeckung dieser Zielgruppen"),
-        queryset=TargetGroup.objects.order_by("label"),
-        to_field_name="code",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    coverage = target_groups_choice(_("Abdeckung dieser Zielgruppen"))
 
     def criteria(self) -> list[CriterionSpec]:
         chosen = set(self.cleaned_data.get("standard") or ())

@@ -190,15 +190,21 @@ def agreement_tables(rng: np.random.Generator, persons: Persons) -> list[Table]:
     due = concluded[agreement] + rng.integers(14, 180, len(agreement))
     roll = rng.random(len(agreement))
     closed = status[agreement] == "closed"
+    # Items left open past their due date are "überfällig": derived, never stored.
     item_status = np.where(
         closed,
-        np.where(roll < 0.7, "done", np.where(roll < 0.9, "dropped", "late")),
+        np.where(roll < 0.7, "done", np.where(roll < 0.9, "dropped", "open")),
         np.where(
             due < TODAY_DAY,
-            np.where(roll < 0.6, "done", "late"),
+            np.where(roll < 0.6, "done", "open"),
             np.where(roll < 0.2, "done", "open"),
         ),
     )
+    # The agreement's organisation guarantees its side; the person owns their own.
+    owner = [
+        None if p else org
+        for p, org in zip(is_person, tolist(organisation[agreement]), strict=True)
+    ]
     item_rows = list(
         zip(
             range(1, len(agreement) + 1),
@@ -207,6 +213,7 @@ def agreement_tables(rng: np.random.Generator, persons: Persons) -> list[Table]:
             tolist(texts),
             iso_days(due),
             tolist(item_status),
+            owner,
             strict=True,
         )
     )
@@ -218,7 +225,7 @@ def agreement_tables(rng: np.random.Generator, persons: Persons) -> list[Table]:
         ),
         Table(
             "agreements.AgreementItem",
-            ("id", "agreement", "side", "text", "due_on", "status"),
+            ("id", "agreement", "side", "text", "due_on", "status", "owner_organisation"),
             item_rows,
         ),
     ]

@@ -24,6 +24,7 @@ import numpy as np
 
 from doconnect.demo import careers as cr
 from doconnect.demo import labourstats
+from doconnect.demo.casefile_tables import CasefileInputs, casefile_tables
 from doconnect.demo.casework_tables import agreement_tables, consent_tables, referral_table
 from doconnect.demo.clients import TARGET_GROUPS
 from doconnect.demo.dates import DEMO_TODAY, month_start
@@ -32,7 +33,12 @@ from doconnect.demo.employer_tables import employer_tables
 from doconnect.demo.forum import ForumInputs, build_forum
 from doconnect.demo.forum_actors import EXTRA_ORGANISATIONS
 from doconnect.demo.offer_tables import OfferFacts, offer_tables
-from doconnect.demo.organisation_tables import PUBLIC_BODIES, Providers, organisation_table
+from doconnect.demo.organisation_tables import (
+    JOBCENTER_ID,
+    PUBLIC_BODIES,
+    Providers,
+    organisation_table,
+)
 from doconnect.demo.person_tables import Persons, person_tables, spell_table
 from doconnect.demo.rows import Table, tolist
 
@@ -67,6 +73,7 @@ PHASES = (
     "referrals",
     "statistics",
     "forum",
+    "casefiles",
 )
 
 
@@ -92,6 +99,14 @@ class CityGenerator:
         self._persons: Persons | None = None
         # Each employer's hiring pattern (occupations.PATTERN_NAMES) by external id.
         self.hiring_patterns: dict[str, str] = {}
+        self._consents: list[Table] = []
+        # The case files' authors and workers: the demo users' ids, which the loader
+        # knows once it has made the accounts (demo.services); by default their
+        # positions in DEMO_USERS. The case files are dated from ``casefile_today``.
+        self.demo_user_ids: dict[str, int] = {
+            username: i + 1 for i, (username, _role, _org) in enumerate(DEMO_USERS)
+        }
+        self.casefile_today = DEMO_TODAY
 
     @property
     def _people(self) -> Persons:
@@ -117,6 +132,7 @@ class CityGenerator:
             ("referrals", self.referrals),
             ("statistics", self.statistics),
             ("forum", self.forum),
+            ("casefiles", self.casefiles),
         ]
 
     def tables(self) -> list[Table]:
@@ -191,7 +207,8 @@ class CityGenerator:
 
     # -- casework -------------------------------------------------------------------
     def consents(self) -> list[Table]:
-        return consent_tables(self.rng("consents"), self._people, self._offers.provider)
+        self._consents = consent_tables(self.rng("consents"), self._people, self._offers.provider)
+        return self._consents
 
     def agreements(self) -> list[Table]:
         return agreement_tables(self.rng("agreements"), self._people)
@@ -235,6 +252,30 @@ class CityGenerator:
         )
         self._next_organisation_id = first + len(EXTRA_ORGANISATIONS)
         return [Table(model, fields, rows, m2m) for model, fields, rows, m2m in built]
+
+    # -- case files (demo/casefile_tables.py) ---------------------------------------
+    def casefiles(self) -> list[Table]:
+        """Notes, follow-ups, appointments and responsibilities of the demo logins who
+        do case work (``fallberatung``, ``traeger``)."""
+        consents, organisations = self._consents
+        provider = self.busiest_provider()
+        careers = self._people.careers
+        return casefile_tables(
+            self.rng("casefiles"),
+            CasefileInputs(
+                consents=consents,
+                consent_organisations=organisations,
+                spell_person=careers.person,
+                spell_offer=careers.offer,
+                offer_provider=self._offers.provider,
+                jobcenter_id=JOBCENTER_ID,
+                provider_id=next(
+                    pk for pk, key in self._providers.external.items() if key == provider
+                ),
+                users=self.demo_user_ids,
+                today=self.casefile_today,
+            ),
+        )
 
     # -- the demo users -------------------------------------------------------------
     def busiest_provider(self) -> str:

@@ -3,12 +3,14 @@ writes it all-or-nothing, creates the demo logins and records the run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from doconnect.core.models import Membership, Organisation, Role
 from doconnect.demo import loader
@@ -20,7 +22,8 @@ from doconnect.demo.generator import (
     CityGenerator,
 )
 from doconnect.demo.models import DemoRun
-from doconnect.people.models import Person
+from doconnect.demo.rows import Table
+from doconnect.people.models import MATCHED_FIELDS, Person, match_key_of
 
 Progress = Callable[[str], None]
 
@@ -92,6 +95,19 @@ def existing_demo_logins() -> list[tuple[str, str, str]]:
     ]
 
 
+def _demo_accounts() -> dict[str, int]:
+    """The demo users' ids, creating the accounts not there yet (``_create_logins``
+    gives them password, role and organisation once the organisations are loaded)."""
+    user_model = get_user_model()
+    ids = {}
+    for username, _role, _organisation in DEMO_USERS:
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model.objects.create_user(username=username, password=None)
+        ids[username] = user.pk
+    return ids
+
+
 def _create_logins(provider_external_id: str) -> list[tuple[str, str, str]]:
     user_model = get_user_model()
     logins = []
@@ -112,6 +128,25 @@ def _create_logins(provider_external_id: str) -> list[tuple[str, str, str]]:
         Membership.objects.create(user=user, organisation=organisation, role=role)
         logins.append((role, username, DEMO_PASSWORD))
     return logins
+
+
+def _with_match_keys(table: Table) -> Table:
+    """The personal details with the duplicate check's key. Added here, not in the pure
+    generator: the key needs this installation's secret, and the generated city stays
+    the same whatever the secret."""
+    if table.model != "people.PersonalDetails" or table.m2m:
+        return table
+    given, family, birth = (table.fields.index(name) for name in MATCHED_FIELDS)
+    rows = [
+        (
+            *row,
+            match_key_of(
+                row[given], row[family], dt.date.fromisoformat(row[birth]) if row[birth] else None
+            ),
+        )
+        for row in table.rows
+    ]
+    return Table(table.model, (*table.fields, "match_key"), rows)
 
 
 def load_demo_city(
@@ -145,11 +180,15 @@ def load_demo_city(
             loader.wipe()
             say(f"removed the existing data ({time.perf_counter() - phase_started:.1f} s)")
         say(f"building the demo city (seed {seed}, scale {scale:g}, {report.method})")
+        # The case files name the demo users as authors and workers, and are dated
+        # from the day of loading (what is due today is due on the day one looks).
+        generator.demo_user_ids = _demo_accounts()
+        generator.casefile_today = timezone.localdate()
         loader.prepare_connection()
         write = loader.writer_for(loader_name)
         for number, (name, build) in enumerate(phases, start=1):
             phase_started = time.perf_counter()
-            tables = build()
+            tables = [_with_match_keys(table) for table in build()]
             built = time.perf_counter() - phase_started
             rows = 0
             for table in tables:

@@ -29,7 +29,6 @@ TIE_KIND_LABELS = {
     "agreement": _("Zusagen"),
     "session": _("gemeinsame Sitzungen"),
 }
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def organisation_choice(label: Any, *, required: bool = True) -> Any:
@@ -64,7 +63,7 @@ class SessionForm(KernForm):
         empty_label=_("– keine (Plenum) –"),
         help_text=_("Nur für Sitzungen einer Arbeitsgruppe."),
     )
-    date = forms.DateField(label=_("Datum"), widget=DATE)
+    date = forms.DateField(label=_("Datum"))
     place = forms.CharField(label=_("Ort"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -162,7 +161,7 @@ class CommitmentForm(KernForm):
     owner = organisation_choice(_("Verantwortliche Organisation"))
     to_whom = organisation_choice(_("Zugesagt gegenüber"), required=False)
     what = forms.CharField(label=_("Zusage"), widget=forms.Textarea(attrs={"rows": 3}))
-    due_on = forms.DateField(label=_("Fällig am"), widget=DATE)
+    due_on = forms.DateField(label=_("Fällig am"))
     offers = forms.ModelMultipleChoiceField(
         label=_("Betroffene Angebote"),
         queryset=Offer.objects.only("pk", "title", "external_id").order_by("title"),

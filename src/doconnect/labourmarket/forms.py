@@ -36,7 +36,6 @@ class OccupationsForm(KernForm):
     as_of = forms.DateField(
         label=gettext_lazy("Stichtag"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     source = forms.ChoiceField(
         label=gettext_lazy("Arbeitsuchende aus"), choices=SOURCE_CHOICES, required=False
@@ -48,7 +47,6 @@ class AsOfForm(KernForm):
     as_of = forms.DateField(
         label=gettext_lazy("Stichtag"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -11,8 +11,12 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.core.forms import KernForm, district_choice, target_group_choice
-from doconnect.core.models import TargetGroup
+from doconnect.core.forms import (
+    KernForm,
+    district_choice,
+    target_group_choice,
+    target_groups_choice,
+)
 from doconnect.offers.models import Funder, Offer, OfferKind, OfferStatus
 from doconnect.offers.selectors import catalogue_vocabulary
 from doconnect.offers.services import OfferChanges
@@ -70,10 +74,6 @@ class OccupationCodesField(forms.CharField):
         return value
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class OfferEditForm(KernForm):
     """The offer's own fields. Cross-field rules (end before start, maximum age below
     minimum age, …) are the service's; ``add_service_errors`` puts them here."""
@@ -92,14 +92,7 @@ class OfferEditForm(KernForm):
         ),
     )
     district = district_choice(empty_label=_("stadtweit"))
-    target_groups = forms.ModelMultipleChoiceField(
-        label=_("Zielgruppen"),
-        queryset=TargetGroup.objects.order_by("label"),
-        to_field_name="code",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Keine Auswahl: offen für alle."),
-    )
+    target_groups = target_groups_choice(help_text=_("Keine Auswahl: offen für alle."))
     min_age = forms.IntegerField(label=_("Mindestalter"), required=False, min_value=0)
     max_age = forms.IntegerField(label=_("Höchstalter"), required=False, min_value=0)
     legal_branches = forms.MultipleChoiceField(
@@ -115,8 +108,8 @@ class OfferEditForm(KernForm):
     capacity = forms.IntegerField(
         label=_("Plätze"), required=False, min_value=0, help_text=_("Leer, wenn unbekannt.")
     )
-    start = forms.DateField(label=_("Beginn"), required=False, widget=_date_input())
-    end = forms.DateField(label=_("Ende"), required=False, widget=_date_input())
+    start = forms.DateField(label=_("Beginn"), required=False)
+    end = forms.DateField(label=_("Ende"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=OfferStatus.choices)
 
     # What the page says next to a field the service refused. The service speaks the

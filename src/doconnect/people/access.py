@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -88,15 +88,42 @@ def visible_persons(viewer: Viewer, *, today: dt.date | None = None) -> QuerySet
             .values("person_id")
         )
     for org in viewer.orgs_with(Role.PROVIDER_STAFF):
-        linked = Q(
-            pk__in=Referral.objects.filter(
-                offer__provider_id=org, status__in=_LINKING_REFERRAL_STATES
-            ).values("person_id")
-        ) | Q(pk__in=Spell.objects.filter(offer__provider_id=org).values("person_id"))
-        consented = Q(
-            pk__in=Consent.objects.valid_on(day).filter(organisations=org).values("person_id")
-        )
-        condition |= linked & consented
+        condition |= _linked_to(org) & _consented_to([org], day)
+    return Person.objects.filter(condition)
+
+
+def _linked_to(org: int) -> Q:
+    """Persons with a linking referral to, or a spell in, an offer of this provider."""
+    return Q(
+        pk__in=Referral.objects.filter(
+            offer__provider_id=org, status__in=_LINKING_REFERRAL_STATES
+        ).values("person_id")
+    ) | Q(pk__in=Spell.objects.filter(offer__provider_id=org).values("person_id"))
+
+
+def _consented_to(orgs: Iterable[int], day: dt.date) -> Q:
+    """Persons with a consent valid on ``day`` that covers one of these organisations."""
+    return Q(
+        pk__in=Consent.objects.valid_on(day)
+        .filter(organisations__in=list(orgs))
+        .values("person_id")
+    )
+
+
+def personal_persons(viewer: Viewer, *, today: dt.date | None = None) -> QuerySet[Person]:
+    """The persons this viewer sees *with personal data* (``Level.PERSONAL``), as one
+    query: the cases of ``access_rules.decide`` that give names — a valid consent covers
+    an organisation where the viewer is coordinator or case worker, or one where they
+    are provider staff and the person is linked to its offers. For what a list may order
+    by names (the name order must never place a person the viewer sees only under a
+    pseudonym); ``levels_for`` stays the rule for what is shown."""
+    day = today or _today()
+    condition = Q(pk__in=[])
+    counselling = viewer.orgs_with(Role.COORDINATOR, Role.CASE_WORKER)
+    if counselling:
+        condition |= _consented_to(counselling, day)
+    for org in viewer.orgs_with(Role.PROVIDER_STAFF):
+        condition |= _linked_to(org) & _consented_to([org], day)
     return Person.objects.filter(condition)
 
 
@@ -121,9 +148,13 @@ def audit_reads(
     purpose: str,
     action: str = AuditAction.READ,
     fields: Sequence[str] | None = None,
+    fields_by_person: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """One audit event per person. ``fields`` names what was read or changed; by
-    default the personal fields at PERSONAL level, else the pseudonymous record."""
+    """One audit event per person, in one insert. ``fields`` names what was read or
+    changed; by default the personal fields at PERSONAL level, else the pseudonymous
+    record. ``fields_by_person`` (by public id) overrides it for single persons, where
+    a list showed more of some persons than of others."""
+    by_person = fields_by_person or {}
     events = [
         AuditEvent(
             actor_id=viewer.user_id,
@@ -131,7 +162,9 @@ def audit_reads(
             actor_organisation=viewer.describe_organisations(),
             person_public_id=public_id,
             action=action,
-            fields=list(fields)
+            fields=list(by_person[public_id])
+            if public_id in by_person
+            else list(fields)
             if fields is not None
             else list(PERSONAL_FIELDS)
             if level >= Level.PERSONAL
@@ -153,11 +186,14 @@ def access_person(
     purpose: str,
     reads: Sequence[str] | None = None,
     today: dt.date | None = None,
+    audit: bool = True,
 ) -> PersonRecord:
     """The person with this public id as the viewer may see them, audited; or
     PersonNotFound. A view that shows only part of the file names it in ``reads``
     (e.g. ``["spells"]``): the audit says so, and personal details are not loaded
-    unless one of them is read."""
+    unless one of them is read. ``audit=False`` is for a page that gathers what it
+    shows from several domains first and then writes the one read event itself
+    (``audit_reads`` with every field it showed); it must."""
     person = Person.objects.select_related("district").filter(public_id=public_id).first()
     if person is None:
         raise PersonNotFound(public_id)
@@ -170,7 +206,8 @@ def access_person(
         personal = (
             PersonalDetails.objects.select_related("address_district").filter(person=person).first()
         )
-    audit_reads(viewer, [(person.public_id, level)], view=view, purpose=purpose, fields=reads)
+    if audit:
+        audit_reads(viewer, [(person.public_id, level)], view=view, purpose=purpose, fields=reads)
     return PersonRecord(person=person, level=level, personal=personal)
 
 
@@ -181,9 +218,14 @@ def records_for_page(
     view: str,
     purpose: str,
     today: dt.date | None = None,
+    also_read: Mapping[int, Sequence[str]] | None = None,
+    audit: bool = True,
 ) -> list[PersonRecord]:
     """A page of a list: each person with what the viewer may see. Personal fields
-    shown on a list are audited too, one event per person."""
+    shown on a list are audited too, one event per person; ``also_read`` names, per
+    person id, what else the list shows of those persons (e.g. ``["follow_ups"]``).
+    ``audit=False``: the caller audits otherwise (an export audits every person it
+    writes, as an ``export``)."""
     levels = levels_for(viewer, [p.pk for p in persons], today=today)
     personal_ids = [p.pk for p in persons if levels[p.pk] >= Level.PERSONAL]
     details = {
@@ -197,11 +239,20 @@ def records_for_page(
         for p in persons
         if levels[p.pk] > Level.NONE
     ]
+    if not audit:
+        return records
+    extra = also_read or {}
+    shown = [r for r in records if r.shows_personal]
     audit_reads(
         viewer,
-        [(r.person.public_id, r.level) for r in records if r.shows_personal],
+        [(r.person.public_id, r.level) for r in shown],
         view=view,
         purpose=purpose,
+        fields_by_person={
+            r.person.public_id: [*PERSONAL_FIELDS, *extra[r.person.pk]]
+            for r in shown
+            if extra.get(r.person.pk)
+        },
     )
     return records
 
@@ -216,6 +267,22 @@ def default_purpose(viewer: Viewer) -> str:
     if viewer.has_role(Role.ANALYST):
         return "statistics"
     return "unspecified"
+
+
+def audit_change(
+    viewer: Viewer, public_id: str, level: Level, fields: Sequence[str], *, view: str
+) -> None:
+    """The audit event of a write on behalf of the viewer: which ``fields`` of one
+    person they changed, under their default purpose (``level``: what they see of the
+    person)."""
+    audit_reads(
+        viewer,
+        [(public_id, level)],
+        view=view,
+        purpose=default_purpose(viewer),
+        action=AuditAction.CHANGE,
+        fields=fields,
+    )
 
 
 PERSON_LIST_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF, Role.ANALYST)

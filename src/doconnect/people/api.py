@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,17 +26,25 @@ from doconnect.people.consent_actions import (
     consent_give_as,
     consent_withdraw_as,
 )
-from doconnect.people.models import Consent, PersonalDetails
+from doconnect.people.details_actions import person_details_update_as
+from doconnect.people.models import Consent, PersonalDetails, Spell
+from doconnect.people.registration import NewPerson, PossibleDuplicates, person_register_as
 from doconnect.people.schemas import (
     ConsentExtendIn,
     ConsentIn,
     ConsentOut,
     PersonFilter,
     PersonOut,
+    PersonPatchIn,
+    PersonRegisterIn,
+    PossibleDuplicatesOut,
+    SpellIn,
     SpellOut,
+    SpellPatchIn,
     WishesIn,
 )
 from doconnect.people.selectors import PersonCriteria, find_persons
+from doconnect.people.spell_actions import spell_correct_as, spell_record_as
 from doconnect.people.wishes_actions import person_wishes_update_as
 
 router = Router(tags=["persons"])
@@ -163,19 +172,77 @@ def put_wishes(request: HttpRequest, public_id: str, body: WishesIn) -> dict[str
 def list_spells(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
     record = _read(request, public_id, "api.person_spells", reads=("spells",))
     spells = record.person.spells.select_related("source_organisation", "offer")
-    return [
-        {
-            "state": s.state,
-            "start": s.start,
-            "end": s.end,
-            "source_organisation": s.source_organisation.external_id
-            if s.source_organisation
-            else None,
-            "offer": s.offer.external_id if s.offer else None,
-            "kldb": s.kldb,
-        }
-        for s in spells
-    ]
+    return [spell_body(s) for s in spells]
+
+
+def spell_body(spell: Spell) -> dict[str, Any]:
+    return {
+        "id": spell.pk,
+        "state": spell.state,
+        "start": spell.start,
+        "end": spell.end,
+        "source_organisation": spell.source_organisation.external_id
+        if spell.source_organisation
+        else None,
+        "offer": spell.offer.external_id if spell.offer else None,
+        "kldb": spell.kldb,
+    }
+
+
+@router.patch(
+    "/persons/{public_id}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
+    summary="Change some of a person's details",
+)
+def patch_person(request: HttpRequest, public_id: str, body: PersonPatchIn) -> dict[str, Any]:
+    """Only the fields sent change. Coordinators and case workers who see the person
+    with personal data: every field; provider staff (own participants, with consent):
+    the contact data only (else 403); the person must be visible (else 404). 422 names
+    each bad field, nothing changed. Audited as a ``change`` with the changed fields."""
+    person_details_update_as(
+        viewer(request),
+        public_id=public_id,
+        view="api.person_update",
+        **body.model_dump(exclude_unset=True),
+    )
+    return person_body(_read(request, public_id, "api.person_update"))
+
+
+@router.post(
+    "/persons/{public_id}/spells",
+    response={201: SpellOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a spell of the person's biography",
+)
+def record_spell(request: HttpRequest, public_id: str, body: SpellIn) -> Status[Any]:
+    """Same rule as changing details (provider staff: as their own organisation, in their
+    own offers). An overlap with another main spell is 422 at ``start`` or ``end``.
+    Audited as a ``change``."""
+    spell = spell_record_as(
+        viewer(request), public_id=public_id, view="api.spell_record", **body.model_dump()
+    )
+    return Status(201, spell_body(spell))
+
+
+@router.patch(
+    "/persons/{public_id}/spells/{spell_id}",
+    response={200: SpellOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Correct or end a spell",
+)
+def patch_spell(
+    request: HttpRequest, public_id: str, spell_id: int, body: SpellPatchIn
+) -> dict[str, Any]:
+    """Only the fields sent change; ``{"end": date}`` ends a running spell. Provider
+    staff only spells their organisation reports or that run in their offers (else
+    403); another person's spell is 404. 422 names each bad field."""
+    spell = spell_correct_as(
+        viewer(request),
+        public_id=public_id,
+        spell_id=spell_id,
+        view="api.spell_correct",
+        **body.model_dump(exclude_unset=True),
+    )
+    return spell_body(spell)
 
 
 @router.get(
@@ -238,3 +305,44 @@ def extend_consent(request: HttpRequest, consent_id: int, body: ConsentExtendIn)
         view="api.consent_extend",
     )
     return consent_body(consent, consent.person.public_id)
+
+
+@router.post(
+    "/persons",
+    response={201: PersonOut, 403: ErrorOut, 409: PossibleDuplicatesOut, 422: ErrorOut},
+    exclude_unset=True,
+    summary="Register a person with the first consent",
+)
+def register_person(request: HttpRequest, body: PersonRegisterIn) -> Status[Any]:
+    """Coordinators and case workers (others 403); a case worker's consent includes
+    their own organisation. Before registering, the duplicate check: possible
+    duplicates the caller may see with personal data are 409 with the candidates
+    (their reading audited) unless ``confirm_new``; one the caller may not see is
+    never revealed (201 as without it) and goes to the coordinators' queue. 422 names
+    each bad field, nothing registered. Audited as a ``change``."""
+    who = viewer(request)
+    try:
+        registration = person_register_as(
+            who,
+            person=registration_input(body),
+            view="api.person_register",
+            confirm_new=body.confirm_new,
+        )
+    except PossibleDuplicates as found:
+        return Status(
+            409,
+            {
+                "detail": "possible duplicates: open an existing record, or send again "
+                "with confirm_new",
+                "candidates": [asdict(c) for c in found.candidates],
+            },
+        )
+    record = _read(request, registration.person.public_id, "api.person_register")
+    return Status(201, person_body(record))
+
+
+def registration_input(body: PersonRegisterIn) -> NewPerson:
+    return NewPerson(
+        **body.model_dump(exclude={"confirm_new", "consent_valid_from"}),
+        consent_valid_from=body.consent_valid_from or timezone.localdate(),
+    )

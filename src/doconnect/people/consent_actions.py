@@ -23,9 +23,9 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from doconnect.core.models import AuditAction, Organisation, Role
+from doconnect.core.models import Organisation, Role
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import PersonNotFound, audit_reads, default_purpose, levels_for
+from doconnect.people.access import PersonNotFound, audit_change, levels_for
 from doconnect.people.access_rules import Level
 from doconnect.people.models import Consent, ConsentPurpose, Person
 from doconnect.people.services import consent_extend, consent_give, consent_withdraw
@@ -46,17 +46,6 @@ def may_record_any_consent(viewer: Viewer) -> bool:
 
 def _visible_level(viewer: Viewer, person: Person) -> Level:
     return levels_for(viewer, [person.pk])[person.pk]
-
-
-def _audit_change(viewer: Viewer, person: Person, level: Level, *, view: str) -> None:
-    audit_reads(
-        viewer,
-        [(person.public_id, level)],
-        view=view,
-        purpose=default_purpose(viewer),
-        action=AuditAction.CHANGE,
-        fields=["consents"],
-    )
 
 
 @transaction.atomic
@@ -101,7 +90,7 @@ def consent_give_as(
         valid_until=valid_until,
         recorded_by_id=viewer.user_id,
     )
-    _audit_change(viewer, person, level, view=view)
+    audit_change(viewer, person.public_id, level, ["consents"], view=view)
     return consent
 
 
@@ -137,7 +126,7 @@ def consent_withdraw_as(
     """Record that the person withdrew this consent, as this viewer."""
     consent, level = _consent_for_change(viewer, consent_id, public_id)
     consent = consent_withdraw(consent=consent)
-    _audit_change(viewer, consent.person, level, view=view)
+    audit_change(viewer, consent.person.public_id, level, ["consents"], view=view)
     return consent
 
 
@@ -155,5 +144,5 @@ def consent_extend_as(
     an end before the start."""
     consent, level = _consent_for_change(viewer, consent_id, public_id)
     consent = consent_extend(consent=consent, valid_until=valid_until)
-    _audit_change(viewer, consent.person, level, view=view)
+    audit_change(viewer, consent.person.public_id, level, ["consents"], view=view)
     return consent

@@ -20,6 +20,9 @@ from doconnect.people.models import (
     SpellState,
 )
 
+# How many persons a page of the list shows; the first is the default.
+PAGE_SIZES = (25, 50, 100)
+
 
 class PersonSearchForm(KernForm):
     """Search and filters of the person list (GET). The parameter names are part of
@@ -31,6 +34,12 @@ class PersonSearchForm(KernForm):
         required=False,
         max_length=100,
         help_text=_("Namen finden nur Personen, deren Namen Sie sehen dürfen."),
+    )
+    # Removed by the view for viewers who do no case work (they have no cases).
+    mine = forms.BooleanField(
+        label=_("Nur meine Fälle"),
+        required=False,
+        help_text=_("Personen, für die Sie die zuständige Fachkraft sind."),
     )
     district = district_choice()
     target_group = target_group_choice()
@@ -71,6 +80,13 @@ class PersonSearchForm(KernForm):
         choices=[("", _("alle")), *Gender.choices],
         required=False,
     )
+    per_page = forms.TypedChoiceField(
+        label=_("Personen je Seite"),
+        choices=[(str(n), str(n)) for n in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
 
 class ConsentForm(KernForm):
@@ -80,12 +96,8 @@ class ConsentForm(KernForm):
         queryset=Organisation.objects.exclude(kind=OrganisationKind.EMPLOYER).order_by("name"),
         to_field_name="external_id",
     )
-    valid_from = forms.DateField(
-        label=_("Gültig ab"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label=_("Gültig bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Gültig ab"))
+    valid_until = forms.DateField(label=_("Gültig bis"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -102,7 +114,6 @@ class ConsentExtendForm(KernForm):
         label=_("Neues Ende"),
         required=False,
         help_text=_("Leer lassen: gilt bis zum Widerruf."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, consent_id: int, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, Organisation, TargetGroup
 from doconnect.offers.models import Destination
+from doconnect.people.matching import match_key
 
 # The destinations a person can aim at (the pathways engine's goals).
 PERSON_GOALS = [
@@ -110,12 +112,33 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     synthetic = models.BooleanField(_("Synthetisch"), default=False)
+    # Where the record came from when another organisation's system delivered it (the
+    # persons import): importing the same file again finds it by this pair.
+    source_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Liefernde Organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # db_default: the demo loader and other raw writers leave these columns out.
+    source_id = models.CharField(
+        _("Kennung im liefernden System"), max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["public_id"]
         verbose_name = _("Person")
         verbose_name_plural = _("Personen")
         indexes = [models.Index(fields=["district", "legal_branch"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_organisation", "source_id"],
+                condition=~Q(source_id=""),
+                name="person_unique_source_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.public_id
@@ -142,13 +165,45 @@ class PersonalDetails(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The duplicate check's keyed hash of the normalised name and birth date
+    # (people/matching.py, key DOCONNECT_PERSON_MATCH_KEY): equal for the same person
+    # however the name was typed, and meaningless without the key. Kept in step by
+    # save(); rows written in bulk get it from their writer or `doconnect persons
+    # match-keys`.
+    match_key = models.CharField(
+        _("Abgleichsschlüssel"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("Personenbezogene Angaben")
         verbose_name_plural = _("Personenbezogene Angaben")
+        # The fuzzy duplicate check reads one birth year at a time.
+        indexes = [models.Index(fields=["birth_date"], name="people_details_birth_date")]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.match_key = match_key_of(self.given_name, self.family_name, self.birth_date)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(MATCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "match_key"}
+        super().save(*args, **kwargs)
+
+
+# What the match key is made of.
+MATCHED_FIELDS = ("given_name", "family_name", "birth_date")
+
+
+def match_key_of(given_name: str, family_name: str, birth_date: dt.date | None) -> str:
+    """The match key with this installation's secret."""
+    return match_key(given_name, family_name, birth_date, secret=settings.PERSON_MATCH_KEY)
 
 
 PERSONAL_FIELDS: tuple[str, ...] = (
@@ -283,3 +338,113 @@ class Spell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.state} {self.start}–{self.end or '…'}"
+
+
+class DuplicateReason(models.TextChoices):
+    SAME_KEY = "same_key", _("gleicher Name und gleiches Geburtsdatum")
+    SIMILAR_NAME = "similar_name", _("ähnlicher Name, gleiches oder ähnliches Geburtsdatum")
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    MERGED = "merged", _("zusammengeführt")
+    DISMISSED = "dismissed", _("keine Dublette")
+
+
+class DuplicateCandidate(models.Model):
+    """Two records that may be the same person, found when ``second`` was registered or
+    imported: the coordinators' queue ("Mögliche Dubletten") until they merge or dismiss
+    the pair. Pseudonyms only; the names are read through the access rules."""
+
+    first = models.ForeignKey(
+        Person,
+        verbose_name=_("Vorhandene Person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    second = models.ForeignKey(
+        Person,
+        verbose_name=_("Neu erfasste Person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("Grund"), max_length=20, choices=DuplicateReason.choices)
+    score = models.PositiveSmallIntegerField(_("Ähnlichkeit (0–100)"))
+    found_at = models.DateTimeField(_("Gefunden am"), auto_now_add=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Gefunden bei der Erfassung durch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The view or import that registered ``second`` ("web.person_register", …).
+    found_in = models.CharField(_("Gefunden in"), max_length=60)
+    # Whether the person registering saw ``first`` (with personal data) and confirmed
+    # a new record anyway; a pair the registering user could not see is never shown.
+    shown_to_finder = models.BooleanField(_("Bei der Erfassung angezeigt"), default=False)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Entschieden von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    # After a merge: the pseudonym that went into the other record.
+    merged_public_id = models.CharField(_("Zusammengeführtes Pseudonym"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("Mögliche Dublette")
+        verbose_name_plural = _("Mögliche Dubletten")
+        indexes = [models.Index(fields=["status", "found_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.status})"
+
+
+class MergedPerson(models.Model):
+    """A pseudonym that was merged into another record: it stays findable (links and
+    files that name it lead to the record it went into). With the record it went into
+    it is erased too (DSGVO Art. 17)."""
+
+    public_id = models.CharField(_("Pseudonym"), max_length=20, unique=True)
+    merged_into = models.ForeignKey(
+        Person,
+        verbose_name=_("Zusammengeführt in"),
+        on_delete=models.CASCADE,
+        related_name="merged_records",
+    )
+    # The merged record's origin in a delivering system, so importing that system's
+    # file again finds the person instead of registering them anew.
+    source_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    merged_at = models.DateTimeField(_("Zusammengeführt am"), auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("Zusammengeführtes Pseudonym")
+        verbose_name_plural = _("Zusammengeführte Pseudonyme")
+        indexes = [models.Index(fields=["source_organisation", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} → {self.merged_into_id}"

@@ -9,10 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from doconnect.casework import privacy as casework_privacy
 from doconnect.core.models import AuditAction, Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonRecord, access_person, audit_reads
 from doconnect.people.access_rules import Level
+from doconnect.people.agreements.privacy import agreements_export
 from doconnect.people.models import PERSONAL_FIELDS
 
 
@@ -64,27 +66,11 @@ def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
                 if s.source_organisation
                 else None,
                 "offer": s.offer.external_id if s.offer else None,
+                "kldb": s.kldb,
             }
             for s in person.spells.select_related("source_organisation", "offer")
         ],
-        "agreements": [
-            {
-                "title": a.title,
-                "organisation": a.organisation.external_id,
-                "concluded_on": a.concluded_on.isoformat(),
-                "status": a.status,
-                "items": [
-                    {
-                        "side": i.side,
-                        "text": i.text,
-                        "status": i.status,
-                        "due_on": i.due_on.isoformat() if i.due_on else None,
-                    }
-                    for i in a.items.all()
-                ],
-            }
-            for a in person.agreements.select_related("organisation").prefetch_related("items")
-        ],
+        "agreements": agreements_export(person),
         "referrals": [
             {
                 "offer": r.offer.external_id,
@@ -94,6 +80,9 @@ def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
             for r in person.referrals.select_related("offer")
         ],
     }
+    # Notes, follow-ups and appointments of every organisation: the copy is the
+    # person's right, though each organisation sees only its own.
+    data.update(casework_privacy.export_for(person))
     if personal is not None:
         data["personal"] = {
             field: (str(getattr(personal, field)) if getattr(personal, field) is not None else None)
@@ -121,4 +110,5 @@ def person_erase(*, viewer: Viewer, public_id: str, reason: str) -> None:
         purpose=f"art17: {reason}",
         action=AuditAction.ERASE,
     )
+    casework_privacy.erase_for(person)
     person.delete()

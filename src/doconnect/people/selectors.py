@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from doconnect.casework.selectors import my_cases
 from doconnect.core.models import AuditEvent, Role
 from doconnect.core.viewers import Viewer
 from doconnect.offers.participation import in_active_support
@@ -29,7 +30,7 @@ from doconnect.people.access import (
     visible_persons,
 )
 from doconnect.people.access_rules import Level
-from doconnect.people.agreements.models import Agreement, AgreementItem, ItemSide
+from doconnect.people.list_columns import order_persons
 from doconnect.people.models import Consent, Person, Spell
 from doconnect.referrals.models import Referral
 
@@ -63,15 +64,19 @@ class PersonCriteria:
     age_band: str = ""  # a key of AGE_BANDS
     gender: str = ""
     active_support: bool = False
+    mine: bool = False  # "Meine Fälle": the viewer is the responsible worker
+    sort: str = ""  # a key of list_columns.SORT_KEYS, "-" first for descending
 
 
 def find_persons(
     viewer: Viewer, criteria: PersonCriteria, *, today: dt.date | None = None
 ) -> QuerySet[Person]:
-    """Persons the viewer may see that meet ``criteria``, ordered by public id.
-    ``state`` keeps persons with a spell in that state running ``today``;
-    ``active_support`` those taking part in an offer today
-    (``offers.participation.in_active_support``, the one definition)."""
+    """Persons the viewer may see that meet ``criteria``, ordered by ``sort``
+    (``list_columns.order_persons``; by default by public id). ``state`` keeps persons
+    with a spell in that state running ``today``; ``active_support`` those taking part
+    in an offer today (``offers.participation.in_active_support``, the one definition);
+    ``mine`` those the viewer is the responsible worker for, where they may still do
+    case work (``casework.selectors.my_cases``)."""
     day = today or timezone.localdate()
     persons = visible_persons(viewer, today=day).select_related("district")
     if criteria.district:
@@ -95,12 +100,16 @@ def find_persons(
         persons = persons.filter(_age_condition(criteria.age_band, day))
     if criteria.active_support:
         persons = in_active_support(persons, day)
+    if criteria.mine:
+        persons = persons.filter(pk__in=my_cases(viewer, today=day).values("pk"))
     text = " ".join(criteria.text.split())
     if text:
         if PUBLIC_ID_SEARCH.match(text.upper()):
             persons = persons.filter(public_id__startswith=text.upper())
         else:
             persons = _matching_names(viewer, persons, text)
+    if criteria.sort:
+        return order_persons(viewer, persons, criteria.sort, today=day)
     return persons.order_by("public_id")
 
 
@@ -132,32 +141,13 @@ def _matching_names(viewer: Viewer, candidates: QuerySet[Person], text: str) -> 
 
 
 @dataclass
-class AgreementSides:
-    """One agreement with its items split by side: what the person commits to, and
-    what the institution (city, Jobcenter or provider) guarantees in return."""
-
-    agreement: Agreement
-    person_items: list[AgreementItem]
-    institution_items: list[AgreementItem]
-
-    @property
-    def sides(self) -> list[tuple[str, list[AgreementItem]]]:
-        """Both sides in reading order, the person's first (as the agreement reads)."""
-        return [
-            (ItemSide.PERSON.value, self.person_items),
-            (ItemSide.INSTITUTION.value, self.institution_items),
-        ]
-
-
-@dataclass
 class PersonPage:
     """Everything the detail page shows besides the record itself. ``None`` means the
-    viewer may not see that section at all (the page leaves it out)."""
+    viewer may not see that section at all (the page leaves it out). The agreements
+    section is ``agreements.selectors.person_agreements``."""
 
     spells: list[Spell]
     consents: list[Consent]
-    agreements: list[AgreementSides] = field(default_factory=list)
-    agreement_count: int = 0
     referrals: list[Referral] | None = None
     audit_trail: list[AuditEvent] | None = None
 
@@ -188,8 +178,7 @@ def visible_referrals(viewer: Viewer, person: Person) -> QuerySet[Referral] | No
 def person_page(
     viewer: Viewer, record: PersonRecord, *, spells: list[Spell] | None = None
 ) -> PersonPage:
-    """Spells and consents for everybody who may see the person; agreements (free
-    text about the person's own commitments) only with personal access; referrals as
+    """Spells and consents for everybody who may see the person; referrals as
     ``visible_referrals``; the audit trail only where ``may_see_audit_trail``. A fixed
     number of queries whatever the size of the file."""
     person = record.person
@@ -197,21 +186,6 @@ def person_page(
         spells=spells if spells is not None else biography(person),
         consents=list(person.consents.prefetch_related("organisations")),
     )
-    if record.shows_personal:
-        agreements = list(
-            person.agreements.select_related("organisation").prefetch_related("items")
-        )
-        page.agreements = [
-            AgreementSides(
-                agreement=a,
-                person_items=[i for i in a.items.all() if i.side == ItemSide.PERSON],
-                institution_items=[i for i in a.items.all() if i.side != ItemSide.PERSON],
-            )
-            for a in agreements
-        ]
-        page.agreement_count = len(agreements)
-    else:
-        page.agreement_count = person.agreements.count()
     referrals = visible_referrals(viewer, person)
     if referrals is not None:
         page.referrals = list(referrals)

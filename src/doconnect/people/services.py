@@ -31,7 +31,14 @@ def person_create(
     support_needs: list[str] | None = None,
     email: str = "",
     phone: str = "",
+    street: str = "",
+    postcode: str = "",
+    source_organisation: Organisation | None = None,
+    source_id: str = "",
 ) -> Person:
+    """The pseudonymous record and its personal details (the match key follows from the
+    names and birth date). No checks: a person is registered on behalf of a user with
+    ``registration.person_register_as``, which runs the duplicate check first."""
     person = Person.objects.create(
         gender=gender,
         birth_year=birth_date.year if birth_date else None,
@@ -41,6 +48,8 @@ def person_create(
         vocational_qualification=vocational_qualification,
         strengths=strengths or [],
         support_needs=support_needs or [],
+        source_organisation=source_organisation,
+        source_id=source_id,
     )
     person.target_groups.set(list(target_groups))
     PersonalDetails.objects.create(
@@ -50,6 +59,8 @@ def person_create(
         birth_date=birth_date,
         email=email,
         phone=phone,
+        street=street,
+        postcode=postcode,
         address_district=district,
     )
     return person
@@ -121,6 +132,7 @@ def spell_create(
     end: dt.date | None,
     source_organisation: Organisation | None = None,
     offer_id: int | None = None,
+    kldb: str = "",
 ) -> Spell:
     # Lock the person row so two concurrent writers cannot both pass the overlap check.
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -135,6 +147,7 @@ def spell_create(
         end=end,
         source_organisation=source_organisation,
         offer_id=offer_id,
+        kldb=kldb,
     )
 
 

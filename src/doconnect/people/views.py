@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +20,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from doconnect.casework.access import does_casework
+from doconnect.casework.selectors import casework_for_page
 from doconnect.charts.chart import Chart, Span, chart_export_response, timeline_chart
 from doconnect.core.forms import KernForm
 from doconnect.core.models import TargetGroup
@@ -31,13 +35,16 @@ from doconnect.people.access import (
     PersonNotFound,
     PersonRecord,
     access_person,
+    audit_reads,
     default_purpose,
     levels_for,
     may_list_persons,
     may_search_names,
     records_for_page,
 )
+from doconnect.people.access_log import access_log
 from doconnect.people.access_rules import Level
+from doconnect.people.agreements.selectors import person_agreements
 from doconnect.people.consent_actions import (
     consent_extend_as,
     consent_give_as,
@@ -45,19 +52,27 @@ from doconnect.people.consent_actions import (
     may_record_any_consent,
     may_record_consent,
 )
+from doconnect.people.duplicate_queue import may_review_duplicates
+from doconnect.people.editing_views import editing_for_page
 from doconnect.people.forms import (
+    PAGE_SIZES,
     ConsentExtendForm,
     ConsentForm,
     NextStepsGoalForm,
     PersonSearchForm,
     PersonWishesForm,
 )
+from doconnect.people.list_columns import DEFAULT_SORT, list_columns, sort_key
+from doconnect.people.list_export import EXPORT_FORMATS, person_list_export
+from doconnect.people.merging import merged_into
 from doconnect.people.models import Consent, Person, Spell
+from doconnect.people.person_page import jump_links, page_read_fields, person_actions
+from doconnect.people.registration import may_register
 from doconnect.people.selectors import PersonCriteria, biography, find_persons, person_page
 from doconnect.people.wishes_actions import may_record_wishes, person_wishes_update_as
 from doconnect.referrals.selectors import person_referral_rows
 
-PERSONS_PER_PAGE = 25
+PERSONS_PER_PAGE = PAGE_SIZES[0]
 BIOGRAPHY_CHART = "biographie"
 
 
@@ -70,6 +85,26 @@ def _is_htmx_partial(request: HttpRequest) -> bool:
     )
 
 
+def _person_filter(
+    request: HttpRequest, viewer: Viewer
+) -> tuple[PersonSearchForm, QuerySet[Person], str]:
+    """The list's form, the persons it keeps in the order asked for, and that order —
+    the same for the page, its htmx update and its export."""
+    form = PersonSearchForm(request.GET or None)
+    if not may_search_names(viewer):  # no name in the label, no help text about names
+        form.fields["q"].label = _("Pseudonym")
+        form.fields["q"].help_text = ""
+    if not does_casework(viewer):  # no cases of one's own
+        del form.fields["mine"]
+    sort = sort_key(request.GET.get("sort"))
+    if form.is_bound and not form.is_valid():
+        # An unknown filter value (say a stale dashboard link) must not widen the list
+        # to everybody: show the errors next to the fields and no persons.
+        return form, Person.objects.none(), sort
+    data = form.cleaned_data if form.is_bound else {}
+    return form, find_persons(viewer, _criteria(data, sort)), sort
+
+
 @login_required
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -77,21 +112,30 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if not may_list_persons(viewer):
         raise PermissionDenied
     names = may_search_names(viewer)
-    form = PersonSearchForm(request.GET or None)
-    if not names:  # no name in the label, no help text about names
-        form.fields["q"].label = _("Pseudonym")
-        form.fields["q"].help_text = ""
-    if form.is_bound and not form.is_valid():
-        # An unknown filter value (say a stale dashboard link) must not widen the list
-        # to everybody: show the errors next to the fields and no persons.
-        persons = Person.objects.none()
-    else:
-        persons = find_persons(viewer, _criteria(form.cleaned_data if form.is_bound else {}))
-    page = Paginator(persons, PERSONS_PER_PAGE).get_page(request.GET.get("page"))
+    form, persons, sort = _person_filter(request, viewer)
+    per_page = form.cleaned_data.get("per_page") if form.is_bound and form.is_valid() else None
+    page = Paginator(persons, per_page or PERSONS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    columns = list_columns(viewer, [p.pk for p in shown])
     records = records_for_page(
-        viewer, list(page.object_list), view="web.person_list", purpose=default_purpose(viewer)
+        viewer,
+        shown,
+        view="web.person_list",
+        purpose=default_purpose(viewer),
+        also_read={pk: c.read_fields for pk, c in columns.items()},
     )
-    context = {"form": form, "page": page, "records": records, "may_search_names": names}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(r, columns.get(r.person.pk)) for r in records],
+        "records": records,
+        "sort": sort,
+        "sort_columns": _sort_columns(sort, names=names, casework=does_casework(viewer)),
+        "today": timezone.localdate(),
+        "may_search_names": names,
+        "may_register": may_register(viewer),
+        "may_review_duplicates": may_review_duplicates(viewer),
+    }
     partial = _is_htmx_partial(request)
     response = render(
         request,
@@ -102,7 +146,59 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _criteria(data: dict[str, Any]) -> PersonCriteria:
+@login_required
+@require_GET
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The list as it is filtered and sorted, every person in it (not only one page),
+    as CSV or XLSX: what the viewer sees there, names only where they see them, no case
+    content; each person exported audited as an ``export``."""
+    viewer = request_viewer(request)
+    if not may_list_persons(viewer):
+        raise PermissionDenied
+    fmt = request.GET.get("format", "")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    _form, persons, _sort = _person_filter(request, viewer)
+    return person_list_export(viewer, persons, fmt=fmt, view="web.person_export")
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A sortable header cell: its key, whether (and how) the list is sorted by it,
+    and the order a click asks for (ascending first, then the other way round)."""
+
+    key: str
+    label: str
+    direction: str  # "ascending", "descending" or "" (aria-sort)
+    next_sort: str
+
+
+def _sort_columns(sort: str, *, names: bool, casework: bool) -> dict[str, SortColumn]:
+    """The sortable header cells; the name only for viewers who may see names, the
+    case-work columns only for viewers who do case work."""
+    labels = {
+        "pseudonym": _("Pseudonym"),
+        "name": _("Name"),
+        "district": _("Stadtbezirk"),
+        "state": _("Aktueller Status"),
+        "worker": _("Zuständig"),
+        "due": _("Nächste Fälligkeit"),
+    }
+    if not names:
+        del labels["name"]
+    if not casework:
+        del labels["worker"], labels["due"]
+    columns = {}
+    for key, label in labels.items():
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        next_sort = f"-{key}" if direction == "ascending" else key
+        columns[key] = SortColumn(
+            key, label, direction, "" if next_sort == DEFAULT_SORT else next_sort
+        )
+    return columns
+
+
+def _criteria(data: dict[str, Any], sort: str = "") -> PersonCriteria:
     """The search form's valid input as the shared person filter."""
     district, target_group = data.get("district"), data.get("target_group")
     return PersonCriteria(
@@ -114,15 +210,22 @@ def _criteria(data: dict[str, Any]) -> PersonCriteria:
         age_band=data.get("age_band", ""),
         gender=data.get("gender", ""),
         active_support=data.get("support") == "active",
+        mine=bool(data.get("mine")),
+        sort="" if sort == DEFAULT_SORT else sort,
     )
 
 
 def _record_or_404(
-    viewer: Viewer, public_id: str, view: str, reads: list[str] | None = None
+    viewer: Viewer,
+    public_id: str,
+    view: str,
+    reads: list[str] | None = None,
+    *,
+    audit: bool = True,
 ) -> PersonRecord:
     try:
         return access_person(
-            viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads
+            viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads, audit=audit
         )
     except PersonNotFound:
         raise Http404 from None
@@ -173,7 +276,15 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         response = chart_export_response(request, [chart] if spells else [])
         assert response is not None  # "chart" is in the query
         return response
-    record = _record_or_404(viewer, public_id, "web.person_detail")
+    try:
+        # The page writes its one read event itself, naming everything it showed.
+        record = _record_or_404(viewer, public_id, "web.person_detail", audit=False)
+    except Http404:
+        # A pseudonym merged into another record leads there (links, old files).
+        kept = merged_into(viewer, public_id)
+        if kept is None:
+            raise
+        return redirect("web:person_detail", public_id=kept)
     return _person_page_response(request, viewer, record)
 
 
@@ -186,9 +297,12 @@ def _person_page_response(
     extend_form: ConsentExtendForm | None = None,
     wishes_form: PersonWishesForm | None = None,
     status: int = 200,
+    view: str = "web.person_detail",
 ) -> HttpResponse:
-    """The person page for a record the caller has fetched through ``access_person``;
-    with a bound ``consent_form`` its errors are shown next to its fields."""
+    """The person page for a record the caller has fetched through ``access_person``
+    without auditing it (``audit=False``): the page writes one read event under
+    ``view`` naming every kind of data its sections showed. With a bound
+    ``consent_form`` its errors are shown next to its fields."""
     spells = biography(record.person)
     details = person_page(viewer, record, spells=spells)
     may_record = may_record_any_consent(viewer)
@@ -216,17 +330,61 @@ def _person_page_response(
         ]
     if may_record and consent_form is None:
         consent_form = ConsentForm(initial={"valid_from": timezone.localdate()})
+    editing = editing_for_page(viewer, record, spells)
+    casework = casework_for_page(viewer, record, view=view, part_of_page_read=True)
+    agreements = person_agreements(viewer, record)
+    overview = list_columns(viewer, [record.person.pk])[record.person.pk]
+    personal = record.personal if record.shows_personal else None
+    audit_reads(
+        viewer,
+        [(record.person.public_id, record.level)],
+        view=view,
+        purpose=default_purpose(viewer),
+        fields=page_read_fields(
+            personal=personal is not None,
+            referrals=details.referrals is not None,
+            next_steps=ranked is not None,
+            agreements=agreements.shows_contents,
+            casework=casework,
+            overview=overview,
+        ),
+    )
     return render(
         request,
         "people/person_detail.html",
         {
             "record": record,
             "person": record.person,
-            "personal": record.personal if record.shows_personal else None,
+            "personal": personal,
             "page": details,
-            "biography_chart": _biography_chart(record.person, spells, timezone.localdate())
+            "overview": overview,
+            "today": timezone.localdate(),
+            "actions": person_actions(
+                viewer,
+                record,
+                casework=casework,
+                next_steps_shown=ranked is not None,
+                details_url=editing.details_url,
+                spell_new_url=editing.spell_new_url,
+            ),
+            "jump_links": jump_links(
+                casework=casework is not None,
+                personal=personal is not None,
+                referrals=details.referrals is not None,
+                next_steps=ranked is not None,
+                audit_trail=details.audit_trail is not None,
+            ),
+            "access_log": access_log(details.audit_trail)
+            if details.audit_trail is not None
+            else None,
+            "casework": casework,
+            "agreements": agreements,
+            "biography_chart": editing.chart_with_actions(
+                _biography_chart(record.person, spells, timezone.localdate()), spells
+            )
             if spells
             else None,
+            "editing": editing,
             "consents": [
                 (c, may_change, _extend_form_for(c, extend_form) if may_change else None)
                 for c in details.consents
@@ -287,10 +445,10 @@ def _person_form_post(
         else:
             messages.success(request, done)
             return redirect("web:person_detail", public_id=public_id)
-    record = _record_or_404(viewer, public_id, view)
+    record = _record_or_404(viewer, public_id, view, audit=False)
     if not may(viewer):
         raise PermissionDenied
-    return _person_page_response(request, viewer, record, status=400, **page_forms)
+    return _person_page_response(request, viewer, record, status=400, view=view, **page_forms)
 
 
 @login_required

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from doconnect.core.models import AuditAction, Role
+from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import PersonNotFound, audit_reads, default_purpose, levels_for
+from doconnect.people.access import PersonNotFound, audit_change, levels_for
 from doconnect.people.access_rules import Level
 from doconnect.people.models import Person
 from doconnect.people.services import person_wishes_update
@@ -45,12 +45,5 @@ def person_wishes_update_as(
     person = person_wishes_update(
         person=person, goal=goal, preferred_offer_kinds=preferred_offer_kinds
     )
-    audit_reads(
-        viewer,
-        [(person.public_id, level)],
-        view=view,
-        purpose=default_purpose(viewer),
-        action=AuditAction.CHANGE,
-        fields=list(WISH_FIELDS),
-    )
+    audit_change(viewer, person.public_id, level, list(WISH_FIELDS), view=view)
     return person

@@ -90,7 +90,7 @@ class OutcomeForm(StepForm):
         choices=[("", _("bitte wählen")), *SpellState.choices],
         help_text=_("Was die Person ab dem Datum tut; wird in die Biographie übernommen."),
     )
-    on = forms.DateField(label=_("ab"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("ab"))
     field_order = ["next_state", "on", "note"]
 
     def service_arguments(self) -> dict[str, Any]:

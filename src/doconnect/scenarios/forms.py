@@ -32,10 +32,8 @@ class ScenarioForm(KernForm):
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    start = forms.DateField(
-        label=_("Beginn des Zeitraums"), widget=forms.DateInput({"type": "date"})
-    )
-    end = forms.DateField(label=_("Ende des Zeitraums"), widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(label=_("Beginn des Zeitraums"))
+    end = forms.DateField(label=_("Ende des Zeitraums"))
     funders = forms.MultipleChoiceField(
         label=_("Geldgeber, deren Förderung sich ändert"),
         choices=Funder.choices,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from doconnect.allocation.services import may_allocate
+from doconnect.casework.tasks import due_count, may_use_tasks
 from doconnect.core.viewers import request_viewer
 from doconnect.decisions.selectors import may_read_decisions
 from doconnect.forum.access import may_read_forum
@@ -18,8 +19,16 @@ from doconnect.transparency.services import may_publish_reports
 # url name -> navigation entry marked aria-current
 _NAV_SECTIONS = {
     "home": "home",
+    "tasks": "tasks",
+    "task_settings": "tasks",
     "person_list": "persons",
     "person_detail": "persons",
+    "casework_notes": "persons",
+    "casework_follow_ups": "persons",
+    "casework_appointments": "persons",
+    "casework_responsible": "persons",
+    "person_register": "persons",
+    "person_duplicates": "persons",
     "offer_list": "offers",
     "offer_detail": "offers",
     "offer_edit": "offers",
@@ -84,6 +93,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     match = request.resolver_match
     nav: dict[str, Any] = {
         "current": _NAV_SECTIONS.get(match.url_name or "", "") if match else "",
+        "tasks": False,
+        "task_count": 0,
         "persons": False,
         "allocation": False,
         "referrals": False,
@@ -95,6 +106,9 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "forum": False,
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        nav["tasks"] = may_use_tasks(request_viewer(request))
+        # One query on every page (tests/casework/test_tasks_page.py keeps it so).
+        nav["task_count"] = due_count(request_viewer(request)) if nav["tasks"] else 0
         nav["persons"] = may_list_persons(request_viewer(request))
         nav["allocation"] = may_allocate(request_viewer(request))
         nav["referrals"] = may_use_referrals(request_viewer(request))

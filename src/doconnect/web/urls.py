@@ -21,6 +21,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("doconnect.core.urls")),
     path("", include("doconnect.people.urls")),
+    path("", include("doconnect.casework.urls")),
+    path("", include("doconnect.casework.task_urls")),
     path("", include("doconnect.referrals.urls")),
     path("", include("doconnect.offers.urls")),
     path("", include("doconnect.pathways.urls")),

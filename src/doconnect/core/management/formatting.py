@@ -1,5 +1,6 @@
 """Help output for commands whose description carries examples and file formats, the
-one way a command reports a refused file, and the one way it reads a day option."""
+one way a command reports a refused file, the one way it reads a day option, and the
+one way it acts as a user (``--as USERNAME``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from argparse import RawDescriptionHelpFormatter
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import (
     BaseCommand,
     CommandError,
@@ -15,6 +17,7 @@ from django.core.management.base import (
     DjangoHelpFormatter,
 )
 
+from doconnect.core.viewers import Viewer, viewer_for
 from doconnect.files.importing import ImportFailed
 
 
@@ -43,6 +46,18 @@ def problems_error(exc: ImportFailed, what: str) -> CommandError:
         f"{what}, {count} problem{'s' if count != 1 else ''}:\n"
         + exc.format(limit=settings.IMPORT_MAX_ERRORS)
     )
+
+
+def acting_viewer(username: str | None, *, missing: str) -> Viewer:
+    """The viewer a command reads or writes as, so the access rules and the audit trail
+    apply as on the web: ``missing`` is the error without a username; an unknown or
+    inactive user is an error as well."""
+    if not username:
+        raise CommandError(missing)
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"no active user {username!r}")
+    return viewer_for(user)
 
 
 def day_option(option: str, text: str) -> dt.date:

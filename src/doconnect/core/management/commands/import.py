@@ -41,7 +41,8 @@ class Command(ExampleCommand):
         parser.add_argument(
             "file",
             metavar="FILE",
-            help="the file to import, UTF-8 (with or without BOM); statistics also XLSX",
+            help="the file to import, UTF-8 (with or without BOM); statistics and persons "
+            "also XLSX",
         )
         for kind in self.kinds.values():
             if kind.arguments is not None:

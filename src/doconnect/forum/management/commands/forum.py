@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
-from django.core.management.base import CommandParser
-from django.utils import timezone
-
-from doconnect.core.management.formatting import ExampleCommand, day_option
+from doconnect.core.management.daily import DailyCommand
 from doconnect.forum.reminders import commitment_reminders_send
 
 EPILOG = """\
@@ -23,23 +20,12 @@ examples:
 """
 
 
-class Command(ExampleCommand):
+class Command(DailyCommand):
     help = "Labour-policy conference: remind owners of commitments due soon or overdue."
     epilog = EPILOG
+    jobs = {"remind": "remind owners of commitments due or overdue"}
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        sub = actions.add_parser("remind", help="remind owners of commitments due or overdue")
-        sub.add_argument(
-            "--today", metavar="YYYY-MM-DD", help="the day to run for (default: today)"
-        )
-
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
-        today = (
-            day_option("--today", options["today"])
-            if options.get("today")
-            else timezone.localdate()
-        )
+    def run(self, action: str, today: dt.date) -> None:
         report = commitment_reminders_send(today=today)
         for label, commitments in (("due soon", report.due_soon), ("overdue", report.overdue)):
             for c in commitments:

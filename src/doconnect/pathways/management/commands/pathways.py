@@ -7,12 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError, CommandParser
 
-from doconnect.core.management.formatting import ExampleCommand, problems_error
-from doconnect.core.viewers import viewer_for
+from doconnect.core.management.formatting import (
+    ExampleCommand,
+    acting_viewer,
+    problems_error,
+)
 from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import Catalogue, read_catalogue
 from doconnect.offers.selectors import catalogue_vocabulary
@@ -115,19 +117,15 @@ class Command(ExampleCommand):
     # ----------------------------------------------------------------- next steps
 
     def _next_steps(self, options: dict[str, Any]) -> None:
-        username = options.get("username")
-        if not username:
-            raise CommandError(
-                "next-steps reads a person's data: give --as USERNAME, the user on whose "
-                "behalf it is read; the access rules and the audit trail apply as on the web"
-            )
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active user {username!r}")
+        viewer = acting_viewer(
+            options.get("username"),
+            missing="next-steps reads a person's data: give --as USERNAME, the user on whose "
+            "behalf it is read; the access rules and the audit trail apply as on the web",
+        )
         public_id = options["person"]
         try:
             _record, found = access_next_steps(
-                viewer_for(user),
+                viewer,
                 public_id,
                 view=VIEW,
                 goal=options.get("goal"),

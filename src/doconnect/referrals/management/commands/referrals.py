@@ -3,14 +3,13 @@ providers before that (run both daily, e.g. from cron)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from doconnect.core.management.formatting import ExampleCommand, day_option
+from doconnect.core.management.daily import DailyCommand
 from doconnect.referrals.notifications import send_reminders
 from doconnect.referrals.services import answer_deadline, referrals_expire, referrals_remind
 
@@ -32,27 +31,15 @@ examples:
 """
 
 
-class Command(ExampleCommand):
+class Command(DailyCommand):
     help = "Referrals: expire unanswered ones, remind providers before they expire."
     epilog = EPILOG
+    jobs = {
+        "expire": "expire sent referrals left unanswered",
+        "remind": "remind providers of referrals about to expire",
+    }
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        for name, text in (
-            ("expire", "expire sent referrals left unanswered"),
-            ("remind", "remind providers of referrals about to expire"),
-        ):
-            sub = actions.add_parser(name, help=text)
-            sub.add_argument(
-                "--today", metavar="YYYY-MM-DD", help="the day to run for (default: today)"
-            )
-
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
-        today = (
-            day_option("--today", options["today"])
-            if options.get("today")
-            else timezone.localdate()
-        )
+    def run(self, action: str, today: dt.date) -> None:
         if action == "expire":
             expired = referrals_expire(today=today)
             for referral in expired:

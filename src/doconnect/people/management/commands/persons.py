@@ -1,0 +1,50 @@
+"""``doconnect persons match-keys``: compute the duplicate check's keys of persons that
+lack one (rows written before the key existed, or in bulk by another writer), or with
+``--all`` of every person after DOCONNECT_PERSON_MATCH_KEY changed.
+
+A command and not a data migration: the key is a secret of the running installation,
+and a migration may run where it is not set or differs (a build or CI job, a
+development copy with DEBUG's fixed key); a key computed there would be silently
+wrong. A change of the key needs the very same recomputation, so one command does both,
+and it can run again at any time (it only writes keys that differ). Until it runs, the
+check still finds such persons through the fuzzy comparison of names within the birth
+year, just without the exact match by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from doconnect.core.management.formatting import ExampleCommand
+from doconnect.people.duplicates import match_keys_fill
+
+EPILOG = """\
+actions:
+  match-keys  computes PersonalDetails.match_key (HMAC-SHA256 of the normalised name
+              and birth date with DOCONNECT_PERSON_MATCH_KEY) where it is missing;
+              with --all for every person (after changing the key).
+
+examples:
+  doconnect persons match-keys
+  doconnect persons match-keys --all
+"""
+
+
+class Command(ExampleCommand):
+    help = "Persons: compute the duplicate check's match keys."
+    epilog = EPILOG
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        keys = actions.add_parser("match-keys", help="compute missing (or --all) match keys")
+        keys.add_argument(
+            "--all",
+            action="store_true",
+            dest="everything",
+            help="recompute every key (after DOCONNECT_PERSON_MATCH_KEY changed)",
+        )
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        changed = match_keys_fill(everything=options["everything"])
+        self.stdout.write(f"{changed} match key{'s' if changed != 1 else ''} written.")
