@@ -37,8 +37,8 @@ def throwaway_database(*, sqlite: bool, sqlite_without_postgres: bool = False) -
     os.environ.update(
         {
             "DOCONNECT_DATABASE_URL": url,
-            "DOCONNECT_SECRET_KEY": "bench-only-" + "x" * 60,
-            "DOCONNECT_PERSON_MATCH_KEY": "bench-only-match-" + "y" * 40,
+            "DOCONNECT_SECRET_KEY": "bench-only-Qm7vK2xR9pZ4wT1nB8cF5hJ3dS6gA0eU-yL4oI7uE2",
+            "DOCONNECT_PERSON_MATCH_KEY": "bench-only-match-Hq2wE9rT5yU1iO7pA3sD8fG6hJ0kL4zX",
             "DOCONNECT_DEBUG": "0",
             "DOCONNECT_SSL_REDIRECT": "0",
             "DJANGO_SETTINGS_MODULE": "doconnect.settings",

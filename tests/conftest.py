@@ -29,7 +29,7 @@ from doconnect.people.models import Person
 from doconnect.people.services import consent_give, person_create, spell_create
 
 # Browser and API-client fixtures for every domain's tests.
-pytest_plugins = ["tests.browser_fixtures", "tests.apiclient"]
+pytest_plugins = ["tests.browser_fixtures", "tests.apiclient", "tests.workers"]
 
 IN_CI = bool(os.environ.get("CI"))
 TODAY = dt.date(2026, 11, 23)

@@ -6,6 +6,8 @@ refuses to start.
 
 from __future__ import annotations
 
+from datetime import time as _time
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,8 +17,11 @@ from doconnect.envconf import (
     envbool,
     envchoice,
     envint,
+    envjson,
     envlist,
+    envnetworks,
     envstr,
+    secret_problem,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -48,6 +53,9 @@ if SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure"
     SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
 elif len(SECRET_KEY) < 50 and not DEBUG:
     raise ConfigurationError("DOCONNECT_SECRET_KEY must be at least 50 characters long.")
+elif not DEBUG and (_weak := secret_problem("DOCONNECT_SECRET_KEY", SECRET_KEY)):
+    # Long is not enough: 50 × "x" or a sentence is guessed long before a random key.
+    raise ConfigurationError(_weak)
 
 # The key of the duplicate check's keyed hash (HMAC-SHA256 of the normalised name and
 # birth date, people/matching.py): without it the hashes in PersonalDetails.match_key
@@ -69,6 +77,8 @@ if PERSON_MATCH_KEY in INSECURE_PERSON_MATCH_KEYS or PERSON_MATCH_KEY == SECRET_
     PERSON_MATCH_KEY = _DEV_PERSON_MATCH_KEY
 elif len(PERSON_MATCH_KEY) < 32 and not DEBUG:
     raise ConfigurationError("DOCONNECT_PERSON_MATCH_KEY must be at least 32 characters long.")
+elif not DEBUG and (_weak := secret_problem("DOCONNECT_PERSON_MATCH_KEY", PERSON_MATCH_KEY)):
+    raise ConfigurationError(_weak)
 
 ALLOWED_HOSTS = envlist(
     "DOCONNECT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -85,6 +95,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "doconnect.core",
     "doconnect.people",
     "doconnect.people.agreements",
@@ -105,15 +120,32 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before host checks, redirects and sessions; then one JSON
+    # line per request (core/request_log.py); then the client address and protocol from
+    # trusted proxies only (core/proxies.py), before anything reads them.
+    "doconnect.core.health.HealthMiddleware",
+    "doconnect.core.request_log.RequestLogMiddleware",
+    "doconnect.core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "doconnect.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body, after the language is known (its message).
+    "doconnect.core.security.RequestSizeLimitMiddleware",
+    "doconnect.core.security.NulTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "doconnect.web.signin_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out an idle session (its message needs the one above); then no-store on
+    # every answer to a signed-in user (core/security.py).
+    "doconnect.core.security.SessionTimeoutMiddleware",
+    "doconnect.core.security.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "doconnect.urls"
@@ -151,6 +183,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _db}
+# Where `doconnect backup|restore` find pg_dump and pg_restore (not older than the
+# server); empty: the newest /usr/lib/postgresql/*/bin, then PATH.
+PG_BINDIR = envstr("DOCONNECT_PG_BINDIR", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,9 +201,81 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Sign-in (README "Sign-in"): passwords with a second factor (TOTP) for every role that
+# can see names, failed sign-ins throttled per account and address (django-axes), and/or
+# the city's identity provider by OpenID Connect (mozilla-django-oidc; off unless
+# DOCONNECT_OIDC_CLIENT_ID is set).
+PASSWORD_LOGIN = envbool("DOCONNECT_PASSWORD_LOGIN", default=True)
+TOTP_REQUIRED = envbool("DOCONNECT_TOTP_REQUIRED", default=not DEBUG)
+if PASSWORD_LOGIN and not TOTP_REQUIRED and not (DEBUG or DEMO_MODE):
+    raise ConfigurationError(
+        "DOCONNECT_TOTP_REQUIRED may be off only with DOCONNECT_DEBUG or "
+        "DOCONNECT_DEMO_MODE (or with DOCONNECT_PASSWORD_LOGIN=0): password sign-in to "
+        "personal data needs a second factor."
+    )
+OTP_TOTP_ISSUER = envstr("DOCONNECT_TOTP_ISSUER", "do-connect")
+AXES_FAILURE_LIMIT = envint("DOCONNECT_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = _timedelta(minutes=envint("DOCONNECT_LOGIN_LOCKOUT_MINUTES", 15))
+# The pair, not the account alone: nobody can lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "doconnect.web.signin_views.locked_out"  # the page in our language
+# The client's address: REMOTE_ADDR, which core.proxies.TrustedProxyMiddleware has
+# already taken from X-Forwarded-For where the request came through one of
+# DOCONNECT_TRUSTED_PROXIES (a client cannot forge it).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+OIDC_RP_CLIENT_ID = envstr("DOCONNECT_OIDC_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = envstr("DOCONNECT_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = envstr("DOCONNECT_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = envstr("DOCONNECT_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = envstr("DOCONNECT_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = envstr("DOCONNECT_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_END_SESSION_ENDPOINT = envstr("DOCONNECT_OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = envchoice("DOCONNECT_OIDC_SIGN_ALGO", "RS256", ("RS256", "ES256"))
+OIDC_RP_SCOPES = envstr("DOCONNECT_OIDC_SCOPES", "openid email profile")
+OIDC_USERNAME_CLAIM = envstr("DOCONNECT_OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLE_CLAIM = envstr("DOCONNECT_OIDC_ROLE_CLAIM", "groups")
+OIDC_ROLE_MAP = envjson("DOCONNECT_OIDC_ROLE_MAP", {})  # checked by web.signin_checks
+OIDC_PROVIDER_NAME = envstr("DOCONNECT_OIDC_PROVIDER_NAME", "")
+OIDC_TIMEOUT = envint("DOCONNECT_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's sign-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "doconnect.web.signin_views.provider_logout_url"
+if OIDC_ENABLED:
+    _oidc_needed = {
+        "DOCONNECT_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "DOCONNECT_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "DOCONNECT_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "DOCONNECT_OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "DOCONNECT_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        "DOCONNECT_OIDC_END_SESSION_ENDPOINT": OIDC_OP_END_SESSION_ENDPOINT,
+    }
+    for _name, _value in _oidc_needed.items():
+        if not _value:
+            raise ConfigurationError(f"{_name} is missing (DOCONNECT_OIDC_CLIENT_ID is set)")
+        if _name.endswith("ENDPOINT") and not _value.startswith("https://") and not DEBUG:
+            raise ConfigurationError(f"{_name} must start with https:// (without DEBUG)")
+elif not PASSWORD_LOGIN:
+    raise ConfigurationError(
+        "DOCONNECT_PASSWORD_LOGIN=0 needs an identity provider (DOCONNECT_OIDC_CLIENT_ID …): "
+        "nobody could sign in."
+    )
+# Axes first: it refuses a locked-out sign-in before any backend checks it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if PASSWORD_LOGIN else []),
+    *(["doconnect.web.signin_backend.CityIdentityBackend"] if OIDC_ENABLED else []),
+]
+
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages in British formats (6 Dec 2026, 06/12/2026), not Django's American "en".
+FORMAT_MODULE_PATH = ["doconnect.core.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -189,6 +296,7 @@ STATICFILES_DIRS = [
         ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
         ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
         ("swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+        ("elkjs", NODE_MODULES / "elkjs" / "lib"),
     ]
     if path.is_dir()
 ]
@@ -220,7 +328,41 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("DOCONNECT_SESSION_SECONDS", 8 * 3600)
+# Inactivity timeout (core/security.py): an unused session is signed out after this;
+# SESSION_COOKIE_AGE stays the absolute limit.
+SESSION_IDLE_SECONDS = envint("DOCONNECT_SESSION_IDLE_SECONDS", 30 * 60)
+# Request bodies: at most this much in all (413 before reading; the largest upload, a
+# decision's result file, has 5 MB), form fields and JSON bodies at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (400), uploads above FILE_UPLOAD_MAX_MEMORY_SIZE spooled
+# to a temporary file.
+MAX_REQUEST_BYTES = envint("DOCONNECT_MAX_REQUEST_MB", 10) * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DOCONNECT_MAX_FORM_MB", 3) * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; core/security.py's middleware adds the identity
+# provider to form-action, where sign-out redirects): scripts and styles only from the
+# platform's own static files, no inline code, no eval (charts run Vega's expression
+# interpreter, web/static/web/charts.js), no plugins, no framing.
+# DOCONNECT_CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the empty favicon and KERN's inline SVG icons.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+if envbool("DOCONNECT_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -230,13 +372,54 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("DOCONNECT_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("DOCONNECT_HSTS_PRELOAD", default=True)
+
+# Reverse proxies (TLS ends there) whose X-Forwarded-Proto and X-Forwarded-For are
+# believed: addresses or CIDR networks. The same list goes to gunicorn's
+# forwarded_allow_ips (`doconnect serve`) and to core.proxies.TrustedProxyMiddleware,
+# which drops these headers from anybody else and sets REMOTE_ADDR to the client's
+# address from the trusted chain (audit, logs, sign-in throttling read REMOTE_ADDR).
+TRUSTED_PROXIES = envnetworks("DOCONNECT_TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# `doconnect serve` (gunicorn): worker processes (0: one per CPU core), threads in each,
+# seconds a request may take before its worker is restarted.
+WEB_WORKERS = envint("DOCONNECT_WEB_WORKERS", 0)
+WEB_THREADS = envint("DOCONNECT_WEB_THREADS", 4)
+WEB_TIMEOUT = envint("DOCONNECT_WEB_TIMEOUT", 120)
+
+# One console handler at the root. Django's own "django" logger has a console handler
+# too (with DEBUG) and also passes its records up to the root, which printed every
+# message twice: it keeps no handler of its own here. A refusal (403) is one line.
+LOG_LEVEL = envstr("DOCONNECT_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("DOCONNECT_LOG_LEVEL", "WARNING")},
+    "filters": {"short_refusals": {"()": "doconnect.core.logs.ShortRefusals"}},
+    "formatters": {
+        # One JSON object per line: time, method, path (no query string), status,
+        # duration, user id (no names); see core/request_log.py.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "message"],
+            "rename_fields": {"asctime": "time"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["short_refusals"]},
+        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # DOCONNECT_REQUEST_LOG=0 switches the request lines off.
+        "doconnect.requests": {
+            "handlers": ["requests"] if envbool("DOCONNECT_REQUEST_LOG", default=True) else [],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # Import error lists stop after this many problems so a broken file stays readable.
@@ -266,12 +449,33 @@ BA_RETRIES = envint("DOCONNECT_BA_RETRIES", 3)
 REFERRAL_ANSWER_DAYS = envint("DOCONNECT_REFERRAL_ANSWER_DAYS", 14)
 REFERRAL_REMINDER_DAYS = envint("DOCONNECT_REFERRAL_REMINDER_DAYS", 3)
 
-# Long computations (allocation runs, cohorts) run in a thread of the web process that
-# started them ("thread"), or before the response ("inline": slow pages, no progress
-# bar; for tests and one-off scripts). A job silent for this many minutes is taken as
-# broken off (the process ended) and may be started again.
-JOBS_RUNNER = envchoice("DOCONNECT_JOBS_RUNNER", "thread", ("thread", "inline"))
+# Long computations (allocation runs, cohorts) are queued in the database and run by
+# `doconnect worker` ("worker": django-tasks with its database backend, no broker), or
+# before the response ("inline": slow pages, no progress bar; for tests and one-off
+# scripts). A job silent for this many minutes is taken as broken off and may be
+# started again.
+JOBS_RUNNER = envchoice("DOCONNECT_JOBS_RUNNER", "worker", ("worker", "inline"))
 JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# A worker writes a heartbeat this often; one silent for WORKER_STALE_SECONDS counts as
+# stopped: its running job is queued once more, a second time it fails with the reason.
+WORKER_HEARTBEAT_SECONDS = envint("DOCONNECT_WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_STALE_SECONDS = envint("DOCONNECT_WORKER_STALE_SECONDS", 60)
+# The worker runs the daily commands (reminders, expiry, digests) once a day from this
+# time on (the city's time, HH:MM; "off": never, e.g. when cron runs them); each day's
+# run is recorded, so a restart repeats none.
+_daily_at = envstr("DOCONNECT_WORKER_DAILY_AT", "06:00")
+WORKER_DAILY_AT: _time | None = None
+if _daily_at != "off":
+    try:
+        WORKER_DAILY_AT = _time.fromisoformat(_daily_at)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"DOCONNECT_WORKER_DAILY_AT must be a time as HH:MM or off, not {_daily_at!r}"
+        ) from exc
 
 # Transition monitoring shows no figure about fewer persons than this (cells below it
 # read "unter N" on screen and in every export); public reports suppress such cells

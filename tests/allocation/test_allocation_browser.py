@@ -1,5 +1,5 @@
 """A coordinator in a real Chromium: starts an allocation, watches the progress page
-(htmx polling while a background thread computes), lands on the review, reads a
+(htmx polling while a real worker process computes), lands on the review, reads a
 person's explanation, sends the proposals; axe-core finds no serious violation on the
 way."""
 
@@ -10,22 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from doconnect.allocation.services import priority_weights_record
 from doconnect.people.models import Person
 from tests.browser import log_in, serious_violations
 from tests.conftest import City, waiting
+from tests.workers import RunningWorker
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def queue(
-    transactional_db: None, scarce: City, coordinator: User, settings: Any
+    transactional_db: None, scarce: City, coordinator: User, worker: RunningWorker
 ) -> tuple[Person, Person]:
-    """Made before Playwright starts its event loop; the real thread runner."""
-    settings.JOBS_RUNNER = "thread"
+    """Made before Playwright starts its event loop; a real `doconnect worker` computes."""
     anna = waiting(scarce, "Anna", youth=False)
     ben = waiting(scarce, "Ben")
     priority_weights_record(
@@ -52,7 +53,7 @@ def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
     found += serious_violations(page, axe_path)
     page.get_by_role("button", name="Zuteilung berechnen").click()
 
-    # The progress page polls until the thread has stored the run, then moves on.
+    # The progress page polls until the worker has stored the run, then moves on.
     page.wait_for_url(re.compile(r".*/allocation/runs/\d+/$"), timeout=30_000)
     assert page.get_by_role("heading", name=re.compile("Zuteilungslauf vom")).is_visible()
     assert page.get_by_role("cell", name="Werkstatt A").first.is_visible()
@@ -64,12 +65,41 @@ def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
     found += serious_violations(page, axe_path)
     page.go_back()
 
-    page.get_by_role("button", name="Alle Vorschläge senden").click()
-    page.wait_for_load_state()
+    # The bulk step first shows what it will do, per provider, and asks.
+    page.get_by_role("link", name="Alle Vorschläge senden").click()
+    page.wait_for_url(re.compile(r".*/allocation/runs/\d+/send/$"))
+    assert page.get_by_role("heading", name="Alle Vorschläge senden?").is_visible()
+    per_provider = page.get_by_role("table", name="Je Träger")
+    assert per_provider.locator("tbody tr").inner_text().split() == [
+        "Träger",
+        "A",
+        "1",
+        "1",
+    ]
+    found += serious_violations(page, axe_path)
+    _shoot_both_widths(page, "allocation-confirm-de")
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    page.reload()
+    assert page.get_by_role("heading", name="Send all proposals?").is_visible()
+    _shoot_both_widths(page, "allocation-confirm-en")
+    page.context.clear_cookies(name=settings.LANGUAGE_COOKIE_NAME)
+    page.reload()
+    page.get_by_role("button", name="Ja, alle senden").click()
+    page.wait_for_url(re.compile(r".*/allocation/runs/\d+/$"))
     assert page.get_by_text("1 Zuweisung an den Träger gesendet.").is_visible()
+    assert page.get_by_role("link", name="Alle Vorschläge senden").count() == 0
     page.screenshot(path="var/screenshots/allocation-run.png", full_page=True)
 
     page.goto(f"{live_server.url}/allocation/weights/")
     found += serious_violations(page, axe_path)
 
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
+
+
+def _shoot_both_widths(page: Any, name: str) -> None:
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"var/screenshots/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})

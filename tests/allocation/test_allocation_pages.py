@@ -14,9 +14,11 @@ from django.urls import reverse
 
 from doconnect.allocation.jobs import ALLOCATION_JOB, allocation_job_params
 from doconnect.allocation.models import AllocationOutcome, AllocationRun, PriorityWeightSet
+from doconnect.allocation.selectors import run_proposals_by_provider
 from doconnect.allocation.services import Scope, allocation_run, priority_weights_record
 from doconnect.core.jobs import job_start
 from doconnect.core.models import AuditEvent, Job, JobStatus
+from doconnect.offers.models import Offer
 from doconnect.referrals.models import Referral, ReferralStatus
 from tests.conftest import TODAY, City, count_queries, logged_in, waiting
 
@@ -66,7 +68,9 @@ def test_only_coordinators_open_the_allocation_pages(
         reverse("web:allocation_person", args=[run.pk, anna.public_id]),
     ):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("web:allocation_send", args=[run.pk])).status_code == 403
+    for name in ("web:allocation_send", "web:allocation_withdraw"):
+        assert client.get(reverse(name, args=[run.pk])).status_code == 403
+        assert client.post(reverse(name, args=[run.pk]), {"expected": 1}).status_code == 403
     assert not Referral.objects.exclude(status=ReferralStatus.PROPOSED).exists()
 
 
@@ -270,7 +274,7 @@ def test_sending_sends_every_proposal_of_the_run_in_one_step(
     run: AllocationRun, coordinator: User
 ) -> None:
     client = logged_in(coordinator)
-    response = client.post(reverse("web:allocation_send", args=[run.pk]))
+    response = client.post(reverse("web:allocation_send", args=[run.pk]), {"expected": 1})
 
     assert response.status_code == 302
     referral = Referral.objects.get()
@@ -284,11 +288,64 @@ def test_sending_sends_every_proposal_of_the_run_in_one_step(
 def test_withdrawing_cancels_the_proposals_and_the_persons_wait_again(
     run: AllocationRun, coordinator: User
 ) -> None:
-    logged_in(coordinator).post(reverse("web:allocation_withdraw", args=[run.pk]))
+    logged_in(coordinator).post(reverse("web:allocation_withdraw", args=[run.pk]), {"expected": 1})
 
     assert Referral.objects.get().status == ReferralStatus.CANCELLED
     again = allocation_run(started_by=coordinator, scope=Scope(), day=TODAY)
     assert again.summary["persons"] == 2
+
+
+def test_sending_first_shows_what_it_will_do_per_provider(
+    run: AllocationRun, coordinator: User
+) -> None:
+    page = logged_in(coordinator).get(reverse("web:allocation_send", args=[run.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "1 vorgeschlagene Zuweisung an 1 Träger." in html
+    assert "Träger A" in html and "Ja, alle senden" in html
+    assert not Referral.objects.exclude(
+        status=ReferralStatus.PROPOSED
+    ).exists()  # a GET sends nothing
+
+
+def test_a_post_without_confirmation_sends_nothing(run: AllocationRun, coordinator: User) -> None:
+    response = logged_in(coordinator).post(reverse("web:allocation_send", args=[run.pk]))
+
+    assert response.status_code == 400
+    assert "Bitte die Übersicht unten bestätigen." in response.content.decode()
+    assert Referral.objects.get().status == ReferralStatus.PROPOSED
+
+
+def test_proposals_changed_since_the_confirmation_are_not_sent(
+    run: AllocationRun, coordinator: User
+) -> None:
+    # The coordinator confirmed two, but only one is proposed: nothing happens.
+    response = logged_in(coordinator).post(
+        reverse("web:allocation_send", args=[run.pk]), {"expected": 2}
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "jetzt 1 statt 2" in html
+    assert 'name="expected" value="1"' in html  # the current number, to confirm again
+    assert Referral.objects.get().status == ReferralStatus.PROPOSED
+
+
+def test_the_confirmation_page_needs_the_same_queries_for_more_providers(
+    scarce: City, coordinator: User
+) -> None:
+    client = logged_in(coordinator)
+    client.get(reverse("web:allocation"))  # a session's first page may do more, once
+    waiting(scarce, "Anna")
+    one = allocation_run(started_by=coordinator, scope=Scope(), day=TODAY)
+    few = count_queries(client, reverse("web:allocation_send", args=[one.pk]))
+    Offer.objects.filter(pk=scarce.offer_b.pk).update(capacity=5)
+    for name in ("Bea", "Cem", "Dana"):
+        waiting(scarce, name)
+    more = allocation_run(started_by=coordinator, scope=Scope(), day=TODAY)
+    assert len(run_proposals_by_provider(more)) == 2
+    assert count_queries(client, reverse("web:allocation_send", args=[more.pk])) == few
 
 
 # --------------------------------------------------------------------------- weights

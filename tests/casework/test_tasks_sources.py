@@ -18,6 +18,7 @@ from doconnect.casework.services import (
     responsibility_set_as,
 )
 from doconnect.casework.tasks import Reading, by_day, due_count, tasks_for
+from doconnect.core.audit import person_reads
 from doconnect.core.models import AuditEvent, Role
 from doconnect.core.viewers import viewer_for
 from doconnect.forum.services import commitment_update_status
@@ -307,7 +308,12 @@ def test_names_only_where_the_user_sees_personal_data_and_each_read_is_audited(
     names = {task.person: task.person_name for task in tasks}
     assert names == {with_consent.public_id: "Lea Lesbar", without.public_id: None}
     audited = AuditEvent.objects.filter(view="tests.tasks")
-    assert list(audited.values_list("person_public_id", flat=True)) == [with_consent.public_id]
+    # One event for the read; names read of one person, the pseudonym of the other.
+    (event,) = audited
+    reads = dict(person_reads(event))
+    assert set(reads) == {with_consent.public_id, without.public_id}
+    assert "family_name" in reads[with_consent.public_id]
+    assert reads[without.public_id] == ["pseudonymous"]
     # Read for a mail, a task names nobody and reads nothing more.
     assert all(task.person_name is None for task in tasks_for(viewer_for(coordinator)))
     assert AuditEvent.objects.filter(view="tests.tasks").count() == 1

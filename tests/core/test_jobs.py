@@ -1,11 +1,10 @@
 """Background jobs: started after commit, progress on record, failures kept readable,
-one at a time per kind, silent ones given up, and really run in a thread."""
+one at a time per kind, silent ones given up, queued in the database for the worker
+(the worker process itself: ``test_worker.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,13 +13,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from doconnect.core.jobs import Progress, active_job, job_start, jobs_fail_stale, register
 from doconnect.core.models import Job, JobStatus, Organisation
 
 # The phases each test job reported, as seen on its row while running.
 SEEN: list[tuple[str, int]] = []
-RELEASE = threading.Event()
 
 
 @register("test.count", phases=("counting", "writing"))
@@ -48,7 +48,6 @@ def crash_job(job: Job, progress: Progress) -> dict[str, Any]:
 @register("test.wait", phases=("waiting",))
 def wait_job(job: Job, progress: Progress) -> dict[str, Any]:
     progress("waiting")
-    assert RELEASE.wait(timeout=30)
     return {"waited": True}
 
 
@@ -129,23 +128,18 @@ def test_a_job_silent_for_longer_than_the_limit_is_given_up_and_frees_its_kind(
     job_start(kind="test.count", params={}, started_by=None)  # allowed again
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_thread_runner_answers_at_once_and_finishes_in_the_background(
-    settings: Any,
-) -> None:
-    settings.JOBS_RUNNER = "thread"
-    RELEASE.clear()
+def test_for_the_worker_a_job_and_its_queued_task_are_made_together(db: None) -> None:
+    job = job_start(kind="test.count", params={"x": 1}, started_by=None)
 
-    job = job_start(kind="test.wait", params={}, started_by=None)
+    task = DBTaskResult.objects.get(id=job.task_id)
+    assert task.status == TaskResultStatus.READY and task.task_path == "doconnect.core.jobs.run_job"
+    assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED  # nothing ran here
 
-    deadline = time.monotonic() + 20
-    while Job.objects.get(pk=job.pk).phase != "waiting":
-        assert time.monotonic() < deadline, "the thread never reported its phase"
-        time.sleep(0.05)
-    assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING  # the caller goes on
-    RELEASE.set()
-    while not Job.objects.get(pk=job.pk).is_finished:
-        assert time.monotonic() < deadline, "the thread never finished"
-        time.sleep(0.05)
-    job.refresh_from_db()
-    assert job.status == JobStatus.DONE and job.result == {"waited": True}
+
+@override_settings(JOB_STALE_MINUTES=30)
+def test_a_job_waiting_in_the_queue_is_not_given_up_however_long_it_waits(db: None) -> None:
+    job = job_start(kind="test.count", params={}, started_by=None)
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=5))
+
+    assert jobs_fail_stale() == 0 and active_job("test.count") is not None

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, models
+from django.test import RequestFactory
 
 from doconnect.core.models import District, Membership, Organisation, TargetGroup
 from doconnect.core.viewers import viewer_for
@@ -29,6 +30,9 @@ from doconnect.people.access import visible_persons
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 from doconnect.people.models import Consent, Person, PersonalDetails, Spell
 from doconnect.referrals.models import Referral
+
+# A sign-in comes with its request: the throttling (django-axes) counts per address.
+SIGN_IN = RequestFactory().post("/login/")
 
 SCALE = 0.05
 TODAY = dt.date(2026, 11, 23)
@@ -138,7 +142,7 @@ def test_each_demo_user_logs_in_with_its_role_and_sees_what_the_role_allows() ->
         "admin": ("admin", "city-dortmund"),
     }
     for username, (role, organisation) in expected.items():
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(SIGN_IN, username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         membership = Membership.objects.select_related("organisation").get(user=user)
         assert membership.role == role
@@ -240,7 +244,7 @@ def test_an_existing_account_with_a_demo_username_is_not_taken_over_silently() -
     User.objects.create_user(username="admin", password="a real administrator's password")
     with pytest.raises(DemoRefused, match="admin"):
         load_demo_city(scale=SCALE)
-    assert authenticate(username="admin", password=DEMO_PASSWORD) is None
+    assert authenticate(SIGN_IN, username="admin", password=DEMO_PASSWORD) is None
 
 
 @pytest.mark.django_db

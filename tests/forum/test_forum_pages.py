@@ -358,7 +358,17 @@ def test_the_network_page_is_drawn_with_a_legend_and_a_table(
 ) -> None:
     page = logged_in(analyst).get("/conference/network/").content.decode()
     assert re.search(r'<ul class="forum-legend"[^>]*>', page)
-    assert "Akteure nach Zwischenzentralität" in page
+    assert "Wer Gruppen verbindet" in page
+    # Plain words for a city's staff, not the vocabulary of network analysis (in what
+    # the reader sees: the markup's own names may stay).
+    german = re.sub(r"<[^>]+>", " ", page)
+    for jargon in ("Zwischenzentralität", "Milieu", "Federmodell"):
+        assert jargon not in german
+    response = logged_in(analyst, language="en").get("/conference/network/")
+    english = re.sub(r"<[^>]+>", " ", response.content.decode())
+    assert "Who connects groups" in english
+    for jargon in ("betweenness", "Betweenness", "milieu", "spring model"):
+        assert jargon not in english
     assert "Verbindung zwischen Arten (Brücke)" in page
 
 
@@ -378,7 +388,7 @@ def test_the_network_is_drawn_by_milieu_unless_the_spring_layout_is_chosen(
     assert re.search(r'<input[^>]*name="layout"[^>]*value="spring"[^>]*checked', spring)
     svg = _svg(default)
     assert 'role="img"' in svg and 'aria-labelledby="graph-title graph-desc"' in svg
-    assert 'class="forum-tie-bridging"' in svg and "paint-order: stroke" in svg
+    assert 'class="forum-tie-bridging"' in svg and 'paint-order="stroke"' in svg
     # Filtering without a layout keeps the milieus, and shows that choice.
     filtered = client.get("/conference/network/?tie_kinds=referral").content.decode()
     assert re.search(r'<input[^>]*name="layout"[^>]*value="milieu"[^>]*checked', filtered)

@@ -380,7 +380,9 @@ def test_an_analyst_sees_pseudonyms_and_no_names(city: City, analyst: User) -> N
     someone = takes_part(city, city.offer_a, family_name="Muster", consent_orgs=[city.statistics])
     body = logged_in(analyst).get("/offers/o-a/").content.decode()
     assert someone.public_id in body and "Muster" not in body
-    assert not AuditEvent.objects.filter(person_public_id=someone.public_id).exists()
+    # Seen, if only under the pseudonym: audited as such (issue #20).
+    (event,) = AuditEvent.objects.filter(person_public_id=someone.public_id)
+    assert event.fields == ["pseudonymous"] and event.actor_username == "analyst"
 
 
 def test_an_admin_gets_no_participants_section_at_all(city: City, platform_admin: User) -> None:

@@ -150,7 +150,7 @@ def test_the_provider_page_shows_facts_offers_and_funding_of_this_year_by_funder
     assert "aktiv" in body
     assert "Jobcenter" in body and "Europäischer Sozialfonds" in body
     main = body.split("<main", 1)[1]
-    assert ">12000<" in main and ">5000<" in main
+    assert ">12.000<" in main and ">5.000<" in main  # with the thousands separator
     assert "4321" not in main  # funding of another year
     assert "Zacharias" not in body
 

@@ -32,14 +32,14 @@ def dead_ends_json(*args: str) -> dict[str, Any]:
     return data
 
 
-def test_dead_ends_of_a_catalogue_file_are_listed_sorted_by_id_without_importing(
+def test_dead_ends_of_a_catalogue_file_with_the_database_are_listed_sorted_without_importing(
     city: City, tmp_path: Path
 ) -> None:
     # o-1 → o-2 → employment and o-1 → o-a (a stored offer, itself a dead end), so o-2
     # is o-1's single bridge; o-3 has no follow-on; o-b is stored without follow-ons.
     text = VALID.replace('["o-2", "o-a", "destination:apprenticeship"]', '["o-2", "o-a"]')
     path = write(tmp_path, text)
-    data = dead_ends_json("--catalogue", str(path))
+    data = dead_ends_json("--catalogue", str(path), "--with-database")
     assert {"dead_ends", "gaps", "single_bridges"} <= set(data)
     assert [d["offer"] for d in data["dead_ends"]] == ["o-3", "o-a", "o-b"]
     assert all(set(d) >= {"offer", "reason"} for d in data["dead_ends"])
@@ -61,7 +61,7 @@ def test_dead_ends_of_the_database_in_text_and_json(city: City) -> None:
     assert "Gaps / Lücken" in text
 
 
-def test_a_bad_catalogue_file_lists_its_problems_like_the_import_and_fails(
+def test_a_bad_catalogue_file_with_the_database_lists_its_problems_like_the_import(
     city: City, tmp_path: Path
 ) -> None:
     text = VALID.replace('"kind": "counselling"', '"kind": "cooking"').replace(
@@ -69,7 +69,7 @@ def test_a_bad_catalogue_file_lists_its_problems_like_the_import_and_fails(
     )
     path = write(tmp_path, text)
     with pytest.raises(CommandError) as excinfo:
-        pathways("dead-ends", "--catalogue", str(path))
+        pathways("dead-ends", "--catalogue", str(path), "--with-database")
     message = str(excinfo.value)
     assert message.startswith(f"{path}: not analysed, 2 problems:\n")
     with pytest.raises(CommandError) as imported:

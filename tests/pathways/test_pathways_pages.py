@@ -3,7 +3,9 @@ on the person page, and proposing a referral from them. Every view has its denie
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
 from typing import Any
 
 import pytest
@@ -14,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 
 from doconnect.core.models import TargetGroup
 from doconnect.offers.models import FollowOn, Offer
-from doconnect.people.models import Person
+from doconnect.people.models import Person, Spell
 from doconnect.referrals.models import Referral, ReferralStatus
-from tests.conftest import City, logged_in, make_person
+from tests.conftest import City, count_queries, logged_in, make_person
 
 
 @pytest.fixture
@@ -42,28 +44,73 @@ def landscape(city: City) -> City:
 # --- pathways page ---------------------------------------------------------------------
 
 
+def _network(body: str) -> dict[str, Any]:
+    """The drawing's data the page hands to its script (json_script)."""
+    start = body.index('id="pathways-network-data"')
+    data: dict[str, Any] = json.loads(
+        body[body.index(">", start) + 1 : body.index("</script>", start)]
+    )
+    return data
+
+
+def _between(body: str, first: str, second: str) -> str:
+    start = body.index(first)
+    return body[start : body.index(second, start)]
+
+
 @pytest.mark.parametrize("persona", ["coordinator", "case_worker", "provider_staff", "analyst"])
-def test_the_pathways_page_draws_the_network_and_lists_the_dead_ends_for_allowed_roles(
+def test_the_pathways_page_leads_with_the_dead_ends_and_draws_the_network_with_titles(
     landscape: City, persona: str, request: pytest.FixtureRequest
 ) -> None:
-    response = logged_in(request.getfixturevalue(persona)).get("/pathways/")
+    response = logged_in(request.getfixturevalue(persona)).get("/pathways/?district=")
     assert response.status_code == 200
     body = response.content.decode()
-    svg = body[body.index("<svg") : body.index("</svg>")]
-    assert 'class="dead-end-marker"' in svg and "Sackgasse: o-c" in svg
-    assert 'data-offer="o-a"' in svg and 'data-offer="destination:employment"' in svg
-    assert "<line " in svg
-    dead_ends = body[body.index('id="dead-ends-heading"') : body.index('id="bridges-heading"')]
-    assert 'href="/offers/o-c/"' in dead_ends and 'href="/offers/o-y/"' in dead_ends
-    assert 'href="/offers/o-a/"' not in dead_ends
+    assert body.index('id="dead-ends-heading"') < body.index('id="gaps-heading"')
+    assert body.index('id="gaps-heading"') < body.index('id="graph-heading"')
+    dead_ends = _between(body, 'id="dead-ends-heading"', 'id="gaps-heading"')
+    assert 'href="/offers/o-c/"' in dead_ends and "Orientierung C" in dead_ends
+    assert 'href="/offers/o-y/"' in dead_ends and 'href="/offers/o-a/"' not in dead_ends
+    data = _network(body)
+    nodes = {node["key"]: node for node in data["nodes"]}
+    assert nodes["o-a"]["title"] == "Werkstatt A" and nodes["o-a"]["shape"] == "entry"
+    assert nodes["o-c"]["shape"] == "dead_end"
+    assert nodes["destination:employment"]["shape"] == "goal"
+    # Stages left to right: entries, offers by distance, goals, dead ends.
+    stages = data["stages"]
+    assert stages[nodes["o-a"]["stage"]] == "Einstiege"
+    assert stages[nodes["o-b"]["stage"]] == "1 Schritt bis zum Ziel"
+    assert nodes["o-a"]["stage"] < nodes["o-b"]["stage"] < nodes["destination:employment"]["stage"]
+    assert nodes["destination:employment"]["stage"] < nodes["o-c"]["stage"]
+    assert {(e["source"], e["target"]) for e in data["edges"]} == {
+        ("o-a", "o-b"),
+        ("o-b", "destination:employment"),
+    }
+    # The same edges as text, for screen readers and for anybody without the drawing.
+    table = _between(body, "Das Netz als Tabelle", "</details>")
+    assert "Werkstatt A" in table and "Kurs B" in table and "Beschäftigung" in table
+    assert "<script>" not in body.replace('<script id="pathways-network-data"', "")
+
+
+def test_without_a_filter_the_page_shows_the_first_district_and_says_how_to_see_the_city(
+    landscape: City, coordinator: User
+) -> None:
+    body = logged_in(coordinator).get("/pathways/").content.decode()
+    assert '<option value="Eving" selected>' in body
+    summary = _between(body, 'id="pathways-summary"', "</p>")
+    assert "Stadtbezirk Eving" in summary and "Ganze Stadt zeigen" in summary
+    assert "1 Sackgasse in diesem Ausschnitt" in summary and "2 in der ganzen Stadt" in summary
+    keys = {node["key"] for node in _network(body)["nodes"]}
+    assert {"o-a", "o-y"} <= keys and "o-c" not in keys
+    assert "o-b" in keys  # not in Eving, but drawn as where o-a leads
+    assert next(n for n in _network(body)["nodes"] if n["key"] == "o-b")["context"] is True
 
 
 def test_the_pathways_page_lists_single_bridges_and_both_kinds_of_gaps(
     landscape: City, coordinator: User
 ) -> None:
     TargetGroup.objects.create(code="refugees", label="Geflüchtete")
-    body = logged_in(coordinator).get("/pathways/").content.decode()
-    bridges = body[body.index('id="bridges-heading"') : body.index('id="gaps-heading"')]
+    body = logged_in(coordinator).get("/pathways/?district=").content.decode()
+    bridges = body[body.index('id="bridges-heading"') : body.index('id="graph-heading"')]
     assert 'href="/offers/o-b/"' in bridges and "o-a" in bridges
     no_entry = body[body.index('id="no-entry-heading"') : body.index('id="entry-gap-heading"')]
     assert "Hörde × Geflüchtete" in no_entry  # o-y serves youth only, o-a only Eving
@@ -92,10 +139,23 @@ def test_the_pathways_page_sends_anonymous_visitors_to_the_login(landscape: City
 def test_the_district_filter_keeps_the_district_s_and_the_city_wide_offers(
     landscape: City, analyst: User
 ) -> None:
-    body = logged_in(analyst).get("/pathways/?district=Eving").content.decode()
-    assert 'data-offer="o-a"' in body and 'data-offer="o-y"' in body
-    assert 'data-offer="o-c"' not in body and 'href="/offers/o-c/"' not in body
-    assert 'data-offer="o-b"' not in body
+    body = logged_in(analyst).get("/pathways/?district=H%C3%B6rde").content.decode()
+    keys = {node["key"] for node in _network(body)["nodes"]}
+    assert {"o-c", "o-y"} <= keys and "o-a" not in keys
+    assert 'href="/offers/o-c/"' in body and 'href="/offers/o-a/"' not in body
+
+
+def test_the_provider_and_stage_filters_choose_what_is_drawn(
+    landscape: City, analyst: User
+) -> None:
+    client = logged_in(analyst)
+    body = client.get("/pathways/?provider=p-b").content.decode()
+    drawn = {n["key"] for n in _network(body)["nodes"] if n["offer"] and not n["context"]}
+    assert drawn == {"o-b", "o-c"}
+    body = client.get("/pathways/?district=&stage=dead_ends").content.decode()
+    drawn = {n["key"] for n in _network(body)["nodes"] if n["offer"] and not n["context"]}
+    assert drawn == {"o-c", "o-y"}
+    assert "Einstiege" not in _network(body)["stages"]
 
 
 def test_the_target_group_filter_keeps_offers_for_the_group_and_those_open_to_all(
@@ -110,7 +170,7 @@ def test_the_target_group_filter_keeps_offers_for_the_group_and_those_open_to_al
 
 
 def test_the_pathways_page_needs_the_same_queries_for_many_offers_and_draws_at_most_150(
-    landscape: City, coordinator: User, django_assert_max_num_queries: Any
+    landscape: City, coordinator: User
 ) -> None:
     client = logged_in(coordinator)
 
@@ -119,25 +179,23 @@ def test_the_pathways_page_needs_the_same_queries_for_many_offers_and_draws_at_m
             assert client.get(url).status_code == 200
         return len(captured)
 
-    few = queries("/pathways/?district=Eving")
-    body = client.get("/pathways/").content.decode()
-    assert "Gezeichnet sind" not in body
+    client.get("/pathways/")  # the session's first request does more than any other
+    few, few_city = queries("/pathways/"), queries("/pathways/?district=")
+    assert "Gezeichnet sind" not in client.get("/pathways/?district=").content.decode()
     Offer.objects.bulk_create(
         Offer(
             external_id=f"o-many-{i:03}",
             provider=landscape.provider_a,
-            title=f"Angebot {i}",
+            title=f"Angebot {i:03}",
             kind="qualification",
             district=landscape.district,
         )
         for i in range(160)
     )
-    assert queries("/pathways/?district=Eving") == few
-    with django_assert_max_num_queries(20):
-        body = client.get("/pathways/").content.decode()
+    assert queries("/pathways/") == few and queries("/pathways/?district=") == few_city
+    body = client.get("/pathways/?district=").content.decode()
     assert "Gezeichnet sind 150 von 164" in body
-    svg = body[body.index("<svg") : body.index("</svg>")]
-    assert svg.count('class="node ') == 150 + 1  # 150 offers and the employment goal
+    assert sum(bool(n["offer"]) and not n["context"] for n in _network(body)["nodes"]) == 150
     assert 'href="/offers/o-many-159/"' in body  # the lists are complete
 
 
@@ -216,13 +274,14 @@ def test_dead_end_reasons_on_the_pathways_page_are_german_or_english(
     FollowOn.objects.create(from_offer=suspended, destination="employment")
 
     def dead_ends(body: str) -> str:
-        return body[body.index('id="dead-ends-heading"') : body.index('id="bridges-heading"')]
+        return _between(body, 'id="dead-ends-heading"', 'id="gaps-heading"')
 
-    german = dead_ends(logged_in(coordinator).get("/pathways/").content.decode())
+    german = dead_ends(logged_in(coordinator).get("/pathways/?district=").content.decode())
     assert "der einzige Weg führt über das geschlossene Angebot o-s (ausgesetzt)" in german
     assert "kein Anschluss" in german  # o-y
     assert "only path" not in german
-    english = dead_ends(logged_in(coordinator, language="en").get("/pathways/").content.decode())
+    response = logged_in(coordinator, language="en").get("/pathways/?district=")
+    english = dead_ends(response.content.decode())
     assert "the only path runs through the closed offer o-s (suspended)" in english
     assert "no follow-on at all" in english and "Reason" in english
     assert "geschlossene" not in english
@@ -309,3 +368,30 @@ def test_an_unknown_offer_is_refused_with_a_message(landscape: City, case_worker
     )
     assert "Dieses Angebot gibt es nicht" in response.content.decode()
     assert not Referral.objects.exists()
+
+
+def test_the_person_page_with_next_steps_needs_the_same_queries_for_more_leavers_in_the_city(
+    landscape: City, case_worker: User
+) -> None:
+    person = _person(landscape)
+    client = logged_in(case_worker)
+    url = f"/persons/{person.public_id}/"
+
+    def leave(count: int) -> None:
+        for i in range(count):
+            other = make_person(landscape, given_name=f"L{i}")
+            Spell.objects.create(
+                person=other,
+                state="offer",
+                start=dt.date(2025, 1, 1),
+                end=dt.date(2025, 3, 31),
+                offer=landscape.offer_a,
+            )
+            Spell.objects.create(person=other, state="employment", start=dt.date(2025, 5, 1))
+
+    leave(3)
+    client.get(url)  # a session's first request does more than any other
+    few = count_queries(client, url)
+    leave(30)
+    assert count_queries(client, url) == few
+    assert "Nächste Schritte" in client.get(url).content.decode()

@@ -250,6 +250,14 @@ def test_the_openapi_description_lists_registering_and_the_queue(db: None) -> No
     paths = Client().get("/api/openapi.json").json()["paths"]
 
     assert set(paths["/api/persons"]) == {"get", "post"}
-    assert set(paths["/api/persons"]["post"]["responses"]) == {"201", "403", "409", "422"}
+    assert set(paths["/api/persons"]["post"]["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "403",
+        "409",
+        "413",
+        "422",
+    }
     assert "get" in paths["/api/duplicates"]
     assert "post" in paths["/api/duplicates/{candidate_id}/merge"]

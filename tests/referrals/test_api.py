@@ -177,7 +177,9 @@ def test_completing_writes_the_next_state_into_the_biography(
     client = bearer(provider_staff)
     path = f"/api/referrals/{referral.pk}/complete"
     response = post(client, path, {"next_state": "apprenticeship", "on": "not a day"})
-    assert response.status_code == 400 and set(response.json()["detail"]) == {"on"}
+    # Validated by the schema (issue #20): a 422 naming the field, nothing changed.
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["on"]
     on = timezone.localdate()
     response = post(client, path, {"next_state": "apprenticeship", "on": on.isoformat()})
     assert response.status_code == 200 and response.json()["status"] == "completed"
@@ -270,3 +272,15 @@ def test_a_person_with_a_running_spell_at_the_offer_ends_it_on_completion(
     assert response.status_code == 200 and response.json()["status"] == "dropped_out"
     at_offer = Spell.objects.get(person=referral.person, offer=city.offer_a)
     assert at_offer.end == on - dt.timedelta(days=1)
+
+
+def test_sending_with_an_impossible_date_is_refused_not_sent(
+    city: City, coordinator: User, case_worker: User, bearer: BearerClient
+) -> None:
+    """The date is checked for every step, even one that does not read it (issue #20:
+    schemathesis found "2024-13-01" accepted and the referral sent)."""
+    referral = proposed(city)
+    path = f"/api/referrals/{referral.pk}/send"
+    response = post(bearer(coordinator), path, {"on": "2024-13-01"})
+    assert response.status_code == 422
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.PROPOSED

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from doconnect.allocation.services import Scope, waiting_persons
 from doconnect.offers.models import FollowOn, FundingLine
 from doconnect.people.services import spell_create
+from doconnect.referrals.services import referral_create, referral_send
 from doconnect.scenarios.engine.baseline import DemandCell
 from doconnect.scenarios.engine.baseline import FundingLine as EngineFunding
 from doconnect.scenarios.inputs import (
@@ -103,3 +106,24 @@ def test_the_loader_runs_a_fixed_number_of_queries(city: City) -> None:
     for name in ("Bea", "Cem", "Dana", "Eli"):
         waiting(city, name)
     assert queries() == few
+
+
+def test_persons_with_an_open_referral_still_count_as_demand_for_places(
+    city: City, coordinator: User
+) -> None:
+    # Issue #17: an allocation run proposes a referral to every person it places; the
+    # scenario's demand then fell to zero although nobody had got a place yet.
+    proposed = waiting(city, "Ada")
+    sent = waiting(city, "Bea")
+    referral_create(person=proposed, offer=city.offer_a, created_by_id=coordinator.pk)
+    referral_send(
+        referral=referral_create(person=sent, offer=city.offer_b, created_by_id=coordinator.pk),
+        actor=coordinator,
+    )
+    assert waiting_persons(TODAY, Scope()) == []  # the allocation does not propose twice
+    persons_per_kind = {
+        cell.offer_kind: cell.persons
+        for cell in demand_from_db(TODAY)
+        if cell.target_group == "youth_difficult_start"
+    }
+    assert persons_per_kind == {kind: 2 for kind in KINDS_FOR_GOAL["apprenticeship"]}

@@ -12,11 +12,12 @@ import pytest
 from django.contrib.auth.models import User
 
 from doconnect.offers.models import FundingLine
+from doconnect.people.models import Person
 from doconnect.scenarios.engine.scenario_file import read_scenario
 from doconnect.scenarios.models import ScenarioRun
 from doconnect.scenarios.services import scenario_create, scenario_run
 from tests.browser import log_in, serious_violations
-from tests.conftest import City
+from tests.conftest import City, waiting
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,10 @@ def run(transactional_db: None, city: City, coordinator: User, settings: Any) ->
         start=dt.date(2027, 1, 1),
         end=dt.date(2027, 12, 31),
     )
+    # Two young people wait for a workshop like Werkstatt A: demand to draw.
+    for name in ("Ada", "Bea"):
+        person = waiting(city, name)
+        Person.objects.filter(pk=person.pk).update(preferred_offer_kinds=["low_threshold"])
     scenario = scenario_create(spec=read_scenario(SPEC, file="cut.json"), created_by=coordinator)
     return scenario_run(scenario=scenario, today=dt.date(2026, 11, 24), started_by=coordinator)
 

@@ -192,8 +192,11 @@ def test_with_a_catalogue_the_file_s_offers_meet_the_database_s_demand(
     catalogue = tmp_path / "offers.json"
     catalogue.write_text(CATALOGUE, encoding="utf-8")
     data = json.loads(
-        scenario("run", scenario_file(tmp_path), "--catalogue", str(catalogue), "--format", "json")
-    )
+        scenario(
+            "run", scenario_file(tmp_path), "--catalogue", str(catalogue), "--with-database",
+            "--format", "json",
+        )
+    )  # fmt: skip
     assert [o["offer"] for o in data["offers"]] == ["o-x"]
     assert data["providers_not_viable"] == ["p-new"]
     assert data["offers"][0]["capacity_after"] == 0

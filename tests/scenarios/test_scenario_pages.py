@@ -18,8 +18,9 @@ from django.test import Client
 from doconnect.decisions.models import Decision
 from doconnect.decisions.services import criterion_add, decision_create
 from doconnect.offers.models import FollowOn, FundingLine
+from doconnect.people.models import Person
 from doconnect.scenarios.models import Scenario, ScenarioRun
-from tests.conftest import City, count_queries, logged_in
+from tests.conftest import City, count_queries, logged_in, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_a_coordinator_states_a_funding_cut_and_reads_what_it_does(
     assert run.result["providers_not_viable"] == []
     page = client.get(f"/scenarios/runs/{run.pk}/").content.decode()
     assert "Werkstatt A" in page  # losing offers by title
-    assert "Kein Träger fällt unter die Schwelle." in page
+    assert "Kein Träger fällt unter 70 % seiner bisherigen Förderung." in page
 
 
 def test_a_deeper_cut_puts_the_provider_below_the_threshold(
@@ -350,3 +351,48 @@ def test_a_second_run_while_one_waits_is_refused_next_to_the_button(
     assert response.status_code == 400
     assert "Es läuft schon eine Berechnung dieser Art" in response.content.decode()
     assert not ScenarioRun.objects.exists()
+
+
+def test_a_result_without_demand_says_why_each_section_is_empty(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    # Nobody waits in this city: no chart of zeros, but the reason in words.
+    client = logged_in(coordinator)
+    run = create_and_run(client, percent="0", bridge_budget_eur="0")
+    page = client.get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert 'id="no-demand"' in page
+    assert "Am Stichtag wartete niemand auf einen Platz" in page
+    assert 'id="chart-versorgter-bedarf"' not in page
+    assert "Das Szenario hat kein Brückenbudget." in page
+    assert "Kein Angebot verliert Plätze: keine Änderung" in page
+    assert "Keine gebrochenen Brücken" in page
+
+
+def test_the_rules_of_a_result_are_in_the_readers_language(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    run = create_and_run(logged_in(coordinator))
+    german = logged_in(coordinator).get(f"/scenarios/runs/{run.pk}/").content.decode()
+    english = logged_in(coordinator, "en").get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert "abgerundet auf ganze Plätze" in german and "floor(" not in german
+    assert "Jugendliche: 3" in german  # the weight names its target group
+    assert "rounded down to whole places" in english
+    assert "Ein Träger, dessen Förderung" not in english
+    assert "On the reference day nobody was waiting" in english  # no demand here either
+
+
+def test_what_more_money_would_do_is_said_in_the_readers_language(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    for i in range(10):  # ten young people wait for a workshop like Werkstatt A
+        person = waiting(funded, f"Person {i}")
+        Person.objects.filter(pk=person.pk).update(preferred_offer_kinds=["low_threshold"])
+    run = create_and_run(logged_in(coordinator), percent="-50", bridge_budget_eur="10000")
+    stored = [price["text"] for price in run.result["bridge"]["shadow_prices"]]
+    assert stored and all(text.startswith(("Weitere", "Ein zusätzlicher")) for text in stored)
+    german = logged_in(coordinator).get(f"/scenarios/runs/{run.pk}/").content.decode()
+    english = logged_in(coordinator, "en").get(f"/scenarios/runs/{run.pk}/").content.decode()
+    for text in stored:  # the page says what the engine stored, word for word
+        assert text in german
+        assert text not in english
+    assert "Another €10,000 of bridge budget would" in english

@@ -1,5 +1,5 @@
 """A coordinator in a real Chromium: chooses the school leavers of a year, watches the
-report being computed in the background, and reads the drawn charts; axe-core finds no
+report being computed by the worker process, and reads the drawn charts; axe-core finds no
 serious violation on the form or the report."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from tests.browser import log_in, serious_violations
 from tests.conftest import City
 from tests.transitions.test_transitions_pages import school_leavers  # noqa: F401
+from tests.workers import RunningWorker
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +25,9 @@ def cohort(
     city: City,
     coordinator: User,
     school_leavers: None,  # noqa: F811
-    settings: Any,
+    worker: RunningWorker,
 ) -> None:
-    """Made before Playwright starts its event loop; the real thread runner."""
-    settings.JOBS_RUNNER = "thread"
+    """Made before Playwright starts its event loop; a real `doconnect worker` computes."""
 
 
 def test_a_coordinator_computes_and_reads_a_transitions_report_in_the_browser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,10 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from doconnect.people.services import spell_create
 from doconnect.transparency.models import PublishedReport
 from doconnect.transparency.services import yearly_report_publish
-from tests.conftest import City, count_queries, logged_in
+from tests.conftest import City, count_queries, logged_in, make_person
 from tests.transparency.conftest import year_city  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -171,3 +173,23 @@ def test_anonymous_visitors_are_sent_to_the_login_for_the_transparency_page(
     assert client.get("/transparency/2025/preview/").status_code == 302
     assert client.post("/transparency/2025/publish/", {"confirm": "on"}).status_code == 302
     assert PublishedReport.objects.count() == 1
+
+
+def test_the_yearly_report_preview_needs_the_same_queries_for_a_bigger_city(
+    year_city: City,  # noqa: F811
+    coordinator: User,
+) -> None:
+    client = logged_in(coordinator)
+    client.get("/transparency/2026/preview/")  # a session's first request does more
+    few = count_queries(client, "/transparency/2026/preview/")
+    for i in range(20):
+        person = make_person(year_city, given_name=f"Mehr{i}")
+        spell_create(
+            person=person,
+            state="offer",
+            start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 5, 31),
+            offer_id=year_city.offer_b.pk,
+        )
+        spell_create(person=person, state="employment", start=dt.date(2026, 6, 1), end=None)
+    assert count_queries(client, "/transparency/2026/preview/") == few

@@ -174,9 +174,9 @@ def test_the_person_list_needs_as_many_queries_for_25_persons_as_for_2(
         make_person(city, consent_orgs=[city.city])
     assert queries() == few
     # session, user, memberships, count, page, consents, details, the columns (state
-    # and due dates), the responsible workers, audit insert, the navigation's task
-    # count, districts, target groups
-    with django_assert_max_num_queries(13):
+    # and due dates), the responsible workers, the audit event and the persons it
+    # names, the navigation's task count, districts, target groups
+    with django_assert_max_num_queries(14):
         client.get("/persons/")
 
 

@@ -18,6 +18,7 @@ from doconnect.core.forms import (
     target_group_choice,
 )
 from doconnect.core.models import TargetGroup
+from doconnect.core.vocabulary import data_label
 from doconnect.offers.models import OfferKind
 
 MAX_WEIGHT = 1000
@@ -90,12 +91,12 @@ class PriorityWeightsForm(KernForm):
         note = self.fields.pop("note")
         for i, group in enumerate(target_groups):
             name = f"group_{i}"
-            self.fields[name] = _weight_field(group.label)
+            self.fields[name] = _weight_field(group.display_label)
             self.fields[name].initial = current.get("target_groups", {}).get(group.code, 0)
             self.group_names.append((name, group.code))
         for i, need in enumerate(support_needs):
             name = f"need_{i}"
-            self.fields[name] = _weight_field(need)
+            self.fields[name] = _weight_field(data_label(need))
             self.fields[name].initial = current.get("support_needs", {}).get(need, 0)
             self.need_names.append((name, need))
         self.fields["note"] = note
@@ -112,3 +113,10 @@ class PriorityWeightsForm(KernForm):
         groups = {code: data.get(name) or 0 for name, code in self.group_names}
         needs = {need: data.get(name) or 0 for name, need in self.need_names}
         return groups, needs
+
+
+class BulkConfirmForm(KernForm):
+    """The confirmation of a bulk step: how many proposals the coordinator saw. A
+    different number now means the proposals changed meanwhile (the service refuses)."""
+
+    expected = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -1,5 +1,6 @@
 """Reading stored allocation runs for the review page: the run for this viewer or a
-refusal, its outcomes filtered, and the figures by target group and district."""
+refusal, its outcomes filtered, the figures by target group and district, and the
+proposals per provider a bulk step would touch."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from doconnect.allocation.models import AllocationOutcome, AllocationRun
 from doconnect.allocation.services import may_allocate
 from doconnect.core.models import TargetGroup
 from doconnect.core.viewers import Viewer
+from doconnect.referrals.models import Referral, ReferralStatus
 
 PLACED = "placed"
 UNPLACED = "unplaced"
@@ -70,7 +72,7 @@ class Breakdown:
 def run_breakdown(run: AllocationRun) -> Breakdown:
     """Waiting, placed (optimum and first come first served) and unplaced by reason, per
     target group (a person in two groups counts in both) and per district. Two queries."""
-    labels = dict(TargetGroup.objects.values_list("code", "label"))
+    labels = TargetGroup.labels()
     groups: dict[str, BreakdownRow] = {}
     districts: dict[str, BreakdownRow] = {}
     none = BreakdownRow(key="", label="")
@@ -103,3 +105,27 @@ def run_referral_counts(run: AllocationRun) -> dict[str, int]:
         .values_list("referral__status", "n")
     )
     return dict(counts)
+
+
+@dataclass(frozen=True)
+class ProviderProposals:
+    """What a bulk step on a run's proposals does to one provider."""
+
+    provider: str
+    offers: int
+    referrals: int
+
+
+def run_proposals_by_provider(run: AllocationRun) -> list[ProviderProposals]:
+    """The run's referrals still proposed, counted per provider (most first): what
+    "send all" or "discard all" would do, for the confirmation page. One query."""
+    rows = (
+        Referral.objects.filter(allocation__run=run, status=ReferralStatus.PROPOSED)
+        .values("offer__provider__name")
+        .annotate(referrals=Count("pk"), offers=Count("offer", distinct=True))
+        .values_list("offer__provider__name", "offers", "referrals")
+    )
+    return sorted(
+        (ProviderProposals(name, offers, referrals) for name, offers, referrals in rows),
+        key=lambda p: (-p.referrals, p.provider.casefold()),
+    )

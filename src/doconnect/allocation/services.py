@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -116,14 +117,23 @@ def default_goal(age: int | None, vocational: str) -> str:
     return Destination.APPRENTICESHIP if young and without else Destination.EMPLOYMENT
 
 
-def waiting_persons(day: dt.date, scope: Scope) -> list[Waiting]:
-    """The open demand on ``day`` in a fixed number of queries."""
+def waiting_persons(
+    day: dt.date, scope: Scope, *, with_open_referrals: bool = False
+) -> list[Waiting]:
+    """The open demand on ``day`` in a fixed number of queries.
+
+    An allocation leaves out persons with an open referral (they are being placed; a
+    second proposal would double-book them). Who asks how many places the city needs —
+    the scenarios — passes ``with_open_referrals=True``: a proposed, sent or accepted
+    referral is not yet a place, so the person still needs one."""
     running = Spell.objects.filter(
         Q(end__isnull=True) | Q(end__gte=day), start__lte=day, state__in=WAITING_STATES
     )
-    persons = Person.objects.filter(pk__in=running.values("person_id")).exclude(
-        pk__in=Referral.objects.filter(status__in=OPEN_STATUSES).values("person_id")
-    )
+    persons = Person.objects.filter(pk__in=running.values("person_id"))
+    if not with_open_referrals:
+        persons = persons.exclude(
+            pk__in=Referral.objects.filter(status__in=OPEN_STATUSES).values("person_id")
+        )
     persons = persons.exclude(pk__in=in_active_support(Person.objects.all(), day).values("pk"))
     if scope.district:
         persons = persons.filter(district__name=scope.district)
@@ -352,20 +362,39 @@ def _run_referrals(run: AllocationRun, status: str) -> list[Referral]:
     )
 
 
+def _check_confirmed(referrals: list[Referral], expected: int | None) -> None:
+    """A bulk step does what its confirmation showed or nothing: when the proposals
+    changed since (another coordinator sent some), the caller must confirm again."""
+    if expected is not None and expected != len(referrals):
+        raise ValidationError(
+            _(
+                "Die Vorschläge haben sich seit der Bestätigung geändert (jetzt %(now)d "
+                "statt %(expected)d); nichts wurde ausgeführt. Bitte die Übersicht erneut "
+                "prüfen."
+            )
+            % {"now": len(referrals), "expected": expected},
+            code="changed",
+        )
+
+
 @transaction.atomic
-def allocation_send(*, run: AllocationRun, actor: User) -> int:
+def allocation_send(*, run: AllocationRun, actor: User, expected: int | None = None) -> int:
     """Send every referral the run proposed that is still proposed: one step for the
-    whole run, all or nothing. Returns how many were sent."""
+    whole run, all or nothing. ``expected``: how many the actor confirmed; another
+    number refuses (ValidationError, code ``changed``). Returns how many were sent."""
     referrals = _run_referrals(run, ReferralStatus.PROPOSED)
+    _check_confirmed(referrals, expected)
     for referral in referrals:
         referral_send(referral=referral, actor=actor, note=_note(run))
     return len(referrals)
 
 
 @transaction.atomic
-def allocation_withdraw(*, run: AllocationRun, actor: User) -> int:
-    """Withdraw (cancel) every referral the run proposed that is still proposed."""
+def allocation_withdraw(*, run: AllocationRun, actor: User, expected: int | None = None) -> int:
+    """Withdraw (cancel) every referral the run proposed that is still proposed;
+    ``expected`` as for ``allocation_send``."""
     referrals = _run_referrals(run, ReferralStatus.PROPOSED)
+    _check_confirmed(referrals, expected)
     for referral in referrals:
         referral_cancel(referral=referral, actor=actor, note=_note(run))
     return len(referrals)

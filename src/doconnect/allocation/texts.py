@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doconnect.allocation.engine.result import ASSIGNED, CAPACITY_TAKEN, NO_CANDIDATE
+from doconnect.core.vocabulary import data_label
 
 REASON_LABELS = {
     ASSIGNED: gettext_lazy("Platz zugeteilt"),
@@ -48,7 +49,7 @@ def priority_lines(
     for need in support_needs:
         value = int(weights.get("support_needs", {}).get(need, 0))
         if value:
-            lines.append(Line(need, value, _("Unterstützungsbedarf")))
+            lines.append(Line(data_label(need), value, _("Unterstützungsbedarf")))
     return lines
 
 

@@ -8,6 +8,8 @@ through ``access_person`` (audited)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from doconnect.allocation.forms import (
     AllocationScopeForm,
+    BulkConfirmForm,
     OutcomeFilterForm,
     PriorityWeightsForm,
 )
@@ -32,6 +35,7 @@ from doconnect.allocation.selectors import (
     run_breakdown,
     run_for_viewer,
     run_outcomes,
+    run_proposals_by_provider,
     run_referral_counts,
 )
 from doconnect.allocation.services import (
@@ -80,9 +84,7 @@ def _require_allocator(viewer: Viewer) -> None:
 
 def _scope_text(scope: dict[str, object]) -> str:
     kinds = dict(OfferKind.choices)
-    groups = (
-        dict(TargetGroup.objects.values_list("code", "label")) if scope.get("target_group") else {}
-    )
+    groups = TargetGroup.labels() if scope.get("target_group") else {}
     parts = []
     if scope.get("district"):
         parts.append(str(scope["district"]))
@@ -118,7 +120,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "weights": current_priority_weights(),
-            "group_labels": dict(TargetGroup.objects.values_list("code", "label")),
+            "group_labels": TargetGroup.labels(),
             "running": active_job(ALLOCATION_JOB),
             "runs": [(run, _scope_text(run.scope)) for run in runs],
         },
@@ -167,7 +169,7 @@ def allocation_run(request: HttpRequest, pk: int) -> HttpResponse:
             "breakdown": breakdown,
             "form": form,
             "page": page,
-            "group_labels": dict(TargetGroup.objects.values_list("code", "label")),
+            "group_labels": TargetGroup.labels(),
             "reason_labels": REASON_LABELS,
             "referral_counts": [
                 (ReferralStatus(status).label, count)
@@ -200,7 +202,7 @@ def allocation_person(request: HttpRequest, pk: int, public_id: str) -> HttpResp
     )
     if outcome is None:
         raise Http404
-    group_labels = dict(TargetGroup.objects.values_list("code", "label"))
+    group_labels = TargetGroup.labels()
     weights = (
         {"target_groups": run.weights.target_groups, "support_needs": run.weights.support_needs}
         if run.weights
@@ -233,33 +235,27 @@ def allocation_person(request: HttpRequest, pk: int, public_id: str) -> HttpResp
     )
 
 
-def _run_step(
-    request: HttpRequest,
-    pk: int,
-    step: Callable[..., int],
-    *,
-    done: Callable[[int], str],
-    refused: str,
-) -> HttpResponse:
-    """One step on all of a run's proposals (send or discard), then back to the run."""
-    run = run_for_viewer(request_viewer(request), pk)
-    try:
-        count = step(run=run, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
-        messages.error(request, refused % {"reasons": reasons or _("keine Berechtigung")})
-    else:
-        messages.success(request, done(count))
-    return redirect("web:allocation_run", pk=run.pk)
+@dataclass(frozen=True)
+class BulkStep:
+    """A step on all of a run's proposals (send or discard), confirmed on its own page."""
+
+    service: Callable[..., int]
+    title: Any
+    question: Any
+    button: Any
+    done: Callable[[int], str]
+    refused: Any
 
 
-@login_required
-@require_POST
-def allocation_send_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _run_step(
-        request,
-        pk,
-        allocation_send,
+BULK_STEPS = {
+    "send": BulkStep(
+        service=allocation_send,
+        title=gettext_lazy("Alle Vorschläge senden?"),
+        question=gettext_lazy(
+            "Diese Zuweisungen gehen an die Träger; jeder Träger hat dann die eingestellte "
+            "Frist zur Antwort. Gesendete Zuweisungen lassen sich nur einzeln zurückziehen."
+        ),
+        button=gettext_lazy("Ja, alle senden"),
         done=lambda n: (
             ngettext(
                 "%(count)d Zuweisung an den Träger gesendet.",
@@ -268,23 +264,75 @@ def allocation_send_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"count": n}
         ),
-        refused=_("Nichts wurde gesendet: %(reasons)s"),
-    )
-
-
-@login_required
-@require_POST
-def allocation_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _run_step(
-        request,
-        pk,
-        allocation_withdraw,
+        refused=gettext_lazy("Nichts wurde gesendet: %(reasons)s"),
+    ),
+    "withdraw": BulkStep(
+        service=allocation_withdraw,
+        title=gettext_lazy("Alle Vorschläge verwerfen?"),
+        question=gettext_lazy(
+            "Diese Vorschläge werden verworfen; die Personen warten wieder und kommen im "
+            "nächsten Lauf erneut in Frage. Die Träger erfahren nichts davon."
+        ),
+        button=gettext_lazy("Ja, alle verwerfen"),
         done=lambda n: (
             ngettext("%(count)d Vorschlag verworfen.", "%(count)d Vorschläge verworfen.", n)
             % {"count": n}
         ),
-        refused=_("Nichts wurde zurückgezogen: %(reasons)s"),
+        refused=gettext_lazy("Nichts wurde zurückgezogen: %(reasons)s"),
+    ),
+}
+
+
+def _bulk_step(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """GET: what the step would do, per provider, and a button to confirm it. POST:
+    the step for exactly the number confirmed, then back to the run with the result;
+    refused (changed meanwhile, or no confirmation): the page again with the reason
+    and the current numbers to confirm."""
+    run = run_for_viewer(request_viewer(request), pk)
+    step = BULK_STEPS[kind]
+    error, status = "", 200
+    if request.method == "POST":
+        form = BulkConfirmForm(request.POST)
+        if not form.is_valid():
+            error, status = _("Bitte die Übersicht unten bestätigen."), 400
+        else:
+            try:
+                count = step.service(
+                    run=run, actor=request.user, expected=form.cleaned_data["expected"]
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else ""
+                error = step.refused % {"reasons": reasons or _("keine Berechtigung")}
+                status = 409
+            else:
+                messages.success(request, step.done(count))
+                return redirect("web:allocation_run", pk=run.pk)
+    providers = run_proposals_by_provider(run)
+    return render(
+        request,
+        "allocation/allocation_confirm.html",
+        {
+            "run": run,
+            "step": step,
+            "providers": providers,
+            "total": sum(p.referrals for p in providers),
+            "error": error,
+            "action": reverse(f"web:allocation_{kind}", args=[run.pk]),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _bulk_step(request, pk, "send")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _bulk_step(request, pk, "withdraw")
 
 
 @login_required
@@ -321,7 +369,7 @@ def allocation_weights(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "history": history,
-            "group_labels": {g.code: g.label for g in groups},
+            "group_labels": {g.code: g.display_label for g in groups},
         },
         status=400 if form.is_bound else 200,
     )

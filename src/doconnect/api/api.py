@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as RequestInvalid
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from doconnect.api.docs import LocalSwagger
 from doconnect.casework import api as casework
 from doconnect.casework import task_api as tasks
 from doconnect.core.api.auth import API_AUTH
+from doconnect.core.security import NUL_MESSAGE, nul_at
 from doconnect.labourmarket import api as vacancies
 from doconnect.offers import api as landscape
 from doconnect.pathways import api as pathways
@@ -36,7 +41,66 @@ OPERATION_ID_PREFIXES = {
 }
 
 
+# What every operation may answer besides its own responses, declared once so the
+# document tells the truth (issue #20, schemathesis): 401 without a valid token, 422
+# when a parameter or body does not validate, 400 for a body that is no JSON, 413 for
+# one over the request size limit (core/security.py). Each is an ErrorOut.
+_ERRORS = {
+    "400": "Bad Request: the body is not JSON",
+    "401": "Unauthorized",
+    "413": "Request body too large",
+    "422": "Unprocessable Entity: a parameter or the body does not validate",
+}
+_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+class TextParser(Parser):
+    """Query parameters as ninja reads them, but a NUL character in one is a 422 at the
+    edge: no field may hold one, and PostgreSQL would refuse it with a server error deep
+    inside a lookup (schemathesis found it, issue #20). JSON bodies: core.security."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, object]:
+        result = super().parse_querydict(data, list_fields, request)
+        found = nul_at(result, ["query"])
+        if found is not None:
+            raise RequestInvalid([{"type": "value_error", "loc": found, "msg": NUL_MESSAGE}])
+        return result
+
+
 class DoConnectAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, object] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for method in _METHODS:
+                operation = item.get(method)
+                if operation is None:
+                    continue
+                has_body = "requestBody" in operation
+                wanted = ["401"]
+                if has_body or operation.get("parameters"):
+                    wanted.append("422")
+                if has_body:
+                    wanted += ["400", "413"]
+                responses = operation.setdefault("responses", {})
+                # The routers' own codes are ints, these strings: compare as text, or
+                # the document would name "422" twice (a YAML reader refuses that).
+                declared = {str(code) for code in responses}
+                for status in wanted:
+                    if status not in declared:
+                        responses[status] = {
+                            "description": _ERRORS[status],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                }
+                            },
+                        }
+        return schema
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         prefix = OPERATION_ID_PREFIXES.get(operation.view_func.__module__)
         if prefix is None:
@@ -54,6 +118,7 @@ api = DoConnectAPI(
         "--token`) or a browser session with CSRF token."
     ),
     auth=API_AUTH,
+    parser=TextParser(),
     docs=LocalSwagger(),
     urls_namespace="api",
 )

@@ -3,8 +3,8 @@
 calendar address).
 
 Both are for the roles with tasks (``tasks.may_use_tasks``); admins and users without
-membership get 403. The page reads through ``tasks.tasks_for`` with a ``Reading``, so
-each person shown with a name or with case content is audited."""
+membership get 403. The page reads one page of 50 through ``tasks.task_page`` with a
+``Reading``, so each person shown with a name or with case content is audited."""
 
 from __future__ import annotations
 
@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from doconnect.casework.access import does_casework
-from doconnect.casework.tasks import Reading, TaskKind, by_day, may_use_tasks, tasks_for
+from doconnect.casework.tasks import (
+    Reading,
+    TaskKind,
+    by_day,
+    may_use_tasks,
+    task_page,
+)
 from doconnect.core.forms import KernForm
 from doconnect.core.preferences import (
     calendar_token_create,
@@ -68,6 +74,9 @@ def _tasks_viewer(request: HttpRequest) -> Viewer:
     return viewer
 
 
+TASKS_PER_PAGE = 50
+
+
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -76,8 +85,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = TaskFilterForm(request.GET or None)
     kinds = (form.cleaned_data["kind"] or None) if form.is_valid() else None
-    tasks = tasks_for(
+    tasks, page, due = task_page(
         viewer,
+        number=request.GET.get("page"),
+        per_page=TASKS_PER_PAGE,
         today=today,
         kinds=kinds,
         reading=Reading(view="web.tasks", purpose=default_purpose(viewer)),
@@ -89,8 +100,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "form": form if form.is_bound else TaskFilterForm(),
             "filtered": bool(kinds),
             "groups": by_day(tasks, today),
-            "task_total": len(tasks),
-            "due_total": sum(1 for task in tasks if task.due <= today),
+            "page": page,
+            "task_total": page.paginator.count,
+            "due_total": due,
             "today": today,
         },
     )

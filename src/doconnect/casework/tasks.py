@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -326,6 +327,16 @@ def tasks_for(
     day = today or timezone.localdate()
     if not may_use_tasks(viewer):
         return []
+    return _with_persons(viewer, _drafts(viewer, day, until, since, kinds), day, reading)
+
+
+def _drafts(
+    viewer: Viewer,
+    day: dt.date,
+    until: dt.date | None,
+    since: dt.date | None,
+    kinds: Iterable[str] | None,
+) -> list[_Draft]:
     chosen = set(kinds) if kinds is not None else set(TaskKind.values)
     wanted = [kind for kind in TaskKind.values if kind in chosen]
     drafts: list[_Draft] = []
@@ -333,7 +344,38 @@ def tasks_for(
         source = SOURCES[kind]
         rows = source.rows(viewer, _window(source, day, until, since))
         drafts.extend(source.draft(row, day) for row in rows.select_related(*source.related))
-    return _with_persons(viewer, drafts, day, reading)
+    return drafts
+
+
+def task_page(
+    viewer: Viewer,
+    *,
+    number: str | int | None,
+    per_page: int,
+    today: dt.date | None = None,
+    kinds: Iterable[str] | None = None,
+    reading: Reading,
+) -> tuple[list[Task], Page[_Draft], int]:
+    """One page of ``tasks_for`` (soonest first): the tasks on it, the page (its
+    number and the count of all) and how many of all are due today or overdue. Only
+    the page's persons are read and audited — a provider with 659 referrals to answer
+    reads 50 of them, not all (issue #17). A fixed number of queries whatever the
+    page."""
+    day = today or timezone.localdate()
+    drafts = _drafts(viewer, day, None, None, kinds) if may_use_tasks(viewer) else []
+    persons = {d.person.pk for d in drafts if d.person is not None}
+    levels = levels_for(viewer, sorted(persons), today=day)
+    shown = [
+        d
+        for d in drafts
+        if d.person is None
+        or d.person_optional
+        or levels.get(d.person.pk, Level.NONE) is not Level.NONE
+    ]
+    shown.sort(key=lambda d: _order(d.task))
+    page = Paginator(shown, per_page).get_page(number)
+    due = sum(1 for d in shown if d.task.due <= day)
+    return _with_persons(viewer, list(page.object_list), day, reading), page, due
 
 
 def _with_persons(

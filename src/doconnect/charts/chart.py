@@ -16,7 +16,6 @@ an axis or in the bar's label as well, and the table beside the chart has every 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import get_language
+
+from doconnect.files.tables import Number, TableWriter, xlsx_value
 
 EXPORT_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 TABLE_FORMATS = {
@@ -52,6 +53,26 @@ WIDE_PALETTE = [
 FONT = "Fira Sans, Arial, sans-serif"
 
 Cell = str | int | float | None
+# Number formats of the charts, as web/static/web/charts.js has them for the browser:
+# the currency is the euro in both languages.
+GERMAN_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}
+ENGLISH_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}
+
+
+class SignedInt(int):
+    """A change (a difference to an earlier value): shown with its sign, "+12"."""
+
+
+class SignedFloat(float):
+    """A change with decimals: shown with its sign, "+1,5"."""
+
+
+def signed(value: int | float | None) -> Cell:
+    """``value`` marked as a change, so the table beside a chart shows "+" before a
+    rise; still a number for CSV and XLSX."""
+    if value is None:
+        return None
+    return SignedInt(value) if isinstance(value, int) else SignedFloat(value)
 
 
 @dataclass(frozen=True)
@@ -119,6 +140,13 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         chart.configure(font=FONT)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
+        # The vertical axis's title stands above the axis, right-aligned to it, not
+        # turned beside the labels: Vega places a turned title by its own estimate of
+        # the labels' width, and with a long label ("Junge Menschen mit schwierigem
+        # Start") the title was drawn over it.
+        .configure_axisY(
+            titleAngle=0, titleAlign="right", titleBaseline="bottom", titleX=0, titleY=-8
+        )
     )
 
 
@@ -137,10 +165,12 @@ def bar_chart(
     value_title: str,
     bars: Sequence[tuple[str, int | float]],
     links: Sequence[str | None] = (),
+    money: bool = False,
 ) -> Chart:
     """Horizontal bars, one per category, in the order given; the value is written at
     the end of each bar. With ``links`` a bar (and its table row) opens the list behind
-    the figure."""
+    the figure; with ``money`` the axis and the labels read in euro ("12.000 €")."""
+    number = "$,d" if money else ",d"  # "$": the locale's currency, the euro (charts.js)
     values = [
         {"category": label, "value": value, "href": links[i] if i < len(links) else None}
         for i, (label, value) in enumerate(bars)
@@ -148,19 +178,19 @@ def bar_chart(
     order = [label for label, _ in bars]
     base = alt.Chart(alt.Data(values=values)).encode(
         y=alt.Y("category:N", title=category_title, sort=order),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=",d")),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=number)),
     )
     # The bars' ARIA items would be unlabelled link containers to a screen reader (axe:
     # svg-img-alt); the same figures and links are in the table beside the chart.
     bars_layer = base.mark_bar(color=PALETTE[0], aria=False).encode(
         tooltip=[
             alt.Tooltip("category:N", title=category_title),
-            alt.Tooltip("value:Q", title=value_title, format=","),
+            alt.Tooltip("value:Q", title=value_title, format="$," if money else ","),
         ],
         href="href:N",
     )
     text_layer = base.mark_text(align="left", dx=3, aria=False).encode(
-        text=alt.Text("value:Q", format=",")
+        text=alt.Text("value:Q", format="$," if money else ",")
     )
     chart = alt.layer(bars_layer, text_layer).properties(
         width="container", height=max(60, 24 * len(bars))
@@ -318,7 +348,9 @@ def stacked_bar_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
+        # Nothing to stack (every value zero or suppressed): no drawing, which would be an
+        # empty frame with an undefined axis (Vega: "Infinite extent"); the table stays.
+        spec=finish_spec(chart, title=title, description=description) if data else {},
         columns=[category_title, *(name for name, _ in extra_columns), *series],
         rows=[
             [
@@ -474,9 +506,7 @@ def table_chart(
     )
 
 
-def _csv_cell(value: Cell, german: bool) -> str:
-    if value is None:
-        return ""
+def _csv_number(value: Number, german: bool) -> str:
     if isinstance(value, float):
         text = f"{value:g}" if abs(value) < 1e15 else repr(value)
         return text.replace(".", ",") if german else text
@@ -488,10 +518,12 @@ def table_csv(chart: Chart) -> bytes:
     CRLF lines and, in German, a decimal comma — opens as a table in German Excel."""
     german = (get_language() or "de").startswith("de")
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    # Labels may come from imported files: cells are neutralised (files.tables).
+    writer = TableWriter(
+        out, delimiter=";", lineterminator="\r\n", number=lambda n: _csv_number(n, german)
+    )
     writer.writerow([str(c) for c in chart.columns])
-    for row in chart.rows:
-        writer.writerow([_csv_cell(cell, german) for cell in row])
+    writer.writerows(chart.rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -505,14 +537,12 @@ def table_xlsx(chart: Chart) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = slugify(chart.slug)[:31] or "table"
-    sheet.append([str(chart.title)])
-    sheet.append([str(c) for c in chart.columns])
+    sheet.append([xlsx_value(str(chart.title))])
+    sheet.append([xlsx_value(str(c)) for c in chart.columns])
     for cell in sheet[1] + sheet[2]:
         cell.font = Font(bold=True)
     for row in chart.rows:
-        sheet.append(
-            [cell if isinstance(cell, int | float) or cell is None else str(cell) for cell in row]
-        )
+        sheet.append([xlsx_value(cell) for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -550,10 +580,11 @@ def render_chart(chart: Chart, fmt: str) -> bytes:
 
     spec = _fixed_width(chart.spec)
     german = (get_language() or "de").startswith("de")
+    locale = GERMAN_NUMBERS if german else ENGLISH_NUMBERS
     if fmt == "svg":
-        svg = vlc.vegalite_to_svg(spec, format_locale="de-DE" if german else "en-US")
+        svg = vlc.vegalite_to_svg(spec, format_locale=locale)
         return str(svg).encode()
-    png = vlc.vegalite_to_png(spec, scale=2, format_locale="de-DE" if german else "en-US")
+    png = vlc.vegalite_to_png(spec, scale=2, format_locale=locale)
     return bytes(png)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from doconnect.core.forms import KernForm
 from doconnect.core.jobs import job_start, jobs_fail_stale
 from doconnect.core.models import Job, JobStatus
 from doconnect.core.viewers import Viewer, request_viewer
+from doconnect.core.worker import worker_alive
 
 POLL_SECONDS = 1
 
@@ -85,6 +87,12 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         "phase_label": page.phase_labels.get(job.phase, ""),
         "poll_seconds": POLL_SECONDS,
         "back_url": page.back_url(job),
+        # A queued job waits for `doconnect worker`; say so if none is running.
+        "worker_missing": (
+            job.status == JobStatus.QUEUED
+            and settings.JOBS_RUNNER == "worker"
+            and not worker_alive()
+        ),
     }
     return render(
         request, "core/job_status_region.html" if partial else "core/job_status.html", context

@@ -2,17 +2,19 @@
 progress and outcome kept in a ``Job`` row that the page polls.
 
 An app registers a kind once (``register``) with its phases and its handler; a view
-starts it (``job_start``); the runner (``settings.JOBS_RUNNER``) executes it after the
-starting transaction commits: in a thread of the same process ("thread"), or at once
-("inline"). The handler does its own writes in its own transaction; progress is written
-outside it, so the page sees it while the work runs.
+starts it (``job_start``). With ``settings.JOBS_RUNNER = "worker"`` (the default) the
+start queues a django-tasks task (``run_job``) in the database, in the same transaction
+as the ``Job`` row, and ``doconnect worker`` runs it (``core/worker.py``): a restart of
+the web process touches nothing, a stopped worker's job is taken over. With "inline" the
+task runs at once once the starting transaction commits (tests, one-off scripts). The
+handler does its own writes in its own transaction; progress is written outside it, so
+the page sees it while the work runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskContext, task
 
 from doconnect.core.models import Job, JobStatus
 
@@ -68,9 +71,11 @@ def _stale_before() -> dt.datetime:
 def jobs_fail_stale(kind: str | None = None) -> int:
     """Mark jobs that went silent (their process ended) as failed; returns how many."""
     cutoff = _stale_before()
+    # A job queued in the database waits for a worker however long that takes; only an
+    # inline job (no task) can be left queued by a process that ended before it ran.
     stale = Job.objects.filter(
         Q(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
-        | Q(status=JobStatus.QUEUED, created_at__lt=cutoff)
+        | Q(status=JobStatus.QUEUED, task_id="", created_at__lt=cutoff)
     )
     if kind is not None:
         stale = stale.filter(kind=kind)
@@ -89,8 +94,9 @@ def active_job(kind: str) -> Job | None:
 
 
 def job_start(*, kind: str, params: Mapping[str, Any], started_by: User | None) -> Job:
-    """Queue a job and have it run once this transaction commits. Refuses (code
-    ``busy``) a second job of a single kind while one is queued or running."""
+    """Queue a job: for the worker, in this transaction (it starts once the transaction
+    commits), or inline, run at commit. Refuses (code ``busy``) a second job of a single
+    kind while one is queued or running."""
     spec = _KINDS[kind]
     with transaction.atomic():
         if spec.single:
@@ -110,32 +116,36 @@ def job_start(*, kind: str, params: Mapping[str, Any], started_by: User | None) 
         job = Job.objects.create(
             kind=kind, params=dict(params), steps=len(spec.phases), started_by=started_by
         )
-    transaction.on_commit(lambda: _launch(job.pk))
+        if settings.JOBS_RUNNER == "worker":
+            # In the same transaction: the task exists exactly when the job does.
+            job_enqueue(job)
+    if settings.JOBS_RUNNER == "inline":
+        transaction.on_commit(lambda: run_job.using(backend="immediate").enqueue(job.pk))
     return job
 
 
-def _launch(job_id: int) -> None:
-    if settings.JOBS_RUNNER == "inline":
-        job_execute(job_id)
-        return
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"doconnect-job-{job_id}", daemon=True
-    )
-    thread.start()
+def job_enqueue(job: Job) -> None:
+    """Queue the job's task in the database (for ``doconnect worker``) and note its id."""
+    result = run_job.enqueue(job.pk)
+    job.task_id = result.id
+    Job.objects.filter(pk=job.pk).update(task_id=result.id)
 
 
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        job_execute(job_id)
-    finally:
-        connection.close()  # the thread's own connection
+@task(takes_context=True)
+def run_job(context: TaskContext, job_id: int) -> None:
+    """The task every job runs as: the worker that took it is noted on the job."""
+    worker_ids = context.task_result.worker_ids
+    job_execute(job_id, worker_id=worker_ids[-1] if worker_ids else "")
 
 
-def job_execute(job_id: int) -> Job:
+def job_execute(job_id: int, *, worker_id: str = "") -> Job:
     """Run a queued job to its end; a failure is recorded on the job, never raised."""
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker_id=worker_id,
+        attempts=F("attempts") + 1,
     )
     job = Job.objects.get(pk=job_id)
     if not claimed:

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doconnect.core.vocabulary import data_label
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Koordination (Beschäftigungsförderung)")
@@ -17,6 +19,7 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", _("Trägerpersonal")
     ANALYST = "analyst", _("Analyse")
     ADMIN = "admin", _("Administration")
+    DPO = "dpo", _("Datenschutzbeauftragte:r")
 
 
 class OrganisationKind(models.TextChoices):
@@ -59,7 +62,21 @@ class TargetGroup(models.Model):
         verbose_name_plural = _("Zielgruppen")
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language (``core.vocabulary``)."""
+        return data_label(self.label)
+
+    @staticmethod
+    def labels() -> dict[str, str]:
+        """Every target group's code with its label in the reader's language (one
+        query): what pages show for the codes stored in results and filters."""
+        return {
+            code: data_label(label)
+            for code, label in TargetGroup.objects.values_list("code", "label")
+        }
 
 
 class Organisation(models.Model):
@@ -138,6 +155,10 @@ class AuditEvent(models.Model):
     fields = models.JSONField(_("Felder"), default=list)
     view = models.CharField(_("Ansicht"), max_length=120)
     purpose = models.CharField(_("Zweck"), max_length=120)
+    # A list, an export or a feed reads many persons in one request: one event names
+    # them all (``person_public_id`` blank, the persons in ``AuditEventPerson``), so
+    # the log grows by one event per request, not by one per person or cell.
+    person_count = models.PositiveIntegerField(_("Personen"), default=1)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -148,6 +169,24 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.person_public_id}"
         )
+
+
+class AuditEventPerson(models.Model):
+    """One of the persons an event about several persons names (see
+    ``AuditEvent.person_count``): two short columns per person, indexed by person, so
+    "who read this person" stays one indexed lookup. ``fields`` only where this person's
+    fields differ from the event's."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="persons")
+    person_public_id = models.CharField(_("Person"), max_length=20, db_index=True)
+    fields = models.JSONField(_("Felder"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Person eines Protokolleintrags")
+        verbose_name_plural = _("Personen eines Protokolleintrags")
+
+    def __str__(self) -> str:
+        return self.person_public_id
 
 
 def _hash_token(raw: str) -> str:
@@ -220,6 +259,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("Begonnen am"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
+    # The queued task (django-tasks' result id) and the worker that took it; a job whose
+    # worker stopped is queued once more (``attempts`` counts the starts).
+    task_id = models.CharField(max_length=64, blank=True)
+    worker_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -239,6 +283,44 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return min(99, round(100 * self.step / max(self.steps, 1)))
+
+
+class WorkerProcess(models.Model):
+    """A running ``doconnect worker``: its heartbeat tells the others (and ``/healthz``)
+    it is alive; a worker silent for ``WORKER_STALE_SECONDS`` or stopped has its job
+    taken over."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-heartbeat_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.host}:{self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One run of a daily command (``"referrals expire"``) for one day: recorded before
+    it is queued, so however often workers restart, a day's run happens once."""
+
+    name = models.CharField(max_length=80)
+    day = models.DateField()
+    job = models.ForeignKey(Job, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="scheduled_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day.isoformat()}"
 
 
 class UserPreference(models.Model):
@@ -279,3 +361,21 @@ class UserPreference(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+
+class TableVersion(models.Model):
+    """How often a watched table has changed: a database trigger adds one on every
+    insert, update and delete, whichever code (or SQL) wrote it. The start value is the
+    clock at creation, so a table whose row was made again never repeats a number. Read
+    by ``core.changes`` to know whether a result computed from these tables is still
+    current."""
+
+    name = models.CharField(max_length=63, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("Tabellenstand")
+        verbose_name_plural = _("Tabellenstände")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.version}"

@@ -18,6 +18,8 @@ class Viewer:
     username: str
     memberships: tuple[MembershipRole, ...]
     organisation_keys: dict[int, str] = field(default_factory=dict)
+    # For the page header ("Koordination · Stadt Dortmund"), read in the same query.
+    organisation_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def organisation_ids(self) -> set[int]:
@@ -41,14 +43,15 @@ def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
     if user is None or not user.is_authenticated or not user.is_active:
         return Viewer(user_id=None, username="", memberships=())
     rows = Membership.objects.filter(user_id=user.pk).values_list(
-        "organisation_id", "role", "organisation__external_id"
+        "organisation_id", "role", "organisation__external_id", "organisation__name"
     )
-    memberships = tuple(MembershipRole(org, role) for org, role, _key in rows)
+    memberships = tuple(MembershipRole(org, role) for org, role, _key, _name in rows)
     return Viewer(
         user_id=user.pk,
         username=user.get_username(),
         memberships=memberships,
-        organisation_keys={org: key for org, _role, key in rows},
+        organisation_keys={org: key for org, _role, key, _name in rows},
+        organisation_names={org: name for org, _role, _key, name in rows},
     )
 
 

@@ -14,7 +14,7 @@ class TargetGroupInfo(NamedTuple):
 
 TARGET_GROUPS: tuple[TargetGroupInfo, ...] = (
     TargetGroupInfo("youth_difficult_start", "Junge Menschen mit schwierigem Start"),
-    TargetGroupInfo("school_leavers_without_qualification", "Schulabgänger/innen ohne Abschluss"),
+    TargetGroupInfo("school_leavers_without_qualification", "Schulabgänger:innen ohne Abschluss"),
     TargetGroupInfo("long_term_unemployed", "Langzeitarbeitslose"),
     TargetGroupInfo("single_parents", "Alleinerziehende"),
     TargetGroupInfo("refugees", "Geflüchtete"),

@@ -76,6 +76,29 @@ def parse_iso_date(value: str) -> dt.date | None:
         return None
 
 
+# A date in a city's file lies between 1900 and ten years ahead; the years 1 and 9999
+# are typing mistakes that would otherwise stretch every timeline and statistic.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+FUTURE_YEARS = 10
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """The last plausible date: ``FUTURE_YEARS`` after today (28 February for 29th)."""
+    today = today or dt.date.today()
+    try:
+        return today.replace(year=today.year + FUTURE_YEARS)
+    except ValueError:
+        return today.replace(year=today.year + FUTURE_YEARS, day=28)
+
+
+def date_window_problem(day: dt.date) -> str | None:
+    """Why ``day`` is not a plausible date for an import, or None when it is."""
+    latest = latest_date()
+    if EARLIEST_DATE <= day <= latest:
+        return None
+    return f"{day.isoformat()} is outside the plausible dates {EARLIEST_DATE} to {latest}"
+
+
 def decode_utf8(data: bytes, *, file: str) -> str:
     """The text of a UTF-8 file (a byte order mark is dropped); a bad byte is reported on
     its line."""

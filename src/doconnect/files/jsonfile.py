@@ -25,7 +25,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Self
 
-from doconnect.files.importing import ImportFailed, ImportProblem, decode_utf8, parse_iso_date
+from doconnect.files.importing import (
+    ImportFailed,
+    ImportProblem,
+    date_window_problem,
+    decode_utf8,
+    parse_iso_date,
+)
 
 # Python's json also reads NaN and Infinity, which JSON does not have; they are kept as
 # values (so reading goes on) and refused where a number is read.
@@ -36,6 +42,13 @@ _DECIMALS = json.JSONDecoder(parse_float=Decimal, parse_constant=Decimal)
 _DATE_WITH_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ].*)?")
 # Milliseconds since 1970 (the BA's timestamps) mean a day in Germany.
 _BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+# Hostile input: no file the platform reads nests deeper than a dozen levels, and none
+# is near this size; 100,000 nested ``[`` used to end in a RecursionError (a traceback on
+# the CLI, HTTP 500 on the scenario upload). Both are checked before parsing.
+MAX_DEPTH = 64
+MAX_BYTES = 200 * 1024 * 1024
+# A string (skipped whole, escapes included) or a bracket.
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 
 
 # --- the located tree -----------------------------------------------------------------
@@ -144,21 +157,25 @@ _AFTER_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 class _Locator:
     """Walks an already validated JSON text once."""
 
-    def __init__(self, text: str, decoder: json.JSONDecoder) -> None:
+    def __init__(self, text: str, decoder: json.JSONDecoder, file: str) -> None:
         self.text = text
+        self.file = file
         self.scan = decoder.scan_once  # type: ignore[attr-defined]
         self.lines = _Lines(text)
 
     def node(self, idx: int, path: str) -> tuple[Node, int]:
         """The value starting at ``idx`` and the offset after it."""
         if self.text[idx] in "{[":
-            return self.container(idx, path)
+            return self.container(idx, path, 1)
         value, end = self.scan(self.text, idx)
         return Node(value, self.lines.line_of(idx), path), end
 
-    def container(self, idx: int, path: str) -> tuple[Node, int]:
-        """The object or array starting at ``idx`` and the offset after it. Its scalars
-        are read here, not in a call each: most values are scalars."""
+    def container(self, idx: int, path: str, depth: int) -> tuple[Node, int]:
+        """The object or array starting at ``idx`` (``depth`` levels deep) and the
+        offset after it. Its scalars are read here, not in a call each: most values are
+        scalars."""
+        if depth > MAX_DEPTH:
+            raise _too_deep(self.text, self.file, idx)
         text, scan, gap, after_comma = self.text, self.scan, _GAP.match, _AFTER_COMMA.match
         start = idx
         if text[idx] == "{":
@@ -172,7 +189,7 @@ class _Locator:
                     duplicate_keys.append((name, self.lines.line_of(idx)))
                 idx = _AFTER_COLON.match(text, name_end).end()  # type: ignore[union-attr]
                 if text[idx] in "{[":
-                    child, idx = self.container(idx, f"{path}.{name}" if path else name)
+                    child, idx = self.container(idx, f"{path}.{name}" if path else name, depth + 1)
                     obj[name], members[name] = child.value, child
                 else:
                     members[name] = idx
@@ -185,7 +202,7 @@ class _Locator:
         idx = gap(text, idx + 1).end()  # type: ignore[union-attr]
         while text[idx] != "]":
             if text[idx] in "{[":
-                child, idx = self.container(idx, f"{path}[{len(values)}]")
+                child, idx = self.container(idx, f"{path}[{len(values)}]", depth + 1)
                 values.append(child.value)
                 items.append(child)
             else:
@@ -196,18 +213,64 @@ class _Locator:
         return Node(values, None, path, items, self.lines, offset=start), idx + 1
 
 
+def _too_deep(text: str, file: str, offset: int) -> ImportFailed:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return ImportFailed(
+        [
+            ImportProblem(
+                file,
+                line,
+                "",
+                f"nested deeper than {MAX_DEPTH} levels (column {column}); "
+                "no file of the platform nests that deep",
+            )
+        ]
+    )
+
+
+def _check_depth(text: str, file: str) -> None:
+    """ImportFailed at the bracket where the nesting gets deeper than MAX_DEPTH (strings
+    are skipped, so a bracket inside one does not count)."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        char = text[match.start()]
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(text, file, match.start())
+        elif char in "]}":
+            depth -= 1
+
+
 def read_json(data: bytes, *, file: str, decimals: bool = False) -> Node:
     """The file's JSON with the line and path of every value. Numbers with a fraction
     are floats, or Decimals with ``decimals``. A bad encoding or malformed JSON raise
     ImportFailed at once (nothing else can be read)."""
+    if len(data) > MAX_BYTES:
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    file,
+                    1,
+                    "",
+                    f"the file has {len(data) // 2**20:,} MB, more than "
+                    f"{MAX_BYTES // 2**20:,} MB; split it",
+                )
+            ]
+        )
     text = decode_utf8(data, file=file)
     try:
         _SYNTAX.decode(text)
+    except RecursionError:
+        # Deeper than Python's parser goes: find the line (only now, it costs a scan).
+        _check_depth(text, file)
+        raise
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             [ImportProblem(file, exc.lineno, "", f"malformed JSON: {exc.msg} (column {exc.colno})")]
         ) from exc
-    locator = _Locator(text, _DECIMALS if decimals else _FLOATS)
+    locator = _Locator(text, _DECIMALS if decimals else _FLOATS, file)
     start = _GAP.match(text)
     # The walk makes many small objects and no cycles; the cyclic garbage collector
     # would only rescan them again and again (it doubled the time on large files).
@@ -438,14 +501,23 @@ class Fields:
             else:
                 day = parse_iso_date(value)
             if day is not None:
-                return day
+                return self._plausible(name, day, child.line)
         elif self.lenient and isinstance(value, int) and not isinstance(value, bool):
             try:
-                return dt.datetime.fromtimestamp(value / 1000, tz=_BERLIN).date()
+                day = dt.datetime.fromtimestamp(value / 1000, tz=_BERLIN).date()
             except (OverflowError, OSError, ValueError):
                 pass
+            else:
+                return self._plausible(name, day, child.line)
         expected = "YYYY-MM-DD or milliseconds since 1970" if self.lenient else "YYYY-MM-DD"
         self.problem(name, f"expected a date as {expected}, found {shown(value)}", child.line)
+        return None
+
+    def _plausible(self, name: str, day: dt.date, line: int) -> dt.date | None:
+        problem = date_window_problem(day)
+        if problem is None:
+            return day
+        self.problem(name, problem, line)
         return None
 
     def period(

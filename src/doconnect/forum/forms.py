@@ -115,7 +115,7 @@ class ParticipantForm(KernForm):
         label=_("Vertreten durch"),
         max_length=200,
         required=False,
-        help_text=_("Name und Funktion der Vertretung (Amtsträgerinnen und Amtsträger)."),
+        help_text=_("Name und Funktion der Vertretung (Amtsträger:innen)."),
     )
 
 
@@ -257,13 +257,16 @@ class NetworkFilterForm(KernForm):
     layout = forms.ChoiceField(
         label=_("Anordnung"),
         choices=[
-            (MILIEU, _("nach Milieus (öffentliche Stellen in der Mitte)")),
-            (SPRING, _("nach Nähe (Federmodell)")),
+            (MILIEU, _("nach Art der Akteure (öffentliche Stellen in der Mitte)")),
+            (SPRING, _("nach Nähe (eng verbundene Akteure liegen beieinander)")),
         ],
         initial=MILIEU,
         required=False,
         widget=forms.RadioSelect,
-        help_text=_("Nach Milieus zeigen Linien quer durch den Kreis Brücken zwischen Arten."),
+        help_text=_(
+            "Nach Art der Akteure: Linien quer durch den Kreis verbinden verschiedene Arten "
+            "von Akteuren."
+        ),
     )
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from doconnect.charts.chart import Cell, chart_export_response, table_chart
+from doconnect.charts.chart import Cell, chart_export_response, signed, table_chart
 from doconnect.core.models import District
 from doconnect.labourmarket.access import market_viewer
 from doconnect.labourmarket.analyses import AnalysisError, Source, shortage_from_db
@@ -104,7 +104,7 @@ def labour_market_occupations(request: HttpRequest) -> HttpResponse:
             None if r.ratio is None else round(r.ratio, 2),
             None if r.median_days_open is None else round(r.median_days_open),
             str(STATUS_LABELS.get(r.status, r.status)),
-            None if r.ratio_change is None else round(r.ratio_change, 2),
+            None if r.ratio_change is None else signed(round(r.ratio_change, 2)),
             str(TREND_LABELS.get(r.trend, "")) if r.trend else None,
         ]
         values = history.get(r.key, [None] * len(months))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from doconnect.files.importing import ImportFailed, ImportProblem, decode_utf8
+from doconnect.files.zipped import check_zip
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("region", "period", "indicator", "value")
 DIMENSIONS: tuple[str, ...] = ("age_band", "gender", "duration", "legal_branch", "kldb", "wz")
@@ -110,6 +111,7 @@ def _csv_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
 def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
     import openpyxl  # only needed for XLSX files
 
+    check_zip(data, file=file)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import io
 
+from doconnect.core.city_services import organisations_import
+from doconnect.core.directory_file import (
+    ORGANISATION_COLUMNS,
+    ORGANISATION_OPTIONAL,
+    read_organisations_csv,
+)
+from doconnect.core.models import OrganisationKind
 from doconnect.core.transfers import Exported, ExportKind, ImportKind, register
 from doconnect.files.importing import ImportResult
 from doconnect.labourmarket.employers.jobsuche import read_jobsuche
 from doconnect.labourmarket.employers.services import (
     POSTCODE_COLUMNS,
     VACANCY_EXPORT_COLUMNS,
+    district_ids_by_postcode,
     postcodes_import,
     read_postcodes_csv,
     vacancies_import,
@@ -27,8 +35,19 @@ jobsuche FILE.json
     "aktuelleVeroeffentlichungsdatum": "2026-11-02", "eintrittsdatum": "2026-12-01"}]}
   or the v6 shape {"ergebnisliste": [{"referenznummer", "stellenangebotsTitel", "firma",
     "stellenlokationen": [{"adresse": {"plz", "ort"}}], "datumErsteVeroeffentlichung"}]}.
-  Re-importing updates by reference number. The district comes from the postcode table
-  (empty when the postcode is not in it, never guessed)."""
+  Re-importing updates by reference number. The district comes from the coordinates
+  (arbeitsort.koordinaten {lat, lon}; v6: stellenlokationen[].koordinaten {breite,
+  laenge}) inside the districts' boundaries, else from the postcode table, else none:
+  never guessed. The summary says how many were placed how."""
+
+ORGANISATIONS_HELP = f"""\
+organisations FILE.csv
+  {",".join(ORGANISATION_COLUMNS)}[,{",".join(ORGANISATION_OPTIONAL)}]
+  jobcenter,Jobcenter Musterstadt,jobcenter,Mitte,
+  b-werk,Beispiel Werkstatt GmbH,employer,,25.62,44137,51.5136,7.4653
+  kind one of: {", ".join(OrganisationKind.values)}; district a name or official key.
+  An empty district is taken from lat,lon (WGS 84) inside the districts' boundaries,
+  else from the postcode table, else left empty: never guessed. Updated by id."""
 
 STATISTICS_HELP = f"""\
 statistics FILE.csv|FILE.xlsx
@@ -54,6 +73,12 @@ def jobsuche_import(data: bytes, file: str) -> ImportResult:
     return vacancies_import(response=read_jobsuche(data, file=file))
 
 
+def organisations_file_import(data: bytes, file: str) -> ImportResult:
+    rows = read_organisations_csv(data, file=file, kinds=OrganisationKind.values)
+    # Assembled here, not in core: the postcode table is the labour market's.
+    return organisations_import(rows=rows, file=file, postcode_districts=district_ids_by_postcode)
+
+
 def statistics_file_import(data: bytes, file: str) -> ImportResult:
     return statistics_import(statistics=read_statistics(data, file=file))
 
@@ -69,6 +94,14 @@ def vacancies_exported() -> Exported:
 
 
 register(
+    ImportKind(
+        name="organisations",
+        description="organisations (city, Jobcenter, providers, employers …), CSV",
+        run=organisations_file_import,
+        position=2,
+        help=ORGANISATIONS_HELP,
+        examples=("doconnect import organisations organisations.csv",),
+    ),
     ImportKind(
         name="jobsuche",
         description="vacancies, JSON: a saved BA Jobsuche search response (v4 or v6 shape)",

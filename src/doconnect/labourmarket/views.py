@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from doconnect.charts.chart import Cell, Chart, chart_export_response, table_chart
+from doconnect.charts.chart import Cell, Chart, chart_export_response, signed, table_chart
 from doconnect.core.models import District
 from doconnect.core.viewers import Viewer
 from doconnect.labourmarket.access import market_viewer, may_see_market_analyses
@@ -47,11 +47,11 @@ SLUGS = {
 
 
 def _change(value: float | None, indicator: str) -> Cell:
-    return None if value is None else rounded(value, indicator)
+    return None if value is None else signed(rounded(value, indicator))  # type: ignore[arg-type]
 
 
 def _pct(value: float | None) -> Cell:
-    return None if value is None else round(value, 1)
+    return None if value is None else signed(round(value, 1))
 
 
 def key_figures_chart(figures: Figures, area: str, slug: str) -> Chart:

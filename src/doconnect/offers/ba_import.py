@@ -10,7 +10,8 @@ overwritten by a re-import.
 Both services answer ``{"_embedded": {"termine": [...]}, "page": {...}}``; a date
 (Termin) is one run of an offer: ``id``, ``angebot{titel, bildungsanbieter{id, name}}``
 (``anbieter`` is read as well), ``beginn``/``ende`` (milliseconds since 1970 or
-YYYY-MM-DD), ``adresse{ortStrasse{plz, name}}`` (or ``adresse{plz, ort}``),
+YYYY-MM-DD), ``adresse{ortStrasse{plz, name}, koordinaten{lat, lon}}`` (or
+``adresse{plz, ort}``),
 ``foerderung`` (approved for the Bildungsgutschein) and ``teilnehmerMax`` (capacity).
 
 **No occupations.** Neither service gives a KldB 2010 code: the Weiterbildungssuche
@@ -34,7 +35,7 @@ from doconnect.core.models import Organisation, OrganisationKind
 from doconnect.files.importing import ImportFailed, ImportProblem, ImportResult
 from doconnect.files.jsonfile import Problems, json_type, read_json, shown
 from doconnect.labourmarket.employers.ba import Fields
-from doconnect.labourmarket.employers.services import district_ids_by_postcode
+from doconnect.labourmarket.employers.services import placement_for
 from doconnect.offers.models import Offer, OfferKind, OfferSource, OfferStatus
 
 SOURCES: dict[str, str] = {
@@ -68,6 +69,7 @@ class BAOfferEntry:
     end: dt.date | None
     postcode: str
     place: str
+    point: tuple[float, float] | None  # adresse.koordinaten as (longitude, latitude)
     voucher_eligible: bool | None
     capacity: int | None
     line: int
@@ -109,8 +111,10 @@ def _read_termin(fields: Fields) -> BAOfferEntry:
             if provider.has("id"):
                 provider_reference = _reference(provider, "id")
     postcode, place = "", ""
+    point = None
     address = fields.obj("adresse")
     if address is not None:
+        point = address.coordinates("koordinaten")
         street = address.obj("ortStrasse")
         if street is not None:
             postcode = street.postcode("plz")
@@ -127,6 +131,7 @@ def _read_termin(fields: Fields) -> BAOfferEntry:
         end=end,
         postcode=postcode,
         place=place,
+        point=point,
         voucher_eligible=fields.boolean("foerderung"),
         capacity=fields.integer("teilnehmerMax"),
         line=fields.node.line,
@@ -258,8 +263,9 @@ def ba_offers_import(*, response: BAOfferResponse) -> ImportResult:
     """Create or update the response's offers by (source, BA id), all or nothing.
 
     New offers are active, of kind further training (Weiterbildungssuche) or
-    apprenticeship (Ausbildungssuche), with the district from the postcode table (none
-    when the postcode is unknown). On a re-import the BA's title, district, capacity,
+    apprenticeship (Ausbildungssuche), with the district of their coordinates (inside a
+    district's boundary), else of the postcode table (none when the postcode is
+    unknown). On a re-import the BA's title, district, capacity,
     dates, place and Bildungsgutschein flag replace the stored ones, except the fields
     the city changed by hand; the provider follows the BA. Offers not in the response
     stay as they are."""
@@ -312,7 +318,7 @@ def ba_offers_import(*, response: BAOfferResponse) -> ImportResult:
         raise ImportFailed(problems)
 
     providers, providers_created = _providers(entries)
-    districts = district_ids_by_postcode(e.postcode for e in entries)
+    placement = placement_for(e.postcode for e in entries)
     created: list[Offer] = []
     changed: list[Offer] = []
     kept_fields = 0
@@ -325,13 +331,14 @@ def ba_offers_import(*, response: BAOfferResponse) -> ImportResult:
         "end": "end",
     }
     for entry in entries:
+        district_id, _how = placement.place(entry.point, entry.postcode)
         values: dict[str, object] = {
             "provider_id": providers[entry],
             "postcode": entry.postcode,
             "place": entry.place,
             "voucher_eligible": entry.voucher_eligible,
             "title": entry.title,
-            "district_id": districts.get(entry.postcode),
+            "district_id": district_id,
             "capacity": entry.capacity,
             "start": entry.start,
             "end": entry.end,
@@ -375,5 +382,6 @@ def ba_offers_import(*, response: BAOfferResponse) -> ImportResult:
             "offers_updated": len(changed),
             "offers_unchanged": len(entries) - len(created) - len(changed),
             "fields_kept_as_edited": kept_fields,
+            **placement.summary(),
         },
     )

@@ -85,6 +85,7 @@ def provider_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         category_title=_("Geldgeber"),
         value_title=_("Euro (gerundet)"),
         bars=[(label, round(total)) for label, total in page.funding],
+        money=True,
     )
     charts: list[Chart] = [funding]
     if response := chart_export_response(request, charts):

@@ -16,9 +16,17 @@ from doconnect.pathways.services import PersonNextSteps, next_steps_for
 from doconnect.people.access import PersonRecord, access_person, default_purpose
 
 NEXT_STEPS_ROLES = (Role.COORDINATOR, Role.CASE_WORKER)
+# The pathways page shows offers only, no person data: every role of an organisation
+# but the platform's administrators.
+PATHWAY_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF, Role.ANALYST)
 NEXT_STEPS_REFUSED = "Only coordinators and case workers see a person's next steps."
 # What the ranking reads of the person: the pseudonymous record and the biography.
 NEXT_STEPS_READS = ("birth_year", "district", "legal_branch", "target_groups", "spells")
+
+
+def may_see_pathways(viewer: Viewer) -> bool:
+    """The pathways page (and its link in the navigation)."""
+    return viewer.has_role(*PATHWAY_ROLES)
 
 
 def may_see_next_steps(viewer: Viewer) -> bool:

@@ -5,3 +5,11 @@ class PathwaysConfig(AppConfig):
     name = "doconnect.pathways"
     label = "pathways"
     verbose_name = "Pfade"
+
+    def ready(self) -> None:
+        from doconnect.core.changes import watch
+        from doconnect.pathways.services import GROUND_TABLES
+
+        # The ground of the next steps (the landscape, its leavers, free places) is kept
+        # while these tables are unchanged (LEAVER_TABLES among them).
+        watch(*GROUND_TABLES)

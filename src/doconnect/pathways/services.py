@@ -6,14 +6,17 @@ number of ``values_list`` queries, whatever the number of offers or persons."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from doconnect.core.changes import cached
 from doconnect.core.models import District, TargetGroup
+from doconnect.files.importing import raise_if_any
 from doconnect.months import add_months
 from doconnect.offers.catalogue import Catalogue
 from doconnect.offers.models import FollowOn, Offer
@@ -33,11 +36,13 @@ from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.pathways.engine.next_steps import (
     LeaverFacts,
     NextSteps,
+    age_band,
     next_steps_to_dict,
     rank_next_steps,
 )
 from doconnect.pathways.engine.report import PathwayReport
 from doconnect.people.models import Person, Spell
+from doconnect.referrals.models import Referral
 
 Landscape = tuple[list[EngineOffer], list[EngineFollowOn]]
 
@@ -147,19 +152,20 @@ def landscape_with_catalogue(catalogue: Catalogue) -> Landscape:
 
 # --------------------------------------------------------------------------- outcomes
 
+# What the leavers are read from: a change in any of these computes them afresh.
+LEAVER_TABLES = (Spell, Person, Person.target_groups.through, TargetGroup, Offer)
+
 
 def _ended_spells(day: dt.date) -> QuerySet[Spell]:
     return Spell.objects.filter(offer__isnull=False, end__isnull=False, end__lt=day)
 
 
-def _leavers(day: dt.date) -> list[tuple[int, LeaverFacts]]:
-    """(person id, facts with birth year but no target groups yet) per spell with an
-    offer that ended before ``day`` (two queries)."""
+def _leavers(day: dt.date) -> list[LeaverFacts]:
+    """Per spell with an offer that ended before ``day``: its outcome, with the leaver's
+    birth year and target group codes (three queries)."""
     ended = _ended_spells(day)
-    leavers = list(
-        ended.order_by("offer__external_id", "end", "id").values_list(
-            "person_id", "offer__external_id", "end", "person__birth_year"
-        )
+    leavers = ended.order_by("offer__external_id", "end", "id").values_list(
+        "person_id", "offer__external_id", "end", "person__birth_year"
     )
     goal_starts: dict[int, list[dt.date]] = defaultdict(list)
     for person_id, start in (
@@ -168,54 +174,59 @@ def _leavers(day: dt.date) -> list[tuple[int, LeaverFacts]]:
         .values_list("person_id", "start")
     ):
         goal_starts[person_id].append(start)
+    groups: dict[int, frozenset[str]] = {}
+    for person_id, code in Person.target_groups.through.objects.filter(
+        person_id__in=ended.values("person_id")
+    ).values_list("person_id", "targetgroup__code"):
+        groups[person_id] = groups.get(person_id, frozenset()) | {code}
+    later: dict[tuple[dt.date, int], dt.date] = {}  # many leavers share an end date
+    nothing: frozenset[str] = frozenset()
 
-    def reached(person_id: int, left_on: dt.date, months: int) -> bool | None:
-        until = add_months(left_on, months)
-        if any(left_on <= start <= until for start in goal_starts.get(person_id, ())):
+    def reached(first_goal: dt.date | None, left_on: dt.date, months: int) -> bool | None:
+        until = later.get((left_on, months))
+        if until is None:
+            until = later[(left_on, months)] = add_months(left_on, months)
+        if first_goal is not None and first_goal <= until:
             return True
         return None if until >= day else False
 
-    return [
-        (
-            person_id,
+    facts = []
+    for person_id, offer, left_on, birth_year in leavers:
+        if left_on is None:  # filtered in the query; for the type checker
+            continue
+        starts: list[dt.date] = goal_starts.get(person_id, [])
+        # The first goal spell starting on or after the day the person left.
+        at = bisect_left(starts, left_on)
+        first_goal = starts[at] if at < len(starts) else None
+        facts.append(
             LeaverFacts(
                 LeaverOutcome(
                     offer=offer,
                     left_on=left_on,
-                    goal_within_6m=reached(person_id, left_on, 6),
-                    goal_within_12m=reached(person_id, left_on, 12),
+                    goal_within_6m=reached(first_goal, left_on, 6),
+                    goal_within_12m=reached(first_goal, left_on, 12),
                 ),
                 birth_year=birth_year,
-            ),
+                target_groups=groups.get(person_id, nothing),
+            )
         )
-        for person_id, offer, left_on, birth_year in leavers
-        if left_on is not None  # filtered in the query; for the type checker
-    ]
+    return facts
 
 
-def leaver_outcomes_from_db(today: dt.date | None = None) -> list[LeaverOutcome]:
+def leaver_facts_from_db(today: dt.date | None = None) -> tuple[LeaverFacts, ...]:
     """One outcome per spell with an offer that ended before ``today``: did a spell in a
     goal state (employment, apprenticeship, higher education, self-employment) start
     within 6 and within 12 months after the end? ``None`` while that window has not yet
-    passed and no goal was reached (two queries)."""
-    return [facts.outcome for _person, facts in _leavers(today or _today())]
-
-
-def leaver_facts_from_db(today: dt.date | None = None) -> list[LeaverFacts]:
-    """The leaver outcomes of ``leaver_outcomes_from_db``, each with the leaver's birth
-    year and target group codes, for comparing a person with participants like them
-    (three queries)."""
+    passed and no goal was reached. With the leaver's birth year and target group codes,
+    for comparing a person with participants like them. Three queries, or one while
+    no spell, person or target group changed (``core.changes``)."""
     day = today or _today()
-    leavers = _leavers(day)
-    groups: dict[int, set[str]] = defaultdict(set)
-    for person_id, code in Person.target_groups.through.objects.filter(
-        person_id__in=_ended_spells(day).values("person_id")
-    ).values_list("person_id", "targetgroup__code"):
-        groups[person_id].add(code)
-    return [
-        replace(facts, target_groups=frozenset(groups.get(person_id, ())))
-        for person_id, facts in leavers
-    ]
+    return cached("pathways.leavers", LEAVER_TABLES, day, lambda: tuple(_leavers(day)))
+
+
+def leaver_outcomes_from_db(today: dt.date | None = None) -> list[LeaverOutcome]:
+    """The outcomes of ``leaver_facts_from_db``, for the engine's empirical analysis."""
+    return [facts.outcome for facts in leaver_facts_from_db(today)]
 
 
 def free_places_from_db(today: dt.date | None = None) -> dict[str, int | None]:
@@ -237,15 +248,26 @@ def pathway_config() -> PathwayConfig:
 
 
 def pathways_report(
-    *, source: Catalogue | None = None, today: dt.date | None = None
+    *,
+    source: Catalogue | None = None,
+    today: dt.date | None = None,
+    with_database: bool = True,
 ) -> PathwayReport:
     """The engine's report on the database (``source=None``, with observed leaver
     outcomes) or on the landscape a catalogue file would give once imported (checked
     like the import: ``ImportFailed``; no outcomes, the file's offers have no
-    participants yet)."""
+    participants yet). ``with_database=False``: the catalogue file on its own (its
+    offers, follow-ons, districts and target groups; only the file's own problems are
+    checked), reading nothing from the database, so a city's first catalogue can be
+    analysed on an empty database or without one; a follow-on to an offer outside the
+    file is a ``PathwayError``."""
     if source is None:
         offers, links = landscape_from_db()
         return analyse_pathways(offers, links, pathway_config(), leaver_outcomes_from_db(today))
+    if not with_database:
+        raise_if_any(source.problems)
+        offers, links = landscape_from_catalogue(source)
+        return analyse_pathways(offers, links, PathwayConfig())
     offers, links = landscape_with_catalogue(source)
     return analyse_pathways(offers, links, pathway_config())
 
@@ -284,6 +306,45 @@ class PersonNextSteps:
         return next_steps_to_dict(self.result, self.titles)
 
 
+@dataclass(frozen=True)
+class _Ground:
+    """What every person's next steps are ranked against on one day (read-only)."""
+
+    offers: list[EngineOffer]
+    report: PathwayReport
+    leavers: tuple[LeaverFacts, ...]
+    # The same leavers by age band at leaving: a person is compared only within theirs.
+    leavers_by_band: dict[str | None, tuple[LeaverFacts, ...]]
+    free_places: dict[str, int | None]
+    titles: dict[str, str]
+
+
+# What the next steps' ground is read from: the landscape, the leavers, free places.
+GROUND_TABLES = (
+    *LEAVER_TABLES,
+    Offer.target_groups.through,
+    FollowOn,
+    District,
+    Referral,
+)
+
+
+def _ground(day: dt.date, config: PathwayConfig) -> _Ground:
+    offers, links = landscape_from_db()
+    leavers = leaver_facts_from_db(day)
+    by_band: dict[str | None, list[LeaverFacts]] = defaultdict(list)
+    for leaver in leavers:
+        by_band[leaver.age_band].append(leaver)
+    return _Ground(
+        offers=offers,
+        report=analyse_pathways(offers, links, config, [f.outcome for f in leavers]),
+        leavers=leavers,
+        leavers_by_band={band: tuple(group) for band, group in by_band.items()},
+        free_places=free_places_from_db(day),
+        titles=dict(Offer.objects.values_list("external_id", "title")),
+    )
+
+
 def next_steps_for(
     person: Person,
     *,
@@ -298,22 +359,23 @@ def next_steps_for(
             f"unknown goal {goal!r}; expected one of {', '.join(sorted(GOAL_DESTINATIONS))}"
         )
     facts = person_facts(person, goal=goal, today=today)
-    offers, links = landscape_from_db()
+    day = today or _today()
     config = PathwayConfig()
-    leavers = leaver_facts_from_db(today)
-    report = analyse_pathways(offers, links, config, [f.outcome for f in leavers])
+    ground = cached("pathways.next-steps", GROUND_TABLES, day, lambda: _ground(day, config))
     result = rank_next_steps(
         facts,
-        offers,
-        free_places=free_places_from_db(today),
-        distances=report.distances,
+        ground.offers,
+        free_places=ground.free_places,
+        distances=ground.report.distances,
         neighbours=DORTMUND_NEIGHBOURS,
-        outcomes=report.empirical,
-        leavers=leavers,
+        outcomes=ground.report.empirical,
+        leavers=ground.leavers_by_band.get(age_band(facts.age), ())
+        if facts.age is not None
+        else ground.leavers,
         include_excluded=include_excluded,
         min_leavers=config.min_leavers,
         min_share_6m=config.min_share_6m,
         min_share_12m=config.min_share_12m,
     )
-    titles = dict(Offer.objects.values_list("external_id", "title"))
+    titles = dict(ground.titles)
     return PersonNextSteps(facts=facts, result=result, titles=titles)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from doconnect.core.models import AuditAction, AuditEvent, Role
+from doconnect.core.models import AuditAction, AuditEvent, AuditEventPerson, Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access_rules import Level, decide
 from doconnect.people.models import PERSONAL_FIELDS, Consent, Person, PersonalDetails, Spell
@@ -150,32 +150,48 @@ def audit_reads(
     fields: Sequence[str] | None = None,
     fields_by_person: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """One audit event per person, in one insert. ``fields`` names what was read or
-    changed; by default the personal fields at PERSONAL level, else the pseudonymous
-    record. ``fields_by_person`` (by public id) overrides it for single persons, where
-    a list showed more of some persons than of others."""
+    """One audit event for this request, however many persons it names. ``fields``
+    names what was read or changed; by default the personal fields at PERSONAL level,
+    else the pseudonymous record. ``fields_by_person`` (by public id) overrides it for
+    single persons, where a list showed more of some persons than of others. An event
+    about one person keeps it in ``person_public_id``; an event about several names
+    them in ``AuditEventPerson`` rows (two inserts whatever their number)."""
     by_person = fields_by_person or {}
-    events = [
-        AuditEvent(
-            actor_id=viewer.user_id,
-            actor_username=viewer.username,
-            actor_organisation=viewer.describe_organisations(),
-            person_public_id=public_id,
-            action=action,
-            fields=list(by_person[public_id])
-            if public_id in by_person
-            else list(fields)
-            if fields is not None
-            else list(PERSONAL_FIELDS)
-            if level >= Level.PERSONAL
-            else ["pseudonymous"],
-            view=view,
-            purpose=purpose,
+
+    def read_of(public_id: str, level: Level) -> list[str]:
+        if public_id in by_person:
+            return list(by_person[public_id])
+        if fields is not None:
+            return list(fields)
+        return list(PERSONAL_FIELDS) if level >= Level.PERSONAL else ["pseudonymous"]
+
+    reads = {public_id: read_of(public_id, level) for public_id, level in people}
+    if not reads:
+        return
+    # The event's fields: everything read of anybody, in first-seen order; a person's
+    # own row repeats them only where they differ.
+    union = list(dict.fromkeys(f for person_fields in reads.values() for f in person_fields))
+    single = next(iter(reads)) if len(reads) == 1 else ""
+    event = AuditEvent.objects.create(
+        actor_id=viewer.user_id,
+        actor_username=viewer.username,
+        actor_organisation=viewer.describe_organisations(),
+        person_public_id=single,
+        person_count=len(reads),
+        action=action,
+        fields=union,
+        view=view,
+        purpose=purpose,
+    )
+    if not single:
+        AuditEventPerson.objects.bulk_create(
+            AuditEventPerson(
+                event=event,
+                person_public_id=public_id,
+                fields=None if person_fields == union else person_fields,
+            )
+            for public_id, person_fields in reads.items()
         )
-        for public_id, level in people
-    ]
-    if events:
-        AuditEvent.objects.bulk_create(events)
 
 
 def access_person(
@@ -221,9 +237,10 @@ def records_for_page(
     also_read: Mapping[int, Sequence[str]] | None = None,
     audit: bool = True,
 ) -> list[PersonRecord]:
-    """A page of a list: each person with what the viewer may see. Personal fields
-    shown on a list are audited too, one event per person; ``also_read`` names, per
-    person id, what else the list shows of those persons (e.g. ``["follow_ups"]``).
+    """A page of a list: each person with what the viewer may see. Every person
+    shown is audited, pseudonymous or not, in one event for the page; ``also_read``
+    names, per person id, what else the list shows of those persons (e.g.
+    ``["follow_ups"]``).
     ``audit=False``: the caller audits otherwise (an export audits every person it
     writes, as an ``export``)."""
     levels = levels_for(viewer, [p.pk for p in persons], today=today)
@@ -242,15 +259,17 @@ def records_for_page(
     if not audit:
         return records
     extra = also_read or {}
-    shown = [r for r in records if r.shows_personal]
     audit_reads(
         viewer,
-        [(r.person.public_id, r.level) for r in shown],
+        [(r.person.public_id, r.level) for r in records],
         view=view,
         purpose=purpose,
         fields_by_person={
-            r.person.public_id: [*PERSONAL_FIELDS, *extra[r.person.pk]]
-            for r in shown
+            r.person.public_id: [
+                *(PERSONAL_FIELDS if r.shows_personal else ["pseudonymous"]),
+                *extra[r.person.pk],
+            ]
+            for r in records
             if extra.get(r.person.pk)
         },
     )

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from doconnect.core.audit import fields_of
 from doconnect.core.models import AuditAction, AuditEvent, Organisation
 from doconnect.people.models import ConsentPurpose
 
@@ -114,6 +115,7 @@ SENTENCES: dict[str, dict[str, Promise]] = {
     "pathways next-steps": {"": _("nächste Schritte berechnet")},
     "person_data_export": {"": _("Auskunft nach Art. 15 DSGVO erstellt")},
     "person_erase": {"": _("Person gelöscht (Art. 17 DSGVO)")},
+    "privacy_requests": {"": _("für einen Antrag nach Art. 15/17 DSGVO gesucht")},
 }
 
 PURPOSES: dict[str, Promise] = {
@@ -123,6 +125,8 @@ PURPOSES: dict[str, Promise] = {
     "statistics": _("Statistik"),
     "unspecified": _("ohne Angabe"),
     "art15": _("Auskunft an die Person (Art. 15 DSGVO)"),
+    "data_subject_request": _("Antrag der Person (Art. 15/17 DSGVO)"),
+    "art17": _("Löschung (Art. 17 DSGVO)"),
     "Kalender": _("eigener Kalender"),
 }
 ERASURE_PURPOSE = "art17: "
@@ -235,7 +239,7 @@ def access_log(events: Iterable[AuditEvent]) -> list[AccessLogEntry]:
             action=e.get_action_display(),
             sentence=view_sentence(e.view, e.action),
             channel=channel_words(e.view),
-            data=fields_words(e.fields if isinstance(e.fields, list) else []),
+            data=fields_words(fields_of(e)),
             purpose=purpose_words(e.purpose),
         )
         for e in found

@@ -11,7 +11,6 @@ parameter limit."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from doconnect.core.models import AuditAction
 from doconnect.core.viewers import Viewer
+from doconnect.files.tables import TableWriter, xlsx_value
 from doconnect.people.access import (
     PersonRecord,
     audit_reads,
@@ -41,9 +41,6 @@ EXPORT_FORMATS = {
 }
 CHUNK = 500
 NAME_FIELDS = ("given_name", "family_name")
-# A spreadsheet runs a cell that begins like a formula; a leading apostrophe keeps it
-# text (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | dt.date | None
 
@@ -147,25 +144,13 @@ def export_rows(
     return _header(names), rows
 
 
-def _text(value: Cell) -> Cell:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv(header: list[str], rows: list[list[Cell]]) -> bytes:
     """UTF-8 with a byte order mark, ``;`` between fields, CRLF lines, dates as
     YYYY-MM-DD: what German Excel opens as a table (as the charts' tables)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = TableWriter(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [
-                "" if c is None else c.isoformat() if isinstance(c, dt.date) else _text(c)
-                for c in row
-            ]
-        )
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -188,7 +173,7 @@ def _xlsx(header: list[str], rows: list[list[Cell]]) -> bytes:
     for row in rows:
         line = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=_text(value))
+            cell = WriteOnlyCell(sheet, value=xlsx_value(value))
             if isinstance(value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
             line.append(cell)

@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from doconnect.files.importing import (
     header_problem,
     parse_iso_date,
 )
+from doconnect.files.zipped import check_zip
 from doconnect.people.matching import normalised_name
 
 PERSON_COLUMNS: tuple[str, ...] = (
@@ -51,7 +51,8 @@ PERSON_COLUMNS: tuple[str, ...] = (
 # fills the memory (an XLSX sheet can claim a million rows in a few kilobytes).
 MAX_PERSON_ROWS = 100_000
 # Uncompressed, the XML of 100,000 rows of 16 cells is well under this; a workbook that
-# unpacks to more is refused before openpyxl parses it (a "zip bomb").
+# unpacks to more (or far more than its own size) is refused before openpyxl parses it
+# (a "zip bomb", files.zipped).
 MAX_XLSX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 # The lengths of the model fields (people/models.py); checked here so a long value is
@@ -200,16 +201,9 @@ def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
     def refused(message: str) -> ImportFailed:
         return ImportFailed([ImportProblem(file, 1, "", message)])
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise refused(f"not a readable XLSX workbook ({exc})") from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise refused(
-            f"the workbook unpacks to {unpacked // 2**20:,} MB, more than "
-            f"{MAX_XLSX_UNPACKED_BYTES // 2**20:,} MB; save only the persons sheet"
-        )
+    check_zip(
+        data, file=file, max_unpacked=MAX_XLSX_UNPACKED_BYTES, advice="save only the persons sheet"
+    )
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from doconnect.casework import privacy as casework_privacy
@@ -16,6 +16,17 @@ from doconnect.people.access import PersonRecord, access_person, audit_reads
 from doconnect.people.access_rules import Level
 from doconnect.people.agreements.privacy import agreements_export
 from doconnect.people.models import PERSONAL_FIELDS
+
+
+def may_answer_requests(viewer: Viewer) -> bool:
+    """The data-subject requests page and commands: coordinators (the service still
+    asks for a consent covering their organisation, person by person)."""
+    return viewer.has_role(Role.COORDINATOR)
+
+
+def may_read_audit_log(viewer: Viewer) -> bool:
+    """The whole access log: the data-protection officer's, and nobody else's."""
+    return viewer.has_role(Role.DPO)
 
 
 def _require_personal_coordination(
@@ -29,9 +40,14 @@ def _require_personal_coordination(
     return record
 
 
-def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
-    """Everything stored about one person, as plain JSON-ready data (DSGVO Art. 15)."""
-    record = _require_personal_coordination(viewer, public_id, "person_data_export", "art15")
+def person_data_export(
+    *, viewer: Viewer, public_id: str, view: str = "person_data_export"
+) -> dict[str, Any]:
+    """Everything stored about one person, as plain JSON-ready data (DSGVO Art. 15).
+    ``view``: where it was asked for (``web.person_data_export``, ``cli:…``), for the
+    audit trail; the coordinator's page and ``doconnect privacy export`` both call
+    this."""
+    record = _require_personal_coordination(viewer, public_id, view, "art15")
     person, personal = record.person, record.personal
     data: dict[str, Any] = {
         "public_id": person.public_id,
@@ -91,7 +107,7 @@ def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
     audit_reads(
         viewer,
         [(person.public_id, Level.PERSONAL)],
-        view="person_data_export",
+        view=view,
         purpose="art15",
         action=AuditAction.EXPORT,
     )
@@ -99,15 +115,20 @@ def person_data_export(*, viewer: Viewer, public_id: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_erase(*, viewer: Viewer, public_id: str, reason: str) -> None:
+def person_erase(
+    *, viewer: Viewer, public_id: str, reason: str, view: str = "person_erase"
+) -> None:
     """Erase a person and everything hanging off them (DSGVO Art. 17). The audit events
-    stay, naming only the pseudonym."""
-    person = _require_personal_coordination(viewer, public_id, "person_erase", "art17").person
+    stay, naming only the pseudonym. A reason is required: the trail must say why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Bitte einen Grund für die Löschung angeben."})
+    person = _require_personal_coordination(viewer, public_id, view, "art17").person
     audit_reads(
         viewer,
         [(person.public_id, Level.PERSONAL)],
-        view="person_erase",
-        purpose=f"art17: {reason}",
+        view=view,
+        purpose=f"art17: {reason}"[:120],
         action=AuditAction.ERASE,
     )
     casework_privacy.erase_for(person)

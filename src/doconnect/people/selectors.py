@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from doconnect.casework.selectors import my_cases
+from doconnect.core.audit import events_about
 from doconnect.core.models import AuditEvent, Role
 from doconnect.core.viewers import Viewer
 from doconnect.offers.participation import in_active_support
@@ -191,6 +192,6 @@ def person_page(
         page.referrals = list(referrals)
     if may_see_audit_trail(viewer, record):
         page.audit_trail = list(
-            AuditEvent.objects.filter(person_public_id=person.public_id)[:AUDIT_TRAIL_LENGTH]
+            events_about(person.public_id).order_by("-at", "-id")[:AUDIT_TRAIL_LENGTH]
         )
     return page

@@ -20,12 +20,16 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from doconnect.files.importing import (
+    EARLIEST_DATE,
     ImportFailed,
     ImportProblem,
+    date_window_problem,
     decode_utf8,
     header_problem,
+    latest_date,
     parse_iso_date,
 )
+from doconnect.files.tables import TableWriter
 from doconnect.people.biography import SIDE_STATES, SpellSpan, overlap_conflicts
 
 SPELL_COLUMNS: tuple[str, ...] = ("person_id", "state", "start", "end", "organisation", "offer_id")
@@ -93,9 +97,13 @@ def _row_problems(
             "start",
             f'expected a date as YYYY-MM-DD, found "{start_text}"' if start_text else "is required",
         )
+    elif outside := date_window_problem(start):
+        problem("start", outside)
     end = parse_iso_date(end_text) if end_text else None
     if end_text and end is None:
         problem("end", f'expected a date as YYYY-MM-DD or empty, found "{end_text}"')
+    elif end is not None and (outside := date_window_problem(end)):
+        problem("end", outside)
     if start is not None and end is not None and end < start:
         problem("end", f"{end} is before start {start}")
     if kldb and not _KLDB.fullmatch(kldb):
@@ -131,6 +139,7 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
     has_kldb = "kldb" in position
     width = len(header)
     allowed_states = frozenset(states)
+    earliest, latest = EARLIEST_DATE, latest_date()
 
     rows: list[SpellRow] = []
     line_end = reader.line_num
@@ -162,6 +171,8 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
             person_id
             and state in allowed_states
             and start is not None
+            and earliest <= start <= latest
+            and (end is None or end <= latest)
             and (end is None) == (not end_text)
             and (end is None or end >= start)
             and (not kldb or _KLDB.fullmatch(kldb))
@@ -257,7 +268,7 @@ def _overlap_problem(
 
 def write_spells_csv(rows: Iterable[SpellRow], out: TextIO) -> int:
     """Write rows in the import format, with the kldb column; returns how many."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = TableWriter(out)
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in rows:

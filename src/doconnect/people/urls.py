@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from doconnect.people import editing_views, registration_views, views
+from doconnect.people import editing_views, privacy_views, registration_views, views
 from doconnect.people.agreements import urls as agreement_urls
 
 urlpatterns: list[URLPattern] = [
@@ -46,5 +46,9 @@ urlpatterns: list[URLPattern] = [
         editing_views.spell_end,
         name="spell_end",
     ),
+    path("privacy/", privacy_views.privacy_requests, name="privacy_requests"),
+    path("privacy/<str:public_id>/export/", privacy_views.privacy_export, name="privacy_export"),
+    path("privacy/<str:public_id>/erase/", privacy_views.privacy_erase, name="privacy_erase"),
+    path("audit/", privacy_views.audit_log, name="audit_log"),
     *agreement_urls.urlpatterns,
 ]

@@ -319,7 +319,7 @@ def _person_page_response(
         # has no next-steps section (no goal form, no "propose" buttons).
         ranked = None
     if ranked is not None:
-        groups = dict(TargetGroup.objects.values_list("code", "label"))
+        groups = TargetGroup.labels()
         next_steps = [
             (s, ranked.titles.get(s.offer, ""), [factor_text(f, groups) for f in s.factors])
             for s in ranked.result.steps

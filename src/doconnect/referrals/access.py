@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
@@ -84,17 +85,24 @@ def sides_for(viewer: Viewer, referral: Referral) -> list[Side]:
 
 
 def actions_for(
-    viewer: Viewer, referral: Referral, *, sides: list[Side] | None = None
+    viewer: Viewer,
+    referral: Referral,
+    *,
+    sides: list[Side] | None = None,
+    today: dt.date | None = None,
 ) -> list[str]:
     """The steps this viewer may offer on ``referral`` now, in the order of the
-    transition table (``transitions.actions_from``); ``sides`` narrows to some sides."""
+    transition table (``transitions.actions_from``); ``sides`` narrows to some sides.
+    No accept once the answer period is over (``services.answer_period_over``)."""
     allowed = sides_for(viewer, referral)
     if sides is not None:
         allowed = [s for s in allowed if s in sides]
+    too_late = services.answer_period_over(referral, today or timezone.localdate())
     return [
         action
         for action in transitions.STEPS
         if any(action in transitions.actions_from(referral.status, side) for side in allowed)
+        and not (action == "accept" and too_late)
     ]
 
 

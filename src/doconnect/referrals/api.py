@@ -111,13 +111,13 @@ def referral_step(request: HttpRequest, referral_id: int, action: str, body: Ref
     unknown or not the caller's; 400 for a bad body (the field named in ``detail``);
     403 for a step of the other side; 422 when the step is refused (``code``: ``full``
     when the offer is booked out, ``state`` when not possible from the current
-    status), nothing changed."""
+    status, ``expired`` for an accept past the answer date), nothing changed."""
     if action not in STEP_SERVICES:
         raise Http404(action)
     who = viewer(request)
     referral = referral_for_actor(who, referral_id)
     data = body.dict()
-    data["on"] = data.get("on") or ""
+    data["on"] = body.on.isoformat() if body.on else ""
     form = step_form_class(action)(data, referral_id=referral.pk)
     if not form.is_valid():
         return Status(400, {"detail": {name: list(errors) for name, errors in form.errors.items()}})

@@ -50,13 +50,14 @@ class ReferralStepIn(Schema):
     )
     note: str = ""
     next_state: str = Field("", description="complete, drop_out: the person's next spell state")
-    on: str | None = Field(
-        None,
-        description="complete, drop_out: the day the next state begins (YYYY-MM-DD)",
-        json_schema_extra={"format": "date"},
+    # A date, validated here: "2024-13-01" is a 422 for every step, not ignored by the
+    # steps that do not read it (issue #20).
+    on: dt.date | None = Field(
+        None, description="complete, drop_out: the day the next state begins (YYYY-MM-DD)"
     )
 
 
 class StepErrorOut(Schema):
-    detail: str | dict[str, list[str]]
+    # The list: a body that does not validate (e.g. "on" not a date), as ninja reports it.
+    detail: str | dict[str, list[str]] | list[dict[str, object]]
     code: str | None = Field(None, description="why a step was refused, e.g. 'full', 'state'")

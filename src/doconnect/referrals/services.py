@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -214,6 +215,19 @@ def referral_accept(
     # Check the step before counting: a wrong actor or state is answered as such.
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     may_answer = Side.PROVIDER in _sides_of(actor, offer) and locked.status == ReferralStatus.SENT
+    if may_answer and answer_period_over(locked, day):
+        assert locked.sent_at is not None
+        raise ValidationError(
+            _(
+                "Die Antwortfrist für die Zuweisung zu %(offer)s endete am %(day)s; sie "
+                "kann nicht mehr angenommen werden. Die Stadt kann die Person neu zuweisen."
+            )
+            % {
+                "offer": offer.title,
+                "day": date_format(answer_deadline(timezone.localtime(locked.sent_at).date())),
+            },
+            code="expired",
+        )
     full = offer.capacity is not None and occupied_places(offer.pk, day) >= offer.capacity
     if may_answer and full:
         raise ValidationError(
@@ -348,6 +362,17 @@ def answer_deadline(sent_on: dt.date) -> dt.date:
     return sent_on + dt.timedelta(days=settings.REFERRAL_ANSWER_DAYS)
 
 
+def answer_period_over(referral: Referral, today: dt.date) -> bool:
+    """A sent referral whose answer period ended before ``today``: it can no longer be
+    accepted, even before ``referrals_expire`` has marked it (the one rule for the
+    accept step and for the buttons and API actions that offer it)."""
+    return (
+        referral.status == ReferralStatus.SENT
+        and referral.sent_at is not None
+        and answer_deadline(timezone.localtime(referral.sent_at).date()) < today
+    )
+
+
 def referrals_overdue(today: dt.date) -> QuerySet[Referral]:
     """Sent referrals whose answer period ended before ``today``."""
     last_sent_day = today - dt.timedelta(days=settings.REFERRAL_ANSWER_DAYS + 1)
@@ -381,7 +406,7 @@ def referrals_expire(*, today: dt.date | None = None) -> list[Referral]:
                     action="expire",
                     actor=None,
                     note=_("Keine Antwort bis %(day)s.")
-                    % {"day": answer_deadline(timezone.localdate(referral.sent_at)).isoformat()}
+                    % {"day": date_format(answer_deadline(timezone.localdate(referral.sent_at)))}
                     if referral.sent_at
                     else "",
                 )

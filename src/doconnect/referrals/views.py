@@ -72,22 +72,31 @@ FINISHED_STATES = (
     ReferralStatus.CANCELLED,
 )
 
+SECTION_OF_STATUS: dict[str, str] = {
+    ReferralStatus.PROPOSED: "proposed",
+    ReferralStatus.SENT: "waiting",
+    ReferralStatus.ACCEPTED: "accepted",
+    ReferralStatus.STARTED: "started",
+}
+
 # Steps that need more than a click get a form in a <details> disclosure.
 FORM_ACTIONS = ("decline", "complete", "drop_out")
 
 
 @dataclass
 class Section:
+    """One group of the inbox. Only the chosen one is shown with its rows (``page``);
+    the others are links with their counts, so the page stays short however many
+    referrals wait (issue #17: 659 sent at once made the page 12,000 px tall)."""
+
     key: str
     title: str
-    page: Page[Referral]
+    count: int
+    url: str
+    page: Page[Referral] | None = None
     rows: list[Row] = field(default_factory=list)
     previous_url: str = ""
     next_url: str = ""
-
-    @property
-    def count(self) -> int:
-        return self.page.paginator.count
 
 
 @dataclass
@@ -147,7 +156,7 @@ def _actions(
     viewer: Viewer, referral: Referral, failed: Failed | None, day: dt.date
 ) -> list[Action]:
     actions = []
-    for name in actions_for(viewer, referral):
+    for name in actions_for(viewer, referral, today=day):
         action = Action(name=name, label=str(ACTION_LABELS[name]))
         if name in FORM_ACTIONS:
             if failed is not None and failed.referral.pk == referral.pk and failed.action == name:
@@ -171,15 +180,15 @@ def _inbox_response(
     referrals = visible.select_related("offer", "offer__provider", "person")
     if form.is_bound and form.is_valid() and form.cleaned_data.get("offer"):
         referrals = referrals.filter(offer=form.cleaned_data["offer"])
+    groups = _sections(viewer, referrals, day)
     sections = [
-        Section(
-            key=key,
-            title=title,
-            page=Paginator(rows, ROWS_PER_SECTION).get_page(request.GET.get(f"{key}_page")),
-        )
-        for key, title, rows in _sections(viewer, referrals, day)
+        Section(key=key, title=title, count=rows.count(), url=_section_url(request, key))
+        for key, title, rows in groups
     ]
-    persons = {r.person_id: r.person for s in sections for r in s.page.object_list}
+    chosen = _chosen_section(request, sections, failed)
+    shown_rows = next(rows for key, _title, rows in groups if key == chosen.key)
+    chosen.page = Paginator(shown_rows, ROWS_PER_SECTION).get_page(request.GET.get("page"))
+    persons = {r.person_id: r.person for r in chosen.page.object_list}
     records = {
         record.person.pk: record
         for record in records_for_page(
@@ -191,23 +200,23 @@ def _inbox_response(
     }
     soon = dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS)
     shown = False
-    for section in sections:
-        section.previous_url, section.next_url = _page_links(request, section)
-        for referral in section.page.object_list:
-            row = Row(referral=referral, record=records.get(referral.person_id))
-            if referral.status == ReferralStatus.SENT and referral.sent_at is not None:
-                row.deadline = services.answer_deadline(timezone.localdate(referral.sent_at))
-                row.overdue = row.deadline < day
-                row.due_soon = not row.overdue and row.deadline - day <= soon
-            row.actions = _actions(viewer, referral, failed, day)
-            shown = shown or (failed is not None and failed.referral.pk == referral.pk)
-            section.rows.append(row)
+    chosen.previous_url, chosen.next_url = _page_links(request, chosen)
+    for referral in chosen.page.object_list:
+        row = Row(referral=referral, record=records.get(referral.person_id))
+        if referral.status == ReferralStatus.SENT and referral.sent_at is not None:
+            row.deadline = services.answer_deadline(timezone.localtime(referral.sent_at).date())
+            row.overdue = row.deadline < day
+            row.due_soon = not row.overdue and row.deadline - day <= soon
+        row.actions = _actions(viewer, referral, failed, day)
+        shown = shown or (failed is not None and failed.referral.pk == referral.pk)
+        chosen.rows.append(row)
     return render(
         request,
         "referrals/referral_inbox.html",
         {
             "form": form,
             "sections": sections,
+            "chosen": chosen,
             "failed": failed,
             # A failed form whose row is not on this page: shown above the sections.
             "failed_elsewhere": failed if failed is not None and not shown else None,
@@ -228,16 +237,42 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
     return _inbox_response(request, viewer)
 
 
+def _section_url(request: HttpRequest, key: str) -> str:
+    """A section's address, keeping the filter (and starting at its first page)."""
+    query = request.GET.copy()
+    query["section"] = key
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
+
+
+def _chosen_section(
+    request: HttpRequest, sections: list[Section], failed: Failed | None
+) -> Section:
+    """The section asked for; else the one of a refused step's referral; else the first
+    with referrals in it (what is to be done first)."""
+    by_key = {section.key: section for section in sections}
+    wanted = request.GET.get("section", "")
+    if wanted in by_key:
+        return by_key[wanted]
+    if failed is not None:
+        key = SECTION_OF_STATUS.get(failed.referral.status)
+        if key in by_key:
+            return by_key[key]
+    return next((section for section in sections if section.count), sections[0])
+
+
 def _page_links(request: HttpRequest, section: Section) -> tuple[str, str]:
-    """The addresses of a section's previous and next page, keeping the filter and
-    the other sections' pages."""
+    """The addresses of the shown section's previous and next page, keeping the
+    filter and the section."""
 
     def link(number: int) -> str:
         query = request.GET.copy()
-        query[f"{section.key}_page"] = str(number)
+        query["section"] = section.key
+        query["page"] = str(number)
         return f"?{query.urlencode()}#section-{section.key}"
 
     page = section.page
+    assert page is not None
     return (
         link(page.previous_page_number()) if page.has_previous() else "",
         link(page.next_page_number()) if page.has_next() else "",

@@ -97,7 +97,7 @@ class ScenarioForm(KernForm):
         start, end = next_year(today)
         self.fields["start"].initial = start
         self.fields["end"].initial = end
-        self.groups = list(TargetGroup.objects.order_by("code").values_list("code", "label"))
+        self.groups = sorted(TargetGroup.labels().items())
         excluded = self.fields["excluded_groups"]
         assert isinstance(excluded, forms.MultipleChoiceField)
         excluded.choices = self.groups

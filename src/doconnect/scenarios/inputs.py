@@ -3,9 +3,12 @@ file): offers with their funding lines and follow-ons, and the demand as aggrega
 only — how many waiting persons of a target group in a district need an offer kind.
 No person's data leaves this module, only the counts.
 
-Demand. The persons waiting for a place on ``today`` as the city's allocation sees them
-(``allocations.services.waiting_persons``: a running unemployment or inactivity spell,
-not in active support (``offers.participation``), no open referral). A person needs the
+Demand. The persons waiting for a place on ``today``
+(``allocation.services.waiting_persons``: a running unemployment or inactivity spell,
+not in active support (``offers.participation``)) — with or without an open referral:
+a proposed, sent or accepted referral is not a place yet, and counting only persons
+without one made the demand vanish once an allocation run had proposed a referral to
+everybody it placed (issue #17). A person needs the
 offer kinds they stated (``preferred_offer_kinds``); without any, the kinds that serve
 their goal (``KINDS_FOR_GOAL``; the goal they stated, else the allocation's default
 goal). Each person counts once in each of their target groups (without any: in
@@ -54,7 +57,9 @@ def scenario_vocabulary() -> Vocabulary:
 def demand_from_db(today: dt.date) -> tuple[DemandCell, ...]:
     """Waiting persons per target group × district × offer kind they need (counts only)."""
     counts: Counter[tuple[str, str, str]] = Counter()
-    for person in waiting_persons(today, Scope()):
+    # With their open referrals: an allocation run proposes a referral to every person it
+    # places, and those persons still need the places a funding cut takes away.
+    for person in waiting_persons(today, Scope(), with_open_referrals=True):
         facts = person.facts
         if facts.district is None:
             continue
@@ -69,11 +74,15 @@ def demand_from_db(today: dt.date) -> tuple[DemandCell, ...]:
     )
 
 
-def _names() -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+def _names(with_database: bool = True) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
     """Names for the engine's sentences, which are German whoever asks: the same scenario
-    on the same data gives the same result (and digest) in every session's language."""
-    districts = tuple(District.objects.order_by("name").values_list("name", flat=True))
-    groups = dict(TargetGroup.objects.order_by("code").values_list("code", "label"))
+    on the same data gives the same result (and digest) in every session's language.
+    Without the database: no districts, no target-group labels."""
+    districts: tuple[str, ...] = ()
+    groups: dict[str, str] = {}
+    if with_database:
+        districts = tuple(District.objects.order_by("name").values_list("name", flat=True))
+        groups = dict(TargetGroup.objects.order_by("code").values_list("code", "label"))
     with translation.override("de"):
         groups[NO_TARGET_GROUP] = _("Personen ohne Zielgruppe")
         kinds = {str(code): str(label) for code, label in OfferKind.choices}
@@ -109,10 +118,17 @@ def scenario_inputs_from_db(today: dt.date) -> ScenarioInputs:
     )
 
 
-def scenario_inputs_from_catalogue(catalogue: Catalogue, today: dt.date) -> ScenarioInputs:
+def scenario_inputs_from_catalogue(
+    catalogue: Catalogue, today: dt.date, *, with_database: bool = True
+) -> ScenarioInputs:
     """The offers of a read catalogue file (a file with problems: ImportFailed) with the
     database's demand on ``today``. Providers are the file's ids; target groups the
-    file uses that the database does not know are named by their code."""
+    file uses that the database does not know are named by their code.
+
+    ``with_database=False``: the file on its own, nothing read from the database (a
+    city's first catalogue, on an empty database or none): no demand, so coverage is
+    empty; the districts are those the file's offers name, target groups named by
+    their code."""
     if catalogue.problems:
         raise ImportFailed(catalogue.problems)
     landscape, links = landscape_from_catalogue(catalogue)
@@ -128,14 +144,16 @@ def scenario_inputs_from_catalogue(catalogue: Catalogue, today: dt.date) -> Scen
         )
         for o in sorted(landscape, key=lambda o: o.id)
     )
-    districts, groups, kinds = _names()
+    districts, groups, kinds = _names(with_database)
+    if not with_database:
+        districts = tuple(sorted({o.district for o in offers if o.district}))
     for offer in offers:
         for code in offer.target_groups:
             groups.setdefault(code, code)
     return ScenarioInputs(
         offers=offers,
         links=tuple(links),
-        demand=demand_from_db(today),
+        demand=demand_from_db(today) if with_database else (),
         districts=districts,
         target_groups=groups,
         offer_kinds=kinds,

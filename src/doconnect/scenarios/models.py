@@ -3,6 +3,8 @@ a run can be checked by running its scenario again on the same inputs."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,12 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The period's first and last day, for pages to format in the reader's way."""
+        period = self.spec["period"]
+        return dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
 
 
 class ScenarioRun(models.Model):

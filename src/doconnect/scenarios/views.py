@@ -7,6 +7,7 @@ aggregates only (offers, providers, counts of waiting persons), never a person."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -172,6 +173,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
     names = _Names()
     result = run.result
     charts = _run_charts(result, names)
+    demand = sum(cell["demand"] for cell in result["coverage"])
     export = chart_export_response(request, list(charts.values()))
     if export is not None:
         return export
@@ -194,6 +196,13 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
                 for b in result["broken_bridges"]
             ],
             "allocations": [(names.offer(a["offer"]), a) for a in result["bridge"]["allocations"]],
+            "demand": demand,
+            "shadow_prices": [
+                _shadow_price_text(price, names) for price in result["bridge"]["shadow_prices"]
+            ],
+            "period": [dt.date.fromisoformat(result["period"][end]) for end in ("start", "end")],
+            "empty": _empty_reasons(result, demand),
+            "rules": _rule_texts(result),
             "draft_decisions": (
                 Decision.objects.filter(status=DecisionStatus.DRAFT).only("pk", "title")
                 if may_decide(request_viewer(request))
@@ -271,7 +280,7 @@ class _Names:
     def __init__(self) -> None:
         self.offers = dict(Offer.objects.values_list("external_id", "title"))
         self.providers = dict(Organisation.objects.values_list("external_id", "name"))
-        self.groups = dict(TargetGroup.objects.values_list("code", "label"))
+        self.groups = TargetGroup.labels()
         self.groups.setdefault(NO_TARGET_GROUP, _("ohne Zielgruppe"))
         self.kinds = dict(OfferKind.choices)
 
@@ -456,6 +465,170 @@ def _run_charts(result: Mapping[str, Any], names: _Names) -> dict[str, Chart]:
         ],
     )
     return {"covered": covered, "coverage_table": coverage_table}
+
+
+SHADOW_EPS = 1e-9
+
+
+def _places(count: float) -> str:
+    whole = max(1, round(count))
+    return ngettext("etwa %(n)s Platz", "etwa %(n)s Plätze", whole) % {
+        "n": number_format(whole, 0, force_grouping=True)
+    }
+
+
+def _shadow_price_text(price: Mapping[str, Any], names: _Names) -> str:
+    """The engine's sentence about a shadow price (stored in German) in the reader's
+    language, from its params; a price stored without params keeps its German text."""
+    params = price.get("params") or {}
+    if price["constraint"] == "budget" and "places" in params:
+        step = number_format(params["step_eur"], 0, force_grouping=True)
+        ranked = [(p["target_group"], p["district"], float(p["places"])) for p in params["places"]]
+        total = sum(count for _g, _d, count in ranked)
+        listed = [p for p in ranked if p[2] >= 0.5][:3]
+        if float(price["value"]) <= SHADOW_EPS or not ranked or total < 0.05:
+            return _(
+                "Weitere %(step)s € Brückenbudget würden keine weiteren Plätze für Menschen "
+                "mit Bedarf erhalten."
+            ) % {"step": step}
+        if not listed:
+            group, district, _count = ranked[0]
+            return _(
+                "Weitere %(step)s € Brückenbudget würden etwa %(total)s Plätze erhalten, vor "
+                "allem für %(group)s in %(district)s; ein ganzer Platz kostet dort rund "
+                "%(per_place)s €."
+            ) % {
+                "step": step,
+                "total": number_format(total, 1, force_grouping=True),
+                "group": names.group(group),
+                "district": district,
+                "per_place": number_format(
+                    round(params["step_eur"] / total, -2), 0, force_grouping=True
+                ),
+            }
+        parts = [
+            _("%(places)s für %(group)s in %(district)s")
+            % {"places": _places(count), "group": names.group(group), "district": district}
+            for group, district, count in listed
+        ]
+        joined = (
+            parts[0]
+            if len(parts) == 1
+            else _("%(first)s und %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+        )
+        return _("Weitere %(step)s € Brückenbudget würden %(places)s erhalten.") % {
+            "step": step,
+            "places": joined,
+        }
+    if str(price["constraint"]).startswith("cell:") and "offer_kind" in params:
+        return _(
+            "Ein zusätzlicher Platz (%(kind)s) für %(group)s in %(district)s wäre "
+            "%(value)s Gewichtspunkte wert: dort fehlen nach der Brücke noch %(short)s Plätze."
+        ) % {
+            "kind": names.kind(params["offer_kind"]),
+            "group": names.group(params["target_group"]),
+            "district": params["district"],
+            "value": number_format(float(price["value"]), 1, force_grouping=True),
+            "short": number_format(float(params["short"]), 1, force_grouping=True),
+        }
+    return str(price["text"])
+
+
+def _empty_reasons(result: Mapping[str, Any], demand: float) -> dict[str, str]:
+    """Why each section of a result may be empty, in words: an empty table without a
+    reason reads like a fault (issue #17)."""
+    threshold = round(float(result["rules"]["viability_threshold"]) * 100)
+    no_demand = _(
+        "Am Stichtag wartete niemand auf einen Platz: keine Person mit laufender "
+        "Arbeitslosigkeit oder Nichterwerbstätigkeit ohne Teilnahme an einem Angebot "
+        "und mit einem Stadtbezirk. Ohne Bedarf gibt es nichts zu versorgen; die Plätze "
+        "und die Förderung oben sind trotzdem berechnet."
+    )
+    budget = float(result["bridge"].get("budget_eur") or 0)
+    if budget <= 0:
+        bridge = _("Das Szenario hat kein Brückenbudget.")
+    elif result["summary"]["places_before"] <= result["summary"]["places_after"]:
+        bridge = _("Kein Angebot verliert Plätze; es gibt nichts zu überbrücken.")
+    elif demand <= 0:
+        bridge = _(
+            "Das Brückenbudget wird nur für Plätze eingesetzt, die wartende Personen "
+            "versorgen; am Stichtag wartete niemand."
+        )
+    else:
+        bridge = _(
+            "Keiner der verlorenen Plätze würde wartende Personen versorgen, die sonst "
+            "ohne Platz blieben; das Budget bleibt darum ungenutzt."
+        )
+    return {
+        "demand": no_demand,
+        "providers": _("Kein Träger fällt unter %(threshold)s %% seiner bisherigen Förderung.")
+        % {"threshold": threshold},
+        "offers": _(
+            "Kein Angebot verliert Plätze: keine Änderung des Szenarios trifft im "
+            "Zeitraum ein gefördertes Angebot."
+        ),
+        "dead_ends": _(
+            "Keine neuen Sackgassen: von jedem Angebot, das bleibt, führt weiter ein Weg "
+            "zu einem Ziel."
+        ),
+        "broken_bridges": _(
+            "Keine gebrochenen Brücken: kein Angebot verliert seinen einzigen Weg weiter."
+        ),
+        "bridge": bridge,
+    }
+
+
+def _rule_texts(result: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The engine's rules in the reader's language. The stored result keeps the
+    engine's English sentences (its file contract); the page says the same in words."""
+    rules = result["rules"]
+    threshold = round(float(rules["viability_threshold"]) * 100)
+    weights = rules.get("bridge_weights") or {}
+    names = _Names() if weights else None
+    return [
+        (
+            _("Förderung"),
+            _(
+                "Jede Förderlinie zählt anteilig mit den Tagen, an denen sie den "
+                "Zeitraum überschneidet."
+            ),
+        ),
+        (
+            _("Plätze"),
+            _(
+                "Plätze nachher = Plätze vorher × Förderung nachher ÷ Förderung vorher, "
+                "abgerundet auf ganze Plätze."
+            ),
+        ),
+        (
+            _("Tragfähigkeit"),
+            _(
+                "Ein Träger, dessen Förderung nachher unter %(threshold)s %% seiner "
+                "Förderung vorher fällt, ist nicht tragfähig; alle seine Angebote schließen."
+            )
+            % {"threshold": threshold},
+        ),
+        (
+            _("Abdeckung"),
+            _(
+                "Die Plätze eines Angebots werden auf die Zellen aus Zielgruppe und "
+                "Stadtbezirk verteilt, denen es dient (offen für alle: jede Zielgruppe; "
+                "stadtweit: jeder Bezirk), im Verhältnis zu ihrem Bedarf (ohne Bedarf "
+                "gleichmäßig); versorgt ist das Kleinere von Bedarf und Plätzen."
+            ),
+        ),
+        (
+            _("Gewichte im Brückenbudget"),
+            ", ".join(
+                f"{names.group(code) if names else code}: {number_format(weight)}"
+                for code, weight in weights.items()
+            )
+            + "; "
+            + _("alle anderen Zielgruppen: 1")
+            if weights
+            else _("jede Zielgruppe zählt gleich (Gewicht 1)"),
+        ),
+    ]
 
 
 SUMMARY_ROWS: Sequence[tuple[str, Any]] = (

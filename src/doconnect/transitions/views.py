@@ -81,7 +81,7 @@ def _names(specs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str], dict[str
         if offers
         else {}
     )
-    groups = dict(TargetGroup.objects.values_list("code", "label"))
+    groups = TargetGroup.labels()
     return titles, groups
 
 
@@ -303,7 +303,7 @@ def _outcome_charts(
             values=values,
             suppressed_label=marker,
         )
-    group_labels = dict(TargetGroup.objects.values_list("code", "label"))
+    group_labels = TargetGroup.labels()
     gender_labels = {str(code): str(label) for code, label in Gender.choices}
     group_names: dict[str, tuple[str, Callable[[str], str]]] = {
         "district": (_("Stadtbezirk"), lambda code: code or _("unbekannt")),

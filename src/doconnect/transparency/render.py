@@ -9,17 +9,20 @@ figures; their tables (and the report's tables) show a hidden figure as ``*``.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from dataclasses import replace
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doconnect.charts.chart import Chart, bar_chart, render_chart, stacked_bar_chart
+from doconnect.core.changes import cached
+from doconnect.files.tables import TableWriter
 from doconnect.transparency.report import SUPPRESSED
+from doconnect.transparency.selectors import REPORT_TABLES
+from doconnect.transparency.services import yearly_report_build
 
 CSV_HEADER = ("table", "row", "column", "value")
 TOTAL_LABEL = "Summe"
@@ -141,7 +144,7 @@ def figures_csv(content: dict[str, Any]) -> str:
     """Every published figure in one long CSV: table, row, column, value (``*``
     hidden), totals under the label ``Summe``."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = TableWriter(out)
     writer.writerow(CSV_HEADER)
     for section in content["sections"]:
         for table in section["tables"]:
@@ -175,9 +178,24 @@ def report_pdf(content: dict[str, Any], *, published: str = "") -> bytes:
 
     with translation.override("de"):
         charts = report_charts(content)
-        images = {key: (chart, _svg_data_uri(chart)) for key, chart in charts.items()}
+        # A chart with nothing to draw (e.g. every value zero) has no spec: its table
+        # alone stands in the report.
+        images = {key: (chart, _svg_data_uri(chart)) for key, chart in charts.items() if chart.spec}
         html = render_to_string(
             "transparency/public/report_pdf.html",
             {"report": content, "images": images, "published": published, "suppressed": SUPPRESSED},
         )
     return bytes(HTML(string=html).write_pdf())
+
+
+def report_preview(year: int) -> tuple[dict[str, Any], dict[str, Chart]]:
+    """The coordinator's preview of ``year`` as of today: the report and its charts in
+    the reader's language, built again only when one of the tables it reads changed
+    (``core.changes``; read-only, like ``year_figures``)."""
+
+    def build() -> tuple[dict[str, Any], dict[str, Chart]]:
+        content = yearly_report_build(year=year)
+        return content, report_charts(content)
+
+    key = (year, timezone.localdate(), translation.get_language())
+    return cached("transparency.preview", REPORT_TABLES, key, build)

@@ -34,7 +34,9 @@ from decimal import Decimal
 import numpy as np
 from django.db.models import Q, QuerySet
 
+from doconnect.core.changes import cached
 from doconnect.core.models import District, TargetGroup
+from doconnect.decisions.models import Decision, DecisionRecord
 from doconnect.decisions.selectors import public_decisions
 from doconnect.months import month_number
 from doconnect.offers.models import FundingLine, Offer, OfferKind, OfferSource, OfferStatus
@@ -260,8 +262,30 @@ def _funding(year: int) -> dict[tuple[str, str], Decimal]:
     return out
 
 
+# What the yearly report is read from: a change in any of these builds it afresh.
+REPORT_TABLES = (
+    Offer,
+    FundingLine,
+    Spell,
+    Person,
+    Person.target_groups.through,
+    TargetGroup,
+    District,
+    ReferralEvent,
+    Decision,
+    DecisionRecord,
+)
+
+
 def year_figures(year: int, *, today: dt.date) -> YearFigures:
-    """Every raw figure of the yearly report (a few dozen queries whatever the size)."""
+    """Every raw figure of the yearly report: a few dozen queries whatever the size, or
+    one while none of ``REPORT_TABLES`` changed (``core.changes``; read-only)."""
+    return cached(
+        "transparency.year", REPORT_TABLES, (year, today), lambda: _year_figures(year, today)
+    )
+
+
+def _year_figures(year: int, today: dt.date) -> YearFigures:
     offers = list(
         offers_of_year(year).values_list("kind", "district__name", "capacity", "provider_id")
     )

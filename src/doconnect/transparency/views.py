@@ -18,12 +18,11 @@ from doconnect.charts.chart import chart_export_response
 from doconnect.core.viewers import request_viewer
 from doconnect.transparency.forms import PublishForm, WithdrawForm
 from doconnect.transparency.models import PublishedReport
-from doconnect.transparency.render import report_charts
+from doconnect.transparency.render import report_preview
 from doconnect.transparency.services import (
     FIRST_YEAR,
     PublishRefused,
     may_publish_reports,
-    yearly_report_build,
     yearly_report_publish,
     yearly_report_withdraw,
 )
@@ -65,8 +64,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
 @require_GET
 def transparency_preview(request: HttpRequest, year: int) -> HttpResponse:
     _require_publisher(request)
-    content = yearly_report_build(year=_year(year))
-    charts = report_charts(content)
+    content, charts = report_preview(_year(year))
     exported = chart_export_response(request, list(charts.values()))
     if exported is not None:
         return exported

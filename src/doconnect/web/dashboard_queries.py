@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Subquery
 
 from doconnect.core.viewers import Viewer
+from doconnect.core.vocabulary import data_label
 from doconnect.offers.models import Offer
 from doconnect.offers.participation import in_active_support
 from doconnect.offers.places_selectors import (
@@ -57,7 +58,9 @@ def active_support(viewer: Viewer, day: dt.date) -> ActiveSupport:
         .annotate(n=Count("pk"))
         .order_by("district__official_key")
     ]
-    groups = [Figure(code, label, n) for code, label, n in support_by_target_group(persons)]
+    groups = [
+        Figure(code, data_label(label), n) for code, label, n in support_by_target_group(persons)
+    ]
     by_gender = dict(
         persons.order_by().values("gender").annotate(n=Count("pk")).values_list("gender", "n")
     )

@@ -2,23 +2,24 @@
 "web" namespace so links read ``web:person_detail`` wherever a page lives. Domains are
 included by name, so nothing here imports a domain's views."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from doconnect.web import dashboard_views
-from doconnect.web.forms import LoginForm
+from doconnect.web import dashboard_views, signin_views
 
 app_name = "web"
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    path("login/", signin_views.SignInView.as_view(), name="login"),
+    path("login/code/", signin_views.code, name="login_code"),
+    path("login/code/setup/", signin_views.code_setup, name="login_code_setup"),
+    path("login/code/setup/qr.svg", signin_views.code_setup_qr, name="login_code_qr"),
+    path("login/provider/", signin_views.ProviderSignInView.as_view(), name="oidc_start"),
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", authentication_form=LoginForm
-        ),
-        name="login",
+        "login/provider/callback/",
+        signin_views.ProviderCallbackView.as_view(),
+        name="oidc_callback",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", signin_views.SignOutView.as_view(), name="logout"),
     path("", include("doconnect.core.urls")),
     path("", include("doconnect.people.urls")),
     path("", include("doconnect.casework.urls")),

@@ -39,7 +39,7 @@ def test_every_page_is_fetched_and_imported(
         )  # fmt: skip
     assert code == 0, err
     assert out.startswith("250 vacancies on 3 pages (v4); jobsuche wo=Dortmund: imported ")
-    assert "vacancies created: 250" in out and "in a district: 250" in out
+    assert "vacancies created: 250" in out and "placed by postcode: 250" in out
     assert Vacancy.objects.filter(district=city.district).count() == 250
     assert {a.params["wo"] for a in ba.asked} == {"Dortmund"}
     assert {a.params["umkreis"] for a in ba.asked} == {"5"}

@@ -36,7 +36,9 @@ def test_the_documented_v4_shape() -> None:
     assert first.reference == "10000-1200000001-S"
     assert first.title == "Elektroniker (m/w/d) Energie- und Gebäudetechnik"
     assert first.employer == "Beispiel Elektro GmbH"
-    assert first.locations == (Location("44137", "Dortmund", "Nordrhein-Westfalen"),)
+    assert first.locations == (
+        Location("44137", "Dortmund", "Nordrhein-Westfalen", point=(7.4653, 51.5136)),
+    )
     assert first.published_on == dt.date(2026, 11, 2)
     assert first.entry_on == dt.date(2026, 12, 1)
     assert first.modified == "2026-11-02T09:14:33.913"

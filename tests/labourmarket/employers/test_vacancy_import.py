@@ -53,8 +53,9 @@ def test_v4_vacancies_are_created_with_districts_from_the_postcode_table(
         "vacancies_created": 4,
         "vacancies_updated": 0,
         "vacancies_unchanged": 0,
-        "in_a_district": 1,
-        "without_district": 3,
+        "placed_by_coordinates": 0,
+        "placed_by_postcode": 1,
+        "not_placed": 3,
     }
     # 44137 is a Dortmund postcode the table does not hold: no district, not a guess.
     assert districts() == {

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from argparse import RawDescriptionHelpFormatter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import (
     BaseCommand,
     CommandError,
@@ -17,8 +16,10 @@ from django.core.management.base import (
     DjangoHelpFormatter,
 )
 
-from doconnect.core.viewers import Viewer, viewer_for
 from doconnect.files.importing import ImportFailed
+
+if TYPE_CHECKING:
+    from doconnect.core.viewers import Viewer
 
 
 class ExampleHelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
@@ -52,6 +53,11 @@ def acting_viewer(username: str | None, *, missing: str) -> Viewer:
     """The viewer a command reads or writes as, so the access rules and the audit trail
     apply as on the web: ``missing`` is the error without a username; an unknown or
     inactive user is an error as well."""
+    # Imported here: the file-only commands use this module without Django's apps.
+    from django.contrib.auth import get_user_model
+
+    from doconnect.core.viewers import viewer_for
+
     if not username:
         raise CommandError(missing)
     user = get_user_model().objects.filter(username=username, is_active=True).first()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from doconnect.core.geo import coordinates_problem
 from doconnect.files import jsonfile
 
 _POSTCODE = re.compile(r"\d{5}")
@@ -59,6 +60,24 @@ class Fields(jsonfile.Fields):
             name, f"expected a five-digit postcode, found {jsonfile.shown(value)}", child.line
         )
         return ""
+
+    def coordinates(
+        self, name: str, *, lat: str = "lat", lon: str = "lon"
+    ) -> tuple[float, float] | None:
+        """(longitude, latitude) from an object such as ``{"lat": 51.5, "lon": 7.4}``
+        (the Jobsuche v6 writes ``breite``/``laenge``); None when absent or null."""
+        point = self.obj(name)
+        if point is None:
+            return None
+        values = [point.number(key, required=True) for key in (lat, lon)]
+        if values[0] is None or values[1] is None:
+            return None
+        latitude, longitude = float(values[0]), float(values[1])
+        problem = coordinates_problem(latitude, longitude)
+        if problem:
+            self.problem(name, problem, point.node.line)
+            return None
+        return longitude, latitude
 
 
 # --- HTTP -----------------------------------------------------------------------------

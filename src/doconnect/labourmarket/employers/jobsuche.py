@@ -2,13 +2,13 @@
 dataclasses. Pure (no Django); ``employers.services.vacancies_import`` writes them.
 
 - v4 (documented): ``{"stellenangebote": [{"refnr", "beruf", "titel"?, "arbeitgeber",
-  "arbeitsort": {"plz", "ort", "region", "koordinaten"}, "eintrittsdatum",
+  "arbeitsort": {"plz", "ort", "region", "koordinaten": {"lat", "lon"}}, "eintrittsdatum",
   "aktuelleVeroeffentlichungsdatum", "modifikationsTimestamp"}], "maxErgebnisse",
   "page", "size"}``
 - v6 (current): ``{"ergebnisliste": [{"referenznummer", "stellenangebotsTitel",
   "hauptberuf", "firma", "stellenlokationen": [{"adresse": {"plz", "ort", "region",
-  "land"}}], "eintrittszeitraum": {"von"}, "datumErsteVeroeffentlichung",
-  "aenderungsdatum"}], "maxErgebnisse", "page", "size"}``
+  "land"}, "koordinaten": {"breite", "laenge"}}], "eintrittszeitraum": {"von"},
+  "datumErsteVeroeffentlichung", "aenderungsdatum"}], "maxErgebnisse", "page", "size"}``
 
 Fields not listed are ignored (the API adds some now and then); a listed field of the
 wrong type is a problem. Neither shape carries a KldB code in the search response.
@@ -35,6 +35,7 @@ class Location:
     postcode: str  # five digits or ""
     place: str
     region: str = ""
+    point: tuple[float, float] | None = None  # (longitude, latitude), WGS 84
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def _location_v4(fields: Fields) -> tuple[Location, ...]:
             postcode=place.postcode("plz"),
             place=place.text("ort", max_length=_PLACE_MAX),
             region=place.text("region", max_length=_PLACE_MAX),
+            point=place.coordinates("koordinaten"),
         ),
     )
 
@@ -83,6 +85,8 @@ def _locations_v6(fields: Fields) -> tuple[Location, ...]:
                 postcode=address.postcode("plz"),
                 place=address.text("ort", max_length=_PLACE_MAX),
                 region=address.text("region", max_length=_PLACE_MAX),
+                # v6 puts the coordinates beside the address, in German.
+                point=item.coordinates("koordinaten", lat="breite", lon="laenge"),
             )
         )
     return tuple(found)

@@ -12,6 +12,8 @@ from typing import TextIO
 
 from django.db import transaction
 
+from doconnect.core.city_services import district_locator
+from doconnect.core.geo import Placed, Placement
 from doconnect.core.models import District, Organisation, OrganisationKind
 from doconnect.files.importing import (
     ImportFailed,
@@ -20,6 +22,7 @@ from doconnect.files.importing import (
     decode_utf8,
     header_problem,
 )
+from doconnect.files.tables import TableWriter
 from doconnect.labourmarket.employers.jobsuche import JobsucheResponse, Location, VacancyEntry
 from doconnect.labourmarket.employers.models import PostcodeDistrict, Vacancy, VacancySource
 
@@ -155,13 +158,26 @@ def postcodes_import(*, rows: Sequence[PostcodeRow], file: str) -> ImportResult:
 # --- vacancies ------------------------------------------------------------------------
 
 
-def _location(entry: VacancyEntry, districts: dict[str, int]) -> tuple[Location, int | None]:
-    """The vacancy's place: its first location in one of the city's districts, else its
-    first location; the district only from the postcode table, never guessed."""
+def placement_for(postcodes: Iterable[str]) -> Placement:
+    """How records with these postcodes are placed in districts: by their coordinates
+    inside the districts' boundaries, else by the postcode table, else not at all."""
+    return Placement(district_locator(), district_ids_by_postcode(postcodes))
+
+
+def _location(entry: VacancyEntry, placement: Placement) -> tuple[Location, int | None, Placed]:
+    """The vacancy's place: its first location inside a district's boundary, else its
+    first location whose postcode is in the table, else its first location (no
+    district): never guessed."""
+    by_postcode: tuple[Location, int | None, Placed] | None = None
     for location in entry.locations:
-        if location.postcode in districts:
-            return location, districts[location.postcode]
-    return (entry.locations[0] if entry.locations else Location("", "")), None
+        district_id, how = placement.locate(location.point, location.postcode)
+        if how == Placed.COORDINATES:
+            return location, district_id, how
+        if how == Placed.POSTCODE and by_postcode is None:
+            by_postcode = (location, district_id, how)
+    if by_postcode is not None:
+        return by_postcode
+    return (entry.locations[0] if entry.locations else Location("", "")), None, Placed.NOT_PLACED
 
 
 _VACANCY_COLUMNS = (
@@ -179,11 +195,12 @@ _VACANCY_COLUMNS = (
 @transaction.atomic
 def vacancies_import(*, response: JobsucheResponse) -> ImportResult:
     """Create or update the response's vacancies by reference number (source
-    ``jobsuche``), all or nothing. The district comes from the postcode table (empty when
-    the postcode is unknown); the employer is linked when exactly one organisation of kind
+    ``jobsuche``), all or nothing. The district comes from the coordinates (inside a
+    district's boundary), else from the postcode table (empty when the postcode is
+    unknown); the employer is linked when exactly one organisation of kind
     employer has that name. Vacancies not in the response stay as they are."""
     entries = list(response.vacancies)
-    districts = district_ids_by_postcode(p.postcode for e in entries for p in e.locations)
+    placement = placement_for(p.postcode for e in entries for p in e.locations)
     employer_names = {e.employer for e in entries if e.employer}
     employers: dict[str, int | None] = {}
     for pk, name in Organisation.objects.filter(
@@ -199,7 +216,8 @@ def vacancies_import(*, response: JobsucheResponse) -> ImportResult:
     created: list[Vacancy] = []
     changed: list[Vacancy] = []
     for entry in entries:
-        location, district_id = _location(entry, districts)
+        location, district_id, how = _location(entry, placement)
+        placement.counts[how] += 1
         values = {
             "title": entry.title[:300],
             "employer_id": employers.get(entry.employer),
@@ -226,15 +244,13 @@ def vacancies_import(*, response: JobsucheResponse) -> ImportResult:
         [name.removesuffix("_id") for name in _VACANCY_COLUMNS],
         batch_size=1000,
     )
-    placed = sum(1 for e in entries if _location(e, districts)[1] is not None)
     return ImportResult(
         file=response.file,
         counts={
             "vacancies_created": len(created),
             "vacancies_updated": len(changed),
             "vacancies_unchanged": len(entries) - len(created) - len(changed),
-            "in_a_district": placed,
-            "without_district": len(entries) - placed,
+            **placement.summary(),
         },
     )
 
@@ -277,10 +293,11 @@ def vacancy_rows_export(*, source: str | None = None) -> list[dict[str, str]]:
 
 
 def write_vacancies_csv(rows: Iterable[dict[str, str]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=VACANCY_EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    # Titles and employer names come from BA files: cells are neutralised (files.tables).
+    writer = TableWriter(out)
+    writer.writerow(VACANCY_EXPORT_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(row.get(column, "") for column in VACANCY_EXPORT_COLUMNS)
         count += 1
     return count

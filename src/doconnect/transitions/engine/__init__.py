@@ -1,5 +1,5 @@
 """Sequence analysis of pathways: state distributions, transitions, outcomes, distances
-and typologies (pure Python, NumPy and Numba; no Django). See README.md."""
+and typologies (pure Python, NumPy, SciPy and compiled C loops; no Django). See README.md."""
 
 from doconnect.transitions.engine.data import MISSING, SequenceFileError, Sequences, read_wide_csv
 

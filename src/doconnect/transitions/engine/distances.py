@@ -67,11 +67,24 @@ def _with_missing_state(
     return codes, grown
 
 
-def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The distinct rows in the order they first appear, and each row's index among
+    them — None when all rows are distinct (the matrix is then already in row order)."""
     rows = np.ascontiguousarray(codes)
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return rows[first], inverse.ravel()
+    if len(first) == len(rows):
+        return rows, None
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rows[first[order]], rank[inverse.ravel()]
+
+
+def _expanded(matrix: np.ndarray, inverse: np.ndarray | None) -> np.ndarray:
+    if inverse is None:
+        return matrix
+    return np.ascontiguousarray(matrix[np.ix_(inverse, inverse)])
 
 
 def hamming(seqs: Sequences, costs: np.ndarray | None = None, miss_cost: float = 1.0) -> np.ndarray:
@@ -80,8 +93,7 @@ def hamming(seqs: Sequences, costs: np.ndarray | None = None, miss_cost: float =
         costs = substitution_costs(seqs, "CONSTANT", 1.0)
     codes, sm = _with_missing_state(seqs, _checked(costs, seqs), miss_cost)
     distinct, inverse = _distinct(codes)
-    matrix = kernels.hamming_matrix(distinct, sm)
-    return np.ascontiguousarray(matrix[np.ix_(inverse, inverse)])
+    return _expanded(kernels.hamming_matrix(distinct, sm), inverse)
 
 
 def optimal_matching(
@@ -93,7 +105,7 @@ def optimal_matching(
     codes, sm = _with_missing_state(seqs, _checked(costs, seqs), miss_cost)
     distinct, inverse = _distinct(codes)
     matrix = kernels.om_matrix(distinct, np.ascontiguousarray(sm, dtype=np.float64), float(indel))
-    return np.ascontiguousarray(matrix[np.ix_(inverse, inverse)])
+    return _expanded(matrix, inverse)
 
 
 def _checked(costs: np.ndarray, seqs: Sequences) -> np.ndarray:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from doconnect.transitions.engine.data import Sequences
 from doconnect.transitions.engine.describe import state_distribution
@@ -36,6 +34,11 @@ def ward_labels(distances: np.ndarray, k: int) -> np.ndarray:
         raise ValueError(f"k must be between 1 and the number of sequences ({n}), not {k}")
     if n == 1 or k == 1:
         return np.ones(n, dtype=np.int64)
+    # SciPy's clustering takes most of a second to import: only the typology needs it,
+    # not every start of the command line.
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     tree = linkage(squareform(distances, checks=False), method="ward")
     raw = fcluster(tree, t=k, criterion="maxclust")
     renumber: dict[int, int] = {}

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from doconnect.files.importing import ImportFailed, ImportProblem, decode_utf8
+from doconnect.files.tables import TableWriter
 from doconnect.transparency.engine.suppress import Protection
 
 TOTAL = "total"
@@ -144,7 +145,7 @@ def read_long_csv(path: str | Path, rows: str, cols: str, value: str) -> TwoWayT
 def format_protected(table: TwoWayTable, protection: Protection, rows_name: str) -> str:
     """The published table as CSV text: cells, ``*`` where suppressed, totals."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = TableWriter(out)
     writer.writerow([rows_name, *table.col_labels, TOTAL])
     for i, label in enumerate(table.row_labels):
         cells = [

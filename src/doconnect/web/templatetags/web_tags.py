@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
+
+from doconnect.charts.chart import SignedFloat, SignedInt
+from doconnect.web.context import roles_allowed
 
 register = template.Library()
 
@@ -30,3 +34,22 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def roles_for_this_page(context: dict[str, Any]) -> list[str]:
+    """The roles that may use the page being refused (for the 403 page), from the same
+    rules the navigation asks (web/context.py)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return roles_allowed(match.url_name or "") if match else []
+
+
+@register.filter
+def cell(value: Any) -> Any:
+    """A table cell beside a chart: whole numbers with the language's thousands
+    separator (1.085 in German, 1,085 in English), decimals localised, a change with its
+    sign (+12), text unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    shown = number_format(value, force_grouping=True)
+    return f"+{shown}" if isinstance(value, SignedInt | SignedFloat) and value > 0 else shown

@@ -28,9 +28,11 @@ from doconnect.people.access import PersonNotFound
 EPILOG = """\
 actions:
   dead-ends   dead ends, gaps (district x target group) and single bridges of the
-              offer landscape: of the database, or with --catalogue of the landscape a
-              catalogue file would give once imported (the file is checked exactly like
-              `doconnect import offers`, and nothing is written).
+              offer landscape: of the database, or with --catalogue of a catalogue file
+              on its own (its offers, follow-ons, districts and target groups; needs no
+              database and no secret key), or with --catalogue and --with-database of
+              the landscape the file would give once imported (the file is checked
+              exactly like `doconnect import offers`, and nothing is written).
   next-steps  ranked next offers for one person, every factor in words. Reads the
               person through the access rules as the user given with --as (required);
               the read is audited. Only coordinators and case workers see next steps,
@@ -39,6 +41,7 @@ actions:
 examples:
   doconnect pathways dead-ends
   doconnect pathways dead-ends --catalogue draft-offers.json --format json
+  doconnect pathways dead-ends --catalogue draft-offers.json --with-database
   doconnect pathways next-steps P-4K7M2Q9X --as fallberatung --goal apprenticeship
   doconnect pathways next-steps P-4K7M2Q9X --as fallberatung --why-not --format json
 """
@@ -58,6 +61,12 @@ class Command(ExampleCommand):
             "--catalogue",
             metavar="FILE.json",
             help="analyse an offer catalogue file (import format) without importing it",
+        )
+        dead.add_argument(
+            "--with-database",
+            action="store_true",
+            help="with --catalogue: the database's offers with the file's replacing theirs, "
+            "the file checked like the import",
         )
         dead.add_argument("--format", choices=["text", "json"], default="text")
         steps = actions.add_parser("next-steps", help="ranked next steps for one person")
@@ -86,15 +95,17 @@ class Command(ExampleCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "dead-ends":
-            self._dead_ends(options.get("catalogue"), options["format"])
+            self._dead_ends(options.get("catalogue"), options["format"], options["with_database"])
         else:
             self._next_steps(options)
 
     # ----------------------------------------------------------------- dead ends
 
-    def _dead_ends(self, file: str | None, fmt: str) -> None:
+    def _dead_ends(self, file: str | None, fmt: str, with_database: bool) -> None:
         try:
-            report = pathways_report(source=self._catalogue(file) if file else None)
+            report = pathways_report(
+                source=self._catalogue(file) if file else None, with_database=with_database
+            )
         except ImportFailed as exc:
             raise problems_error(exc, f"{file}: not analysed") from exc
         except PathwayError as exc:

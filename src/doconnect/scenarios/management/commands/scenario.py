@@ -42,15 +42,17 @@ scenario file (JSON; see src/doconnect/scenario/README.md):
    "bridge_budget_eur": 200000,
    "rules": {"viability_threshold": 0.7, "bridge_weights": {"youth_difficult_start": 3}}}
 
-Runs on the database's offers, or with --catalogue on the offers of a catalogue file
-(import format); the demand (waiting persons per target group, district and offer kind)
-always comes from the database. A bad file prints every problem as FILE:LINE: field:
-message and writes nothing (exit status 1).
+Runs on the database's offers and demand (waiting persons per target group, district
+and offer kind). With --catalogue on the offers of a catalogue file (import format) on
+their own, without demand (coverage stays empty) and without any database or secret
+key; add --with-database for the database's demand. A bad file prints every problem as
+FILE:LINE: field: message and writes nothing (exit status 1).
 
 examples:
   doconnect scenario run docs/examples/scenario-voucher-cut.json
   doconnect scenario run cut.json --format json --out result.json
   doconnect scenario run cut.json --catalogue draft-offers.json
+  doconnect scenario run cut.json --catalogue draft-offers.json --with-database
 """
 LISTED = 15
 
@@ -65,6 +67,11 @@ class Command(ExampleCommand):
         run.add_argument("file", metavar="FILE.json", help="the scenario")
         run.add_argument(
             "--catalogue", metavar="OFFERS.json", help="the offers of a catalogue file instead"
+        )
+        run.add_argument(
+            "--with-database",
+            action="store_true",
+            help="with --catalogue: the database's demand for the file's offers",
         )
         run.add_argument("--format", choices=["text", "json"], default="text")
         run.add_argument("--out", metavar="FILE", help="write to FILE instead of the terminal")
@@ -84,7 +91,7 @@ class Command(ExampleCommand):
         today = options.get("today") or timezone.localdate()
         try:
             spec = read_scenario(_read(file), file=file, vocabulary=scenario_vocabulary())
-            inputs = self._inputs(options.get("catalogue"), today)
+            inputs = self._inputs(options.get("catalogue"), today, options["with_database"])
             result = run_scenario(spec, inputs)
         except ImportFailed as exc:
             raise problems_error(exc, "nothing written") from exc
@@ -104,11 +111,11 @@ class Command(ExampleCommand):
             raise CommandError(f"nothing written: {out}: {exc.strerror or exc}") from exc
         self.stdout.write(f"{out}: scenario {result.spec.name!r} written")
 
-    def _inputs(self, catalogue: str | None, today: dt.date) -> ScenarioInputs:
+    def _inputs(self, catalogue: str | None, today: dt.date, with_database: bool) -> ScenarioInputs:
         if catalogue is None:
             return scenario_inputs_from_db(today)
         read = read_catalogue(_read(catalogue), file=catalogue, vocabulary=catalogue_vocabulary())
-        return scenario_inputs_from_catalogue(read, today)
+        return scenario_inputs_from_catalogue(read, today, with_database=with_database)
 
 
 def _read(file: str) -> bytes:

@@ -3,18 +3,18 @@ file (one row per person, one column per period)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.files.atomic import Content, write_atomically
-from doconnect.transitions.engine import describe, distances, typology
+from doconnect.files.tables import TableWriter
+from doconnect.transitions.engine import clara, cluster, describe, distances, typology
 from doconnect.transitions.engine.data import SequenceFileError, Sequences, read_wide_csv
 
 EPILOG = """\
@@ -22,7 +22,11 @@ actions:
   summary    states, number of sequences, transition rates (rows: from, columns: to)
              and the state distribution per period (rows: periods, columns: states)
   distances  the pairwise distance matrix in the row order of the file (.npy or .csv)
-  typology   Ward clustering of the distances into --k types: id,type per row
+  typology   Ward clustering of the distances into --k types: id,type per row;
+             with --clara, CLARA for many sequences: PAM on --samples random samples
+             of --sample-size persons, every sequence to the nearest medoid of the best
+             sample (no full distance matrix; the same --seed gives the same file);
+             --engine dask --scheduler tcp://HOST:PORT runs it on a Dask cluster
 
 file format (wide CSV, header line first; an empty cell is a missing period):
   id,weight,Jan.93,Feb.93,...,Dec.98
@@ -33,6 +37,8 @@ examples:
   doconnect sequences distances mvad.csv --id id --columns Jul.93:Jun.99 \\
       --method OM --sm TRATE --indel auto --out D.npy
   doconnect sequences typology mvad.csv --id id --columns Jul.93:Jun.99 --k 4 --out T.csv
+  doconnect sequences typology state.csv --id id --columns m01:m72 --k 6 --clara \
+      --samples 10 --sample-size 2000 --seed 1 --out T.csv
 """
 
 
@@ -64,18 +70,40 @@ def _distances(seqs: Sequences, options: dict[str, Any]) -> np.ndarray:
     sm = options.get("sm")
     if method == "OM" and sm is None:
         sm = "TRATE"
-    indel_text = options.get("indel") or "auto"
-    indel: float | str
-    if indel_text == "auto":
-        indel = "auto"
-    else:
-        try:
-            indel = float(indel_text)
-        except ValueError:
-            indel = -1.0
-        if not np.isfinite(indel) or indel <= 0:
-            raise CommandError(f"--indel: a positive number or auto, not {indel_text!r}")
-    return distances.distance_matrix(seqs, method, sm, indel)  # type: ignore[arg-type]
+    indel = _indel(options.get("indel") or "auto")
+    return distances.distance_matrix(seqs, method, sm, indel)
+
+
+def _indel(text: str) -> float | Literal["auto"]:
+    if text == "auto":
+        return "auto"
+    try:
+        indel = float(text)
+    except ValueError:
+        indel = -1.0
+    if not np.isfinite(indel) or indel <= 0:
+        raise CommandError(f"--indel: a positive number or auto, not {text!r}")
+    return indel
+
+
+def _refuse_clara_options(options: dict[str, Any]) -> None:
+    for name in ("samples", "sample_size", "seed", "engine", "scheduler"):
+        if options.get(name) is not None:
+            raise CommandError(f"--{name.replace('_', '-')}: only with --clara")
+
+
+def _write_types(seqs: Sequences, types: typology.Typology, out: Path) -> str:
+    """Write ``id,type`` per sequence to ``out``; the summary line for the terminal."""
+    text = io.StringIO()
+    writer = TableWriter(text)
+    writer.writerow(["id", "type"])
+    writer.writerows(zip(seqs.ids, types.labels.tolist(), strict=True))
+    _write_atomically(out, lambda f: f.write(text.getvalue().encode()))
+    sizes = ", ".join(
+        f"type {t + 1}: {int(size)} (medoid {seqs.ids[int(types.medoids[t])]})"
+        for t, size in enumerate(types.sizes)
+    )
+    return f"{seqs.n} sequences in {types.k} types written to {out}: {sizes}"
 
 
 class Command(ExampleCommand):
@@ -120,6 +148,20 @@ class Command(ExampleCommand):
                 sub.add_argument("--out", required=True, metavar="FILE", help="output file")
             if name == "typology":
                 sub.add_argument("--k", type=int, required=True, help="number of types")
+                sub.add_argument(
+                    "--clara", action="store_true", help="CLARA (samples) instead of Ward"
+                )
+                sub.add_argument("--samples", type=int, metavar="N", help="CLARA: samples (10)")
+                sub.add_argument(
+                    "--sample-size", type=int, metavar="M", help="CLARA: persons a sample (40+2k)"
+                )
+                sub.add_argument("--seed", type=int, metavar="S", help="CLARA: random seed (0)")
+                sub.add_argument(
+                    "--engine", choices=["local", "dask"], help="CLARA: where it runs (local)"
+                )
+                sub.add_argument(
+                    "--scheduler", metavar="tcp://HOST:PORT", help="CLARA: the Dask scheduler"
+                )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         seqs = _read(options)
@@ -131,6 +173,10 @@ class Command(ExampleCommand):
             raise CommandError(f"--out {out}: the file must end in .npy or .csv")
         if action == "typology" and not 1 <= options["k"] <= seqs.n:
             raise CommandError(f"--k: between 1 and {seqs.n} (the sequences), not {options['k']}")
+        if action == "typology" and options["clara"]:
+            self._clara(seqs, options, out)
+            return
+        _refuse_clara_options(options)
         matrix = _distances(seqs, options)
         if action == "distances":
             if out.suffix.lower() == ".npy":
@@ -140,16 +186,46 @@ class Command(ExampleCommand):
             self.stdout.write(f"{seqs.n} x {seqs.n} distances written to {out}")
             return
         types = typology.typology(seqs, matrix, options["k"])
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["id", "type"])
-        writer.writerows(zip(seqs.ids, types.labels.tolist(), strict=True))
-        _write_atomically(out, lambda f: f.write(text.getvalue().encode()))
-        sizes = ", ".join(
-            f"type {t + 1}: {int(size)} (medoid {seqs.ids[int(types.medoids[t])]})"
-            for t, size in enumerate(types.sizes)
+        self.stdout.write(_write_types(seqs, types, out))
+
+    def _clara(self, seqs: Sequences, options: dict[str, Any], out: Path) -> None:
+        samples = 10 if options.get("samples") is None else options["samples"]
+        size = options.get("sample_size")
+        if samples < 1:
+            raise CommandError(f"--samples: at least 1, not {samples}")
+        if size is not None and size < options["k"]:
+            raise CommandError(f"--sample-size: at least --k ({options['k']}), not {size}")
+        engine, scheduler = options.get("engine") or "local", options.get("scheduler")
+        if engine == "dask" and not scheduler:
+            raise CommandError("--engine dask needs --scheduler tcp://HOST:PORT")
+        if engine == "local" and scheduler:
+            raise CommandError("--scheduler: only with --engine dask")
+        method = options["method"]
+        sm: Any = options.get("sm") or ("TRATE" if method == "OM" else None)
+        indel = _indel(options.get("indel") or "auto")
+
+        def run(mapper: clara.Mapper) -> clara.Clara:
+            return clara.clara(
+                seqs, options["k"], samples=samples, sample_size=size,
+                seed=options.get("seed") or 0, method=method, sm=sm, indel=indel, mapper=mapper,
+            )  # fmt: skip
+
+        try:
+            if engine == "dask":
+                with cluster.connected(str(scheduler)) as on_cluster:
+                    result = run(on_cluster)
+            else:
+                result = run(clara.local_map)
+        except cluster.SchedulerError as exc:
+            raise CommandError(f"--scheduler: {exc}") from exc
+        except ValueError as exc:
+            raise CommandError(f"{options['file']}: {exc}") from exc
+        self.stdout.write(_write_types(seqs, result.typology, out))
+        self.stdout.write(
+            f"CLARA: best sample {result.best_sample + 1} of {samples}, mean distance "
+            f"{result.mean_distance:.4f}, PBM {result.pbm:.4f}, DB {result.db:.4f}, "
+            f"XB {result.xb:.4f}, AMS {result.ams:.4f}"
         )
-        self.stdout.write(f"{seqs.n} sequences in {types.k} types written to {out}: {sizes}")
 
     def _summary(self, seqs: Sequences, fmt: str) -> None:
         rates = describe.transition_rates(seqs)

@@ -1,0 +1,227 @@
+"""Benchmark: a day's traffic of every role against the production set-up (Locust,
+headless, loopback, bounded in time).
+
+A throwaway PostgreSQL cluster with the demo city at ``--scale`` (20: 100,000 persons),
+served by ``doconnect serve`` as in production (gunicorn, one worker process per core,
+DEBUG off, static files by WhiteNoise); then ``--users`` simulated people for
+``--seconds`` (``_load_users.py``): case workers (task page, person list, person pages,
+notes), provider staff (referral inbox and steps), coordinators (dashboard, offers,
+providers, report preview) and the public (published report), each pausing 1–2 s between
+clicks. Every signed-in user also asks a trivial signed-in page (task settings): the
+baseline in the same run.
+
+Prints users, requests per second, errors, and per page the count, p50, p95 and the
+ratio of its p50 to the baseline's, then one JSON line; exits 1 on any error or when the
+overall p95 is TARGET_P95_MS or more (the issue's target: 50 users, p95 under 500 ms, no
+error).
+
+    .venv/bin/python bench/load.py            # the issue's run: scale 20, 50 users, 60 s
+    .venv/bin/python bench/load.py --scale 1 --users 20 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET_P95_MS = 500.0
+BASELINE = "baseline (task settings)"
+NOT_PAGES = {"sign-in", "sign-in form", "Aggregated"}
+# Collected static files are kept here between runs (collecting takes minutes).
+VAR_DIR = ROOT / "var" / "bench-load"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DOCONNECT_DATABASE_URL": database_url,
+        "DOCONNECT_SECRET_KEY": secrets.token_urlsafe(50),
+        "DOCONNECT_PERSON_MATCH_KEY": secrets.token_urlsafe(50),
+        "DOCONNECT_DEBUG": "0",
+        "DOCONNECT_DEMO_MODE": "1",
+        # Plain http on loopback: no https redirect, cookies without the Secure flag, and
+        # the demo logins without a second factor (allowed in demo mode only).
+        "DOCONNECT_SSL_REDIRECT": "0",
+        "DOCONNECT_SECURE_COOKIES": "0",
+        "DOCONNECT_HSTS_SECONDS": "0",
+        "DOCONNECT_TOTP_REQUIRED": "0",
+        "DOCONNECT_ALLOWED_HOSTS": "127.0.0.1",
+        "DOCONNECT_VAR_DIR": str(VAR_DIR),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _doconnect(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "doconnect", *args],
+        env=env,
+        cwd=VAR_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"doconnect {' '.join(args)} failed:\n{done.stderr}")
+
+
+def _database(scale: float) -> str:
+    import psycopg
+
+    from doconnect.testing import pgcluster
+
+    cluster = pgcluster.start()  # stopped at exit
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute('CREATE DATABASE "load"')
+    return cluster.url.rsplit("/", 1)[0] + "/load"
+
+
+def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+    port = _free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "doconnect", "serve", "--port", str(port)],
+        env=env,
+        cwd=VAR_DIR,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"doconnect serve ended:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return server, url, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.2)
+
+
+def _locust(url: str, users: int, seconds: int, prefix: Path) -> None:
+    locust = Path(sys.executable).with_name("locust")
+    subprocess.run(
+        [
+            str(locust),
+            "-f",
+            str(Path(__file__).with_name("_load_users.py")),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(max(1, users // 5)),  # everybody in within about 5 s
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        check=False,  # Locust exits 1 when a request failed; the figures say which
+    )
+
+
+def _figures(prefix: Path) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    pages: dict[str, dict[str, float]] = {}
+    total: dict[str, float] = {}
+    with Path(f"{prefix}_stats.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            figures = {
+                "requests": int(row["Request Count"]),
+                "errors": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "per_second": round(float(row["Requests/s"]), 2),
+            }
+            if row["Name"] == "Aggregated":
+                total = figures
+            elif row["Name"] not in NOT_PAGES:
+                pages[row["Name"]] = figures
+    return pages, total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=20.0, help="demo city scale (20)")
+    parser.add_argument("--users", type=int, default=50, help="simulated people (50)")
+    parser.add_argument("--seconds", type=int, default=60, help="length of the run (60)")
+    args = parser.parse_args()
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    env = _environment(_database(args.scale))
+    started = time.perf_counter()
+    _doconnect(env, "migrate", "--verbosity", "0")
+    _doconnect({**env, "DOCONNECT_DEBUG": "1"}, "demo", "--scale", str(args.scale), "-v", "0")
+    print(
+        f"demo city at scale {args.scale:g} loaded in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    log = VAR_DIR / "serve.log"
+    server, url, start_seconds = _serve(env, log)
+    print(f"doconnect serve answered after {start_seconds:.1f} s ({url})", flush=True)
+    try:
+        _locust(url, args.users, args.seconds, VAR_DIR / "locust")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    pages, total = _figures(VAR_DIR / "locust")
+    base = pages.get(BASELINE, {}).get("p50_ms") or 0.0
+
+    print(f"\n{args.users} users, {args.seconds} s, scale {args.scale:g}, {os.cpu_count()} cores")
+    print(f"{'page':<28}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p50/base':>10}")
+    for name, figures in sorted(pages.items()):
+        ratio = figures["p50_ms"] / base if base else 0.0
+        figures["ratio_to_baseline"] = round(ratio, 2)
+        print(
+            f"{name:<28}{figures['requests']:>9.0f}{figures['errors']:>8.0f}"
+            f"{figures['p50_ms']:>9.0f}{figures['p95_ms']:>9.0f}{ratio:>10.2f}"
+        )
+    print(
+        f"{'all (incl. sign-in)':<28}{total['requests']:>9.0f}{total['errors']:>8.0f}"
+        f"{total['p50_ms']:>9.0f}{total['p95_ms']:>9.0f}   {total['per_second']} req/s"
+    )
+    ok = total["errors"] == 0 and total["p95_ms"] < TARGET_P95_MS
+    print(
+        json.dumps(
+            {
+                "benchmark": "load",
+                "scale": args.scale,
+                "users": args.users,
+                "seconds": args.seconds,
+                "cpus": os.cpu_count(),
+                "server_start_seconds": round(start_seconds, 1),
+                "target_p95_ms": TARGET_P95_MS,
+                "total": total,
+                "pages": pages,
+                "ok": ok,
+            }
+        )
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

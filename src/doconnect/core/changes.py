@@ -1,0 +1,129 @@
+"""Results computed from many rows, kept while the rows they came from are unchanged.
+
+A domain names the models a computation reads (``watch``, in its ``AppConfig.ready``);
+after every ``migrate`` (and test flush) ``install_triggers`` puts a trigger on each of
+their tables that counts every insert, update and delete in ``TableVersion`` — in the
+database, so bulk updates, imports, raw SQL and other processes count as well as the
+ORM's saves. ``cached(name, models, key, compute)`` reads the counters of the models
+(one query) and returns the result computed at the same counters, or computes it.
+
+Honest by construction: a result is reused only when none of its tables changed since.
+Two exceptions make it compute afresh: inside a transaction (what it reads there may
+yet be rolled back, and the counters with it), and when a counter row is missing.
+
+The price: on PostgreSQL the trigger runs once per statement and updates one row per
+table, so two transactions writing the same watched table wait for each other's
+commit; on SQLite (one writer anyway) it runs once per row.
+
+Kept in this process's memory (the last ``KEEP`` results): no pickling, every process
+its own copy. Callers must treat a result as read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from doconnect.core.models import TableVersion
+
+T = TypeVar("T")
+KEEP = 16
+_TRIGGER = "doconnect_changes"
+
+_watched: set[str] = set()
+_memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _tables(watched: Iterable[type[models.Model] | str]) -> list[str]:
+    return sorted({m if isinstance(m, str) else m._meta.db_table for m in watched})
+
+
+def watch(*watched: type[models.Model] | str) -> None:
+    """Count the changes of these models' tables (or these tables, e.g. a many-to-many
+    table); call from an ``AppConfig.ready``. Takes effect at the next ``migrate``."""
+    _watched.update(_tables(watched))
+
+
+def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
+    """Create the counters and triggers of every watched table that lacks them (again
+    after a migration rebuilt a table)."""
+    db = using or connection
+    tables = sorted(_watched)
+    existing = set(TableVersion.objects.using(db.alias).values_list("name", flat=True))
+    TableVersion.objects.using(db.alias).bulk_create(
+        TableVersion(name=table, version=time.time_ns())
+        for table in tables
+        if table not in existing
+    )
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION doconnect_table_changed() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN UPDATE core_tableversion SET version = "
+                "version + 1 WHERE name = TG_TABLE_NAME; RETURN NULL; END $$"
+            )
+            for table in tables:
+                cursor.execute(f'DROP TRIGGER IF EXISTS {_TRIGGER} ON "{table}"')
+                cursor.execute(
+                    f"CREATE TRIGGER {_TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                    f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION doconnect_table_changed()'
+                )
+        elif db.vendor == "sqlite":
+            for table in tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    cursor.execute(
+                        f"CREATE TRIGGER IF NOT EXISTS {_TRIGGER}_{table}_{event.lower()} "
+                        f'AFTER {event} ON "{table}" BEGIN UPDATE core_tableversion SET '
+                        f"version = version + 1 WHERE name = '{table}'; END"
+                    )
+        else:  # pragma: no cover - only the two databases of the README
+            raise NotImplementedError(f"no change triggers for {db.vendor}")
+
+
+def on_post_migrate(**kwargs: Any) -> None:
+    from django.db import connections
+
+    install_triggers(connections[kwargs.get("using", "default")])
+
+
+def table_versions(watched: Sequence[type[models.Model] | str]) -> tuple[int, ...] | None:
+    """The counters of these tables (one query); None when one has none."""
+    tables = _tables(watched)
+    found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
+    if len(found) < len(tables):
+        return None
+    return tuple(found[table] for table in tables)
+
+
+def cached(
+    name: str,
+    watched: Sequence[type[models.Model] | str],
+    key: Hashable,
+    compute: Callable[[], T],
+) -> T:
+    """``compute()``, or its result from an earlier call with the same ``name`` and
+    ``key`` while no table of ``watched`` changed (see the module docstring)."""
+    if connection.in_atomic_block:
+        return compute()
+    versions = table_versions(watched)
+    if versions is None:
+        return compute()
+    memo_key = (name, connection.alias, connection.settings_dict["NAME"], key, versions)
+    with _lock:
+        if memo_key in _memo:
+            _memo.move_to_end(memo_key)
+            result: T = _memo[memo_key]
+            return result
+    result = compute()
+    with _lock:
+        _memo[memo_key] = result
+        while len(_memo) > KEEP:
+            _memo.popitem(last=False)
+    return result

@@ -1,0 +1,545 @@
+/* The compiled loops behind doconnect.transitions.engine (describe, outcomes, distances),
+ * built by setuptools at install time (setup.py), so that no call compiles anything.
+ *
+ * Plain C on the CPython buffer protocol: no NumPy headers, no run-time dependency.
+ * The typed wrappers in kernels.py check shapes and dtypes and call these; every
+ * function here trusts its input. OM and Hamming release the GIL: kernels.py runs them
+ * on every core by splitting the rows among threads.
+ *
+ * Codes arrive as int16 (distances) or int8/int16 (the counting loops); costs as
+ * float64. Arithmetic is float64 throughout and -ffp-contract=off (setup.py): no fused
+ * multiply-add, so results do not depend on the CPU the code runs on.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Pairs aligned at once in the OM dynamic programme, one SIMD lane each: the innermost
+ * loop runs over the lanes of a cell (contiguous doubles), as explicit packed minimum and
+ * addition (GCC does not vectorise `a < b ? a : b` over doubles on its own: it emits
+ * scalar vminsd). 16 lanes are four AVX2 registers (ymm) or two AVX-512 ones (zmm); the
+ * running "left" and "diagonal" vectors of a row stay in registers. */
+#define LANES 16
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
+/* D[(T + 1) * LANES]: one DP row for all lanes, updated in place (the previous row's value
+ * of a cell is read just before it is overwritten). prof[S * T * LANES]: the cost of
+ * substituting state s by the other sequence's state in period j, per lane. Cells right
+ * of the band are never written and keep INFINITY from the start; the cell left of the
+ * band enters as INFINITY (it lies on no optimal alignment).
+ *
+ * min(up + indel, left + indel) is computed as min(up, left) + indel, which is the same
+ * number (rounding is monotonic): one addition saved per cell. The packed minimum
+ * returns its second operand unless the first is smaller, as `a < b ? a : b`. */
+#define OM_BLOCK(NAME, ATTR, VT, W, LOAD, STORE, SET1, MIN, ADD)                            \
+    ATTR static void NAME(const int16_t *a, int T, const double *prof, double indel,        \
+                          int band, double *restrict D, double *restrict result)            \
+    {                                                                                       \
+        enum { V = LANES / W };                                                             \
+        const VT vindel = SET1(indel);                                                      \
+        for (int j = 0; j <= T; j++) {                                                      \
+            VT v = SET1(j <= band ? j * indel : INFINITY);                                  \
+            for (int k = 0; k < V; k++) STORE(D + j * LANES + k * W, v);                    \
+        }                                                                                   \
+        for (int i = 1; i <= T; i++) {                                                      \
+            int low = i - band > 1 ? i - band : 1;                                          \
+            int high = i + band < T ? i + band : T;                                         \
+            const double *p = prof + (size_t)a[i - 1] * T * LANES;                          \
+            VT left[V], diag[V];                                                            \
+            if (low == 1) {                                                                 \
+                VT edge = SET1(i * indel);                                                  \
+                for (int k = 0; k < V; k++) {                                               \
+                    diag[k] = LOAD(D + k * W);                                              \
+                    left[k] = edge;                                                         \
+                    STORE(D + k * W, edge);                                                 \
+                }                                                                           \
+            } else {                                                                        \
+                for (int k = 0; k < V; k++) {                                               \
+                    diag[k] = LOAD(D + (low - 1) * LANES + k * W);                          \
+                    left[k] = SET1(INFINITY);                                               \
+                }                                                                           \
+            }                                                                               \
+            for (int j = low; j <= high; j++) {                                             \
+                double *d = D + j * LANES;                                                  \
+                const double *pj = p + (j - 1) * LANES;                                     \
+                for (int k = 0; k < V; k++) {                                               \
+                    VT up = LOAD(d + k * W);                                                \
+                    VT gap = ADD(MIN(up, left[k]), vindel);                                 \
+                    VT sub = ADD(diag[k], LOAD(pj + k * W));                                \
+                    VT v = MIN(gap, sub);                                                   \
+                    diag[k] = up;                                                           \
+                    left[k] = v;                                                            \
+                    STORE(d + k * W, v);                                                    \
+                }                                                                           \
+            }                                                                               \
+        }                                                                                   \
+        for (int l = 0; l < LANES; l++) result[l] = D[T * LANES + l];                       \
+    }
+
+/* Portable version, one double per "vector". */
+#define S_LOAD(p) (*(p))
+#define S_STORE(p, v) (*(p) = (v))
+#define S_SET1(x) (x)
+#define S_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define S_ADD(a, b) ((a) + (b))
+OM_BLOCK(om_block_scalar, , double, 1, S_LOAD, S_STORE, S_SET1, S_MIN, S_ADD)
+
+#ifdef HAVE_X86
+/* SSE2 is part of x86-64: every x86-64 CPU runs this one. */
+OM_BLOCK(om_block_sse2, , __m128d, 2, _mm_load_pd, _mm_store_pd, _mm_set1_pd, _mm_min_pd,
+         _mm_add_pd)
+OM_BLOCK(om_block_avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_load_pd,
+         _mm256_store_pd, _mm256_set1_pd, _mm256_min_pd, _mm256_add_pd)
+OM_BLOCK(om_block_avx512, __attribute__((target("avx512f"))), __m512d, 8, _mm512_load_pd,
+         _mm512_store_pd, _mm512_set1_pd, _mm512_min_pd, _mm512_add_pd)
+#endif
+
+typedef void (*om_block_fn)(const int16_t *, int, const double *, double, int, double *,
+                            double *);
+
+/* The widest version this CPU runs, or the one named (scalar, sse2, avx2, avx512) by
+ * use_isa(): the tests compare them. */
+static om_block_fn om_block = om_block_scalar;
+static const char *om_isa = "scalar";
+
+/* 1 when `want` (NULL: the widest) runs on this CPU and is now in use, else 0. */
+static int choose_om_block(const char *want)
+{
+#ifdef HAVE_X86
+    __builtin_cpu_init();
+    struct { const char *name; om_block_fn fn; int ok; } isas[] = {
+        {"avx512", om_block_avx512, __builtin_cpu_supports("avx512f")},
+        {"avx2", om_block_avx2, __builtin_cpu_supports("avx2")},
+        {"sse2", om_block_sse2, 1},
+    };
+    for (size_t k = 0; k < sizeof isas / sizeof isas[0]; k++) {
+        if (!isas[k].ok || (want && strcmp(want, isas[k].name) != 0)) continue;
+        om_block = isas[k].fn;
+        om_isa = isas[k].name;
+        return 1;
+    }
+#endif
+    if (!want || strcmp(want, "scalar") == 0) {
+        om_block = om_block_scalar;
+        om_isa = "scalar";
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const int16_t *codes;
+    Py_ssize_t n;
+    int T;
+    const double *sm;
+    int S;
+    double indel;
+    double *out;
+} om_problem;
+
+typedef struct {
+    double *prof;
+    double *D;
+    int64_t *bands;
+    int64_t *order;
+    double *row;
+} om_work;
+
+/* Sorting by band with a counting sort: bands are small integers (0 .. T). */
+static void order_by_band(const int64_t *bands, Py_ssize_t m, int T, int64_t *order)
+{
+    int64_t *count = calloc((size_t)T + 2, sizeof(int64_t));
+    if (!count) { /* out of memory: identity order is still correct, only slower */
+        for (Py_ssize_t q = 0; q < m; q++) order[q] = q;
+        return;
+    }
+    for (Py_ssize_t q = 0; q < m; q++) count[bands[q] + 1]++;
+    for (int b = 1; b <= T + 1; b++) count[b] += count[b - 1];
+    for (Py_ssize_t q = 0; q < m; q++) order[count[bands[q]]++] = q;
+    free(count);
+}
+
+/* Distances of sequence r to every later sequence, into out (both halves).
+ *
+ * Exact band: the diagonal alignment with each substitution capped at two indels costs
+ * `bound`, an upper bound of the distance. An alignment through a cell k off the
+ * diagonal of two sequences of equal length has at least 2 k indels, so cells with
+ * 2 k indel > bound lie on no optimal alignment and are left out. The pairs of a row are
+ * sorted by their band and aligned LANES at a time (the band of a block is its widest). */
+static void om_row(const om_problem *pb, om_work *w, Py_ssize_t r)
+{
+    const int T = pb->T, S = pb->S;
+    const int16_t *a = pb->codes + r * T;
+    Py_ssize_t m = pb->n - 1 - r;
+    if (m <= 0) return;
+    const double cap = 2.0 * pb->indel;
+    for (Py_ssize_t q = 0; q < m; q++) {
+        const int16_t *b = pb->codes + (r + 1 + q) * T;
+        double bound = 0.0;
+        for (int t = 0; t < T; t++) {
+            if (a[t] != b[t]) {
+                double c = pb->sm[a[t] * S + b[t]];
+                bound += c < cap ? c : cap;
+            }
+        }
+        int64_t band = (int64_t)(bound / cap) + 1; /* one more than needed: rounding */
+        w->bands[q] = band < T ? band : T;
+    }
+    order_by_band(w->bands, m, T, w->order);
+    double result[LANES];
+    for (Py_ssize_t start = 0; start < m; start += LANES) {
+        int lanes = m - start < LANES ? (int)(m - start) : LANES;
+        /* Profile of this block: prof[s][j][l] = sm[s][b_l(j)]; empty lanes repeat the
+         * first pair (their results are dropped). Only states present in a are needed
+         * but S is small and the profile costs S / T of the alignment. */
+        const int16_t *others[LANES];
+        for (int l = 0; l < LANES; l++) {
+            Py_ssize_t q = w->order[start + (l < lanes ? l : 0)];
+            others[l] = pb->codes + (r + 1 + q) * T;
+        }
+        for (int s = 0; s < S; s++) {
+            const double *sms = pb->sm + s * S;
+            double *ps = w->prof + (size_t)s * T * LANES;
+            for (int j = 0; j < T; j++)
+                for (int l = 0; l < LANES; l++) ps[j * LANES + l] = sms[others[l][j]];
+        }
+        int band = (int)w->bands[w->order[start + lanes - 1]];
+        om_block(a, T, w->prof, pb->indel, band, w->D, result);
+        for (int l = 0; l < lanes; l++) w->row[w->order[start + l]] = result[l];
+    }
+    double *out = pb->out;
+    Py_ssize_t n = pb->n;
+    for (Py_ssize_t q = 0; q < m; q++) {
+        out[r * n + r + 1 + q] = w->row[q];
+        out[(r + 1 + q) * n + r] = w->row[q];
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Buffer helpers                                                                        */
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} buf;
+
+static int get_buffer(PyObject *obj, buf *b, int writable, const char *name, Py_ssize_t itemsize)
+{
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, &b->view, flags) < 0) return -1;
+    b->held = 1;
+    if (b->view.itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: items of %zd bytes expected, not %zd", name,
+                     itemsize, b->view.itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static void release(buf *b)
+{
+    if (b->held) PyBuffer_Release(&b->view);
+    b->held = 0;
+}
+
+/* om_rows(codes int16 (n, T), sm float64 (S, S), indel, out float64 (n, n), rows int64)
+ * computes the rows listed (each against every later sequence), without the GIL. */
+static PyObject *py_om_rows(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *sm_o, *out_o, *rows_o;
+    double indel;
+    int T, S;
+    if (!PyArg_ParseTuple(args, "OiOidOO", &codes_o, &T, &sm_o, &S, &indel, &out_o, &rows_o))
+        return NULL;
+    buf codes = {0}, sm = {0}, out = {0}, rows = {0};
+    PyObject *ret = NULL;
+    if (get_buffer(codes_o, &codes, 0, "codes", 2) < 0 || get_buffer(sm_o, &sm, 0, "sm", 8) < 0 ||
+        get_buffer(out_o, &out, 1, "out", 8) < 0 || get_buffer(rows_o, &rows, 0, "rows", 8) < 0)
+        goto done;
+    om_problem pb = {codes.view.buf, T ? codes.view.len / 2 / T : 0, T, sm.view.buf, S, indel,
+                     out.view.buf};
+    Py_ssize_t n_rows = rows.view.len / 8;
+    const int64_t *row_list = rows.view.buf;
+    om_work w = {0};
+    size_t nm = pb.n > 0 ? (size_t)pb.n : 1;
+    w.prof = aligned_alloc(64, ((size_t)S * T * LANES * sizeof(double) + 63) / 64 * 64 + 64);
+    w.D = aligned_alloc(64, (((size_t)T + 1) * LANES * sizeof(double) + 63) / 64 * 64 + 64);
+    w.bands = malloc(nm * sizeof(int64_t));
+    w.order = malloc(nm * sizeof(int64_t));
+    w.row = malloc(nm * sizeof(double));
+    if (!w.prof || !w.D || !w.bands || !w.order || !w.row) {
+        PyErr_NoMemory();
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t k = 0; k < n_rows; k++) om_row(&pb, &w, (Py_ssize_t)row_list[k]);
+        Py_END_ALLOW_THREADS
+        ret = Py_None;
+        Py_INCREF(ret);
+    }
+    free(w.prof);
+    free(w.D);
+    free(w.bands);
+    free(w.order);
+    free(w.row);
+done:
+    release(&codes);
+    release(&sm);
+    release(&out);
+    release(&rows);
+    return ret;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Hamming                                                                               */
+
+static void hamming_row(const int16_t *codes, Py_ssize_t n, int T, const double *sm, int S,
+                        double *out, Py_ssize_t i)
+{
+    const int16_t *a = codes + i * T;
+    for (Py_ssize_t j = i + 1; j < n; j++) {
+        const int16_t *b = codes + j * T;
+        double cost = 0.0;
+        /* No branch on a[t] != b[t]: the diagonal of sm is zero, and adding 0.0 leaves
+         * the sum as it is. Unpredictable branches cost more than the additions. */
+        for (int t = 0; t < T; t++) cost += sm[a[t] * S + b[t]];
+        out[i * n + j] = cost;
+        out[j * n + i] = cost;
+    }
+}
+
+/* hamming_rows(codes int16 (n, T), T, sm float64 (S, S), S, out float64 (n, n), rows int64) */
+static PyObject *py_hamming_rows(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *sm_o, *out_o, *rows_o;
+    int T, S;
+    if (!PyArg_ParseTuple(args, "OiOiOO", &codes_o, &T, &sm_o, &S, &out_o, &rows_o)) return NULL;
+    buf codes = {0}, sm = {0}, out = {0}, rows = {0};
+    PyObject *ret = NULL;
+    if (get_buffer(codes_o, &codes, 0, "codes", 2) < 0 || get_buffer(sm_o, &sm, 0, "sm", 8) < 0 ||
+        get_buffer(out_o, &out, 1, "out", 8) < 0 || get_buffer(rows_o, &rows, 0, "rows", 8) < 0)
+        goto done;
+    Py_ssize_t n = T ? codes.view.len / 2 / T : 0;
+    Py_ssize_t n_rows = rows.view.len / 8;
+    const int64_t *row_list = rows.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < n_rows; k++)
+        hamming_row(codes.view.buf, n, T, sm.view.buf, S, out.view.buf, (Py_ssize_t)row_list[k]);
+    Py_END_ALLOW_THREADS
+    ret = Py_None;
+    Py_INCREF(ret);
+done:
+    release(&codes);
+    release(&sm);
+    release(&out);
+    release(&rows);
+    return ret;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Counting loops over int8 or int16 codes (negative = missing)                          */
+
+static inline int code_at(const void *base, Py_ssize_t itemsize, Py_ssize_t k)
+{
+    return itemsize == 1 ? ((const int8_t *)base)[k] : ((const int16_t *)base)[k];
+}
+
+static int get_codes(PyObject *obj, buf *b, Py_ssize_t *n, Py_ssize_t T)
+{
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
+    if (PyObject_GetBuffer(obj, &b->view, flags) < 0) return -1;
+    b->held = 1;
+    if (b->view.itemsize != 1 && b->view.itemsize != 2) {
+        PyErr_SetString(PyExc_TypeError, "codes: int8 or int16 expected");
+        return -1;
+    }
+    *n = T ? b->view.len / b->view.itemsize / T : 0;
+    return 0;
+}
+
+/* state_counts(codes, T, weights, out (T, S), S): out[t, c] += w[i] */
+static PyObject *py_state_counts(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *w_o, *out_o;
+    Py_ssize_t T;
+    int S;
+    if (!PyArg_ParseTuple(args, "OnOOi", &codes_o, &T, &w_o, &out_o, &S)) return NULL;
+    buf codes = {0}, w = {0}, out = {0};
+    PyObject *ret = NULL;
+    Py_ssize_t n;
+    if (get_codes(codes_o, &codes, &n, T) < 0 || get_buffer(w_o, &w, 0, "weights", 8) < 0 ||
+        get_buffer(out_o, &out, 1, "out", 8) < 0)
+        goto done;
+    const double *wt = w.view.buf;
+    double *o = out.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (Py_ssize_t t = 0; t < T; t++) {
+            int c = code_at(codes.view.buf, codes.view.itemsize, i * T + t);
+            if (c >= 0) o[t * S + c] += wt[i];
+        }
+    Py_END_ALLOW_THREADS
+    ret = Py_None;
+    Py_INCREF(ret);
+done:
+    release(&codes);
+    release(&w);
+    release(&out);
+    return ret;
+}
+
+/* transition_counts(codes, T, weights, out (S, S), S): moves a -> b pooled over periods */
+static PyObject *py_transition_counts(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *w_o, *out_o;
+    Py_ssize_t T;
+    int S;
+    if (!PyArg_ParseTuple(args, "OnOOi", &codes_o, &T, &w_o, &out_o, &S)) return NULL;
+    buf codes = {0}, w = {0}, out = {0};
+    PyObject *ret = NULL;
+    Py_ssize_t n;
+    if (get_codes(codes_o, &codes, &n, T) < 0 || get_buffer(w_o, &w, 0, "weights", 8) < 0 ||
+        get_buffer(out_o, &out, 1, "out", 8) < 0)
+        goto done;
+    const double *wt = w.view.buf;
+    double *o = out.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (Py_ssize_t t = 0; t + 1 < T; t++) {
+            int a = code_at(codes.view.buf, codes.view.itemsize, i * T + t);
+            int b = code_at(codes.view.buf, codes.view.itemsize, i * T + t + 1);
+            if (a >= 0 && b >= 0) o[a * S + b] += wt[i];
+        }
+    Py_END_ALLOW_THREADS
+    ret = Py_None;
+    Py_INCREF(ret);
+done:
+    release(&codes);
+    release(&w);
+    release(&out);
+    return ret;
+}
+
+/* spell_counts(codes, T, weights, out (S,)): spells (maximal runs of one state) per state */
+static PyObject *py_spell_counts(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *w_o, *out_o;
+    Py_ssize_t T;
+    if (!PyArg_ParseTuple(args, "OnOO", &codes_o, &T, &w_o, &out_o)) return NULL;
+    buf codes = {0}, w = {0}, out = {0};
+    PyObject *ret = NULL;
+    Py_ssize_t n;
+    if (get_codes(codes_o, &codes, &n, T) < 0 || get_buffer(w_o, &w, 0, "weights", 8) < 0 ||
+        get_buffer(out_o, &out, 1, "out", 8) < 0)
+        goto done;
+    const double *wt = w.view.buf;
+    double *o = out.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int previous = -1;
+        for (Py_ssize_t t = 0; t < T; t++) {
+            int c = code_at(codes.view.buf, codes.view.itemsize, i * T + t);
+            if (c >= 0 && c != previous) o[c] += wt[i];
+            previous = c;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    ret = Py_None;
+    Py_INCREF(ret);
+done:
+    release(&codes);
+    release(&w);
+    release(&out);
+    return ret;
+}
+
+/* first_exits(codes, T, origin uint8 (S,), first, last, horizon, exit_at int64 (n,),
+ * outcome int64 (n,)); both outputs arrive filled with -1. See kernels.first_exits. */
+static PyObject *py_first_exits(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *origin_o, *exit_o, *outcome_o;
+    Py_ssize_t T, first, last, horizon;
+    if (!PyArg_ParseTuple(args, "OnOnnnOO", &codes_o, &T, &origin_o, &first, &last, &horizon,
+                          &exit_o, &outcome_o))
+        return NULL;
+    buf codes = {0}, origin = {0}, ex = {0}, oc = {0};
+    PyObject *ret = NULL;
+    Py_ssize_t n;
+    if (get_codes(codes_o, &codes, &n, T) < 0 || get_buffer(origin_o, &origin, 0, "origin", 1) < 0 ||
+        get_buffer(exit_o, &ex, 1, "exit_at", 8) < 0 || get_buffer(outcome_o, &oc, 1, "outcome", 8) < 0)
+        goto done;
+    const uint8_t *is_origin = origin.view.buf;
+    int64_t *exit_at = ex.view.buf, *outcome = oc.view.buf;
+    Py_ssize_t start = first > 1 ? first : 1;
+    Py_ssize_t stop = last < T - 1 ? last : T - 1;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        for (Py_ssize_t e = start; e <= stop; e++) {
+            int before = code_at(codes.view.buf, codes.view.itemsize, i * T + e - 1);
+            int after = code_at(codes.view.buf, codes.view.itemsize, i * T + e);
+            if (before >= 0 && after >= 0 && is_origin[before] && !is_origin[after]) {
+                exit_at[i] = e;
+                Py_ssize_t at = e - 1 + horizon;
+                if (at >= T) {
+                    outcome[i] = -2;
+                } else {
+                    int c = code_at(codes.view.buf, codes.view.itemsize, i * T + at);
+                    outcome[i] = c < 0 ? -1 : c;
+                }
+                break;
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    ret = Py_None;
+    Py_INCREF(ret);
+done:
+    release(&codes);
+    release(&origin);
+    release(&ex);
+    release(&oc);
+    return ret;
+}
+
+static PyObject *py_lanes(PyObject *self, PyObject *noargs) { return PyLong_FromLong(LANES); }
+
+static PyObject *py_isa(PyObject *self, PyObject *noargs) { return PyUnicode_FromString(om_isa); }
+
+/* use_isa(name): switch the OM kernel (not thread-safe: for tests); False when the CPU
+ * lacks it. */
+static PyObject *py_use_isa(PyObject *self, PyObject *args)
+{
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    return PyBool_FromLong(choose_om_block(name));
+}
+
+static PyMethodDef methods[] = {
+    {"om_rows", py_om_rows, METH_VARARGS, "OM distances of the given rows (GIL released)."},
+    {"hamming_rows", py_hamming_rows, METH_VARARGS, "Hamming distances of the given rows."},
+    {"state_counts", py_state_counts, METH_VARARGS, "Weighted state counts per period."},
+    {"transition_counts", py_transition_counts, METH_VARARGS, "Weighted transition counts."},
+    {"spell_counts", py_spell_counts, METH_VARARGS, "Weighted spell counts per state."},
+    {"first_exits", py_first_exits, METH_VARARGS, "First exits and their outcomes."},
+    {"lanes", py_lanes, METH_NOARGS, "Pairs aligned at once by the OM kernel."},
+    {"isa", py_isa, METH_NOARGS, "The instruction set of the OM kernel in use."},
+    {"use_isa", py_use_isa, METH_VARARGS, "Use the OM kernel for this instruction set."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_kernels", "Compiled loops of doconnect.transitions.engine.", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__kernels(void)
+{
+    choose_om_block(NULL);
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,35 @@
+# Types of the compiled module built from _kernels.c (see kernels.py for the meaning).
+import numpy as np
+
+def om_rows(
+    codes: np.ndarray,
+    T: int,
+    sm: np.ndarray,
+    S: int,
+    indel: float,
+    out: np.ndarray,
+    rows: np.ndarray,
+) -> None: ...
+def hamming_rows(
+    codes: np.ndarray, T: int, sm: np.ndarray, S: int, out: np.ndarray, rows: np.ndarray
+) -> None: ...
+def state_counts(
+    codes: np.ndarray, T: int, weights: np.ndarray, out: np.ndarray, S: int
+) -> None: ...
+def transition_counts(
+    codes: np.ndarray, T: int, weights: np.ndarray, out: np.ndarray, S: int
+) -> None: ...
+def spell_counts(codes: np.ndarray, T: int, weights: np.ndarray, out: np.ndarray) -> None: ...
+def first_exits(
+    codes: np.ndarray,
+    T: int,
+    origin: np.ndarray,
+    first: int,
+    last: int,
+    horizon: int,
+    exit_at: np.ndarray,
+    outcome: np.ndarray,
+) -> None: ...
+def lanes() -> int: ...
+def isa() -> str: ...
+def use_isa(name: str) -> bool: ...

@@ -1,0 +1,68 @@
+"""The engine's work on a Dask cluster (``dask.distributed``): the same module-level
+functions as locally (``clara.sample_medoids``, ``clara.nearest_medoids``), each call a
+task on a worker, the results gathered in the order of the calls, so the numbers are the
+same as in one process, bit for bit.
+
+The workers import ``doconnect`` themselves (the functions travel by name), so every
+worker runs the same installed package as the client. Large arrays that several calls
+share (the blocks of sequences, one per block and not one per sample) are sent to the
+workers once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from doconnect.transitions.engine.clara import Mapper
+
+SCATTER_BYTES = 1 << 20  # arrays this large are sent once and shared by their calls
+
+
+class SchedulerError(RuntimeError):
+    """The Dask scheduler could not be reached."""
+
+
+@contextmanager
+def connected(scheduler: str, timeout: float = 10.0) -> Iterator[Mapper]:
+    """A mapper running calls on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``)
+    while the block runs."""
+    from distributed import Client  # only the Dask engine needs it
+
+    try:
+        client = Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    try:
+        yield mapper(client)
+    finally:
+        client.close()
+
+
+def mapper(client: Any) -> Mapper:
+    """Run each call as a task on the workers of ``client`` (a ``distributed.Client``)."""
+
+    def run(function: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
+        if not calls:
+            return []
+        shared: dict[int, Any] = {}
+
+        def sent(value: Any) -> Any:
+            if isinstance(value, np.ndarray) and value.nbytes >= SCATTER_BYTES:
+                if id(value) not in shared:
+                    shared[id(value)] = client.scatter(value, broadcast=False, hash=False)
+                return shared[id(value)]
+            return value
+
+        columns = [[sent(v) for v in column] for column in zip(*calls, strict=True)]
+        futures = client.map(function, *columns, pure=False)
+        try:
+            return list(client.gather(futures))
+        finally:
+            client.cancel(futures)
+            client.cancel(list(shared.values()))
+
+    return run

@@ -1,0 +1,186 @@
+"""Commands that read and write files only (``sequences``, ``disclose``, ``allocate``
+with files, ``pathways dead-ends --catalogue``, ``scenario run --catalogue``) run as
+an analyst types them: without a secret key, without DEBUG and without a database —
+the real command line in a subprocess, its database a path that cannot exist. Commands
+that touch the database keep refusing without a secret. The catalogue modes read
+nothing from the database (issue #18, item 4): a freshly migrated, empty one serves."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from tests.offers.catalogue_files import VALID
+
+NO_DATABASE = "sqlite:////nonexistent-doconnect-dir/never/db.sqlite3"
+
+# A catalogue on its own: the follow-on to the database's o-a is gone; o-3's provider
+# p-b is not declared in the file, which only an import would refuse.
+OWN_CATALOGUE = VALID.replace('["o-2", "o-a", "destination:apprenticeship"]', '["o-2"]')
+
+CUT = """{
+  "name": "Kürzung 2027",
+  "period": {"start": "2027-01-01", "end": "2027-12-31"},
+  "changes": [{"type": "funding_change", "funder": "jobcenter", "percent": -50}],
+  "bridge_budget_eur": 10000
+}
+"""
+
+WIDE = (
+    "id,m1,m2,m3,m4\n"
+    "A,school,school,work,work\n"
+    "B,school,work,work,work\n"
+    "C,jobless,jobless,school,work\n"
+)
+
+
+def doconnect(
+    *args: str, tmp_path: Path, importtime: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``doconnect ARGS`` with no DOCONNECT_ variable but a database that cannot exist."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCONNECT_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["DOCONNECT_DATABASE_URL"] = NO_DATABASE
+    python = [sys.executable, "-X", "importtime"] if importtime else [sys.executable]
+    return subprocess.run(
+        [*python, "-m", "doconnect", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def written(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_sequences_run_without_secret_or_database_and_without_the_web_stack(
+    tmp_path: Path,
+) -> None:
+    file = written(tmp_path, "wide.csv", WIDE)
+    common = ["--id", "id", "--columns", "m1:m4"]
+
+    result = doconnect(
+        "sequences", "distances", file, *common, "--method", "HAM", "--out", "d.npy",
+        tmp_path=tmp_path, importtime=True,
+    )  # fmt: skip
+    summary = doconnect(
+        "sequences", "summary", file, *common, "--format", "json", tmp_path=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    np.testing.assert_array_equal(np.load(tmp_path / "d.npy"), [[0, 1, 3], [1, 0, 3], [3, 3, 0]])
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "doconnect.transitions.engine.kernels" in imported
+    assert not {"doconnect.web.urls", "doconnect.api.api", "django.contrib.admin"} & imported
+    assert "numba" not in imported  # nothing is compiled on a call
+    assert summary.returncode == 0, summary.stderr
+    assert json.loads(summary.stdout)["n"] == 3
+    assert not Path("/nonexistent-doconnect-dir").exists()
+
+
+def test_disclose_runs_without_secret_or_database(tmp_path: Path) -> None:
+    table = (
+        "district;group;count\nEving;youth;2\nEving;older;10\nMengede;youth;10\nMengede;older;9\n"
+    )
+    source = written(tmp_path, "t.csv", table)
+
+    result = doconnect(
+        "disclose", source, "--rows", "district", "--cols", "group", "--value", "count",
+        "--out", "out.csv", tmp_path=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "*" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def test_allocate_with_files_runs_without_secret_or_database(tmp_path: Path) -> None:
+    persons = written(tmp_path, "p.csv", "person_id,priority\nanna,2\nben,1\n")
+    places = written(tmp_path, "o.csv", "place_id,capacity\ncourse,1\n")
+    candidates = written(
+        tmp_path, "c.csv", "person_id,place_id,cost\nanna,course,1\nben,course,0\n"
+    )
+
+    result = doconnect(
+        "allocate", "--persons", persons, "--places", places, "--candidates", candidates,
+        "--out", "a.csv", tmp_path=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "anna" in (tmp_path / "a.csv").read_text(encoding="utf-8")
+
+
+def test_a_catalogue_file_is_analysed_without_secret_or_database(tmp_path: Path) -> None:
+    catalogue = written(tmp_path, "offers.json", OWN_CATALOGUE)
+    cut = written(tmp_path, "cut.json", CUT)
+
+    dead_ends = doconnect(
+        "pathways", "dead-ends", "--catalogue", catalogue, "--format", "json", tmp_path=tmp_path
+    )
+    scenario = doconnect(
+        "scenario", "run", cut, "--catalogue", catalogue, "--format", "json", tmp_path=tmp_path
+    )
+
+    assert dead_ends.returncode == 0, dead_ends.stderr
+    assert [d["offer"] for d in json.loads(dead_ends.stdout)["dead_ends"]] == ["o-3"]
+    assert scenario.returncode == 0, scenario.stderr
+    assert [o["offer"] for o in json.loads(scenario.stdout)["offers"]] == ["o-1", "o-2", "o-3"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["pathways", "dead-ends"],
+        ["pathways", "dead-ends", "--catalogue", "offers.json", "--with-database"],
+        ["pathways", "dead-ends", "--catalogue=offers.json", "--with"],  # argparse's prefix
+        ["scenario", "run", "cut.json"],
+        ["allocate", "--as", "koordination", "--dry-run"],
+        ["migrate"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_commands_that_touch_the_database_still_refuse_without_a_secret(
+    tmp_path: Path, args: list[str]
+) -> None:
+    written(tmp_path, "offers.json", OWN_CATALOGUE)
+    written(tmp_path, "cut.json", CUT)
+
+    result = doconnect(*args, tmp_path=tmp_path)
+
+    assert result.returncode == 2
+    assert "configuration error: DOCONNECT_SECRET_KEY is missing" in result.stderr
+
+
+def test_on_a_freshly_migrated_database_the_catalogue_modes_read_nothing_from_it(
+    db: None, tmp_path: Path, django_assert_num_queries
+) -> None:
+    catalogue = written(tmp_path, "offers.json", OWN_CATALOGUE)
+    cut = written(tmp_path, "cut.json", CUT)
+    dead_ends, scenario = io.StringIO(), io.StringIO()
+
+    with django_assert_num_queries(0):
+        call_command("pathways", "dead-ends", "--catalogue", catalogue, "--format", "json",
+                     stdout=dead_ends)  # fmt: skip
+        call_command("scenario", "run", cut, "--catalogue", catalogue, "--format", "json",
+                     stdout=scenario)  # fmt: skip
+
+    report = json.loads(dead_ends.getvalue())
+    assert report["source"] == catalogue
+    assert {(g["district"], g["target_group"]) for g in report["gaps"]} >= {
+        ("Eving", "youth_difficult_start")
+    }
+    result = json.loads(scenario.getvalue())
+    assert result["summary"]["places_before"] == 12

@@ -1,0 +1,112 @@
+"""The compiled loops (``_kernels.c``): every instruction-set version of the OM kernel
+gives the same numbers as the portable one and as a plain dynamic programme, across
+partial blocks, narrow and wide bands and missing periods; the counting loops read
+``int8`` and ``int16`` codes alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from doconnect.transitions.engine import _kernels, kernels
+
+
+def plain_om(x: np.ndarray, y: np.ndarray, costs: np.ndarray, indel: float) -> float:
+    d = np.zeros((len(x) + 1, len(y) + 1))
+    d[:, 0] = np.arange(len(x) + 1) * indel
+    d[0, :] = np.arange(len(y) + 1) * indel
+    for i in range(1, len(x) + 1):
+        for j in range(1, len(y) + 1):
+            sub = costs[x[i - 1], y[j - 1]]
+            d[i, j] = min(d[i - 1, j] + indel, d[i, j - 1] + indel, d[i - 1, j - 1] + sub)
+    return float(d[-1, -1])
+
+
+def mixed_codes(n: int, periods: int, states: int, seed: int) -> np.ndarray:
+    """Random sequences, long spells (shifted copies of a few biographies, which give
+    narrow bands) and identical ones."""
+    rng = np.random.default_rng(seed)
+    random = rng.integers(0, states, (n // 2, periods))
+    base = np.repeat(rng.integers(0, states, (4, periods // 6 + 1)), 6, axis=1)[:, :periods]
+    spells = np.array([np.roll(base[k % 4], rng.integers(-3, 4)) for k in range(n - n // 2)])
+    spells[::5] = spells[0]
+    return np.ascontiguousarray(np.vstack([random, spells]), dtype=np.int16)
+
+
+def trate_like_costs(states: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    costs = 2.0 - rng.uniform(0.0, 0.3, (states, states))
+    costs = (costs + costs.T) / 2
+    np.fill_diagonal(costs, 0.0)
+    return costs
+
+
+@pytest.fixture
+def restore_isa() -> Iterator[None]:
+    widest = _kernels.isa()
+    yield
+    _kernels.use_isa(widest)
+
+
+@pytest.mark.parametrize("indel", [0.4, 1.0, 2.5])
+def test_every_instruction_set_gives_the_portable_kernels_numbers(restore_isa, indel) -> None:
+    codes = mixed_codes(53, 30, 6, seed=7)  # 52 pairs in the first row: 3 full blocks + 4
+    costs = trate_like_costs(6, seed=8)
+
+    assert _kernels.use_isa("scalar")
+    portable = kernels.om_matrix(codes, costs, indel)
+    tried = []
+    for isa in ("sse2", "avx2", "avx512"):
+        if _kernels.use_isa(isa):
+            tried.append(isa)
+            np.testing.assert_array_equal(kernels.om_matrix(codes, costs, indel), portable)
+
+    assert tried, "no vector version ran on this CPU"
+    for i in (0, 13, 26, 40, 52):
+        for j in range(0, 53, 3):
+            assert portable[i, j] == pytest.approx(
+                plain_om(codes[i], codes[j], costs, indel), abs=1e-12
+            )
+
+
+def test_the_band_keeps_the_exact_distance_when_substitutions_cost_more_than_two_indels() -> None:
+    codes = mixed_codes(40, 24, 4, seed=3)
+    costs = trate_like_costs(4, seed=4) * 3  # substitutions near 6, indel 1: capped bound
+    matrix = kernels.om_matrix(codes, costs, 1.0)
+
+    for i in range(0, 40, 9):
+        for j in range(40):
+            assert matrix[i, j] == pytest.approx(
+                plain_om(codes[i], codes[j], costs, 1.0), abs=1e-12
+            )
+    np.testing.assert_array_equal(matrix, matrix.T)
+    assert np.all(np.diag(matrix) == 0)
+
+
+def test_hamming_sums_the_costs_of_the_differing_periods() -> None:
+    codes = mixed_codes(37, 20, 5, seed=5)
+    costs = trate_like_costs(5, seed=6)
+    expected = costs[codes[:, None, :], codes[None, :, :]].sum(axis=2)
+
+    np.testing.assert_allclose(kernels.hamming_matrix(codes, costs), expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_the_counting_loops_read_int8_and_int16_codes(dtype) -> None:
+    rng = np.random.default_rng(9)
+    codes = rng.integers(-1, 3, (50, 8)).astype(dtype)  # -1: a missing period
+    weights = rng.uniform(0.5, 2.0, 50)
+
+    counts = kernels.state_counts(codes, weights, 3)
+    moves = kernels.transition_counts(codes, weights, 3)
+
+    for t in range(8):
+        for s in range(3):
+            assert counts[t, s] == pytest.approx(weights[codes[:, t] == s].sum())
+    a, b = codes[:, :-1], codes[:, 1:]
+    for s in range(3):
+        for u in range(3):
+            pairs = ((a == s) & (b == u)).sum(axis=1)
+            assert moves[s, u] == pytest.approx((pairs * weights).sum())
