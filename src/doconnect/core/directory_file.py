@@ -11,8 +11,6 @@ twice names the line it was first given on."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from doconnect.core.geo import coordinates_problem
 from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
+    csv_reader,
     decode_utf8,
     raise_if_any,
 )
@@ -39,10 +38,6 @@ USER_COLUMNS: tuple[str, ...] = (
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Organisation.external_id (a SlugField)
 _USERNAME = re.compile(r"[\w.@+-]+")  # Django's username validator
 _POSTCODE = re.compile(r"\d{5}")
-
-
-class _Semicolon(csv.excel):
-    delimiter = ";"
 
 
 @dataclass(frozen=True)
@@ -73,9 +68,7 @@ def _records(
 ) -> list[tuple[int, dict[str, str]]]:
     """The file's non-empty lines as (line, {column: trimmed value})."""
     text = decode_utf8(data, file=file)
-    first_line = text.split("\n", 1)[0]
-    dialect = _Semicolon if ";" in first_line and "," not in first_line else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv_reader(text)
     header = next(reader, None)
     if header is None:
         raise ImportFailed([ImportProblem(file, 1, "", "the file is empty")])

@@ -4,11 +4,17 @@ without Django."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import _csv
 
 # Strictly YYYY-MM-DD: date.fromisoformat alone would also take "20260101" or "2026-W01-1",
 # which a city's files never mean and a round trip would not give back.
@@ -117,6 +123,18 @@ def decode_utf8(data: bytes, *, file: str) -> str:
                 )
             ]
         ) from exc
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def csv_reader(text: str) -> _csv.Reader:
+    """A CSV reader of ``text``, separated by semicolons when its first line has some and
+    no comma (German Excel writes semicolons), else by commas."""
+    first_line = text.split("\n", 1)[0]
+    dialect = _Semicolon if ";" in first_line and "," not in first_line else csv.excel
+    return csv.reader(io.StringIO(text), dialect)
 
 
 def header_problem(

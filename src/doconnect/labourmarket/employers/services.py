@@ -3,8 +3,6 @@ export, called by the CLI."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
     ImportResult,
+    csv_reader,
     decode_utf8,
     header_problem,
 )
@@ -30,10 +29,6 @@ from doconnect.labourmarket.employers.models import PostcodeDistrict, Vacancy, V
 
 POSTCODE_COLUMNS: tuple[str, ...] = ("postcode", "district")
 _POSTCODE = re.compile(r"\d{5}")
-
-
-class _Semicolon(csv.excel):
-    delimiter = ";"
 
 
 @dataclass(frozen=True)
@@ -57,10 +52,7 @@ def read_postcodes_csv(data: bytes, *, file: str) -> list[PostcodeRow]:
     for two districts is refused: the table maps a postcode to one district, and one that
     lies in several is left out, so what comes from there gets no district."""
     text = decode_utf8(data, file=file)
-    first_line = text.split("\n", 1)[0]
-    # German Excel writes semicolons.
-    dialect = _Semicolon if ";" in first_line and "," not in first_line else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv_reader(text)
     problems: list[ImportProblem] = []
     header = next(reader, None)
     if header is None:
