@@ -8,11 +8,21 @@ with ``_``). Request names group pages ("person page" for every /persons/P-…/)
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
 
 from locust import HttpUser, between, task
+
+# Sessions signed in by load.py before the run: {username: [session id, …]}.
+_SESSION_FILE = os.environ.get("DOCONNECT_LOAD_SESSIONS", "")
+SESSIONS: dict[str, list[str]] = (
+    json.loads(Path(_SESSION_FILE).read_text()) if _SESSION_FILE else {}
+)
 
 PASSWORD = "do-connect-demo"  # noqa: S105 - the demo city's published password
 BASELINE = "baseline (task settings)"
@@ -63,6 +73,12 @@ class SignedIn(HttpUser):
     wait_time = between(1, 2)  # a person reads a page before the next click
 
     def on_start(self) -> None:
+        # Signed in before the run by load.py (a session of one's own; sign-in is
+        # once a day): take the next session of this role, else sign in here.
+        if SESSIONS.get(self.username):
+            session = SESSIONS[self.username].pop()
+            self.client.cookies.set("sessionid", session, domain=urlparse(self.host).hostname)
+            return
         page = self.client.get("/login/", name="sign-in form")
         token = CSRF.search(page.text)
         with self.client.post(

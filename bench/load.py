@@ -27,6 +27,7 @@ import json
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -116,7 +117,58 @@ def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str
             time.sleep(0.2)
 
 
-def _locust(url: str, users: int, seconds: int, prefix: Path) -> None:
+# The signed-in roles of _load_users.py with their Locust weights (the public: 1).
+ROLES = {"fallberatung": 4, "traeger": 2, "koordination": 2}
+PUBLIC_WEIGHT = 1
+
+
+def _sign_in(url: str, username: str) -> tuple[str, float]:
+    """One sign-in as a person does it (the form, then the post): the session cookie and
+    the seconds it took."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    started = time.perf_counter()
+    with opener.open(f"{url}/login/", timeout=300) as page:
+        form = page.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    data = urllib.parse.urlencode(
+        {
+            "username": username,
+            "password": "do-connect-demo",
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+            "next": "/",
+        }
+    ).encode()
+    with opener.open(f"{url}/login/", data=data, timeout=300) as answer:
+        if "/login" in answer.url:
+            raise RuntimeError(f"{username} could not sign in")
+    seconds = time.perf_counter() - started
+    session = next(c.value for c in jar if c.name == "sessionid")
+    return session, seconds
+
+
+def _sessions(url: str, users: int) -> tuple[dict[str, list[str]], list[float]]:
+    """Every simulated person signed in before the timed run, each with a session of
+    their own (as many per role as Locust will start, by the weights): sign-in hashes
+    the password (PBKDF2, Django's 1,000,000 iterations) and happens once a working day,
+    not 50 times in the run's first seconds. Two at a time, one per core."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    total = sum(ROLES.values()) + PUBLIC_WEIGHT
+    wanted = [name for name, w in ROLES.items() for _ in range(-(-users * w // total) + 1)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(lambda name: _sign_in(url, name), wanted))
+    sessions: dict[str, list[str]] = {name: [] for name in ROLES}
+    for name, (session, _seconds) in zip(wanted, done, strict=True):
+        sessions[name].append(session)
+    return sessions, [seconds for _session, seconds in done]
+
+
+def _locust(url: str, users: int, seconds: int, prefix: Path, sessions: Path) -> None:
     locust = Path(sys.executable).with_name("locust")
     subprocess.run(
         [
@@ -141,6 +193,7 @@ def _locust(url: str, users: int, seconds: int, prefix: Path) -> None:
             "WARNING",
         ],
         check=False,  # Locust exits 1 when a request failed; the figures say which
+        env={**os.environ, "DOCONNECT_LOAD_SESSIONS": str(sessions)},
     )
 
 
@@ -183,7 +236,16 @@ def main() -> int:
     server, url, start_seconds = _serve(env, log)
     print(f"doconnect serve answered after {start_seconds:.1f} s ({url})", flush=True)
     try:
-        _locust(url, args.users, args.seconds, VAR_DIR / "locust")
+        sessions, sign_ins = _sessions(url, args.users)
+        sign_in_median = statistics.median(sign_ins) * 1000
+        print(
+            f"{len(sign_ins)} sign-ins before the run: median {sign_in_median:.0f} ms, "
+            f"max {max(sign_ins) * 1000:.0f} ms",
+            flush=True,
+        )
+        session_file = VAR_DIR / "sessions.json"
+        session_file.write_text(json.dumps(sessions))
+        _locust(url, args.users, args.seconds, VAR_DIR / "locust", session_file)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -213,6 +275,8 @@ def main() -> int:
                 "seconds": args.seconds,
                 "cpus": os.cpu_count(),
                 "server_start_seconds": round(start_seconds, 1),
+                "sign_ins": len(sign_ins),
+                "sign_in_median_ms": round(sign_in_median),
                 "target_p95_ms": TARGET_P95_MS,
                 "total": total,
                 "pages": pages,

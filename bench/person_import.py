@@ -171,7 +171,7 @@ def plain_bulk_insert(people: list[dict[str, Any]], valid_from: dt.date, user_id
         [
             Consent(
                 person_id=person.pk,
-                purpose="counselling",
+                counselling=True,
                 valid_from=valid_from,
                 recorded_by_id=user_id,
             )

@@ -119,7 +119,7 @@ def main() -> int:
             )
             consent_give(
                 person=created,
-                purpose="counselling",
+                purposes=["counselling"],
                 organisations=[city],
                 valid_from=today,
                 valid_until=None,

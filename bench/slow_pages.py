@@ -70,6 +70,7 @@ def main() -> int:
     from doconnect.core.viewers import viewer_for
     from doconnect.demo.services import load_demo_city
     from doconnect.people.access import personal_persons
+    from doconnect.people.access_rules import Purpose
     from doconnect.people.models import Person
 
     assert not settings.DEBUG
@@ -80,7 +81,7 @@ def main() -> int:
     load_seconds = time.perf_counter() - started
     user = get_user_model().objects.get(username="koordination")
     person = (
-        personal_persons(viewer_for(user))
+        personal_persons(viewer_for(user), purpose=Purpose.COUNSELLING)
         .annotate(n=Count("spells"))
         .order_by("-n", "pk")
         .values_list("public_id", flat=True)

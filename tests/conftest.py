@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from doconnect.core.models import District, Membership, Organisation, Role, TargetGroup
 from doconnect.offers.models import FollowOn, Offer
-from doconnect.people.models import Person
+from doconnect.people.models import ConsentPurpose, Person
 from doconnect.people.services import consent_give, person_create, spell_create
 
 # Browser and API-client fixtures for every domain's tests.
@@ -175,7 +175,10 @@ def make_person(
     family_name: str = "Beispiel",
     consent_orgs: list[Organisation] | None = None,
     valid_until: dt.date | None = None,
+    purposes: tuple[str, ...] = tuple(ConsentPurpose.values),
 ) -> Person:
+    """A person; with ``consent_orgs`` a consent covering them, for every purpose unless
+    ``purposes`` names fewer (Zweckbindung: a route opens only under its own)."""
     person = person_create(
         gender="female",
         birth_date=dt.date(2004, 5, 17),
@@ -188,7 +191,7 @@ def make_person(
     if consent_orgs:
         consent_give(
             person=person,
-            purpose="counselling",
+            purposes=purposes,
             organisations=consent_orgs,
             valid_from=dt.date(2026, 1, 1),
             valid_until=valid_until,

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from collections.abc import Callable
 
@@ -15,7 +14,8 @@ from collections.abc import Callable
 COMMANDS: dict[str, str] = {
     "migrate": "Create or update the database tables (safe to run repeatedly).",
     "demo": "Build the synthetic demo city (--scale F, --seed S); refuses to touch a "
-    "database that already holds other data unless --replace is given.",
+    "database that already holds other data unless --replace is given. `demo --state "
+    "--scale N --out DIR` writes a synthetic federal state (N × 75,000 persons) as Parquet.",
     "serve": "Serve the web interface and the API (default http://127.0.0.1:8000).",
     "worker": "Run the background worker: queued jobs (allocation, scenario, cohort runs) and, "
     "daily from DOCONNECT_WORKER_DAILY_AT, the daily commands; run it beside `serve`.",
@@ -26,7 +26,8 @@ COMMANDS: dict[str, str] = {
     "`import weiterbildung|ausbildung FILE.json` (BA offers), `import statistics "
     "FILE.csv|.xlsx`, `import postcodes FILE.csv`.",
     "export": "Export data in the import format: `export offers [--out FILE.json]` "
-    "(offer catalogue), `export spells [--out FILE.csv]`, `export vacancies [--out FILE.csv]`.",
+    "(offer catalogue), `export spells [--out FILE.csv]`, `export vacancies [--out FILE.csv]`; "
+    "`export spells --format parquet --out DIR` a Parquet dataset by district (pseudonyms only).",
     "fetch": "Fetch from the BA's live APIs: `fetch jobsuche --wo Dortmund [--was …] "
     "[--save-dir DIR] [--dry-run]` imports the vacancies found; `fetch weiterbildung|"
     "ausbildung` the training and apprenticeship offers.",
@@ -42,6 +43,9 @@ COMMANDS: dict[str, str] = {
     "quotients and shift-share, employment potentials, employers likely to hire).",
     "sequences": "Sequence analysis of a wide CSV (one row per person, one column per "
     "period): `sequences summary|distances|typology FILE.csv --id COL --columns FIRST:LAST`.",
+    "transitions": "A state's transition figures per district over a Parquet spells "
+    "dataset: `transitions figures DIR --year Y [--months M] [--engine local|dask "
+    "--scheduler tcp://HOST:PORT] [--format json|csv] [--out FILE]`.",
     "disclose": "Disclosure control for a two-way table: `disclose FILE.csv --rows COL --cols "
     "COL --value COL [--threshold 5] --out OUT.csv` writes it with totals, small cells and "
     "the cells that would reveal them as `*`.",
@@ -86,8 +90,9 @@ def _usage() -> str:
         "`doconnect <command> --help` explains a command's options.",
         "Settings come from the environment: DOCONNECT_DATABASE_URL, DOCONNECT_SECRET_KEY, "
         "DOCONNECT_DEBUG, DOCONNECT_ALLOWED_HOSTS (see README). Commands that only read "
-        "and write files (sequences, disclose, allocate with files, pathways dead-ends and "
-        "scenario run with --catalogue) need no secret key and no database.",
+        "and write files (sequences, transitions, disclose, allocate with files, pathways "
+        "dead-ends and scenario run with --catalogue, demo --state) need no secret key and "
+        "no database.",
     ]
     return "\n".join(lines)
 
@@ -105,6 +110,8 @@ def _given(args: list[str], *options: str) -> bool:
 
 FILE_ONLY: dict[str, Callable[[list[str]], bool]] = {
     "sequences": lambda rest: True,
+    "transitions": lambda rest: True,
+    "demo": lambda rest: _given(rest, "--state"),
     "disclose": lambda rest: True,
     "allocate": lambda rest: _given(rest, "--persons", "--places", "--candidates", "--out"),
     "pathways": lambda rest: (
@@ -122,9 +129,44 @@ FILE_ONLY: dict[str, Callable[[list[str]], bool]] = {
 # of the time the web stack takes to import. Their modules import no model at the top.
 WITHOUT_APPS: dict[str, str] = {
     "sequences": "doconnect.transitions.management.commands.sequences",
+    "transitions": "doconnect.transitions.management.commands.transitions",
     "disclose": "doconnect.transparency.management.commands.disclose",
     "allocate": "doconnect.allocation.management.commands.allocate",
 }
+
+
+# Of these, the commands written without Django at all: a module with HELP, EPILOG,
+# add_arguments(parser), run(options, write) and the exception Refused (its Django command
+# wraps the same functions). The front door parses and runs them with plain argparse, so
+# a file calculation starts in the time Python and NumPy take (issue #21: Hamming on
+# 2,000 sequences takes less than Django's import). --help and Django's own options
+# (--traceback, -v 2, ...) go through Django's command: the same command, Django's parser.
+WITHOUT_DJANGO: dict[str, str] = {
+    "sequences": "doconnect.transitions.sequences_command",
+}
+DJANGO_OPTIONS = (
+    "--help",
+    "--version",
+    "--verbosity",
+    "--settings",
+    "--pythonpath",
+    "--traceback",
+    "--no-color",
+    "--force-color",
+    "--skip-checks",
+)
+
+
+def without_django(args: list[str]) -> bool:
+    """Whether ``doconnect ARGS`` runs without importing Django: a file-only command of
+    ``WITHOUT_DJANGO`` with none of Django's options (nor any short option such as
+    ``-h`` or ``-v2``; a value such as ``-1`` only costs the faster path)."""
+    if not args or args[0] not in WITHOUT_DJANGO or not file_only(args):
+        return False
+    rest = args[1:]
+    if any(a.startswith("-") and not a.startswith("--") and len(a) > 1 for a in rest):
+        return False
+    return not _given(rest, *DJANGO_OPTIONS)
 
 
 def file_only(args: list[str]) -> bool:
@@ -138,6 +180,8 @@ def _ephemeral_secrets() -> None:
     calculation); a configured one (or its _FILE) is left alone."""
     for name in ("DOCONNECT_SECRET_KEY", "DOCONNECT_PERSON_MATCH_KEY"):
         if name not in os.environ and f"{name}_FILE" not in os.environ:
+            import secrets  # here: the commands without Django need no secret
+
             os.environ[name] = secrets.token_urlsafe(64)
 
 
@@ -145,6 +189,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
+        return
+    if without_django(args):
+        _run_plain(args)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doconnect.settings")
     light = file_only(args)
@@ -166,6 +213,27 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigurationError as exc:
         print(f"doconnect: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+
+
+def _run_plain(args: list[str]) -> None:
+    """A command of ``WITHOUT_DJANGO`` as Django would run it (the same parser, the
+    same ``CommandError: …`` on stderr and exit status 1 for a refused call), without
+    Django."""
+    from argparse import ArgumentParser
+    from importlib import import_module
+
+    # No matrix products here: the BLAS threads NumPy starts when it loads would only add
+    # to the start-up (about 30 ms of CPU); a thread count the user set is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    command = import_module(WITHOUT_DJANGO[args[0]])
+    parser = ArgumentParser(prog=f"doconnect {args[0]}", description=command.HELP)
+    command.add_arguments(parser)
+    options = vars(parser.parse_args(args[1:]))
+    try:
+        command.run(options, print)
+    except command.Refused as exc:
+        print(f"CommandError: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _run_without_apps(args: list[str]) -> None:

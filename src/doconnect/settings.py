@@ -407,8 +407,8 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["short_refusals"]},
-        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {"()": "doconnect.core.logs.StandardError", "filters": ["short_refusals"]},
+        "requests": {"()": "doconnect.core.logs.StandardError", "formatter": "json"},
     },
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
@@ -481,6 +481,13 @@ if _daily_at != "off":
 # read "unter N" on screen and in every export); public reports suppress such cells
 # (and the cells that would reveal them).
 SMALL_NUMBER = envint("DOCONNECT_SMALL_NUMBER", 5)
+
+# Analysts see persons one by one only coarsened so that every combination of what they
+# see of them (age band, gender, district, legal branch, qualifications) is shared by at
+# least this many persons (people/analyst_view.py). Below 2 nobody would be protected.
+ANALYST_K = envint("DOCONNECT_ANALYST_K", 5)
+if ANALYST_K < 2:
+    raise ConfigurationError(f"DOCONNECT_ANALYST_K must be at least 2; got {ANALYST_K}")
 
 # The labour-policy conference reminds a commitment's owner this many days before its
 # due date (and once when it is overdue).

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 
 from doconnect.allocation.services import priority_weights_record
 from doconnect.people.models import Person
-from tests.browser import log_in, serious_violations
+from tests.browser import log_in, serious_violations, shoot_both_widths
 from tests.conftest import City, waiting
 from tests.workers import RunningWorker
 
@@ -99,7 +99,4 @@ def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
 
 
 def _shoot_both_widths(page: Any, name: str) -> None:
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"var/screenshots/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_both_widths(page, Path("var/screenshots") / name)

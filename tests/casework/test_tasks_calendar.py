@@ -1,7 +1,7 @@
 """The calendar feed ``/calendar/<secret>.ics``: the user's appointments as valid
 iCalendar for their own calendar app — pseudonym, time, place and subject, no names —
 behind a secret address that answers 404 when wrong or revoked; every fetch audited per
-person as a read with purpose "Kalender"."""
+person as a read under the purpose of case work (counselling)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from doconnect.casework.calendar_feed import VIEW as CALENDAR_VIEW
 from doconnect.casework.services import appointment_cancel_as
 from doconnect.core.audit import person_reads, persons_of
 from doconnect.core.models import AuditEvent
@@ -58,7 +59,7 @@ def test_the_feed_holds_the_users_appointments_without_names(
         assert name not in text, name
 
 
-def test_each_fetch_is_audited_per_person_with_purpose_kalender(
+def test_each_fetch_is_audited_per_person_under_the_purpose_of_case_work(
     city: City, case_worker: User, client_of_jobcenter: Person, shared_person: Person
 ) -> None:
     appointment(case_worker, client_of_jobcenter, on=days(1))
@@ -66,7 +67,7 @@ def test_each_fetch_is_audited_per_person_with_purpose_kalender(
     appointment(case_worker, shared_person, on=days(4))
     token = calendar_token_create(user=case_worker)
     feed(token)
-    events = AuditEvent.objects.filter(purpose="Kalender")
+    events = AuditEvent.objects.filter(view=CALENDAR_VIEW, purpose="counselling")
     assert sorted(p for e in events for p in persons_of(e)) == sorted(
         [client_of_jobcenter.public_id, shared_person.public_id]
     )
@@ -85,7 +86,7 @@ def test_cancelled_appointments_and_persons_without_consent_drop_out(
     consent_withdraw(consent=Consent.objects.get(person=shared_person))
     token = calendar_token_create(user=case_worker)
     assert feed(token).walk("VEVENT") == []
-    assert not AuditEvent.objects.filter(purpose="Kalender").exists()
+    assert not AuditEvent.objects.filter(view=CALENDAR_VIEW, purpose="counselling").exists()
 
 
 def test_a_wrong_or_revoked_address_answers_404(
@@ -100,7 +101,7 @@ def test_a_wrong_or_revoked_address_answers_404(
     assert Client().get(f"/calendar/{newer}.ics").status_code == 200
     calendar_token_revoke(user=case_worker)
     assert Client().get(f"/calendar/{newer}.ics").status_code == 404
-    assert AuditEvent.objects.filter(purpose="Kalender", actor_username="case_worker").count() == 1
+    assert AuditEvent.objects.filter(view=CALENDAR_VIEW, actor_username="case_worker").count() == 1
 
 
 def test_a_deactivated_users_address_answers_404(city: City, case_worker: User) -> None:

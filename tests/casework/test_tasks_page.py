@@ -98,7 +98,7 @@ def test_names_shown_on_the_page_are_audited(
     )
     fields = {field for event in events for field in event.fields}
     assert {"given_name", "family_name", "follow_ups"} <= fields
-    assert {event.purpose for event in events} == {"case_management"}
+    assert {event.purpose for event in events} == {"counselling"}
 
 
 def test_a_provider_sees_its_referral_to_answer_without_the_person_where_no_consent(

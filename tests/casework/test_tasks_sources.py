@@ -22,6 +22,7 @@ from doconnect.core.audit import person_reads
 from doconnect.core.models import AuditEvent, Role
 from doconnect.core.viewers import viewer_for
 from doconnect.forum.services import commitment_update_status
+from doconnect.people.access_rules import Purpose
 from doconnect.people.models import Consent, Person
 from doconnect.people.services import consent_give, consent_withdraw
 from tests.casework.task_helpers import (
@@ -247,7 +248,7 @@ def test_a_consent_followed_by_a_new_one_is_no_task(city: City, case_worker: Use
     person = make_person(city, consent_orgs=[city.jobcenter], valid_until=days(20))
     consent_give(
         person=person,
-        purpose="counselling",
+        purposes=["counselling"],
         organisations=[city.jobcenter],
         valid_from=days(21),
         valid_until=None,
@@ -303,7 +304,7 @@ def test_names_only_where_the_user_sees_personal_data_and_each_read_is_audited(
     )
     sent_referral(coordinator, with_consent, city.offer_a)
     sent_referral(coordinator, without, city.offer_b)
-    reading = Reading(view="tests.tasks", purpose="coordination")
+    reading = Reading(view="tests.tasks", purpose=Purpose.COUNSELLING)
     tasks = tasks_for(viewer_for(coordinator), reading=reading)
     names = {task.person: task.person_name for task in tasks}
     assert names == {with_consent.public_id: "Lea Lesbar", without.public_id: None}
@@ -325,7 +326,9 @@ def test_case_content_is_read_only_for_a_page_and_then_audited(
     follow_up(case_worker, client_of_jobcenter, due_on=today(), reason="Zeugnis nachreichen")
     [for_mail] = tasks_of(case_worker)
     assert for_mail.detail == ""
-    [for_page] = tasks_of(case_worker, reading=Reading(view="tests.tasks", purpose="x"))
+    [for_page] = tasks_of(
+        case_worker, reading=Reading(view="tests.tasks", purpose=Purpose.COUNSELLING)
+    )
     assert for_page.detail == "Zeugnis nachreichen"
     fields = sorted(tuple(event.fields) for event in AuditEvent.objects.filter(view="tests.tasks"))
     assert ("follow_ups",) in fields

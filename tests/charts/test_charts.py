@@ -254,3 +254,57 @@ def test_a_table_only_chart_exports_its_table_but_no_drawing() -> None:
 
     assert svg is not None and svg.status_code == 404
     assert csv is not None and csv.status_code == 200
+
+
+def test_a_chart_with_nothing_to_draw_keeps_only_its_table() -> None:
+    """An empty data set would give Vega an axis of infinite extent (a console warning
+    on every page with an empty chart); the table says "Keine Daten." instead."""
+    no_bars = bar_chart(
+        slug="b", title="B", description="", category_title="c", value_title="v", bars=[]
+    )
+    no_spans = timeline_chart(
+        slug="t",
+        title="T",
+        description="",
+        row_title="r",
+        group_title="g",
+        start_title="s",
+        end_title="e",
+        note_title="n",
+        open_end_label="o",
+        spans=[],
+        today=dt.date(2026, 12, 7),
+    )
+    all_suppressed = grouped_bar_chart(
+        slug="g",
+        title="G",
+        description="",
+        category_title="c",
+        group_title="g",
+        value_title="v",
+        categories=["a"],
+        groups=["x"],
+        values=[[None]],
+        suppressed_label=MARKER,
+    )
+    no_cells = heatmap_chart(
+        slug="h",
+        title="H",
+        description="",
+        row_title="r",
+        column_title="c",
+        value_title="v",
+        row_labels=[],
+        column_labels=[],
+        values=[],
+        suppressed_label=MARKER,
+    )
+
+    assert [c.has_drawing for c in (no_bars, no_spans, all_suppressed, no_cells)] == [
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert districts_chart().has_drawing and biography().has_drawing
+    assert all_suppressed.rows == [["a", MARKER]]

@@ -22,6 +22,7 @@ from doconnect.core.viewers import viewer_for
 from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.offers.models import Offer
 from doconnect.people.access import access_person
+from doconnect.people.access_rules import Purpose
 from doconnect.people.agreements.models import Agreement
 from doconnect.people.models import Person, PersonalDetails
 from doconnect.referrals.models import Referral
@@ -87,7 +88,9 @@ def test_the_audit_trail_is_read_only_in_the_admin(city: City, staff_client: Cli
     person = make_person(city, consent_orgs=[city.city])
     coordinator = User.objects.create_user("k")
     Membership.objects.create(user=coordinator, organisation=city.city, role="coordinator")
-    access_person(viewer_for(coordinator), person.public_id, view="test", purpose="test")
+    access_person(
+        viewer_for(coordinator), person.public_id, view="test", purpose=Purpose.COUNSELLING
+    )
     event = AuditEvent.objects.get()
     assert staff_client.get("/admin/core/auditevent/").status_code == 200
     assert staff_client.get("/admin/core/auditevent/add/").status_code == 403

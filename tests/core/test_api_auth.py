@@ -12,7 +12,7 @@ from tests.apiclient import BearerClient
 from tests.conftest import City, make_person
 
 CONSENT_BODY = {
-    "purpose": "counselling",
+    "purposes": ["counselling"],
     "organisations": ["jc"],
     "valid_from": "2026-01-01",
 }

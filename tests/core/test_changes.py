@@ -4,10 +4,14 @@ a kept result is computed afresh after any of them, never inside a transaction."
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection, transaction
+from typing import Any
 
-from doconnect.core.changes import cached, install_triggers, table_versions, watch
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from doconnect.core.changes import cached, install_triggers, kept_total, table_versions, watch
 from doconnect.core.models import District, TableVersion, TargetGroup
 from doconnect.people.models import Spell
 from tests.conftest import City
@@ -78,3 +82,51 @@ def test_the_counters_of_the_watched_domain_tables_exist_after_migrate(
     db: None, model: type
 ) -> None:
     assert TableVersion.objects.filter(name=model._meta.db_table).exists()
+
+
+def _groups_and_districts() -> list[Any]:
+    return [TargetGroup.objects.all(), District.objects.filter(name__startswith="E")]
+
+
+def test_a_kept_total_counts_again_only_the_part_whose_table_changed(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup, District)
+    install_triggers()
+    expected = TargetGroup.objects.count() + District.objects.filter(name__startswith="E").count()
+    assert kept_total(_groups_and_districts()) == expected
+    with CaptureQueriesContext(connection) as kept:
+        assert kept_total(_groups_and_districts()) == expected
+    assert len(kept) == 1  # the counters only
+    District.objects.create(name="Eichlinghofen", official_key="05913999")
+    with CaptureQueriesContext(connection) as counted:
+        assert kept_total(_groups_and_districts()) == expected + 1
+    # The counters, then the district part alone: the target groups stay kept.
+    assert len(counted) == 2
+    assert "core_targetgroup" not in counted[1]["sql"]
+    assert "core_district" in counted[1]["sql"]
+
+
+def test_a_kept_total_part_on_a_table_nobody_watches_is_always_counted(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup)
+    install_triggers()
+    users = get_user_model().objects.all()
+    before = users.count()
+    assert kept_total([TargetGroup.objects.all(), users]) == TargetGroup.objects.count() + before
+    get_user_model().objects.create_user(username="neu")
+    assert (
+        kept_total([TargetGroup.objects.all(), users]) == TargetGroup.objects.count() + before + 1
+    )
+
+
+def test_inside_a_transaction_a_kept_total_is_one_union_query(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup)
+    install_triggers()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        total = kept_total([TargetGroup.objects.all(), TargetGroup.objects.all()])
+    assert total == 2 * TargetGroup.objects.count()
+    assert len(queries) == 1 and "UNION ALL" in queries[0]["sql"]

@@ -86,10 +86,40 @@ def test_sequences_run_without_secret_or_database_and_without_the_web_stack(
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
     assert "doconnect.transitions.engine.kernels" in imported
     assert not {"doconnect.web.urls", "doconnect.api.api", "django.contrib.admin"} & imported
+    assert not {m for m in imported if m.split(".")[0] == "django"}  # not even Django
     assert "numba" not in imported  # nothing is compiled on a call
     assert summary.returncode == 0, summary.stderr
     assert json.loads(summary.stdout)["n"] == 3
     assert not Path("/nonexistent-doconnect-dir").exists()
+
+
+def test_sequences_without_django_refuse_and_answer_as_the_django_command(
+    tmp_path: Path,
+) -> None:
+    file = written(tmp_path, "wide.csv", WIDE)
+    common = ["distances", file, "--columns", "m1:m4", "--method", "HAM"]
+
+    refused = doconnect("sequences", *common, "--id", "nope", "--out", "d.npy", tmp_path=tmp_path)
+    bad_option = doconnect("sequences", *common, "--id", "id", "--indel", "x", "--out", "d.npy",
+                           tmp_path=tmp_path)  # fmt: skip
+    plain = doconnect("sequences", *common, "--id", "id", "--out", "plain.npy", tmp_path=tmp_path)
+    # Django's own options go through Django's command: the same command, its parser.
+    django = doconnect("sequences", "--traceback", *common, "--id", "id", "--out", "django.npy",
+                       tmp_path=tmp_path)  # fmt: skip
+    helped = doconnect("sequences", "--help", tmp_path=tmp_path)
+
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == f"CommandError: {file}:1: no id column 'nope' in the header"
+    assert bad_option.returncode == 1
+    assert "CommandError: --indel: a positive number or auto, not 'x'" in bad_option.stderr
+    assert not (tmp_path / "d.npy").exists()
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout == "3 x 3 distances written to plain.npy\n"
+    assert django.returncode == 0, django.stderr
+    assert django.stdout == plain.stdout.replace("plain", "django")
+    assert (tmp_path / "plain.npy").read_bytes() == (tmp_path / "django.npy").read_bytes()
+    assert helped.returncode == 0
+    assert "--traceback" in helped.stdout and "distances" in helped.stdout
 
 
 def test_disclose_runs_without_secret_or_database(tmp_path: Path) -> None:

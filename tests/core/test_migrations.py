@@ -22,6 +22,7 @@ BEFORE_LAYOUT = (
 
 
 BOOKKEEPING = ("auth_permission", "django_content_type", "sqlite_sequence")
+PURPOSES = ("counselling", "placement", "case_conference", "monitoring")
 
 
 def test_the_models_and_the_migrations_agree(db: None) -> None:
@@ -91,11 +92,14 @@ def test_a_demo_database_from_before_the_layout_migrates_without_a_data_change(
         columns = _columns(con)
         statuses_before = dict(con.execute("SELECT id, status FROM agreements_agreementitem"))
         labels_before = dict(con.execute("SELECT id, label FROM core_targetgroup"))
+        purposes_before = dict(con.execute("SELECT id, purpose FROM people_consent"))
     # #17 wrote the demo's one slash-spelled target group with the colon: checked below.
     columns["core_targetgroup"].remove("label")
     # #16 stopped storing "überfällig" (it is derived from the due date now): the one
     # intended data change, checked on its own below.
     columns["agreements_agreementitem"].remove("status")
+    # #20 gave a consent several purposes (a column each): checked on its own below.
+    columns["people_consent"].remove("purpose")
     before = _table_digests(database, columns)
     applied_before = _applied(database)
     assert before["people_person"][0] >= 50  # a real demo city, not an empty file
@@ -124,6 +128,14 @@ def test_a_demo_database_from_before_the_layout_migrates_without_a_data_change(
     assert labels_after == {
         pk: label.replace("Schulabgänger/innen", "Schulabgänger:innen")
         for pk, label in labels_before.items()
+    }
+    with sqlite3.connect(database) as con:
+        purposes_after = {
+            pk: [name for name, on in zip(PURPOSES, flags, strict=True) if on]
+            for pk, *flags in con.execute(f"SELECT id, {', '.join(PURPOSES)} FROM people_consent")
+        }
+    assert purposes_before and purposes_after == {
+        pk: [purpose] for pk, purpose in purposes_before.items()
     }
     assert applied_before <= _applied(database)
     shown = _doconnect("showmigrations", "--list", database=database)

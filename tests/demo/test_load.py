@@ -27,8 +27,10 @@ from doconnect.forum.reminders import commitment_reminders_send
 from doconnect.labourmarket.employers.models import Vacancy
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.people.access import visible_persons
+from doconnect.people.access_rules import Purpose
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 from doconnect.people.models import Consent, Person, PersonalDetails, Spell
+from doconnect.people.privacy import may_read_audit_log
 from doconnect.referrals.models import Referral
 
 # A sign-in comes with its request: the throttling (django-axes) counts per address.
@@ -140,6 +142,7 @@ def test_each_demo_user_logs_in_with_its_role_and_sees_what_the_role_allows() ->
         "traeger": ("provider_staff", None),
         "analyse": ("analyst", "city-dortmund-statistik"),
         "admin": ("admin", "city-dortmund"),
+        "datenschutz": ("dpo", "city-dortmund"),
     }
     for username, (role, organisation) in expected.items():
         user = authenticate(SIGN_IN, username=username, password=DEMO_PASSWORD)
@@ -152,15 +155,26 @@ def test_each_demo_user_logs_in_with_its_role_and_sees_what_the_role_allows() ->
             assert membership.organisation.kind == "provider"
         assert user.is_staff == (username == "admin")
     persons = Person.objects.count()
-    assert visible_persons(viewer_for(User.objects.get(username="koordination"))).count() == (
-        persons
-    )
-    caseload = visible_persons(viewer_for(User.objects.get(username="fallberatung")), today=TODAY)
+    counselling = Purpose.COUNSELLING
+    koordination = viewer_for(User.objects.get(username="koordination"))
+    assert visible_persons(koordination, purpose=counselling).count() == persons
+    fallberatung = viewer_for(User.objects.get(username="fallberatung"))
+    caseload = visible_persons(fallberatung, purpose=counselling, today=TODAY)
     assert 0 < caseload.count() < persons
-    participants = visible_persons(viewer_for(User.objects.get(username="traeger")), today=TODAY)
+    # Zweckbindung: the consents name their purposes, so the caseload for referrals
+    # (placement) is another set than the one for counselling, yet not an empty one.
+    for_placement = visible_persons(fallberatung, purpose=Purpose.PLACEMENT, today=TODAY)
+    assert 0 < for_placement.count() < persons
+    assert set(for_placement) != set(caseload)
+    traeger = viewer_for(User.objects.get(username="traeger"))
+    participants = visible_persons(traeger, purpose=counselling, today=TODAY)
     # With only a handful of providers at this scale, the busiest one may see more
     # persons than the Jobcenter; it never sees everybody.
     assert 0 < participants.count() < persons
+    # The data-protection officer reads the audit log, not the person files.
+    officer = viewer_for(User.objects.get(username="datenschutz"))
+    assert may_read_audit_log(officer)
+    assert visible_persons(officer, purpose=counselling, today=TODAY).count() == 0
 
 
 @pytest.mark.django_db
@@ -210,6 +224,7 @@ def test_the_command_prints_a_summary_with_one_login_per_role() -> None:
         "provider_staff   traeger        do-connect-demo",
         "analyst          analyse        do-connect-demo",
         "admin            admin          do-connect-demo",
+        "dpo              datenschutz    do-connect-demo",
     ):
         assert line in out
 
@@ -225,6 +240,7 @@ def test_the_command_can_print_its_summary_as_json() -> None:
         "provider_staff",
         "analyst",
         "admin",
+        "dpo",
     }
 
 
@@ -260,6 +276,7 @@ def test_if_empty_loads_an_empty_database_and_leaves_a_loaded_one_alone() -> Non
         ("provider_staff", "traeger"),
         ("analyst", "analyse"),
         ("admin", "admin"),
+        ("dpo", "datenschutz"),
     ]:
         assert f"  {role:<16} {username:<14} {DEMO_PASSWORD}" in again
     assert snapshot() == before

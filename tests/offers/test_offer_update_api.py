@@ -100,10 +100,14 @@ def test_the_catalogue_rules_name_every_bad_field(
     response = patch(
         bearer(coordinator),
         "o-a",
-        {"kind": "picnic", "min_age": 30, "max_age": 20, "legal_branches": ["SGB XII"]},
+        {"min_age": 30, "max_age": 20, "legal_branches": ["SGB XII"]},
     )
     assert response.status_code == 422
-    assert set(response.json()["detail"]) == {"kind", "max_age", "legal_branches"}
+    assert set(response.json()["detail"]) == {"max_age", "legal_branches"}
+    # A kind outside the document's list is refused at the edge, at its field.
+    response = patch(bearer(coordinator), "o-a", {"kind": "picnic"})
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["kind"]
 
 
 def test_unknown_district_or_target_group_and_null_titles_are_refused(

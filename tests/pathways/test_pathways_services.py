@@ -16,6 +16,7 @@ from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.offers.selectors import catalogue_vocabulary
+from doconnect.pathways import services
 from doconnect.pathways.engine.inputs import FollowOn as EngineFollowOn
 from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.pathways.engine.inputs import PathwayError
@@ -279,3 +280,29 @@ def test_the_demo_citys_report_shows_its_dead_ends() -> None:
         Offer.objects.filter(external_id__in=dead).values_list("external_id", flat=True)
     ) == set(dead)
     assert report.empirical  # the demo's biographies give observed outcomes
+
+
+def test_a_booking_changes_the_free_places_of_the_next_steps_without_a_new_analysis(
+    transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link_a_to_b_to_employment(city)
+    person = make_person(city)
+    analysed: list[int] = []
+    landscape = services.landscape_from_db
+
+    def counted() -> Any:
+        analysed.append(1)
+        return landscape()
+
+    monkeypatch.setattr(services, "landscape_from_db", counted)
+
+    def free_of_b() -> int | None:
+        found = next_steps_for(person, goal="employment", today=TODAY)
+        return {s.offer: s.free_places for s in found.result.steps}["o-b"]
+
+    booked = make_person(city, given_name="Gebucht")
+    before = free_of_b()
+    assert before is not None
+    Referral.objects.create(person=booked, offer=city.offer_b, status="accepted")
+    assert free_of_b() == before - 1
+    assert analysed == [1]  # the landscape was analysed once, for the first call

@@ -14,19 +14,23 @@ The expected level comes from a hand-written oracle below, *not* from
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
 from doconnect.core.audit import events_about
 from doconnect.core.models import Organisation
 from doconnect.core.services import api_token_create
-from doconnect.people.access_rules import Level
-from doconnect.people.models import PERSONAL_FIELDS, Person
+from doconnect.people.access_rules import Level, Purpose
+from doconnect.people.models import PERSONAL_FIELDS, ConsentPurpose, Person
 from doconnect.people.services import consent_give, consent_withdraw, spell_create
 from doconnect.referrals.models import Referral, ReferralStatus
 from tests.conftest import City, make_person
@@ -149,7 +153,7 @@ def _person_in_situation(city: City, role: str, consent: str, link: str) -> Pers
     if consent != "none":
         given = consent_give(
             person=person,
-            purpose="counselling",
+            purposes=["counselling"],
             organisations=[city.provider_b if consent == "other" else own],
             valid_from=today - dt.timedelta(days=400),
             valid_until=today - dt.timedelta(days=1) if consent == "expired" else None,
@@ -229,6 +233,11 @@ def test_access_matrix(case: Case, city: City, request: pytest.FixtureRequest) -
         if case.surface.startswith("api"):
             assert response.json() == unknown.json() == {"detail": "Not Found"}
         listed = False
+    elif case.role == "analyst" and case.surface in ("api_spells", "api_consents"):
+        # Analysts see a person one by one only as the coarsened record (issue #20):
+        # dated spells and consents would single the person out again.
+        assert response.status_code == 403
+        listed = False
     else:
         assert response.status_code == 200
         listed = True
@@ -273,6 +282,8 @@ def person_page_fields(role: str, level: Level) -> list[str]:
     a case-work role at PERSONAL."""
     personal = level is Level.PERSONAL
     case_work = personal and role in ("coordinator", "case_worker", "provider_staff")
+    if role == "analyst":  # the coarsened record alone (people/analyst_view.py)
+        return ["pseudonymous"]
     return [
         "pseudonymous",
         *(PERSONAL_FIELDS if personal else ()),
@@ -296,3 +307,151 @@ def test_the_matrix_covers_every_role_surface_and_situation() -> None:
     assert len(CASES) == len(SURFACES) * len(CONSENTS) * (
         len(PROVIDER_LINKS) + (len(ROLES) - 1) * len(OTHER_LINKS)
     )
+
+
+# --------------------------------------------------------------------------------------
+# THE PURPOSE DIMENSION (Zweckbindung, issue #20): a consent opens a person's data only
+# to the routes of the purposes it was given for. The person has one valid consent,
+# covering the viewer's own organisation, for exactly one purpose, and a referral sent
+# to provider A's offer (so provider staff are linked). Each surface declares one
+# purpose; the oracle below is written from that table, not from the code's constants.
+
+CONSENT_PURPOSES = ("counselling", "placement", "case_conference", "monitoring")
+PURPOSE_ROLES = ("coordinator", "case_worker", "provider_staff")
+# surface -> the purpose it serves; None: a data-subject request, answered under any.
+PURPOSE_SURFACES: dict[str, str | None] = {
+    "web_detail": "counselling",
+    "api_detail": "counselling",
+    "web_referrals": "placement",
+    "api_referrals": "placement",
+    "cli_next_steps": "placement",
+    "cli_privacy_export": None,
+}
+# Who may use a surface at all (the next steps: the city's roles; Art. 15 exports: the
+# coordinators).
+SURFACE_ROLES = {
+    "cli_next_steps": ("coordinator", "case_worker"),
+    "cli_privacy_export": ("coordinator",),
+}
+
+
+@dataclass(frozen=True)
+class PurposeCase:
+    role: str
+    surface: str
+    purpose: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.role}-{self.surface}-consent_for_{self.purpose}"
+
+    @property
+    def opens(self) -> bool:
+        """Whether the consent opens the person's data on this surface."""
+        served = PURPOSE_SURFACES[self.surface]
+        return served is None or served == self.purpose
+
+
+PURPOSE_CASES = [
+    PurposeCase(role, surface, purpose)
+    for role, surface, purpose in itertools.product(
+        PURPOSE_ROLES, PURPOSE_SURFACES, CONSENT_PURPOSES
+    )
+    if role in SURFACE_ROLES.get(surface, PURPOSE_ROLES)
+]
+
+
+def _person_consenting_for(city: City, role: str, purpose: str) -> Person:
+    person = make_person(
+        city,
+        given_name=GIVEN_NAME,
+        family_name=FAMILY_NAME,
+        consent_orgs=[_own_organisation(city, role)],
+        purposes=(purpose,),
+    )
+    Referral.objects.create(
+        person=person, offer=city.offer_a, status=ReferralStatus.SENT, sent_at=timezone.now()
+    )
+    return person
+
+
+def _cli(surface: str, public_id: str, username: str, tmp_path: Path) -> str:
+    """What the command printed or wrote; CommandError's message when it refused."""
+    out = io.StringIO()
+    try:
+        if surface == "cli_next_steps":
+            call_command(
+                "pathways", "next-steps", public_id, "--as", username, "--format", "json",
+                stdout=out,
+            )  # fmt: skip
+            return out.getvalue()
+        target = tmp_path / "export.json"
+        call_command(
+            "privacy", "export", public_id, "--as", username, "--out", str(target), stdout=out
+        )
+        return target.read_text(encoding="utf-8")
+    except CommandError as refused:
+        return f"refused: {refused}"
+
+
+@pytest.mark.parametrize("case", PURPOSE_CASES, ids=[c.id for c in PURPOSE_CASES])
+def test_a_consent_opens_only_the_routes_of_its_purposes(
+    case: PurposeCase, city: City, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    user: User = request.getfixturevalue(PERSONA[case.role])
+    person = _person_consenting_for(city, case.role, case.purpose)
+    public_id = person.public_id
+
+    if case.surface.startswith("cli"):
+        body = _cli(case.surface, public_id, user.username, tmp_path)
+        if case.opens or case.role == "coordinator":
+            # Coordinators plan with every pseudonymous record: next steps need no name.
+            assert not body.startswith("refused"), body
+            assert public_id in body
+        else:
+            # A person not opened for this purpose is "not found", as an unknown one.
+            assert body == f"refused: person {public_id} not found"
+        if case.surface == "cli_privacy_export":
+            assert FAMILY_NAME in body  # Art. 15: the whole file, under any consent
+    else:
+        url = {
+            "web_detail": f"/persons/{public_id}/",
+            "api_detail": f"/api/persons/{public_id}",
+            "web_referrals": "/referrals/",
+            "api_referrals": "/api/referrals",
+        }[case.surface]
+        response = _client(case.surface, user).get(url)
+        body = response.content.decode()
+        detail = case.surface.endswith("detail")
+        if detail and not case.opens and case.role != "coordinator":
+            # Case workers and provider staff see the person only under a consent.
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 200
+        # The name appears exactly where the consent's purpose is the route's.
+        assert (FAMILY_NAME in body) is case.opens
+        assert (GIVEN_NAME in body) is case.opens
+
+    # What was read is audited under the route's own purpose, never another one.
+    purposes = set(events_about(public_id).values_list("purpose", flat=True))
+    served = PURPOSE_SURFACES[case.surface] or "data_subject_request"
+    if case.opens:
+        assert served in purposes
+    # An Art. 15 export also writes its export event, named as such.
+    assert purposes <= {served, *(["art15"] if case.surface == "cli_privacy_export" else [])}
+
+
+def test_the_purpose_matrix_covers_every_purpose_role_and_surface() -> None:
+    assert {c.purpose for c in PURPOSE_CASES} == set(CONSENT_PURPOSES)
+    assert {c.role for c in PURPOSE_CASES} == set(PURPOSE_ROLES)
+    assert {c.surface for c in PURPOSE_CASES} == set(PURPOSE_SURFACES)
+    # Each purpose opens some route and is refused by another.
+    for purpose in CONSENT_PURPOSES:
+        assert {c.opens for c in PURPOSE_CASES if c.purpose == purpose} == {True, False}
+
+
+def test_the_consent_purposes_are_the_routes_purposes() -> None:
+    """The model's vocabulary and the access rule's are one: every consent purpose is a
+    purpose a route may declare, with the same code."""
+    assert set(ConsentPurpose.values) == set(CONSENT_PURPOSES)
+    assert set(ConsentPurpose.values) <= {p.value for p in Purpose}

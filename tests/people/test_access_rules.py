@@ -6,12 +6,13 @@ memberships (the best membership wins)."""
 from __future__ import annotations
 
 import itertools
+from typing import cast
 
 import pytest
 
 from doconnect.core.models import Role
 from doconnect.core.roles import MembershipRole
-from doconnect.people.access_rules import Level, decide
+from doconnect.people.access_rules import Level, Purpose, consent_purposes_opening, decide
 
 OWN, OTHER = 1, 2
 ORG_SETS: dict[str, set[int]] = {
@@ -102,3 +103,22 @@ def test_an_admin_sees_nothing_even_with_consent() -> None:
         linked_provider_organisations={OWN},
     )
     assert level is Level.NONE
+
+
+# Zweckbindung: which consents open a route declaring a purpose.
+CONSENT_PURPOSE_CODES = ("counselling", "placement", "case_conference", "monitoring")
+
+
+@pytest.mark.parametrize("purpose", CONSENT_PURPOSE_CODES)
+def test_a_route_is_opened_only_by_consents_for_its_own_purpose(purpose: str) -> None:
+    assert consent_purposes_opening(Purpose(purpose)) == (purpose,)
+
+
+def test_a_data_subject_request_is_answered_under_a_consent_for_any_purpose() -> None:
+    opening = consent_purposes_opening(Purpose.DATA_SUBJECT_REQUEST)
+    assert sorted(opening) == sorted(CONSENT_PURPOSE_CODES)
+
+
+def test_an_undeclared_or_unknown_purpose_opens_nothing_but_is_refused() -> None:
+    with pytest.raises(ValueError):
+        consent_purposes_opening(cast(Purpose, "statistics"))

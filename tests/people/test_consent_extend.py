@@ -79,7 +79,7 @@ def test_a_case_worker_cannot_extend_a_consent_that_does_not_include_the_jobcent
 ) -> None:
     person = make_person(city, consent_orgs=[city.jobcenter])
     other_consent = Consent.objects.create(
-        person=person, purpose="placement", valid_from=dt.date(2026, 1, 1)
+        person=person, placement=True, valid_from=dt.date(2026, 1, 1)
     )
     other_consent.organisations.set([city.provider_a])
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from doconnect.people.models import Person
-from tests.browser import log_in, serious_violations
+from tests.browser import log_in, serious_violations, settled
 from tests.conftest import City, make_person
 
 pytestmark = pytest.mark.browser
@@ -43,6 +43,7 @@ def shoot(page: Any, name: str, part: Any = None) -> None:
         else:
             part.screenshot(path=path)
     page.set_viewport_size(WIDE)
+    settled(page)
 
 
 def test_a_case_worker_changes_the_address_and_records_a_spell_by_clicking(

@@ -250,7 +250,7 @@ def test_a_merge_without_consent_for_the_city_is_refused(city: City, coordinator
     Consent.objects.filter(person=pair.second).delete()
     consent_give(
         person=pair.second,
-        purpose="counselling",
+        purposes=["counselling"],
         organisations=[city.jobcenter],
         valid_from=dt.date(2026, 1, 1),
         valid_until=None,

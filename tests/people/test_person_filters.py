@@ -1,6 +1,8 @@
 """The person list's filters: district by official key, target group by code, today's
 state, age band, gender, active support. Every filter only narrows what the viewer may
-see; htmx gets just the results; the number of queries does not grow with the list."""
+see; htmx gets just the results; the number of queries does not grow with the list.
+As a coordinator, who filters on the stored values (an analyst filters on the coarsened
+records only: tests/people/test_analyst_view.py)."""
 
 from __future__ import annotations
 
@@ -30,25 +32,25 @@ def listed(client: Client, query: str) -> str:
 
 
 def test_the_district_filter_takes_the_official_key_the_dashboard_links_with(
-    city: City, analyst: User
+    city: City, coordinator: User
 ) -> None:
     eving = make_person(city)
     hoerde = make_person(city)
     Person.objects.filter(pk=hoerde.pk).update(district=city.other_district)
-    body = listed(logged_in(analyst), "district=05913008")
+    body = listed(logged_in(coordinator), "district=05913008")
     assert hoerde.public_id in body and eving.public_id not in body
 
 
-def test_the_target_group_filter_takes_the_groups_code(city: City, analyst: User) -> None:
+def test_the_target_group_filter_takes_the_groups_code(city: City, coordinator: User) -> None:
     youth = make_person(city)
     other = make_person(city)
     other.target_groups.set([TargetGroup.objects.create(code="long_term", label="Langzeit")])
-    body = listed(logged_in(analyst), "target_group=youth_difficult_start")
+    body = listed(logged_in(coordinator), "target_group=youth_difficult_start")
     assert youth.public_id in body and other.public_id not in body
 
 
 def test_the_state_filter_keeps_persons_whose_spell_in_that_state_runs_today(
-    city: City, analyst: User
+    city: City, coordinator: User
 ) -> None:
     today = timezone.localdate()
     running = make_person(city)
@@ -63,10 +65,10 @@ def test_the_state_filter_keeps_persons_whose_spell_in_that_state_runs_today(
     spell_create(person=ended, state="employment", start=today, end=None)
     future = make_person(city)
     spell_create(person=future, state="unemployed", start=today + dt.timedelta(days=3), end=None)
-    body = listed(logged_in(analyst), "state=unemployed")
+    body = listed(logged_in(coordinator), "state=unemployed")
     assert running.public_id in body
     assert ended.public_id not in body and future.public_id not in body
-    assert ended.public_id in listed(logged_in(analyst), "state=employment")
+    assert ended.public_id in listed(logged_in(coordinator), "state=employment")
 
 
 @pytest.mark.parametrize(
@@ -75,13 +77,13 @@ def test_the_state_filter_keeps_persons_whose_spell_in_that_state_runs_today(
     [(24, "u25", "25-34"), (25, "25-34", "u25"), (49, "35-49", "50-64"), (65, "65%2B", "50-64")],
 )
 def test_the_age_band_counts_the_age_as_this_year_minus_the_birth_year(
-    age: int, band: str, other_band: str, city: City, analyst: User
+    age: int, band: str, other_band: str, city: City, coordinator: User
 ) -> None:
     person = make_person(city)
     Person.objects.filter(pk=person.pk).update(birth_year=timezone.localdate().year - age)
     unknown = make_person(city)
     Person.objects.filter(pk=unknown.pk).update(birth_year=None)
-    client = logged_in(analyst)
+    client = logged_in(coordinator)
     assert person.public_id in listed(client, f"age_band={band}")
     assert person.public_id not in listed(client, f"age_band={other_band}")
     assert unknown.public_id not in listed(client, f"age_band={band}")
@@ -93,16 +95,16 @@ def test_the_age_bands_of_the_form_are_the_ones_the_query_knows() -> None:
     assert "Geburtsjahr" in str(PersonSearchForm().fields["age_band"].help_text)
 
 
-def test_the_gender_filter_keeps_that_gender(city: City, analyst: User) -> None:
+def test_the_gender_filter_keeps_that_gender(city: City, coordinator: User) -> None:
     female = make_person(city)
     male = make_person(city)
     Person.objects.filter(pk=male.pk).update(gender="male")
-    body = listed(logged_in(analyst), "gender=male")
+    body = listed(logged_in(coordinator), "gender=male")
     assert male.public_id in body and female.public_id not in body
 
 
 def test_active_support_means_an_offer_running_today_or_a_started_referral(
-    city: City, analyst: User
+    city: City, coordinator: User
 ) -> None:
     today = timezone.localdate()
     in_offer = make_person(city)
@@ -125,7 +127,7 @@ def test_active_support_means_an_offer_running_today_or_a_started_referral(
     )
     proposed = make_person(city)
     Referral.objects.create(person=proposed, offer=city.offer_b, status="proposed")
-    body = listed(logged_in(analyst), "support=active")
+    body = listed(logged_in(coordinator), "support=active")
     assert in_offer.public_id in body and started.public_id in body
     assert left.public_id not in body and proposed.public_id not in body
 
@@ -144,10 +146,10 @@ def test_filters_never_show_a_person_the_viewer_may_not_see(city: City, case_wor
 
 
 def test_an_unknown_filter_value_is_an_error_at_the_field_and_lists_nobody(
-    city: City, analyst: User
+    city: City, coordinator: User
 ) -> None:
     person = make_person(city)
-    response = logged_in(analyst).get("/persons/?district=99999999&state=flying")
+    response = logged_in(coordinator).get("/persons/?district=99999999&state=flying")
     body = response.content.decode()
     assert response.status_code == 200
     assert person.public_id not in body and "Keine Personen gefunden." in body
@@ -155,9 +157,9 @@ def test_an_unknown_filter_value_is_an_error_at_the_field_and_lists_nobody(
 
 
 def test_the_search_form_updates_the_results_with_htmx_and_works_without_it(
-    city: City, analyst: User
+    city: City, coordinator: User
 ) -> None:
-    body = listed(logged_in(analyst), "")
+    body = listed(logged_in(coordinator), "")
     assert 'method="get" action="/persons/"' in body  # plain form without JavaScript
     assert 'hx-get="/persons/"' in body and 'hx-target="#person-results"' in body
     assert 'hx-push-url="true"' in body
@@ -171,9 +173,9 @@ def test_the_search_form_updates_the_results_with_htmx_and_works_without_it(
     assert 'id="person-results"' in body
 
 
-def test_an_htmx_request_gets_only_the_results(city: City, analyst: User) -> None:
+def test_an_htmx_request_gets_only_the_results(city: City, coordinator: User) -> None:
     person = make_person(city)
-    client = logged_in(analyst)
+    client = logged_in(coordinator)
     response = client.get("/persons/?gender=female", headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200
@@ -197,14 +199,14 @@ def test_an_htmx_request_for_the_list_is_refused_like_the_page(
     assert anonymous.status_code == 302
 
 
-def test_the_page_links_keep_every_filter(city: City, analyst: User) -> None:
+def test_the_page_links_keep_every_filter(city: City, coordinator: User) -> None:
     for _ in range(27):
         make_person(city)
     query = "gender=female&target_group=youth_difficult_start&district=05913004"
-    body = listed(logged_in(analyst), query)
+    body = listed(logged_in(coordinator), query)
     assert "Seite 1 von 2" in body
     assert f"?{query.replace('&', '&amp;')}&amp;page=2" in body
-    second = listed(logged_in(analyst), f"{query}&page=2")
+    second = listed(logged_in(coordinator), f"{query}&page=2")
     assert second.count('href="/persons/P-') == 2
 
 

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 
 from doconnect.cli import main
 from doconnect.core.models import AuditAction, AuditEvent, Membership, Role, TargetGroup
+from doconnect.files.importing import latest_date
 from doconnect.people.models import (
     Consent,
     DuplicateCandidate,
@@ -178,10 +179,23 @@ def test_a_line_with_another_consent_records_it_beside_the_first(
     assert imported_json(csv_file(tmp_path, HEADER, renewed, name="second.csv"))["updated"] == 1
 
     anna = Person.objects.get(source_id="JC-1")
-    assert sorted(Consent.objects.filter(person=anna).values_list("purpose", flat=True)) == [
-        "counselling",
-        "placement",
+    assert sorted(c.purposes for c in Consent.objects.filter(person=anna)) == [
+        ["counselling"],
+        ["placement"],
     ]
+
+
+def test_one_consent_may_be_given_for_several_purposes_separated_by_spaces(
+    city: City, case_worker: User, tmp_path: Path
+) -> None:
+    both = ANNA.replace(",counselling,", ",placement counselling,")
+    import_persons(csv_file(tmp_path, HEADER, both))
+    (consent,) = Consent.objects.filter(person__source_id="JC-1")
+    assert consent.purposes == ["counselling", "placement"]  # the vocabulary's order
+
+    # The same line again is the same consent: nothing changes.
+    assert imported_json(csv_file(tmp_path, HEADER, both, name="again.csv"))["unchanged"] == 1
+    assert Consent.objects.filter(person__source_id="JC-1").count() == 1
 
 
 def test_a_bad_file_is_refused_whole_with_every_problem_by_line_and_field(
@@ -213,7 +227,7 @@ def test_a_bad_file_is_refused_whole_with_every_problem_by_line_and_field(
         'persons.csv:7: postcode: expected five digits or empty, found "4413"',
         'persons.csv:7: legal_branch: unknown value "SGB IX"; expected one of: "SGB II", '
         '"SGB III", "none" (or empty)',
-        'persons.csv:7: consent_purpose: unknown purpose "advice"; expected one of: '
+        'persons.csv:7: consent_purpose: unknown purpose "advice"; expected one or more of: '
         '"counselling", "placement", "case_conference", "monitoring"',
         "persons.csv:7: consent_valid_until: 2026-11-30 is before consent_valid_from 2026-12-01",
         "persons.csv:8: consent_organisations: a case worker records only consents that "
@@ -512,3 +526,22 @@ def test_the_help_lists_the_columns_with_an_example_line(
     assert f"  {HEADER}\n" in out
     assert "JC-100234,Anna,Schmidt,2004-05-17,female,44339" in out
     assert "doconnect import persons jobcenter-2026-11.csv --as fallberatung" in out
+
+
+def test_consent_dates_outside_the_plausible_window_are_refused_by_line_and_field(
+    city: City, case_worker: User, tmp_path: Path
+) -> None:
+    path = csv_file(
+        tmp_path,
+        HEADER,
+        ANNA.replace(",2026-11-01,", ",0001-11-01,"),
+        BEN.replace("2027-10-31", "9999-12-31"),
+    )
+
+    latest = latest_date()
+    assert refused(path) == [
+        "persons.csv:2: consent_valid_from: 0001-11-01 is outside the plausible dates "
+        f"1900-01-01 to {latest}",
+        "persons.csv:3: consent_valid_until: 9999-12-31 is outside the plausible dates "
+        f"1900-01-01 to {latest}",
+    ]

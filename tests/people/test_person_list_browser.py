@@ -27,7 +27,7 @@ from doconnect.core.models import Membership, Role
 from doconnect.core.viewers import viewer_for
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
-from tests.browser import log_in, serious_violations
+from tests.browser import log_in, serious_violations, settled
 from tests.conftest import City, make_person
 
 pytestmark = pytest.mark.browser
@@ -105,6 +105,7 @@ def _shoot(page: Any, name: str) -> None:
         if size is NARROW:
             assert _fits(page), f"{name} is wider than 320 px"
     page.set_viewport_size(WIDE)
+    settled(page)
 
 
 def _rows(page: Any) -> list[str]:

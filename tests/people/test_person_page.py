@@ -136,7 +136,8 @@ def test_an_analyst_gets_no_action_bar(city: City, analyst: User, jana: Person) 
 # -- the jump links and the order of the sections ------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["case_worker", "coordinator", "analyst"])
+# (An analyst's person page is the coarsened record alone: tests/people/test_analyst_view.py.)
+@pytest.mark.parametrize("persona", ["case_worker", "coordinator"])
 def test_every_jump_link_leads_to_a_section_on_the_page(
     persona: str, city: City, jana: Person, request: pytest.FixtureRequest
 ) -> None:
@@ -283,7 +284,7 @@ def test_the_access_log_names_organisations_actions_views_and_purposes_in_german
     consent_give_as(
         viewer_for(case_worker),
         public_id=person.public_id,
-        purpose="placement",
+        purposes=["placement"],
         organisation_external_ids=["jc"],
         valid_from=timezone.localdate(),
         valid_until=None,
@@ -293,10 +294,11 @@ def test_the_access_log_names_organisations_actions_views_and_purposes_in_german
     assert "Stadt" in log and "Jobcenter" in log  # organisations by name, not "city", "jc"
     assert "Personenseite angesehen" in log and "Einwilligung erfasst" in log
     assert "gelesen" in log and "geändert" in log
-    assert "Koordination" in log and "Fallberatung" in log
+    # The purposes the routes declared, in words: the page's, and recording a consent.
+    assert "Beratung und Begleitung" in log and "Rechte der Person" in log
     assert "Name, Geburtsdatum, Kontakt, Anschrift" in log
     assert "im Browser" in log
-    for code in ("web.person_detail", "web.consent_give", "case_management", "coordination"):
+    for code in ("web.person_detail", "web.consent_give", "counselling", "data_subject_request"):
         assert code not in log
 
 
@@ -308,14 +310,14 @@ def test_the_access_log_speaks_english_in_english(
     log = _log(page_of(case_worker, person, "en"))
     assert "Who looked at this person?" in log
     assert "Viewed the person page" in log and "read" in log
-    assert "Coordination" in log and "in the browser" in log
-    assert "Personenseite" not in log and "Koordination" not in log
+    assert "Counselling and support" in log and "in the browser" in log
+    assert "Personenseite" not in log and "Beratung und Begleitung" not in log
 
 
 def test_unknown_codes_are_shown_as_they_are_rather_than_dropped() -> None:
     assert view_sentence("web.something_new", "read") == "Zugriff über „web.something_new“"
     assert purpose_words("art17: auf Antrag") == "Löschung (Art. 17 DSGVO): auf Antrag"
-    assert purpose_words("counselling") == "Einwilligung: Beratung und Begleitung"
+    assert purpose_words("counselling") == "Beratung und Begleitung"
     assert fields_words(["spells.end", "spells.start", "kldb_code"]) == "Biographie, kldb_code"
     assert view_sentence("api.consent_give", "change") == "Einwilligung erfasst"
     assert view_sentence("web.person_edit", "read") == "Formular „Angaben ändern“ geöffnet"
@@ -334,3 +336,39 @@ def test_the_overdue_follow_up_of_another_organisation_stays_out_of_the_overview
     )
     body = page_of(provider_staff, shared)
     assert "Jobcenter intern" not in body and "überfällig" not in body
+
+
+def _consents(body: str) -> str:
+    start = body.index('id="consents-heading"')
+    return body[start : body.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "ticks"),
+    [
+        ("de", "Beratung und Begleitung, Vermittlung in Angebote und Arbeit", "Zwecke"),
+        ("en", "Counselling and support, Placement in offers and work", "Purposes"),
+    ],
+)
+def test_the_consents_show_their_purposes_and_the_form_offers_each_to_tick(
+    city: City, case_worker: User, language: str, words: str, ticks: str
+) -> None:
+    person = make_person(city, consent_orgs=[city.jobcenter], purposes=("counselling", "placement"))
+    section = _consents(page_of(case_worker, person, language))
+    assert words in section
+    assert ticks in section
+    # One checkbox per purpose of the vocabulary, none ticked in advance.
+    boxes = re.findall(r'<input type="checkbox" name="purposes" value="([a-z_]+)"[^>]*>', section)
+    assert boxes == ["counselling", "placement", "case_conference", "monitoring"]
+    assert "checked" not in " ".join(
+        re.findall(r'<input type="checkbox" name="purposes"[^>]*>', section)
+    )
+
+
+def test_a_consent_for_a_case_conference_alone_does_not_open_the_person_page(
+    city: City, case_worker: User
+) -> None:
+    person = make_person(city, consent_orgs=[city.jobcenter], purposes=("case_conference",))
+    response = logged_in(case_worker).get(f"/persons/{person.public_id}/")
+    assert response.status_code == 404
+    assert "Beispiel" not in response.content.decode()

@@ -92,7 +92,7 @@ def test_the_timeline_exports_as_svg_and_the_export_is_audited_as_a_read(
     event = AuditEvent.objects.get(person_public_id=person.public_id)
     assert (event.view, event.purpose, event.fields) == (
         "web.person_detail.export",
-        "case_management",
+        "counselling",
         ["spells"],
     )
 
@@ -257,7 +257,7 @@ def test_a_consent_form_without_organisations_shows_the_page_with_the_error_at_t
     person = make_person(city, consent_orgs=[city.jobcenter])
     response = logged_in(case_worker).post(
         f"/persons/{person.public_id}/consents/",
-        {"purpose": "placement", "valid_from": "2026-11-01"},
+        {"purposes": ["placement"], "valid_from": "2026-11-01"},
     )
     assert response.status_code == 400
     assert person.consents.count() == 1
@@ -274,7 +274,7 @@ def test_an_invalid_consent_form_for_an_invisible_person_is_a_404_and_saves_noth
 ) -> None:
     person = make_person(city, family_name="Unsichtbar", consent_orgs=[city.city])
     response = logged_in(case_worker).post(
-        f"/persons/{person.public_id}/consents/", {"purpose": "placement"}
+        f"/persons/{person.public_id}/consents/", {"purposes": ["placement"]}
     )
     assert response.status_code == 404
     assert "Unsichtbar" not in response.content.decode()
@@ -290,7 +290,7 @@ def test_provider_staff_posting_a_consent_form_are_refused_valid_or_not(
     )
     client = logged_in(provider_staff)
     url = f"/persons/{person.public_id}/consents/"
-    assert client.post(url, {"purpose": "placement"}).status_code == 403
-    valid = {"purpose": "placement", "organisations": ["p-a"], "valid_from": "2026-11-01"}
+    assert client.post(url, {"purposes": ["placement"]}).status_code == 403
+    valid = {"purposes": ["placement"], "organisations": ["p-a"], "valid_from": "2026-11-01"}
     assert client.post(url, valid).status_code == 403
     assert person.consents.count() == 1

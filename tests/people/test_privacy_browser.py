@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 
 from doconnect.core.models import Role
 from doconnect.people.models import Person
-from tests.browser import log_in, serious_violations
+from tests.browser import log_in, serious_violations, shoot_both_widths
 from tests.conftest import City, _user, make_person
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,7 @@ SCREENSHOTS = Path("var/screenshots")
 
 
 def _shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-1280.png"), full_page=True)
-    page.set_viewport_size({"width": 320, "height": 800})
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-320.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_both_widths(page, SCREENSHOTS / name)
 
 
 @pytest.fixture

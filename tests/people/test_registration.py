@@ -184,8 +184,34 @@ def test_the_api_names_each_bad_field_with_422_and_registers_nothing(
         content_type="application/json",
     )
 
+    # The schema's own rules (a birth date, a known gender) are checked at the edge,
+    # each error at its field; the stored vocabulary (target groups) by the service.
     assert response.status_code == 422
-    assert set(response.json()["detail"]) == {"birth_date", "gender", "target_groups"}
+    assert {error["loc"][-1] for error in response.json()["detail"]} == {"birth_date", "gender"}
+    response = bearer(case_worker).post(
+        "/api/persons",
+        api_body(city, target_groups=["astronauts"]),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert set(response.json()["detail"]) == {"target_groups"}
+    assert not Person.objects.exists()
+
+
+def test_the_api_refuses_a_case_workers_consent_without_their_organisation_with_403(
+    city: City, case_worker: User, bearer: BearerClient
+) -> None:
+    # Well formed, and taken from a coordinator: refused for who asks, not for its shape.
+    response = bearer(case_worker).post(
+        "/api/persons",
+        api_body(city, consent_organisations=[city.provider_a.external_id]),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == {
+        "consent_organisations": ["Die Einwilligung muss Ihre eigene Organisation einschließen."]
+    }
     assert not Person.objects.exists()
 
 
@@ -261,3 +287,33 @@ def test_the_openapi_description_lists_registering_and_the_queue(db: None) -> No
     }
     assert "get" in paths["/api/duplicates"]
     assert "post" in paths["/api/duplicates/{candidate_id}/merge"]
+
+
+def test_the_first_consent_may_be_given_for_several_purposes_on_the_form_and_the_api(
+    city: City, case_worker: User, bearer: BearerClient
+) -> None:
+    ticked = form_data(city, consent_purpose=["counselling", "placement"])
+    assert logged_in(case_worker).post("/persons/new/", ticked).status_code == 302
+    on_form = Consent.objects.get(person__personal__family_name="Sommer")
+    assert on_form.purposes == ["counselling", "placement"]
+
+    body = api_body(
+        city, given_name="Ida", family_name="Winter", consent_purpose="monitoring counselling"
+    )
+    response = bearer(case_worker).post("/api/persons", body, content_type="application/json")
+    assert response.status_code == 201
+    by_api = Consent.objects.get(person__public_id=response.json()["public_id"])
+    assert by_api.purposes == ["counselling", "monitoring"]
+
+
+def test_a_first_consent_without_a_purpose_or_with_an_unknown_one_is_refused(
+    city: City, case_worker: User, bearer: BearerClient
+) -> None:
+    client = bearer(case_worker)
+    # Registering opens a counselling file: its first consent must allow counselling.
+    for purposes in (" ", "counselling advertising", "placement"):
+        body = api_body(city, consent_purpose=purposes)
+        response = client.post("/api/persons", body, content_type="application/json")
+        assert response.status_code == 422
+        assert "consent_purpose" in str(response.json())
+    assert not Person.objects.exists()

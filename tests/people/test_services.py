@@ -76,7 +76,7 @@ def test_consent_is_valid_from_its_start_until_its_end_or_withdrawal(city: City)
     person = make_person(city)
     consent = consent_give(
         person=person,
-        purpose="counselling",
+        purposes=["counselling"],
         organisations=[city.jobcenter],
         valid_from=D(2026, 1, 1),
         valid_until=D(2026, 12, 31),
@@ -99,7 +99,7 @@ def test_consent_needs_an_organisation_and_an_end_after_its_start(city: City) ->
     with pytest.raises(ValidationError, match="Organisation"):
         consent_give(
             person=person,
-            purpose="counselling",
+            purposes=["counselling"],
             organisations=[],
             valid_from=D(2026, 1, 1),
             valid_until=None,
@@ -107,7 +107,7 @@ def test_consent_needs_an_organisation_and_an_end_after_its_start(city: City) ->
     with pytest.raises(ValidationError, match="vor ihrem Beginn"):
         consent_give(
             person=person,
-            purpose="counselling",
+            purposes=["counselling"],
             organisations=[city.city],
             valid_from=D(2026, 1, 1),
             valid_until=D(2025, 1, 1),

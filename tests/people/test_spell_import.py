@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from doconnect.files.importing import ImportFailed
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.people.services import spell_create
-from doconnect.people.spell_import import EXPORT_COLUMNS, SPELL_COLUMNS, read_spells_csv
+from doconnect.people.spell_import import (
+    EXPORT_COLUMNS,
+    SPELL_COLUMNS,
+    read_spells_csv,
+    spell_chunks,
+)
+from doconnect.people.spell_services import spells_import_chunks
 from tests.conftest import City, make_person
 
 HEADER = ",".join(SPELL_COLUMNS)
@@ -373,3 +381,35 @@ def test_an_occupation_that_is_not_five_digits_is_refused_naming_the_line(
         'spells.csv:2: kldb: expected a KldB 2010 code of 5 digits or empty, found "2930"',
         'spells.csv:3: kldb: expected a KldB 2010 code of 5 digits or empty, found "Koch"',
     ]
+
+
+def test_a_file_read_in_small_chunks_still_finds_overlaps_across_them_and_writes_nothing(
+    city: City, alex: Person, kim: Person, tmp_path: Path
+) -> None:
+    """The command reads a file a chunk at a time and inserts each chunk while it
+    reads (issue #20: a 50 MB file no longer sits in memory); an overlap between rows in
+    different chunks, or a bad row in the last one, still refuses the whole file."""
+    lines = [
+        HEADER,
+        f"{alex.public_id},school,2010-08-01,2016-07-31,,",
+        f"{kim.public_id},school,2011-08-01,2017-07-31,,",
+        f"{kim.public_id},unemployed,2017-08-01,2018-01-31,,",
+        f"{alex.public_id},unemployed,2016-01-01,2016-12-31,,",  # overlaps line 2
+        f"{kim.public_id},employment,2018-02-01,,,",
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+
+    with pytest.raises(ImportFailed) as refused_file:
+        spells_import_chunks(
+            spell_chunks(io.BytesIO(data), file="s.csv", states=STATES, chunk_rows=2), file="s.csv"
+        )
+    assert [(p.line, p.field) for p in refused_file.value.problems] == [(5, "start")]
+    assert "overlaps line 2" in refused_file.value.problems[0].message
+    assert Spell.objects.count() == 0  # the chunks inserted before were rolled back
+
+    good = data.replace(b"2016-01-01,2016-12-31", b"2016-08-01,2016-12-31")
+    result = spells_import_chunks(
+        spell_chunks(io.BytesIO(good), file="s.csv", states=STATES, chunk_rows=2), file="s.csv"
+    )
+    assert result.counts == {"spells_created": 5, "persons": 2}
+    assert Spell.objects.filter(person=kim).count() == 3

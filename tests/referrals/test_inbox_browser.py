@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from doconnect.referrals.models import Referral, ReferralStatus
-from tests.browser import log_in, serious_violations
+from tests.browser import log_in, serious_violations, shoot_both_widths
 from tests.conftest import City, make_person
 
 pytestmark = pytest.mark.browser
@@ -39,11 +39,7 @@ def inbox(transactional_db: None, city: City, provider_staff: User, settings: An
 
 
 def _shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_both_widths(page, SHOTS / name)
 
 
 def test_a_provider_cannot_accept_a_referral_past_its_answer_date(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from doconnect.core.viewers import viewer_for
 from doconnect.people.access import levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.models import Spell
 from doconnect.people.services import spell_create
 from doconnect.referrals import services
@@ -321,4 +321,5 @@ def test_the_provider_keeps_the_file_of_a_person_who_took_part_but_not_of_an_una
 ) -> None:
     person = make_person(city, consent_orgs=[city.provider_a])
     Referral.objects.create(person=person, offer=city.offer_a, status=status)
-    assert levels_for(viewer_for(provider_staff), [person.pk])[person.pk] == level
+    viewer = viewer_for(provider_staff)
+    assert levels_for(viewer, [person.pk], purpose=Purpose.PLACEMENT)[person.pk] == level

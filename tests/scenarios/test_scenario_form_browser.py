@@ -18,13 +18,12 @@ from django.utils import timezone
 from doconnect.offers.models import FundingLine, Offer
 from doconnect.people.models import Person
 from doconnect.referrals.services import referral_create
-from tests.browser import log_in, serious_violations
+from tests.browser import log_in, serious_violations, shoot_both_widths
 from tests.conftest import City, waiting
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(django_settings.VAR_DIR) / "screenshots"
-WIDTHS = (1280, 320)
 
 
 @pytest.fixture
@@ -59,11 +58,7 @@ def voucher_city(transactional_db: None, city: City, coordinator: User, settings
 
 
 def _shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_both_widths(page, SHOTS / name)
 
 
 def test_a_scenario_typed_into_the_form_covers_the_demand_and_spends_the_bridge(

@@ -303,6 +303,25 @@ def test_the_list_page_needs_the_same_queries_for_more_scenarios(
     assert count_queries(client, "/scenarios/") == few
 
 
+def test_the_list_shows_25_scenarios_a_page_newest_first_with_links_to_the_others(
+    funded: City, coordinator: User
+) -> None:
+    client = logged_in(coordinator)
+    assert client.post("/scenarios/", _cut_form(name="Szenario 00")).status_code == 302
+    first = Scenario.objects.get()
+    Scenario.objects.bulk_create(
+        Scenario(name=f"Szenario {i:02}", spec=first.spec, created_by=coordinator)
+        for i in range(1, 30)
+    )
+    one = client.get("/scenarios/").content.decode()
+    two = client.get("/scenarios/?page=2").content.decode()
+    assert "Szenario 29" in one and "Szenario 05" in one and "Szenario 04" not in one
+    assert "Szenario 04" in two and "Szenario 00" in two and "Szenario 05" not in two
+    assert "Seite 1 von 2" in one and 'href="?page=2"' in one
+    assert 'href="?page=1"' in two
+    assert count_queries(client, "/scenarios/?page=2") == count_queries(client, "/scenarios/")
+
+
 def test_the_scenario_page_states_each_change_in_words(funded: City, coordinator: User) -> None:
     client = logged_in(coordinator)
     client.post(
@@ -396,3 +415,23 @@ def test_what_more_money_would_do_is_said_in_the_readers_language(
         assert text in german
         assert text not in english
     assert "Another €10,000 of bridge budget would" in english
+
+
+def test_the_engines_warnings_are_said_in_the_readers_language(
+    funded: City, coordinator: User, create_and_run: Callable[..., ScenarioRun]
+) -> None:
+    # the ESF funds nothing in this city: its cut has no effect, and the engine says so
+    run = create_and_run(logged_in(coordinator), funders=["esf"])
+    assert [detail["code"] for detail in run.result["warning_details"]] == [
+        "funding_change_no_effect"
+    ]
+    stored = run.result["warnings"][0]
+    assert "funds none of the offers" in stored  # the file's and the command's language
+    german = logged_in(coordinator).get(f"/scenarios/runs/{run.pk}/").content.decode()
+    english = logged_in(coordinator, "en").get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert (
+        "Europäischer Sozialfonds fördert im Zeitraum keines der genannten Angebote; "
+        "die Änderung wirkt nicht." in german
+    )
+    assert stored not in german
+    assert "European Social Fund funds none of the named offers in the period" in english

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -220,3 +221,15 @@ def test_a_table_only_chart_has_no_drawing_to_download(coordinator: User, report
 
     assert logged_in(coordinator).get(url, {"chart": "typen", "format": "svg"}).status_code == 404
     assert logged_in(coordinator).get(url, {"chart": "nope", "format": "csv"}).status_code == 404
+
+
+def test_an_analyst_sees_the_typology_without_pseudonyms(
+    report: Job, coordinator: User, analyst: User
+) -> None:
+    # Analysts see persons one by one only coarsened (issue #20, people/analyst_view.py):
+    # a medoid's pseudonym would tie a whole sequence to one record.
+    url = reverse("web:transitions_report", args=[report.pk])
+    assert 'href="/persons/P-' in logged_in(coordinator).get(url).content.decode()
+    seen = logged_in(analyst).get(url).content.decode()
+    assert "Typischer Verlauf (Medoid):" in seen and 'href="/persons/P-' not in seen
+    assert not re.search(r"P-[0-9A-Z]{8}", seen)

@@ -9,7 +9,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
+from doconnect.core.models import TargetGroup
+from doconnect.offers.models import OfferKind
 from doconnect.people.services import spell_create
 from doconnect.transparency.models import PublishedReport
 from doconnect.transparency.services import yearly_report_publish
@@ -44,6 +47,33 @@ def test_the_public_report_page_shows_text_tables_and_charts(published: Publishe
     assert "<caption" in html and "weniger als 5 Fälle oder rückrechenbar" in html
     assert 'data-vega-spec="chart-plaetze-nach-angebotsart-spec"' in html
     assert 'href="#table-offers_by_kind"' in html  # the chart's table fallback
+
+
+def test_the_target_groups_of_the_published_report_are_in_the_readers_language(
+    year_city: City,  # noqa: F811
+    coordinator: User,
+) -> None:
+    TargetGroup.objects.filter(pk=year_city.youth.pk).update(label="Langzeitarbeitslose")
+    yearly_report_publish(year=2026, by=coordinator)
+    german = Client(headers={"accept-language": "de"}).get("/public/reports/2026/")
+    english = Client(headers={"accept-language": "en"}).get("/public/reports/2026/")
+    assert '<th scope="row" class="kern-table__header">Langzeitarbeitslose</th>' in (
+        german.content.decode()
+    )
+    html = english.content.decode()
+    assert '<th scope="row" class="kern-table__header">Long-term unemployed</th>' in html
+    assert '<th scope="col" class="kern-table__header num">no target group</th>' in html
+    assert '<th scope="col" class="kern-table__header num">Long-term unemployed</th>' in html
+    with translation.override("en"):
+        kind = str(OfferKind(year_city.offer_a.kind).label)
+    assert f'<th scope="row" class="kern-table__header">{kind}</th>' in html  # offer kinds too
+    # the publication's own text stays German and says so to the browser
+    assert '<h2 class="kern-heading-medium" id="section-offers" lang="de">' in html
+    assert 'lang="de"' not in german.content.decode().split("<main", 1)[1]
+    # the PDF's and the CSV's labels are the publication's
+    assert "Langzeitarbeitslose" in Client().get("/public/reports/2026/figures.csv").content.decode(
+        "utf-8-sig"
+    )
 
 
 def test_the_public_report_page_needs_few_queries(published: PublishedReport) -> None:

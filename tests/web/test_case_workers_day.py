@@ -71,7 +71,9 @@ def test_a_case_worker_does_a_whole_day_by_clicking(
     page.get_by_label("Stadtbezirk").select_option(label="Eving")
     page.get_by_label("Rechtskreis").select_option(label="SGB II (Grundsicherung)")
     page.get_by_label("Jugendliche").check()
-    page.get_by_label("Zweck").select_option(label="Beratung und Begleitung")
+    # She agrees to counselling and to being placed into offers (a referral needs it).
+    page.get_by_role("checkbox", name="Beratung und Begleitung").check()
+    page.get_by_role("checkbox", name="Vermittlung in Angebote und Arbeit").check()
     page.get_by_role("button", name="Person aufnehmen").click()
 
     # The duplicate warning names the record on file; she is someone else after all.
@@ -87,6 +89,7 @@ def test_a_case_worker_does_a_whole_day_by_clicking(
     # The first consent came with the registration.
     consents = _section(page, "Einwilligungen")
     assert "Jobcenter" in consents.inner_text()
+    assert "Beratung und Begleitung, Vermittlung in Angebote und Arbeit" in consents.inner_text()
 
     # Her biography so far: unemployed since spring.
     page.get_by_role("link", name="Abschnitt erfassen").first.click()

@@ -123,6 +123,20 @@ def test_an_analyst_sees_the_counts_but_no_name_or_pseudonym(city: City, analyst
     assert "Zacharias" not in body and "Yvonne" not in body and "Beispiel" not in body
 
 
+def test_an_analyst_gets_no_links_to_lists_their_coarsened_records_cannot_filter(
+    city: City, analyst: User, coordinator: User
+) -> None:
+    participant(city, city.offer_a, [city.city], given_name="Zacharias")
+    analysts = logged_in(analyst).get("/").content.decode()
+    coordinators = logged_in(coordinator).get("/").content.decode()
+    # By participation, target group or state an analyst's list keeps nobody: the
+    # figure stands without a link rather than leading to an empty list.
+    assert "/persons/?support=active" in coordinators
+    assert "/persons/?support=active" not in analysts
+    assert "Zur Personenliste" in coordinators and "Zur Personenliste" not in analysts
+    assert "1 Person nimmt heute an einem Angebot teil" in analysts
+
+
 def test_a_person_without_district_or_target_group_is_counted_but_not_linked(
     city: City, coordinator: User
 ) -> None:

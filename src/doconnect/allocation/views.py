@@ -57,8 +57,12 @@ from doconnect.core.jobs import active_job
 from doconnect.core.models import TargetGroup
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import Offer, OfferKind
-from doconnect.people.access import PersonNotFound, access_person, default_purpose
+from doconnect.people.access import PersonNotFound, access_person
+from doconnect.people.access_rules import Purpose
 from doconnect.referrals.models import ReferralStatus
+
+# Zweckbindung: allocating places is placement.
+PURPOSE = Purpose.PLACEMENT
 
 OUTCOMES_PER_PAGE = 50
 RECENT_RUNS = 20
@@ -190,7 +194,7 @@ def allocation_person(request: HttpRequest, pk: int, public_id: str) -> HttpResp
             viewer,
             public_id,
             view="web.allocation_person",
-            purpose=default_purpose(viewer),
+            purpose=PURPOSE,
             reads=["allocation"],
         )
     except PersonNotFound:

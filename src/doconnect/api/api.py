@@ -19,6 +19,9 @@ from doconnect.api.docs import LocalSwagger
 from doconnect.casework import api as casework
 from doconnect.casework import task_api as tasks
 from doconnect.core.api.auth import API_AUTH
+from doconnect.core.api.dates import document_date_windows
+from doconnect.core.api.references import document_references
+from doconnect.core.refusals import RefusedForRole
 from doconnect.core.security import NUL_MESSAGE, nul_at
 from doconnect.labourmarket import api as vacancies
 from doconnect.offers import api as landscape
@@ -99,6 +102,8 @@ class DoConnectAPI(NinjaAPI):
                                 }
                             },
                         }
+        document_date_windows(schema)
+        document_references(schema)
         return schema
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
@@ -142,6 +147,12 @@ def person_not_found(request: HttpRequest, exc: PersonNotFound) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(RefusedForRole)
+def refused_for_role(request: HttpRequest, exc: RefusedForRole) -> HttpResponse:
+    # Found before the ValidationError handler below: ninja looks along the class's MRO.
+    return api.create_response(request, {"detail": exc.message_dict}, status=403)
 
 
 @api.exception_handler(ValidationError)

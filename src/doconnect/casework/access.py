@@ -14,6 +14,9 @@ The rule is the person access rule applied membership by membership, so it is ch
 afresh on every read: when the consent covering an organisation ends or is withdrawn,
 its case work disappears from every page and endpoint, and no other organisation ever
 sees it. A case file that is invisible to the viewer is "not found", as a person is.
+
+Case work serves counselling (``PURPOSE``): only a consent given for counselling opens
+it; one for placement or a case conference alone does not.
 """
 
 from __future__ import annotations
@@ -30,9 +33,17 @@ from django.utils.translation import gettext as _
 from doconnect.core.models import Role
 from doconnect.core.roles import MembershipRole
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import PersonNotFound, levels_for, visible_persons
-from doconnect.people.access_rules import Level
-from doconnect.people.models import Consent, Person
+from doconnect.people.access import (
+    PersonNotFound,
+    consents_opening,
+    levels_for,
+    visible_persons,
+)
+from doconnect.people.access_rules import Level, Purpose
+from doconnect.people.models import Person
+
+# Zweckbindung: every page, endpoint and command of case work declares this purpose.
+PURPOSE = Purpose.COUNSELLING
 
 CASEWORK_ROLES: tuple[str, ...] = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF)
 
@@ -65,7 +76,7 @@ def casework_organisations(
     write: a few queries per case-work membership, whatever the number of persons."""
     found: dict[int, set[int]] = {pk: set() for pk in person_ids}
     for membership in casework_memberships(viewer):
-        levels = levels_for(_alone(viewer, membership), person_ids, today=today)
+        levels = levels_for(_alone(viewer, membership), person_ids, purpose=PURPOSE, today=today)
         for pk, level in levels.items():
             if level >= Level.PERSONAL:
                 found[pk].add(membership.organisation_id)
@@ -80,8 +91,8 @@ def casework_scope(viewer: Viewer, *, today: dt.date | None = None) -> Q:
     scope = Q(pk__in=[])
     for membership in casework_memberships(viewer):
         org = membership.organisation_id
-        persons = visible_persons(_alone(viewer, membership), today=day).filter(
-            pk__in=Consent.objects.valid_on(day).filter(organisations=org).values("person_id")
+        persons = visible_persons(_alone(viewer, membership), purpose=PURPOSE, today=day).filter(
+            pk__in=consents_opening(PURPOSE, day).filter(organisations=org).values("person_id")
         )
         scope |= Q(organisation_id=org, person_id__in=persons.values("pk"))
     return scope
@@ -113,7 +124,7 @@ def case_file(viewer: Viewer, public_id: str, *, today: dt.date | None = None) -
 
 
 def case_file_of(viewer: Viewer, person: Person, *, today: dt.date | None = None) -> CaseFile:
-    level = levels_for(viewer, [person.pk], today=today)[person.pk]
+    level = levels_for(viewer, [person.pk], purpose=PURPOSE, today=today)[person.pk]
     if level is Level.NONE:
         raise PersonNotFound(person.public_id)
     organisations = casework_organisations(viewer, [person.pk], today=today)[person.pk]

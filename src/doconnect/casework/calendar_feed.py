@@ -8,7 +8,8 @@ user's calendar needs and nothing more: the pseudonym, time, place and subject o
 appointment — never a name, nor whom else the meeting is with. Its appointments are
 the ones the task page shows (``task_sources``' rule: the user holds them, and may
 still do case work on the person), from 30 days back to a year ahead, cancelled ones
-left out. Each fetch is audited per person as a read with purpose "Kalender"."""
+left out. Each fetch is audited per person as a read, under the purpose of case work
+(counselling)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from doconnect.casework.access import casework_scope
+from doconnect.casework.access import PURPOSE, casework_scope
 from doconnect.casework.models import Appointment, AppointmentStatus
 from doconnect.core.preferences import calendar_token_user
 from doconnect.core.viewers import Viewer, viewer_for
@@ -31,7 +32,6 @@ from doconnect.people.access_rules import Level
 
 PAST_DAYS = 30
 AHEAD_DAYS = 365
-PURPOSE = "Kalender"
 VIEW = "calendar.feed"
 
 
@@ -88,7 +88,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     viewer = viewer_for(user)
     appointments = feed_appointments(viewer)
     persons = {a.person.pk: a.person.public_id for a in appointments}
-    levels = levels_for(viewer, list(persons))
+    levels = levels_for(viewer, list(persons), purpose=PURPOSE)
     audit_reads(
         viewer,
         [(pid, levels[pk]) for pk, pid in persons.items() if levels[pk] > Level.NONE],

@@ -8,6 +8,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 from doconnect.casework.models import AppointmentStatus, NotePurpose
+from doconnect.core.api.dates import PastDate, UpcomingDate, UpcomingDateTime
 
 
 class NoteVersionOut(Schema):
@@ -34,7 +35,7 @@ class NoteOut(Schema):
 
 
 class NoteIn(Schema):
-    conversation_on: dt.date = Field(description="the day of the conversation, not in the future")
+    conversation_on: PastDate = Field(description="the day of the conversation, not in the future")
     purpose: NotePurpose
     text: str = Field(min_length=1, max_length=20_000)
     organisation: str | None = Field(
@@ -43,7 +44,7 @@ class NoteIn(Schema):
 
 
 class NoteCorrectionIn(Schema):
-    conversation_on: dt.date
+    conversation_on: PastDate
     purpose: NotePurpose
     text: str = Field(min_length=1, max_length=20_000)
 
@@ -60,7 +61,7 @@ class FollowUpOut(Schema):
 
 
 class FollowUpIn(Schema):
-    due_on: dt.date = Field(description="not in the past")
+    due_on: UpcomingDate = Field(description="not in the past")
     reason: str = Field(min_length=1, max_length=200)
     worker: str | None = Field(None, description="username; default: the caller")
     organisation: str | None = None
@@ -84,7 +85,9 @@ class AppointmentOut(Schema):
 
 
 class AppointmentIn(Schema):
-    starts_at: dt.datetime = Field(description="without a zone: the city's local time")
+    starts_at: UpcomingDateTime = Field(
+        description="without a zone: the city's local time; not on a day already past"
+    )
     duration_minutes: int = Field(30, ge=5, le=600)
     subject: str = Field(min_length=1, max_length=200)
     place: str = Field("", max_length=200)

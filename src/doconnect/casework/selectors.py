@@ -33,8 +33,12 @@ from doconnect.casework.models import (
 from doconnect.casework.services import may_correct
 from doconnect.core.models import Membership, Organisation
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import PersonRecord, audit_reads, default_purpose
+from doconnect.people.access import PersonRecord, audit_reads
+from doconnect.people.access_rules import Purpose
 from doconnect.people.models import Person
+
+# Zweckbindung: case work (notes, follow-ups, appointments) serves counselling.
+PURPOSE = Purpose.COUNSELLING
 
 # How much of each list the person page shows; the section links to the full lists.
 PAGE_NOTES = 5
@@ -61,7 +65,7 @@ def _audit_read(viewer: Viewer, file: CaseFile, fields: list[str], *, view: str)
         viewer,
         [(file.person.public_id, file.level)],
         view=view,
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         fields=fields,
     )
 

@@ -24,7 +24,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doconnect.casework.access import CASEWORK_ROLES, CaseFile, case_file_of, open_case_file
+from doconnect.casework.access import (
+    CASEWORK_ROLES,
+    PURPOSE,
+    CaseFile,
+    case_file_of,
+    open_case_file,
+)
 from doconnect.casework.models import (
     Appointment,
     AppointmentStatus,
@@ -34,6 +40,7 @@ from doconnect.casework.models import (
     Responsibility,
 )
 from doconnect.core.models import Membership, Organisation
+from doconnect.core.refusals import RefusedForRole
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonNotFound, audit_change
 
@@ -50,7 +57,7 @@ Item = TypeVar("Item", CaseNote, FollowUp, Appointment)
 
 
 def _audit_change(viewer: Viewer, file: CaseFile, fields: list[str], *, view: str) -> None:
-    audit_change(viewer, file.person.public_id, file.level, fields, view=view)
+    audit_change(viewer, file.person.public_id, file.level, fields, view=view, purpose=PURPOSE)
 
 
 def _organisation(file: CaseFile, organisation: str | None) -> Organisation:
@@ -61,7 +68,9 @@ def _organisation(file: CaseFile, organisation: str | None) -> Organisation:
             external_id=organisation, pk__in=file.organisations
         ).first()
         if found is None:
-            raise ValidationError(
+            # Another caller may work on the case for it: refused for who asks (403 in
+            # the API), shown at the field on a page.
+            raise RefusedForRole(
                 {"organisation": _("Für diese Organisation arbeiten Sie nicht an diesem Fall.")}
             )
         return found
@@ -103,7 +112,9 @@ def _worker(viewer: Viewer, organisation: Organisation, worker: WorkerRef) -> Us
             user_id=user.pk, organisation=organisation, role__in=CASEWORK_ROLES
         ).exists()
     ):
-        raise ValidationError(
+        # Who works where is not told to a caller (no list of usernames in the API
+        # document): a name not of the caller's organisation is refused for who asks.
+        raise RefusedForRole(
             {
                 "worker": _("Keine Fachkraft der Organisation %(organisation)s mit diesem Namen.")
                 % {"organisation": organisation.name}

@@ -7,15 +7,16 @@ import datetime as dt
 from ninja import Field, Schema
 
 from doconnect.casework.tasks import TaskKind
+from doconnect.core.api.dates import PlausibleDate
 
 
 class TaskFilter(Schema):
-    from_: dt.date | None = Field(
+    from_: PlausibleDate | None = Field(
         None,
         alias="from",
         description="only tasks due on or after this day (default: overdue ones included)",
     )
-    to: dt.date | None = Field(
+    to: PlausibleDate | None = Field(
         None,
         description="only tasks due on or before this day (default: 14 days ahead, "
         "consents running out 30 days ahead)",

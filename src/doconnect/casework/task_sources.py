@@ -35,14 +35,14 @@ from django.conf import settings
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from doconnect.casework.access import casework_memberships, casework_scope
+from doconnect.casework.access import PURPOSE, casework_memberships, casework_scope
 from doconnect.casework.models import Appointment, AppointmentStatus, FollowUp, Responsibility
 from doconnect.core.models import Role
 from doconnect.core.roles import MembershipRole
 from doconnect.core.viewers import Viewer
 from doconnect.forum.access import READ_ROLES as FORUM_ROLES
 from doconnect.forum.models import FINAL_STATUSES, Commitment
-from doconnect.people.access import visible_persons
+from doconnect.people.access import consents_opening, visible_persons
 from doconnect.people.agreements.models import Agreement, AgreementItem, ItemSide
 from doconnect.people.agreements.selectors import agreement_reviews_due, overdue_agreement_items
 from doconnect.people.models import Consent
@@ -106,11 +106,11 @@ def _through_organisation(
     for membership in casework_memberships(viewer):
         org = membership.organisation_id
         persons = (
-            Consent.objects.valid_on(window.today).filter(organisations=org).values("person_id")
+            consents_opening(PURPOSE, window.today).filter(organisations=org).values("person_id")
             if membership.role == Role.COORDINATOR
-            else visible_persons(_alone(viewer, org, membership.role), today=window.today).values(
-                "pk"
-            )
+            else visible_persons(
+                _alone(viewer, org, membership.role), purpose=PURPOSE, today=window.today
+            ).values("pk")
         )
         here = Q(**{organisation: org, f"{person}__in": persons})
         if responsible:
@@ -224,7 +224,7 @@ def referrals_waiting(viewer: Viewer, window: Window) -> QuerySet[Referral]:
     referrals = Referral.objects.filter(sent_by_me, _answer_by(window), status=ReferralStatus.SENT)
     if not viewer.has_role(Role.COORDINATOR):
         referrals = referrals.filter(
-            person_id__in=visible_persons(viewer, today=window.today).values("pk")
+            person_id__in=visible_persons(viewer, purpose=PURPOSE, today=window.today).values("pk")
         )
     return referrals
 

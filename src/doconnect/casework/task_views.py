@@ -39,7 +39,10 @@ from doconnect.core.preferences import (
     preference_update,
 )
 from doconnect.core.viewers import Viewer, request_viewer
-from doconnect.people.access import default_purpose
+from doconnect.people.access_rules import Purpose
+
+# Zweckbindung: what is due (follow-ups, appointments, reviews) serves counselling.
+PURPOSE = Purpose.COUNSELLING
 
 
 class TaskFilterForm(KernForm):
@@ -91,7 +94,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         per_page=TASKS_PER_PAGE,
         today=today,
         kinds=kinds,
-        reading=Reading(view="web.tasks", purpose=default_purpose(viewer)),
+        reading=Reading(view="web.tasks", purpose=PURPOSE),
     )
     return render(
         request,

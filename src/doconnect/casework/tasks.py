@@ -26,13 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doconnect.casework import task_sources as sources
+from doconnect.casework.access import PURPOSE
 from doconnect.casework.models import Appointment, FollowUp
 from doconnect.casework.task_sources import CONSENT_LEAD_DAYS, WINDOW_DAYS, Window
+from doconnect.core.changes import kept_total
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
 from doconnect.forum.models import Commitment
 from doconnect.people.access import audit_reads, levels_for, records_for_page
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.agreements.models import Agreement, AgreementItem, ItemSide
 from doconnect.people.models import Consent, Person
 from doconnect.referrals.models import Referral
@@ -92,7 +94,7 @@ class Reading:
     each person shown is audited under this view and purpose."""
 
     view: str
-    purpose: str
+    purpose: Purpose
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ def _consent(row: Consent, today: dt.date) -> _Draft:
         row,
         TaskKind.CONSENT_EXPIRING,
         row.valid_until,
-        _("Einwilligung „%(purpose)s“ läuft ab") % {"purpose": row.get_purpose_display()},
+        _("Einwilligung „%(purpose)s“ läuft ab") % {"purpose": ", ".join(row.purpose_labels)},
         reverse("web:person_detail", args=[row.person.public_id]) + "#consents-heading",
         today,
         person=row.person,
@@ -364,7 +366,7 @@ def task_page(
     day = today or timezone.localdate()
     drafts = _drafts(viewer, day, None, None, kinds) if may_use_tasks(viewer) else []
     persons = {d.person.pk for d in drafts if d.person is not None}
-    levels = levels_for(viewer, sorted(persons), today=day)
+    levels = levels_for(viewer, sorted(persons), purpose=reading.purpose, today=day)
     shown = [
         d
         for d in drafts
@@ -394,7 +396,7 @@ def _with_persons(
             if r.shows_personal and r.personal is not None
         }
     else:
-        levels = levels_for(viewer, [p.pk for p in persons], today=day)
+        levels = levels_for(viewer, [p.pk for p in persons], purpose=PURPOSE, today=day)
     tasks: list[Task] = []
     content_read: dict[str, set[str]] = defaultdict(set)  # public id -> fields
     for draft in drafts:
@@ -438,16 +440,17 @@ def _audit_content(
 
 
 def due_count(viewer: Viewer, *, today: dt.date | None = None) -> int:
-    """How many tasks are due today or overdue, for the navigation: one query whatever
-    the number of sources and tasks (the sources' rows counted in one UNION ALL). A
+    """How many tasks are due today or overdue, for the navigation: at most two queries
+    whatever the number of sources and tasks (``core.changes.kept_total``). A
     referral to answer for a person without consent counts as on the page."""
     if not may_use_tasks(viewer):
         return 0
     day = today or timezone.localdate()
     window = Window(today=day, until=day)
-    queries = [SOURCES[kind].rows(viewer, window).order_by().values_list("pk") for kind in SOURCES]
-    first, *rest = queries
-    return first.union(*rest, all=True).count()
+    # Asked on every page: each source's count is kept while the tables it reads are
+    # unchanged (core.changes), so the costly ones (agreement items over every consent
+    # of a Jobcenter) are not counted again on each click.
+    return kept_total([SOURCES[kind].rows(viewer, window) for kind in SOURCES])
 
 
 # -- the page's grouping by day ---------------------------------------------------------

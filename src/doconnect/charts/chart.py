@@ -199,7 +199,8 @@ def bar_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
+        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        spec=finish_spec(chart, title=title, description=description) if values else {},
         columns=[category_title, value_title],
         rows=[[label, value] for label, value in bars],
         links=list(links),
@@ -274,7 +275,8 @@ def timeline_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
+        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        spec=finish_spec(chart, title=title, description=description) if values else {},
         columns=[row_title, start_title, end_title, note_title],
         rows=[
             [
@@ -416,7 +418,8 @@ def heatmap_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
+        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        spec=finish_spec(chart, title=title, description=description) if data else {},
         columns=[row_title, *(name for name, _ in extra_columns), *column_labels],
         rows=[
             [
@@ -482,7 +485,8 @@ def grouped_bar_chart(
         slug=slug,
         title=title,
         description=description,
-        spec=finish_spec(chart, title=title, description=description),
+        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        spec=finish_spec(chart, title=title, description=description) if data else {},
         columns=[category_title, *groups],
         rows=[
             [category, *(_table_value(v, suppressed_label) for v in row)]

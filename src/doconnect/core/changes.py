@@ -21,14 +21,18 @@ its own copy. Callers must treat a result as read-only.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 
 from doconnect.core.models import TableVersion
 
@@ -127,3 +131,85 @@ def cached(
         while len(_memo) > KEEP:
             _memo.popitem(last=False)
     return result
+
+
+# Counts are small: many more of them are kept (one per user and source, say) than of
+# the large results above.
+KEEP_COUNTS = 4096
+_counts: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+
+
+def _tables_named(sql: str) -> list[str]:
+    """The tables of installed models that this SQL names (quoted, as Django writes
+    them): everything the query can read."""
+    known = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
+    return sorted(set(_QUOTED.findall(sql)) & known)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def kept_total(querysets: Sequence[QuerySet[Any]]) -> int:
+    """The number of rows of all ``querysets`` together (``UNION ALL``), each part kept
+    while none of the tables its own SQL names changed — so a part reading a busy table
+    (e.g. referrals) is counted afresh while a costly part on quiet tables (e.g.
+    agreement items) is not. One query for the counters, one for the parts to count;
+    inside a transaction, or when a part names a table nobody watches, that part is
+    always counted. Inside a transaction: one query, as ``first.union(*rest).count()``."""
+    parts = [qs.order_by().values_list("pk") for qs in querysets]
+    if not parts:
+        return 0
+    if connection.in_atomic_block:
+        first, *rest = parts
+        return first.union(*rest, all=True).count()
+    compiled: list[tuple[str, tuple[Any, ...]] | None] = []
+    for part in parts:
+        try:
+            sql, params = part.query.sql_with_params()
+        except EmptyResultSet:  # a filter on an empty list: nothing to count
+            compiled.append(None)
+        else:
+            compiled.append((sql, tuple(params)))
+    tables = sorted({t for c in compiled if c is not None for t in _tables_named(c[0])})
+    found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
+    total = 0
+    missing: list[tuple[tuple[Any, ...] | None, tuple[str, tuple[Any, ...]]]] = []
+    for c in compiled:
+        if c is None:
+            continue
+        named = _tables_named(c[0])
+        key: tuple[Any, ...] | None = None
+        if all(t in found for t in named) and _hashable(c):
+            versions = tuple(found[t] for t in named)
+            key = (connection.alias, connection.settings_dict["NAME"], c, versions)
+            with _lock:
+                if key in _counts:
+                    _counts.move_to_end(key)
+                    total += _counts[key]
+                    continue
+        missing.append((key, c))
+    if not missing:
+        return total
+    # The parts left, counted in one query: one scalar subquery each.
+    selects: list[str] = []
+    arguments: list[Any] = []
+    for position, (_key, (sql, part_params)) in enumerate(missing):
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS part_{position})")
+        arguments.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), arguments)
+        row = cursor.fetchone()
+    counts = [int(n) for n in row]
+    with _lock:
+        for (key, _c), count in zip(missing, counts, strict=True):
+            if key is not None:
+                _counts[key] = count
+        while len(_counts) > KEEP_COUNTS:
+            _counts.popitem(last=False)
+    return total + sum(counts)

@@ -3,14 +3,18 @@ shows a service's refusal next to its fields, and the district and target-group 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, TargetGroup
+from doconnect.files.importing import EARLIEST_DATE, latest_date
 
 # The browser's own date and time pickers read and send ISO values only: a German
 # "01.01.2027" in value="" is dropped and the field shows empty.
@@ -21,10 +25,35 @@ _HTML5_TEMPORAL: tuple[tuple[type[forms.widgets.DateTimeBaseInput], str, str], .
 )
 
 
+def plausible_date(value: dt.date | dt.datetime) -> None:
+    """A date typed into a form lies from 1900 to ten years ahead, the window of the
+    imports (``files.importing``): the years 1 and 9999 are typing mistakes that would
+    stretch every timeline and statistic (issue #20)."""
+    day = timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+    latest = latest_date(timezone.localdate())
+    if not EARLIEST_DATE <= day <= latest:
+        raise ValidationError(
+            _("Bitte ein Datum zwischen dem %(first)s und dem %(last)s angeben."),
+            code="implausible_date",
+            params={
+                "first": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                "last": date_format(latest, "SHORT_DATE_FORMAT"),
+            },
+        )
+
+
 def html5_temporal_widgets(form: forms.BaseForm) -> None:
     """Every date, date-time and time widget of the form as the browser's own picker
-    with an ISO value, whatever the page's language."""
+    with an ISO value, whatever the page's language; every date and date-time field
+    takes only the plausible dates (``plausible_date``), which the picker offers."""
+    latest = latest_date(timezone.localdate())
     for field in form.fields.values():
+        if isinstance(field, forms.DateField | forms.DateTimeField):
+            if plausible_date not in field.validators:
+                field.validators.append(plausible_date)
+            moment = isinstance(field, forms.DateTimeField)
+            field.widget.attrs.setdefault("min", f"{EARLIEST_DATE}{'T00:00' if moment else ''}")
+            field.widget.attrs.setdefault("max", f"{latest}{'T23:59' if moment else ''}")
         widget = field.widget
         for kind, input_type, iso in _HTML5_TEMPORAL:
             if isinstance(widget, kind):

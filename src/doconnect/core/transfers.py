@@ -11,6 +11,7 @@ from __future__ import annotations
 from argparse import Action, ArgumentParser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
@@ -33,12 +34,19 @@ class ImportKind:
     # Adds the kind's own options to the command's parser and returns them, so the
     # command hands their values to ``run`` and refuses them with any other kind.
     arguments: Callable[[ArgumentParser], Sequence[Action]] | None = None
+    # Instead of ``run``: called with the open file (binary) rather than its bytes, for
+    # a kind that reads large files as it imports them.
+    stream: Importer | None = None
 
 
 @dataclass(frozen=True)
 class Exported:
     text: str
     what: str  # what was written, counted: "4 vacancies"
+
+
+# Writes the kind into a directory (``--out DIR``) in a further format.
+DirectoryExporter = Callable[[Path], Exported]
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,12 @@ class ExportKind:
     position: int
     help: str = ""
     examples: tuple[str, ...] = ()
+    format: str = "csv"  # the import format ``run`` writes
+    # Further formats (``--format NAME --out DIR``), each written into a directory.
+    directory_formats: tuple[tuple[str, DirectoryExporter], ...] = ()
+
+    def formats(self) -> list[str]:
+        return [self.format, *(name for name, _write in self.directory_formats)]
 
 
 Kind = TypeVar("Kind", ImportKind, ExportKind)

@@ -119,12 +119,13 @@ class CasefileInputs:
 
 
 def _consented(inputs: CasefileInputs, organisation: int) -> set[int]:
-    """Person ids (1-based) with a consent covering ``organisation`` valid on the demo's
-    today and not ending before the end of next year, so the files stay visible."""
+    """Person ids (1-based) with a consent for counselling (case files serve it)
+    covering ``organisation``, valid on the demo's today and not ending before the end of
+    next year, so the files stay visible."""
     fields = inputs.consents.fields
     index = {
         name: fields.index(name)
-        for name in ("id", "person", "valid_from", "valid_until", "withdrawn_at")
+        for name in ("id", "person", "counselling", "valid_from", "valid_until", "withdrawn_at")
     }
     covering = {
         consent for _id, consent, org in inputs.consent_organisations.rows if org == organisation
@@ -135,6 +136,7 @@ def _consented(inputs: CasefileInputs, organisation: int) -> set[int]:
         row[index["person"]]
         for row in inputs.consents.rows
         if row[index["id"]] in covering
+        and row[index["counselling"]]
         and row[index["valid_from"]] <= today
         and row[index["withdrawn_at"]] is None
         and (row[index["valid_until"]] is None or row[index["valid_until"]] >= horizon)

@@ -18,6 +18,8 @@ from doconnect.demo.organisation_tables import AGENCY_ID, CITY_ID, JOBCENTER_ID
 from doconnect.demo.person_tables import Persons
 from doconnect.demo.rows import IntArray, Row, Table, tolist
 
+# people.Consent's purpose columns (ConsentPurpose), in its order.
+PURPOSES = ("counselling", "placement", "case_conference", "monitoring")
 # Referrals: the default answer period (DOCONNECT_REFERRAL_ANSWER_DAYS) and the coded
 # decline reasons (referrals.models.DeclineReason).
 ANSWER_DAYS = 14
@@ -32,7 +34,12 @@ def consent_tables(
     """Most persons consent to the institution responsible for them (the Jobcenter
     for SGB II, the employment agency for SGB III, the city's counselling for
     everybody else), many also to the city; participants to their providers; some
-    consents expired, some were withdrawn."""
+    consents expired, some were withdrawn.
+
+    Purposes as consent forms tick them: the responsible institution's for counselling,
+    mostly also for placement and in part for monitoring; a provider's for placement,
+    mostly also for the support during the offer (counselling); a case conference's for
+    that alone."""
     careers = persons.careers
     n = len(persons.first_month)
     first = np.minimum(persons.first_month, cr.N_MONTHS - 1)
@@ -50,29 +57,34 @@ def consent_tables(
 
     consent_rows: list[Row] = []
     org_rows: list[Row] = []
-    purposes = ("counselling", "placement", "case_conference", "monitoring")
     u = rng.random((n, 6))
     offset_days = rng.integers(0, 28, (n, 3))
     withdraw_days = rng.integers(30, 400, n)
     responsible = np.array([CITY_ID, JOBCENTER_ID, AGENCY_ID])[persons.population.branch].tolist()
     for p in range(n):
         base_month = int(first[p])
-        options: list[tuple[str, list[int]]] = []
+        options: list[tuple[tuple[str, ...], list[int]]] = []
         home = responsible[p]
         if u[p, 0] < 0.85:
             orgs = [home]
             if home != CITY_ID and u[p, 1] < 0.55:
                 orgs.append(CITY_ID)
-            options.append((purposes[int(u[p, 2] < 0.4)], orgs))
+            given: tuple[str, ...] = ("counselling",)
+            if u[p, 2] < 0.75:
+                given += ("placement",)
+            if u[p, 2] < 0.35:
+                given += ("monitoring",)
+            options.append((given, orgs))
         elif u[p, 1] < 0.5:
-            options.append(("counselling", [CITY_ID]))
+            options.append((("counselling",), [CITY_ID]))
         providers = providers_of.get(p, [])
         if providers:
-            options.append(("placement", providers[-2:]))
+            at_provider = ("counselling", "placement") if u[p, 3] >= 0.3 else ("placement",)
+            options.append((at_provider, providers[-2:]))
         if u[p, 3] < 0.08:
             conference = dict.fromkeys([home, CITY_ID, *providers[-1:]])
-            options.append(("case_conference", list(conference)))
-        for k, (purpose, orgs) in enumerate(options):
+            options.append((("case_conference",), list(conference)))
+        for k, (given, orgs) in enumerate(options):
             valid_from_date = month_start(base_month) + dt.timedelta(
                 days=int(offset_days[p, min(k, 2)])
             )
@@ -100,7 +112,7 @@ def consent_tables(
                 (
                     consent_id,
                     p + 1,
-                    purpose,
+                    *(code in given for code in PURPOSES),
                     valid_from,
                     valid_until,
                     withdrawn,
@@ -116,7 +128,7 @@ def consent_tables(
             (
                 "id",
                 "person",
-                "purpose",
+                *PURPOSES,
                 "valid_from",
                 "valid_until",
                 "withdrawn_at",

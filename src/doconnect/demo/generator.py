@@ -59,6 +59,8 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("traeger", "provider_staff", "provider"),
     ("analyse", "analyst", "city-dortmund-statistik"),
     ("admin", "admin", "city-dortmund"),
+    # The city's data-protection officer: the audit log, no person files (issue #20).
+    ("datenschutz", "dpo", "city-dortmund"),
 )
 
 PHASES = (

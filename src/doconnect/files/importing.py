@@ -9,9 +9,9 @@ import datetime as dt
 import functools
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     import _csv
@@ -123,6 +123,31 @@ def decode_utf8(data: bytes, *, file: str) -> str:
                 )
             ]
         ) from exc
+
+
+def utf8_lines(stream: IO[bytes], *, file: str) -> Iterator[str]:
+    """The lines of a UTF-8 file read from ``stream`` one at a time (with their line
+    ends, as ``csv.reader`` wants them), so a large file is never held whole; a byte
+    order mark is dropped, a bad byte is reported on its line with its offset in the
+    file, like ``decode_utf8``."""
+    offset = 0
+    for number, raw in enumerate(stream, start=1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                [
+                    ImportProblem(
+                        file,
+                        number,
+                        "",
+                        f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                        f"{offset + exc.start}); save the file as UTF-8",
+                    )
+                ]
+            ) from exc
+        offset += len(raw)
+        yield text
 
 
 class _Semicolon(csv.excel):

@@ -416,7 +416,11 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if commitment is None:
         raise Http404
     may_update = may_update_commitment(viewer, commitment)
-    form = CommitmentStatusForm(request.POST if request.method == "POST" else None)
+    # the list starts at the current status: a change is a choice, not a reset to "offen"
+    form = CommitmentStatusForm(
+        request.POST if request.method == "POST" else None,
+        initial={"status": commitment.status},
+    )
     status = 200
     if request.method == "POST":
         if not may_update:

@@ -25,11 +25,17 @@ from doconnect.core.viewers import Viewer
 from doconnect.offers.models import FollowOn, FundingLine, Offer
 from doconnect.offers.participation import in_active_support, with_free_places
 from doconnect.people.access import visible_persons
+from doconnect.people.access_rules import Purpose
 from doconnect.people.models import Person
 
+# Zweckbindung: an offer's participants are shown for placement (who takes part where).
+PURPOSE = Purpose.PLACEMENT
+
 # Who gets the participants section at all (others: the section is absent). Provider
-# staff see only their own participants; visible_persons narrows to those.
-PARTICIPANT_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF, Role.ANALYST)
+# staff see only their own participants; visible_persons narrows to those. Analysts do
+# not: who takes part in which offer would single out the persons that
+# people.analyst_view coarsens; they have the figures.
+PARTICIPANT_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF)
 
 
 def participants_of(offer_ref: OuterRef | int, day: dt.date) -> QuerySet[Person]:
@@ -135,7 +141,7 @@ def visible_participants(viewer: Viewer, offer: Offer, day: dt.date) -> list[Per
     """The persons taking part in ``offer`` on ``day`` whom this viewer may see, by
     pseudonym. Only counts and lists persons the viewer may see."""
     return list(
-        visible_persons(viewer, today=day)
+        visible_persons(viewer, purpose=PURPOSE, today=day)
         .filter(pk__in=participants_of(offer.pk, day).values("pk"))
         .order_by("public_id")
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from doconnect.charts.chart import Chart, bar_chart, chart_export_response
 from doconnect.core.models import District
 from doconnect.core.viewers import Viewer, request_viewer
+from doconnect.core.vocabulary import data_label
 from doconnect.offers.places_selectors import (
     district_page,
     district_rows,
@@ -28,8 +29,12 @@ from doconnect.offers.places_selectors import (
     provider_rows,
 )
 from doconnect.people.access import may_list_persons, visible_persons
-from doconnect.people.links import person_list_url
+from doconnect.people.access_rules import Purpose
+from doconnect.people.links import person_list_link
 from doconnect.people.models import Person
+
+# Zweckbindung: the key figures of providers and districts are monitoring.
+PURPOSE = Purpose.MONITORING
 
 
 def _member(request: HttpRequest) -> Viewer:
@@ -41,7 +46,7 @@ def _member(request: HttpRequest) -> Viewer:
 
 def _persons(viewer: Viewer, day: dt.date) -> QuerySet[Person] | None:
     """The persons whose figures this viewer may see; None: no person figures at all."""
-    return visible_persons(viewer, today=day) if may_list_persons(viewer) else None
+    return visible_persons(viewer, purpose=PURPOSE, today=day) if may_list_persons(viewer) else None
 
 
 @login_required
@@ -117,7 +122,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
             "rows": [
                 (
                     row,
-                    person_list_url(support="active", district=row.district.official_key),
+                    person_list_link(viewer, support="active", district=row.district.official_key),
                 )
                 for row in rows
             ],
@@ -148,11 +153,15 @@ def district_detail(request: HttpRequest, official_key: str) -> HttpResponse:
                 category_title=_("Zielgruppe"),
                 value_title=_("Personen"),
                 bars=[
-                    (label or _("ohne Zielgruppe"), n) for _code, label, n in page.by_target_group
+                    (data_label(label) if label else _("ohne Zielgruppe"), n)
+                    for _code, label, n in page.by_target_group
                 ],
                 links=[
-                    person_list_url(
-                        support="active", district=district.official_key, target_group=code
+                    person_list_link(
+                        viewer,
+                        support="active",
+                        district=district.official_key,
+                        target_group=code,
                     )
                     if code
                     else None
@@ -184,7 +193,9 @@ def district_detail(request: HttpRequest, official_key: str) -> HttpResponse:
             "page": page,
             "charts": charts,
             "today": day,
-            "support_link": person_list_url(support="active", district=district.official_key),
+            "support_link": person_list_link(
+                viewer, support="active", district=district.official_key
+            ),
             "shows_persons": page.in_support is not None,
         },
     )

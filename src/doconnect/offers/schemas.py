@@ -5,11 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StringConstraints, WithJsonSchema
 
-from doconnect.core.api.schemas import DistrictOut
+from doconnect.core.api.dates import PlausibleDate
+from doconnect.core.api.references import DistrictKey, TargetGroupCode
+from doconnect.core.api.schemas import DistrictOut, present
 from doconnect.offers.models import OfferKind, OfferStatus
+from doconnect.people.models import LegalBranch
+
+# KldB 2010: five digits, the last the skill level (1 to 4).
+Occupation = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}[1-4]$")]
+# The legal branches an offer can be open to (none: open to any), each once.
+_BRANCHES = WithJsonSchema(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": [LegalBranch.SGB_II.value, LegalBranch.SGB_III.value]},
+        "uniqueItems": True,
+    }
+)
+UniqueCodes = Annotated[list[TargetGroupCode], Field(json_schema_extra={"uniqueItems": True})]
 
 
 class OrganisationRef(Schema):
@@ -66,24 +83,30 @@ class OfferPatchIn(Schema):
     The values are checked by the catalogue import's rules (422 with the problems by
     field); funding and follow-ons are changed by the catalogue import only."""
 
-    title: str | None = None
-    description: str | None = None
-    kind: str | None = None
-    district: str | None = Field(
+    # Left out: unchanged. Only the district, ages, capacity and dates can be emptied
+    # with null; the other fields are not offered null (the endpoint refuses it).
+    title: Annotated[str | None, present(Annotated[str, StringConstraints(pattern=r"\S")])] = None
+    description: Annotated[str | None, present(str)] = None
+    kind: Annotated[OfferKind | None, present(OfferKind)] = None
+    district: DistrictKey | None = Field(
         None, description="Amtlicher Schlüssel des Stadtbezirks; null: stadtweit"
     )
-    target_groups: list[str] | None = Field(None, description="target group codes; []: open to all")
+    target_groups: Annotated[list[TargetGroupCode] | None, present(UniqueCodes)] = Field(
+        None, description="target group codes, each once; []: open to all"
+    )
     min_age: int | None = None
     max_age: int | None = None
-    legal_branches: list[str] | None = Field(None, description='e.g. ["SGB II"]; []: any')
-    occupations: list[str] | None = Field(
+    legal_branches: Annotated[list[str] | None, _BRANCHES] = Field(
+        None, description='e.g. ["SGB II"]; []: any'
+    )
+    occupations: Annotated[list[str] | None, present(list[Occupation])] = Field(
         None, description='KldB 2010 codes, five digits, e.g. ["51312"]; []: none'
     )
-    other_rules: str | None = None
+    other_rules: Annotated[str | None, present(str)] = None
     capacity: int | None = Field(None, description="null: unknown")
-    start: dt.date | None = None
-    end: dt.date | None = None
-    status: str | None = None
+    start: PlausibleDate | None = None
+    end: PlausibleDate | None = None
+    status: Annotated[OfferStatus | None, present(OfferStatus)] = None
 
 
 class ProviderOut(Schema):

@@ -87,5 +87,6 @@ register(
         run=catalogue_exported,
         position=10,
         examples=("doconnect export offers --out catalogue.json",),
+        format="json",
     ),
 )

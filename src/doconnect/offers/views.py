@@ -37,8 +37,12 @@ from doconnect.offers.forms import ALL_STATUSES, OfferEditForm, OfferFilterForm
 from doconnect.offers.models import Funder, OfferStatus
 from doconnect.offers.selectors import may_edit_offer, offer_for_edit
 from doconnect.offers.services import offer_update
-from doconnect.people.access import default_purpose, records_for_page
+from doconnect.people.access import records_for_page
+from doconnect.people.access_rules import Purpose
 from doconnect.referrals.selectors import answer_statistics
+
+# Zweckbindung: an offer's participants are shown for placement (who takes part where).
+PURPOSE = Purpose.PLACEMENT
 
 OFFERS_PER_PAGE = 25
 
@@ -134,12 +138,17 @@ def offer_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         return response
     participants = None  # None: the section is absent, not empty
     if may_see_participants(viewer):
-        participants = records_for_page(
-            viewer,
-            visible_participants(viewer, page.offer, day),
-            view="web.offer_detail",
-            purpose=default_purpose(viewer),
-        )
+        participants = [
+            record
+            for record in records_for_page(
+                viewer,
+                visible_participants(viewer, page.offer, day),
+                view="web.offer_detail",
+                purpose=PURPOSE,
+            )
+            # One who is also an analyst: not those seen only coarsened (see filters).
+            if not record.coarsened
+        ]
     return render(
         request,
         "offers/offer_detail.html",

@@ -13,7 +13,11 @@ from django.core.exceptions import PermissionDenied
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
 from doconnect.pathways.services import PersonNextSteps, next_steps_for
-from doconnect.people.access import PersonRecord, access_person, default_purpose
+from doconnect.people.access import PersonRecord, access_person
+from doconnect.people.access_rules import Purpose
+
+# Zweckbindung: next steps are proposed for placement into offers.
+PURPOSE = Purpose.PLACEMENT
 
 NEXT_STEPS_ROLES = (Role.COORDINATOR, Role.CASE_WORKER)
 # The pathways page shows offers only, no person data: every role of an organisation
@@ -47,9 +51,7 @@ def access_person_for_next_steps(
     visible, the read audited), if this viewer may see their next steps or act on them
     (propose one as a referral); PermissionDenied otherwise. The person comes first, so
     a refusal never reveals whether the person exists."""
-    record = access_person(
-        viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads
-    )
+    record = access_person(viewer, public_id, view=view, purpose=PURPOSE, reads=reads)
     _refuse_unless_allowed(viewer)
     return record
 

@@ -8,8 +8,8 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         from doconnect.core.changes import watch
-        from doconnect.pathways.services import GROUND_TABLES
+        from doconnect.pathways.services import FREE_PLACE_TABLES, GROUND_TABLES
 
-        # The ground of the next steps (the landscape, its leavers, free places) is kept
-        # while these tables are unchanged (LEAVER_TABLES among them).
-        watch(*GROUND_TABLES)
+        # The ground of the next steps (the landscape, its leavers) and free places are
+        # kept while these tables are unchanged (LEAVER_TABLES among them).
+        watch(*GROUND_TABLES, *FREE_PLACE_TABLES)

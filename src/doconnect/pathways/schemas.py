@@ -4,10 +4,10 @@ description), and the one JSON body both ``GET /api/persons/{id}/next-steps`` an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
 
 from doconnect.pathways.engine.inputs import GOAL_DESTINATIONS
 from doconnect.pathways.services import PersonNextSteps
@@ -16,8 +16,12 @@ GOALS_IN_WORDS = ", ".join(sorted(GOAL_DESTINATIONS))
 DEFAULT_LIMIT = 10
 
 
+# The goals as an enum in the document: a client (and schemathesis) sends only these.
+GoalCode = Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(GOAL_DESTINATIONS)})]
+
+
 class NextStepsQuery(Schema):
-    goal: str | None = Field(
+    goal: GoalCode | None = Field(
         None,
         description=f"the goal destination ({GOALS_IN_WORDS}); "
         "default: the goal the person stated, else any goal",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -39,8 +39,9 @@ from doconnect.pathways.engine.next_steps import (
     age_band,
     next_steps_to_dict,
     rank_next_steps,
+    similar_outcomes,
 )
-from doconnect.pathways.engine.report import PathwayReport
+from doconnect.pathways.engine.report import EmpiricalResult, PathwayReport
 from doconnect.people.models import Person, Spell
 from doconnect.referrals.models import Referral
 
@@ -308,25 +309,32 @@ class PersonNextSteps:
 
 @dataclass(frozen=True)
 class _Ground:
-    """What every person's next steps are ranked against on one day (read-only)."""
+    """What every person's next steps are ranked against on one day (read-only but for
+    ``similar``), free places apart."""
 
     offers: list[EngineOffer]
     report: PathwayReport
     leavers: tuple[LeaverFacts, ...]
     # The same leavers by age band at leaving: a person is compared only within theirs.
     leavers_by_band: dict[str | None, tuple[LeaverFacts, ...]]
-    free_places: dict[str, int | None]
     titles: dict[str, str]
+    # The leavers like a person, judged once per age band and target groups (filled
+    # as persons are ranked; the rest of the ground is read-only).
+    similar: dict[tuple[str | None, frozenset[str]], dict[str, EmpiricalResult]] = field(
+        default_factory=dict
+    )
 
 
-# What the next steps' ground is read from: the landscape, the leavers, free places.
+# What the next steps' ground is read from: the landscape and the leavers. Free places
+# change with every booking and are kept apart (FREE_PLACE_TABLES), so a referral's
+# step does not make the next page analyse the whole landscape again.
 GROUND_TABLES = (
     *LEAVER_TABLES,
     Offer.target_groups.through,
     FollowOn,
     District,
-    Referral,
 )
+FREE_PLACE_TABLES = (Offer, Spell, Referral)
 
 
 def _ground(day: dt.date, config: PathwayConfig) -> _Ground:
@@ -340,7 +348,6 @@ def _ground(day: dt.date, config: PathwayConfig) -> _Ground:
         report=analyse_pathways(offers, links, config, [f.outcome for f in leavers]),
         leavers=leavers,
         leavers_by_band={band: tuple(group) for band, group in by_band.items()},
-        free_places=free_places_from_db(day),
         titles=dict(Offer.objects.values_list("external_id", "title")),
     )
 
@@ -362,20 +369,35 @@ def next_steps_for(
     day = today or _today()
     config = PathwayConfig()
     ground = cached("pathways.next-steps", GROUND_TABLES, day, lambda: _ground(day, config))
+    free_places = cached(
+        "pathways.free-places", FREE_PLACE_TABLES, day, lambda: free_places_from_db(day)
+    )
+    leavers = (
+        ground.leavers_by_band.get(age_band(facts.age), ())
+        if facts.age is not None
+        else ground.leavers
+    )
+    similar = None
+    if facts.age is not None:
+        like = (age_band(facts.age), facts.target_groups)
+        similar = ground.similar.get(like)
+        if similar is None:
+            similar = ground.similar[like] = similar_outcomes(
+                facts, leavers, config.min_share_6m, config.min_share_12m, config.min_leavers
+            )
     result = rank_next_steps(
         facts,
         ground.offers,
-        free_places=ground.free_places,
+        free_places=free_places,
         distances=ground.report.distances,
         neighbours=DORTMUND_NEIGHBOURS,
         outcomes=ground.report.empirical,
-        leavers=ground.leavers_by_band.get(age_band(facts.age), ())
-        if facts.age is not None
-        else ground.leavers,
+        leavers=leavers,
         include_excluded=include_excluded,
         min_leavers=config.min_leavers,
         min_share_6m=config.min_share_6m,
         min_share_12m=config.min_share_12m,
+        similar=similar,
     )
     titles = dict(ground.titles)
     return PersonNextSteps(facts=facts, result=result, titles=titles)

@@ -263,3 +263,19 @@ def factor_text(factor: Factor, group_labels: Mapping[str, str] | None = None) -
 def dead_end_text(dead_end: DeadEnd) -> str:
     """Why an offer is a dead end, in the active language."""
     return render_reason(dead_end.code, dead_end.params)
+
+
+class FactorTexts:
+    """``factor_text`` for the many factors of one page (its next steps and every "why
+    not"): a factor repeated across offers (the same age limit, the same target group)
+    is rendered once. For one language and one set of group labels."""
+
+    def __init__(self, group_labels: Mapping[str, str] | None = None) -> None:
+        self._labels = group_labels
+        self._texts: dict[Factor, str] = {}
+
+    def __call__(self, factor: Factor) -> str:
+        text = self._texts.get(factor)
+        if text is None:
+            text = self._texts[factor] = factor_text(factor, self._labels)
+        return text

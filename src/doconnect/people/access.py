@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from doconnect.core.models import AuditAction, AuditEvent, AuditEventPerson, Role
 from doconnect.core.viewers import Viewer
-from doconnect.people.access_rules import Level, decide
+from doconnect.people.access_rules import Level, Purpose, consent_purposes_opening, decide
+from doconnect.people.analyst_view import StatisticalRecord, coarsened_records, coarsens
 from doconnect.people.models import PERSONAL_FIELDS, Consent, Person, PersonalDetails, Spell
 from doconnect.referrals.models import OPEN_OR_RUNNING, Referral, ReferralStatus
 
@@ -36,17 +37,27 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def consents_opening(purpose: Purpose, day: dt.date) -> QuerySet[Consent]:
+    """The consents valid on ``day`` that open a route declaring ``purpose``."""
+    return Consent.objects.valid_on(day).given_for(consent_purposes_opening(purpose))
+
+
 def levels_for(
-    viewer: Viewer, person_ids: Sequence[int], *, today: dt.date | None = None
+    viewer: Viewer,
+    person_ids: Sequence[int],
+    *,
+    purpose: Purpose,
+    today: dt.date | None = None,
 ) -> dict[int, Level]:
-    """Access level for each person, in three queries whatever the number of persons."""
+    """Access level for each person for a route declaring ``purpose`` (only consents
+    given for it count), in three queries whatever the number of persons."""
     day = today or _today()
     if not viewer.memberships or not person_ids:
         return {pid: Level.NONE for pid in person_ids}
     orgs = viewer.organisation_ids
     consenting: dict[int, set[int]] = defaultdict(set)
     for person_id, org_id in (
-        Consent.objects.valid_on(day)
+        consents_opening(purpose, day)
         .filter(person_id__in=person_ids, organisations__in=orgs)
         .values_list("person_id", "organisations")
     ):
@@ -74,21 +85,20 @@ def levels_for(
     }
 
 
-def visible_persons(viewer: Viewer, *, today: dt.date | None = None) -> QuerySet[Person]:
-    """Every person this viewer may see at all (at least pseudonymously)."""
+def visible_persons(
+    viewer: Viewer, *, purpose: Purpose, today: dt.date | None = None
+) -> QuerySet[Person]:
+    """Every person this viewer may see at all (at least pseudonymously) for a route
+    declaring ``purpose``."""
     day = today or _today()
     if viewer.has_role(Role.COORDINATOR, Role.ANALYST):
         return Person.objects.all()
     condition = Q(pk__in=[])
     case_orgs = viewer.orgs_with(Role.CASE_WORKER)
     if case_orgs:
-        condition |= Q(
-            pk__in=Consent.objects.valid_on(day)
-            .filter(organisations__in=case_orgs)
-            .values("person_id")
-        )
+        condition |= _consented_to(case_orgs, purpose, day)
     for org in viewer.orgs_with(Role.PROVIDER_STAFF):
-        condition |= _linked_to(org) & _consented_to([org], day)
+        condition |= _linked_to(org) & _consented_to([org], purpose, day)
     return Person.objects.filter(condition)
 
 
@@ -101,18 +111,22 @@ def _linked_to(org: int) -> Q:
     ) | Q(pk__in=Spell.objects.filter(offer__provider_id=org).values("person_id"))
 
 
-def _consented_to(orgs: Iterable[int], day: dt.date) -> Q:
-    """Persons with a consent valid on ``day`` that covers one of these organisations."""
+def _consented_to(orgs: Iterable[int], purpose: Purpose, day: dt.date) -> Q:
+    """Persons with a consent valid on ``day``, given for ``purpose``, that covers one
+    of these organisations."""
     return Q(
-        pk__in=Consent.objects.valid_on(day)
+        pk__in=consents_opening(purpose, day)
         .filter(organisations__in=list(orgs))
         .values("person_id")
     )
 
 
-def personal_persons(viewer: Viewer, *, today: dt.date | None = None) -> QuerySet[Person]:
+def personal_persons(
+    viewer: Viewer, *, purpose: Purpose, today: dt.date | None = None
+) -> QuerySet[Person]:
     """The persons this viewer sees *with personal data* (``Level.PERSONAL``), as one
-    query: the cases of ``access_rules.decide`` that give names — a valid consent covers
+    query: the cases of ``access_rules.decide`` that give names — a valid consent for
+    ``purpose`` covers
     an organisation where the viewer is coordinator or case worker, or one where they
     are provider staff and the person is linked to its offers. For what a list may order
     by names (the name order must never place a person the viewer sees only under a
@@ -121,23 +135,31 @@ def personal_persons(viewer: Viewer, *, today: dt.date | None = None) -> QuerySe
     condition = Q(pk__in=[])
     counselling = viewer.orgs_with(Role.COORDINATOR, Role.CASE_WORKER)
     if counselling:
-        condition |= _consented_to(counselling, day)
+        condition |= _consented_to(counselling, purpose, day)
     for org in viewer.orgs_with(Role.PROVIDER_STAFF):
-        condition |= _linked_to(org) & _consented_to([org], day)
+        condition |= _linked_to(org) & _consented_to([org], purpose, day)
     return Person.objects.filter(condition)
 
 
 @dataclass(frozen=True)
 class PersonRecord:
-    """A person as one viewer may see them: ``personal`` is None below PERSONAL."""
+    """A person as one viewer may see them: ``personal`` is None below PERSONAL;
+    ``statistical`` is set where the viewer sees only the coarsened record
+    (``analyst_view.coarsens``), and then nothing of ``person`` but its public id may
+    be shown."""
 
     person: Person
     level: Level
     personal: PersonalDetails | None
+    statistical: StatisticalRecord | None = None
 
     @property
     def shows_personal(self) -> bool:
         return self.level >= Level.PERSONAL
+
+    @property
+    def coarsened(self) -> bool:
+        return self.statistical is not None
 
 
 def audit_reads(
@@ -199,21 +221,22 @@ def access_person(
     public_id: str,
     *,
     view: str,
-    purpose: str,
+    purpose: Purpose,
     reads: Sequence[str] | None = None,
     today: dt.date | None = None,
     audit: bool = True,
 ) -> PersonRecord:
-    """The person with this public id as the viewer may see them, audited; or
-    PersonNotFound. A view that shows only part of the file names it in ``reads``
-    (e.g. ``["spells"]``): the audit says so, and personal details are not loaded
+    """The person with this public id as the viewer may see them for the route's
+    declared ``purpose``, audited under it; or PersonNotFound. A view that shows only
+    part of the file names it in ``reads`` (e.g. ``["spells"]``): the audit says so, and
+    personal details are not loaded
     unless one of them is read. ``audit=False`` is for a page that gathers what it
     shows from several domains first and then writes the one read event itself
     (``audit_reads`` with every field it showed); it must."""
     person = Person.objects.select_related("district").filter(public_id=public_id).first()
     if person is None:
         raise PersonNotFound(public_id)
-    level = levels_for(viewer, [person.pk], today=today)[person.pk]
+    level = levels_for(viewer, [person.pk], purpose=purpose, today=today)[person.pk]
     if level is Level.NONE:
         raise PersonNotFound(public_id)
     personal = None
@@ -224,7 +247,10 @@ def access_person(
         )
     if audit:
         audit_reads(viewer, [(person.public_id, level)], view=view, purpose=purpose, fields=reads)
-    return PersonRecord(person=person, level=level, personal=personal)
+    statistical = (
+        coarsened_records([person.pk], today=today)[person.pk] if coarsens(viewer, level) else None
+    )
+    return PersonRecord(person=person, level=level, personal=personal, statistical=statistical)
 
 
 def records_for_page(
@@ -232,18 +258,19 @@ def records_for_page(
     persons: Sequence[Person],
     *,
     view: str,
-    purpose: str,
+    purpose: Purpose,
     today: dt.date | None = None,
     also_read: Mapping[int, Sequence[str]] | None = None,
     audit: bool = True,
 ) -> list[PersonRecord]:
-    """A page of a list: each person with what the viewer may see. Every person
+    """A page of a list: each person with what the viewer may see for the route's
+    declared ``purpose``. Every person
     shown is audited, pseudonymous or not, in one event for the page; ``also_read``
     names, per person id, what else the list shows of those persons (e.g.
     ``["follow_ups"]``).
     ``audit=False``: the caller audits otherwise (an export audits every person it
     writes, as an ``export``)."""
-    levels = levels_for(viewer, [p.pk for p in persons], today=today)
+    levels = levels_for(viewer, [p.pk for p in persons], purpose=purpose, today=today)
     personal_ids = [p.pk for p in persons if levels[p.pk] >= Level.PERSONAL]
     details = {
         d.person_id: d
@@ -251,8 +278,15 @@ def records_for_page(
             person_id__in=personal_ids
         )
     }
+    coarse = [p.pk for p in persons if coarsens(viewer, levels[p.pk])]
+    statistical = coarsened_records(coarse, today=today) if coarse else {}
     records = [
-        PersonRecord(person=p, level=levels[p.pk], personal=details.get(p.pk))
+        PersonRecord(
+            person=p,
+            level=levels[p.pk],
+            personal=details.get(p.pk),
+            statistical=statistical.get(p.pk),
+        )
         for p in persons
         if levels[p.pk] > Level.NONE
     ]
@@ -276,29 +310,23 @@ def records_for_page(
     return records
 
 
-def default_purpose(viewer: Viewer) -> str:
-    if viewer.has_role(Role.CASE_WORKER):
-        return "case_management"
-    if viewer.has_role(Role.PROVIDER_STAFF):
-        return "participant_support"
-    if viewer.has_role(Role.COORDINATOR):
-        return "coordination"
-    if viewer.has_role(Role.ANALYST):
-        return "statistics"
-    return "unspecified"
-
-
 def audit_change(
-    viewer: Viewer, public_id: str, level: Level, fields: Sequence[str], *, view: str
+    viewer: Viewer,
+    public_id: str,
+    level: Level,
+    fields: Sequence[str],
+    *,
+    view: str,
+    purpose: Purpose,
 ) -> None:
     """The audit event of a write on behalf of the viewer: which ``fields`` of one
-    person they changed, under their default purpose (``level``: what they see of the
-    person)."""
+    person they changed, under the route's declared purpose (``level``: what they see
+    of the person)."""
     audit_reads(
         viewer,
         [(public_id, level)],
         view=view,
-        purpose=default_purpose(viewer),
+        purpose=purpose,
         action=AuditAction.CHANGE,
         fields=fields,
     )

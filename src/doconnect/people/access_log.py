@@ -125,7 +125,7 @@ PURPOSES: dict[str, Promise] = {
     "statistics": _("Statistik"),
     "unspecified": _("ohne Angabe"),
     "art15": _("Auskunft an die Person (Art. 15 DSGVO)"),
-    "data_subject_request": _("Antrag der Person (Art. 15/17 DSGVO)"),
+    "data_subject_request": _("Rechte der Person (Einwilligung, Auskunft, Löschung)"),
     "art17": _("Löschung (Art. 17 DSGVO)"),
     "Kalender": _("eigener Kalender"),
 }
@@ -191,8 +191,8 @@ def purpose_words(purpose: str) -> str:
         return gettext("Löschung (Art. 17 DSGVO): %(reason)s") % {
             "reason": purpose.removeprefix(ERASURE_PURPOSE)
         }
-    if purpose in ConsentPurpose.values:  # a registration: the first consent's purpose
-        return gettext("Einwilligung: %(purpose)s") % {"purpose": ConsentPurpose(purpose).label}
+    if purpose in ConsentPurpose.values:  # the purpose the route declared (Zweckbindung)
+        return str(ConsentPurpose(purpose).label)
     words = PURPOSES.get(purpose)
     return str(words) if words is not None else purpose or "–"
 

@@ -7,7 +7,7 @@ provider link) can be checked exhaustively and cheaply.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from doconnect.core.roles import MembershipRole
 
@@ -18,13 +18,50 @@ class Level(IntEnum):
     PERSONAL = 2  # also names, birth date, contact and address
 
 
+class Purpose(StrEnum):
+    """What a route reads or writes a person's data for (Zweckbindung). Every view,
+    API endpoint and command that touches a person declares one, once, and passes it
+    to the access helpers; a consent opens the person's data only for a route whose
+    purpose it was given for (``consent_purposes_opening``).
+
+    The first four are the consent purposes (``people.models.ConsentPurpose``, the same
+    codes); a data-subject request (Art. 15/17 GDPR) is the person's own right, not a
+    use of their data, and is answered under any consent."""
+
+    COUNSELLING = "counselling"  # Beratung und Begleitung: the file, case work, agreements
+    PLACEMENT = "placement"  # Vermittlung: referrals, allocation, next steps, participants
+    CASE_CONFERENCE = "case_conference"  # Fallkonferenz mehrerer Stellen
+    MONITORING = "monitoring"  # Verlaufsbeobachtung (Übergangsmonitoring)
+    DATA_SUBJECT_REQUEST = "data_subject_request"  # Auskunft, Löschung
+
+
+CONSENT_PURPOSES: tuple[str, ...] = (
+    Purpose.COUNSELLING,
+    Purpose.PLACEMENT,
+    Purpose.CASE_CONFERENCE,
+    Purpose.MONITORING,
+)
+
+
+def consent_purposes_opening(purpose: Purpose) -> tuple[str, ...]:
+    """The consent purposes of which one must be among a consent's for it to open a
+    route declaring ``purpose``: that purpose itself — a consent for a case conference
+    opens no counselling page — and for a data-subject request any of them."""
+    declared = Purpose(purpose)  # an unknown purpose is refused, never read as "any"
+    if declared is Purpose.DATA_SUBJECT_REQUEST:
+        return CONSENT_PURPOSES
+    return (declared.value,)
+
+
 def decide(
     memberships: Iterable[MembershipRole],
     *,
     consenting_organisations: set[int],
     linked_provider_organisations: set[int],
 ) -> Level:
-    """The most a user sees of one person, over all the user's memberships.
+    """The most a user sees of one person, over all the user's memberships, for one
+    declared purpose: ``consenting_organisations`` are those covered by a valid consent
+    given for that purpose (``consent_purposes_opening``); the caller filters them.
 
     - coordinator: the pseudonymous record always (city-wide planning); personal fields
       only while a valid consent covers the coordinator's organisation.

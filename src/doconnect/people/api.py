@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -18,8 +19,14 @@ from doconnect.core.api.schemas import ErrorOut, Page, PageParams, district_body
 from doconnect.people.access import (
     PersonRecord,
     access_person,
-    default_purpose,
+    audit_reads,
     records_for_page,
+)
+from doconnect.people.access_rules import Purpose
+from doconnect.people.analyst_view import (
+    ANALYSTS_SEE_RECORD_ONLY,
+    QUASI_IDENTIFIERS,
+    district_keys,
 )
 from doconnect.people.consent_actions import (
     consent_extend_as,
@@ -47,6 +54,9 @@ from doconnect.people.selectors import PersonCriteria, find_persons
 from doconnect.people.spell_actions import spell_correct_as, spell_record_as
 from doconnect.people.wishes_actions import person_wishes_update_as
 
+# Zweckbindung: the person endpoints serve counselling, as the person pages do.
+PURPOSE = Purpose.COUNSELLING
+
 router = Router(tags=["persons"])
 
 NOT_FOUND = {404: ErrorOut}
@@ -65,8 +75,40 @@ def _personal(details: PersonalDetails) -> dict[str, Any]:
     }
 
 
+def _statistical_body(record: PersonRecord, keys: dict[str, str]) -> dict[str, Any]:
+    """An analyst's person: the pseudonym and the coarsened record, nothing else
+    (``analyst_view``); the district by official key (``keys``: id → key)."""
+    assert record.statistical is not None
+    values = dict(zip(QUASI_IDENTIFIERS, record.statistical.values(), strict=True))
+    values["district"] = keys.get(values["district"], values["district"])
+    return {
+        "public_id": record.person.public_id,
+        "access_level": "pseudonymous",
+        "gender": "",
+        "birth_year": None,
+        "district": None,
+        "legal_branch": "",
+        "school_qualification": "",
+        "vocational_qualification": "",
+        "target_groups": [],
+        "strengths": [],
+        "support_needs": [],
+        "goal": "",
+        "preferred_offer_kinds": [],
+        "statistical": values,
+    }
+
+
+def person_bodies(records: list[PersonRecord]) -> list[dict[str, Any]]:
+    """Persons as JSON for this viewer: coarsened where the viewer sees only that."""
+    keys = district_keys() if any(r.coarsened for r in records) else {}
+    return [_statistical_body(r, keys) if r.coarsened else person_body(r) for r in records]
+
+
 def person_body(record: PersonRecord) -> dict[str, Any]:
     """A person as JSON for this viewer; the ``personal`` key only where allowed."""
+    if record.coarsened:
+        return person_bodies([record])[0]
     person = record.person
     body: dict[str, Any] = {
         "public_id": person.public_id,
@@ -92,7 +134,7 @@ def consent_body(consent: Consent, public_id: str) -> dict[str, Any]:
     return {
         "id": consent.pk,
         "person": public_id,
-        "purpose": consent.purpose,
+        "purposes": consent.purposes,
         "organisations": sorted(o.external_id for o in consent.organisations.all()),
         "valid_from": consent.valid_from,
         "valid_until": consent.valid_until,
@@ -106,7 +148,23 @@ def _read(
     request: HttpRequest, public_id: str, view: str, reads: tuple[str, ...] | None = None
 ) -> PersonRecord:
     who = viewer(request)
-    return access_person(who, public_id, view=view, purpose=default_purpose(who), reads=reads)
+    return access_person(who, public_id, view=view, purpose=PURPOSE, reads=reads)
+
+
+def _read_beyond_record(
+    request: HttpRequest, public_id: str, view: str, reads: tuple[str, ...]
+) -> PersonRecord:
+    """A part of the file beyond the record (biography, consents): refused (403, no
+    read audited) where the viewer sees the person only coarsened (``analyst_view``):
+    dated spells would single a person out again."""
+    who = viewer(request)
+    record = access_person(who, public_id, view=view, purpose=PURPOSE, reads=reads, audit=False)
+    if record.coarsened:
+        raise PermissionDenied(ANALYSTS_SEE_RECORD_ONLY)
+    audit_reads(
+        who, [(record.person.public_id, record.level)], view=view, purpose=PURPOSE, fields=reads
+    )
+    return record
 
 
 @router.get(
@@ -129,8 +187,8 @@ def list_persons(
         target_group=filters.target_group or "",
     )
     page, count = page_of(find_persons(who, criteria).prefetch_related("target_groups"), paging)
-    records = records_for_page(who, page, view="api.person_list", purpose=default_purpose(who))
-    return page_body([person_body(r) for r in records], count, paging)
+    records = records_for_page(who, page, view="api.person_list", purpose=PURPOSE)
+    return page_body(person_bodies(records), count, paging)
 
 
 @router.get(
@@ -166,11 +224,12 @@ def put_wishes(request: HttpRequest, public_id: str, body: WishesIn) -> dict[str
 
 @router.get(
     "/persons/{public_id}/spells",
-    response={200: list[SpellOut], **NOT_FOUND},
+    response={200: list[SpellOut], 403: ErrorOut, **NOT_FOUND},
     summary="A person's biography as dated spells",
 )
 def list_spells(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
-    record = _read(request, public_id, "api.person_spells", reads=("spells",))
+    """403 for analysts: they see persons one by one only coarsened."""
+    record = _read_beyond_record(request, public_id, "api.person_spells", ("spells",))
     spells = record.person.spells.select_related("source_organisation", "offer")
     return [spell_body(s) for s in spells]
 
@@ -247,11 +306,12 @@ def patch_spell(
 
 @router.get(
     "/persons/{public_id}/consents",
-    response={200: list[ConsentOut], **NOT_FOUND},
+    response={200: list[ConsentOut], 403: ErrorOut, **NOT_FOUND},
     summary="A person's consents, including expired and withdrawn ones",
 )
 def list_consents(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
-    record = _read(request, public_id, "api.person_consents", reads=("consents",))
+    """403 for analysts: they see persons one by one only coarsened."""
+    record = _read_beyond_record(request, public_id, "api.person_consents", ("consents",))
     consents = record.person.consents.prefetch_related("organisations")
     return [consent_body(c, record.person.public_id) for c in consents]
 
@@ -268,7 +328,7 @@ def give_consent(request: HttpRequest, public_id: str, body: ConsentIn) -> Statu
     consent = consent_give_as(
         viewer(request),
         public_id=public_id,
-        purpose=body.purpose,
+        purposes=[str(p) for p in body.purposes],
         organisation_external_ids=body.organisations,
         valid_from=body.valid_from,
         valid_until=body.valid_until,

@@ -13,12 +13,17 @@ Who may record, extend or withdraw a consent:
 - provider staff, analysts, admins: never (PermissionDenied).
 
 Each change is written to the audit trail as a ``change`` event.
+
+Purpose: recording, extending and withdrawing a consent is the person deciding about
+their own data, not a use of it, so the person counts as seen under any consent covering
+the viewer's organisation (``Purpose.DATA_SUBJECT_REQUEST``) — a withdrawal must be
+recordable whatever the consent was given for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,7 +31,7 @@ from django.db import transaction
 from doconnect.core.models import Organisation, Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonNotFound, audit_change, levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.models import Consent, ConsentPurpose, Person
 from doconnect.people.services import consent_extend, consent_give, consent_withdraw
 
@@ -44,8 +49,11 @@ def may_record_any_consent(viewer: Viewer) -> bool:
     return viewer.has_role(Role.COORDINATOR, Role.CASE_WORKER)
 
 
+PURPOSE = Purpose.DATA_SUBJECT_REQUEST
+
+
 def _visible_level(viewer: Viewer, person: Person) -> Level:
-    return levels_for(viewer, [person.pk])[person.pk]
+    return levels_for(viewer, [person.pk], purpose=PURPOSE)[person.pk]
 
 
 @transaction.atomic
@@ -53,7 +61,7 @@ def consent_give_as(
     viewer: Viewer,
     *,
     public_id: str,
-    purpose: str,
+    purposes: Collection[str],
     organisation_external_ids: Iterable[str],
     valid_from: dt.date,
     valid_until: dt.date | None,
@@ -69,8 +77,11 @@ def consent_give_as(
         raise PersonNotFound(public_id)
     if not may_record_any_consent(viewer):
         raise PermissionDenied("Nur Koordination und Fallberatung erfassen Einwilligungen.")
-    if purpose not in ConsentPurpose.values:
-        raise ValidationError({"purpose": f"Unbekannter Zweck {purpose!r}."})
+    if not purposes:
+        raise ValidationError({"purposes": "Mindestens einen Zweck angeben."})
+    unknown = sorted(set(purposes) - set(ConsentPurpose.values))
+    if unknown:
+        raise ValidationError({"purposes": f"Unbekannter Zweck {', '.join(unknown)}."})
     keys = sorted(set(organisation_external_ids))
     organisations = list(Organisation.objects.filter(external_id__in=keys))
     unknown = sorted(set(keys) - {o.external_id for o in organisations})
@@ -84,13 +95,13 @@ def consent_give_as(
         )
     consent = consent_give(
         person=person,
-        purpose=purpose,
+        purposes=purposes,
         organisations=organisations,
         valid_from=valid_from,
         valid_until=valid_until,
         recorded_by_id=viewer.user_id,
     )
-    audit_change(viewer, person.public_id, level, ["consents"], view=view)
+    audit_change(viewer, person.public_id, level, ["consents"], view=view, purpose=PURPOSE)
     return consent
 
 
@@ -126,7 +137,7 @@ def consent_withdraw_as(
     """Record that the person withdrew this consent, as this viewer."""
     consent, level = _consent_for_change(viewer, consent_id, public_id)
     consent = consent_withdraw(consent=consent)
-    audit_change(viewer, consent.person.public_id, level, ["consents"], view=view)
+    audit_change(viewer, consent.person.public_id, level, ["consents"], view=view, purpose=PURPOSE)
     return consent
 
 
@@ -144,5 +155,5 @@ def consent_extend_as(
     an end before the start."""
     consent, level = _consent_for_change(viewer, consent_id, public_id)
     consent = consent_extend(consent=consent, valid_until=valid_until)
-    audit_change(viewer, consent.person.public_id, level, ["consents"], view=view)
+    audit_change(viewer, consent.person.public_id, level, ["consents"], view=view, purpose=PURPOSE)
     return consent

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from doconnect.core.models import District, TargetGroup
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import audit_change
+from doconnect.people.access_rules import Purpose
 from doconnect.people.duplicates import match_key_refresh
 from doconnect.people.editing_access import EditScope, person_for_editing
 from doconnect.people.models import (
@@ -45,6 +46,9 @@ from doconnect.people.models import (
     SchoolQualification,
     VocationalQualification,
 )
+
+# Zweckbindung: changing a file is counselling work, as the person page is.
+PURPOSE = Purpose.COUNSELLING
 
 
 class DetailChanges(TypedDict, total=False):
@@ -275,5 +279,5 @@ def person_details_update_as(
         # The duplicate check's key follows the names and birth date (save() keeps it
         # in step too; this says so where the identity changes).
         match_key_refresh(details)
-    audit_change(viewer, person.public_id, level, changed, view=view)
+    audit_change(viewer, person.public_id, level, changed, view=view, purpose=PURPOSE)
     return changed

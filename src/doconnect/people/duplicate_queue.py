@@ -24,12 +24,14 @@ from doconnect.people.access import (
     PersonNotFound,
     PersonRecord,
     audit_reads,
-    default_purpose,
     records_for_page,
 )
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.merging import MergeResult, city_consented, person_merge_as
 from doconnect.people.models import DuplicateCandidate, DuplicateStatus
+
+# Zweckbindung: merging duplicates keeps the counselling file whole.
+PURPOSE = Purpose.COUNSELLING
 
 
 def may_review_duplicates(viewer: Viewer) -> bool:
@@ -78,9 +80,7 @@ def queued_pairs(
     persons = {p.pk: p for c in candidates for p in (c.first, c.second)}
     records = {
         r.person.pk: r
-        for r in records_for_page(
-            viewer, list(persons.values()), view=view, purpose=default_purpose(viewer)
-        )
+        for r in records_for_page(viewer, list(persons.values()), view=view, purpose=PURPOSE)
     }
     consented = city_consented(viewer, list(persons), today=timezone.localdate())
     return [
@@ -129,7 +129,7 @@ def duplicate_dismiss_as(viewer: Viewer, *, candidate_id: int, view: str) -> Dup
             (candidate.second.public_id, Level.PSEUDONYMOUS),
         ],
         view=view,
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         action=AuditAction.CHANGE,
         fields=["duplicate_dismissed"],
     )

@@ -12,7 +12,8 @@ from ninja import Query, Router
 from doconnect.core.api.auth import viewer
 from doconnect.core.api.pagination import page_body
 from doconnect.core.api.schemas import ErrorOut, Page, PageParams
-from doconnect.people.access import access_person, default_purpose
+from doconnect.people.access import access_person
+from doconnect.people.access_rules import Purpose
 from doconnect.people.api import person_body
 from doconnect.people.duplicate_queue import (
     duplicate_dismiss_as,
@@ -26,6 +27,9 @@ from doconnect.people.schemas import (
     DuplicateMergeOut,
     DuplicatePairOut,
 )
+
+# Zweckbindung: merging duplicates keeps the counselling file whole.
+PURPOSE = Purpose.COUNSELLING
 
 router = Router(tags=["duplicates"])
 
@@ -79,9 +83,7 @@ def merge_duplicates(
     result = duplicate_merge_as(
         who, candidate_id=candidate_id, keep=body.keep, view="api.duplicate_merge"
     )
-    record = access_person(
-        who, result.kept.public_id, view="api.duplicate_merge", purpose=default_purpose(who)
-    )
+    record = access_person(who, result.kept.public_id, view="api.duplicate_merge", purpose=PURPOSE)
     return {
         "kept": person_body(record),
         "merged_public_id": result.merged_public_id,

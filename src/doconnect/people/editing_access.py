@@ -27,8 +27,11 @@ from django.utils.translation import gettext as _
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonNotFound, levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.models import Person
+
+# Zweckbindung: changing a file is counselling work, as the person page is.
+PURPOSE = Purpose.COUNSELLING
 
 COUNSELLING_ROLES = (Role.COORDINATOR, Role.CASE_WORKER)
 
@@ -50,7 +53,7 @@ def _level_in_roles(
     if len(memberships) == len(viewer.memberships):
         return overall
     narrowed = dataclasses.replace(viewer, memberships=memberships)
-    return levels_for(narrowed, [person_pk])[person_pk]
+    return levels_for(narrowed, [person_pk], purpose=PURPOSE)[person_pk]
 
 
 def edit_scope_for(
@@ -62,7 +65,7 @@ def edit_scope_for(
     widest scope one role *with personal access* gives: a coordinator who sees the
     person only pseudonymously does not gain the whole file through a provider role."""
     if level is None:
-        level = levels_for(viewer, [person.pk])[person.pk]
+        level = levels_for(viewer, [person.pk], purpose=PURPOSE)[person.pk]
     if level is Level.NONE:
         raise PersonNotFound(person.public_id)
     if level < Level.PERSONAL:

@@ -29,10 +29,9 @@ from doconnect.people.access import (
     PersonNotFound,
     PersonRecord,
     access_person,
-    default_purpose,
     levels_for,
 )
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.details_actions import editable_fields, person_details_update_as
 from doconnect.people.editing_access import EditScope, edit_scope_for, person_for_editing
 from doconnect.people.editing_forms import (
@@ -52,6 +51,9 @@ from doconnect.people.spell_actions import (
     spell_record_as,
 )
 
+# Zweckbindung: changing a file is counselling work, as the person page is.
+PURPOSE = Purpose.COUNSELLING
+
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
@@ -67,9 +69,7 @@ def _scope_or_refuse(viewer: Viewer, public_id: str) -> EditScope:
 def _read(viewer: Viewer, public_id: str, view: str, reads: list[str] | None) -> PersonRecord:
     """Showing the form is a read of the person, audited like the person page."""
     try:
-        return access_person(
-            viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads
-        )
+        return access_person(viewer, public_id, view=view, purpose=PURPOSE, reads=reads)
     except PersonNotFound:
         raise Http404 from None
 
@@ -87,7 +87,7 @@ def _service_errors(forms: list[KernForm], exc: ValidationError) -> None:
 def _back_to_person(viewer: Viewer, person_pk: int, public_id: str, anchor: str) -> HttpResponse:
     """To the person page; to the list when the change ended the viewer's own access
     (a provider that took the spell linking the person out of its own offer)."""
-    if levels_for(viewer, [person_pk])[person_pk] is Level.NONE:
+    if levels_for(viewer, [person_pk], purpose=PURPOSE)[person_pk] is Level.NONE:
         return redirect("web:person_list")
     return redirect(reverse("web:person_detail", args=[public_id]) + anchor)
 

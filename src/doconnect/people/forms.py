@@ -90,7 +90,12 @@ class PersonSearchForm(KernForm):
 
 
 class ConsentForm(KernForm):
-    purpose = forms.ChoiceField(label=_("Zweck"), choices=ConsentPurpose.choices)
+    purposes = forms.MultipleChoiceField(
+        label=_("Zwecke"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Daten werden nur für die angekreuzten Zwecke geöffnet."),
+    )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Berechtigte Organisationen"),
         queryset=Organisation.objects.exclude(kind=OrganisationKind.EMPLOYER).order_by("name"),

@@ -42,9 +42,13 @@ from doconnect.casework.models import Appointment, AppointmentStatus, FollowUp, 
 from doconnect.casework.selectors import responsible_workers
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import personal_persons
+from doconnect.people.access_rules import Purpose
 from doconnect.people.agreements.models import Agreement
 from doconnect.people.biography import SIDE_STATES
 from doconnect.people.models import Person, Spell, SpellState
+
+# Zweckbindung: the person list (page, export, API) serves counselling.
+PURPOSE = Purpose.COUNSELLING
 
 # The sortable columns, in the order of the table. "name" orders by the family name
 # only the persons the viewer sees with names; the others follow by pseudonym.
@@ -209,7 +213,10 @@ def order_persons(
             output_field=CharField(),
         )
         value = Case(
-            When(pk__in=personal_persons(viewer, today=day).values("pk"), then=family_name),
+            When(
+                pk__in=personal_persons(viewer, today=day, purpose=PURPOSE).values("pk"),
+                then=family_name,
+            ),
             default=Value(None),
             output_field=CharField(),
         )

@@ -28,12 +28,21 @@ from doconnect.files.tables import TableWriter, xlsx_value
 from doconnect.people.access import (
     PersonRecord,
     audit_reads,
-    default_purpose,
     may_search_names,
     records_for_page,
 )
+from doconnect.people.access_rules import Purpose
+from doconnect.people.analyst_view import (
+    QUASI_IDENTIFIERS,
+    coarsened_lists,
+    coarsened_records,
+    district_names,
+)
 from doconnect.people.list_columns import DUE_LABELS, ListColumns, list_columns
 from doconnect.people.models import Gender, LegalBranch, Person, SpellState
+
+# Zweckbindung: the list's export serves what the list does: counselling.
+PURPOSE = Purpose.COUNSELLING
 
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -70,6 +79,28 @@ class _Labels:
         self.legal_branch = {code: str(label) for code, label in LegalBranch.choices}
         self.state = {code: str(label) for code, label in SpellState.choices}
         self.due = {kind: str(label) for kind, label in DUE_LABELS.items()}
+
+
+def _coarse_header() -> list[str]:
+    return [
+        _("Pseudonym"),
+        _("Altersgruppe"),
+        _("Geschlecht"),
+        _("Stadtbezirk"),
+        _("Rechtskreis"),
+        _("Schulabschluss"),
+        _("Berufsabschluss"),
+    ]
+
+
+def _coarse_row(record: PersonRecord, districts: dict[str, str]) -> list[Cell]:
+    """An analyst's row: the coarsened record only (``analyst_view``); nothing else of
+    the person, not even the current state."""
+    statistical = record.statistical
+    if statistical is None:  # seen with names through another membership
+        [statistical] = coarsened_records([record.person.pk]).values()
+    words = statistical.labels(districts)
+    return [record.person.public_id, *(words[name] for name in QUASI_IDENTIFIERS)]
 
 
 def _row(record: PersonRecord, columns: ListColumns, names: bool, labels: _Labels) -> list[Cell]:
@@ -112,8 +143,10 @@ def export_rows(
     each person audited as exported. Call inside a transaction: the file and its audit
     go together."""
     day = today or timezone.localdate()
-    names = may_search_names(viewer)
-    purpose = default_purpose(viewer)
+    coarse = coarsened_lists(viewer)
+    names = may_search_names(viewer) and not coarse
+    districts = district_names() if coarse else {}
+    purpose = PURPOSE
     ids = list(persons.values_list("pk", flat=True))
     labels = _Labels()
     rows: list[list[Cell]] = []
@@ -128,6 +161,17 @@ def export_rows(
             today=day,
             audit=False,
         )
+        if coarse:
+            audit_reads(
+                viewer,
+                [(r.person.public_id, r.level) for r in records],
+                view=view,
+                purpose=purpose,
+                action=AuditAction.EXPORT,
+                fields=["pseudonymous"],
+            )
+            rows += [_coarse_row(r, districts) for r in records]
+            continue
         columns = list_columns(viewer, [r.person.pk for r in records], today=day)
         audit_reads(
             viewer,
@@ -141,7 +185,7 @@ def export_rows(
             },
         )
         rows += [_row(r, columns[r.person.pk], names, labels) for r in records]
-    return _header(names), rows
+    return (_coarse_header() if coarse else _header(names)), rows
 
 
 def _csv(header: list[str], rows: list[list[Cell]]) -> bytes:

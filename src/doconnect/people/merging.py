@@ -35,11 +35,10 @@ from django.utils.translation import gettext as _
 
 from doconnect.core.models import AuditAction, Role
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import PersonNotFound, audit_reads, default_purpose, levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access import PersonNotFound, audit_reads, consents_opening, levels_for
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 from doconnect.people.models import (
-    Consent,
     DuplicateCandidate,
     DuplicateStatus,
     Gender,
@@ -50,6 +49,9 @@ from doconnect.people.models import (
     Spell,
     VocationalQualification,
 )
+
+# Zweckbindung: merging duplicates keeps the counselling file whole.
+PURPOSE = Purpose.COUNSELLING
 
 # Rows this module moves itself, not through the generic foreign-key walk.
 _HANDLED = (PersonalDetails, DuplicateCandidate)
@@ -72,10 +74,10 @@ def may_merge(viewer: Viewer) -> bool:
 
 
 def city_consented(viewer: Viewer, person_ids: list[int], *, today: dt.date) -> set[int]:
-    """The persons among ``person_ids`` with a valid consent covering one of the
-    organisations the viewer coordinates for."""
+    """The persons among ``person_ids`` with a valid consent for counselling covering
+    one of the organisations the viewer coordinates for."""
     return set(
-        Consent.objects.valid_on(today)
+        consents_opening(PURPOSE, today)
         .filter(person_id__in=person_ids, organisations__in=viewer.orgs_with(Role.COORDINATOR))
         .values_list("person_id", flat=True)
     )
@@ -98,7 +100,7 @@ def person_merge_as(viewer: Viewer, *, keep: str, other: str, view: str) -> Merg
     if kept.pk == merged.pk:
         raise ValidationError(_("Eine Person kann nicht mit sich selbst zusammengeführt werden."))
     today = timezone.localdate()
-    levels = levels_for(viewer, [kept.pk, merged.pk], today=today)
+    levels = levels_for(viewer, [kept.pk, merged.pk], today=today, purpose=PURPOSE)
     for person in (kept, merged):
         if levels[person.pk] is Level.NONE:
             raise PersonNotFound(person.public_id)
@@ -138,7 +140,7 @@ def person_merge_as(viewer: Viewer, *, keep: str, other: str, view: str) -> Merg
         viewer,
         [(kept.public_id, Level.PERSONAL), (merged_public_id, Level.PERSONAL)],
         view=view,
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         action=AuditAction.CHANGE,
         fields=["merged", f"kept:{kept.public_id}", f"merged:{merged_public_id}"],
     )
@@ -361,6 +363,6 @@ def merged_into(viewer: Viewer, public_id: str) -> str | None:
     if alias is None:
         return None
     kept = alias.merged_into
-    if levels_for(viewer, [kept.pk])[kept.pk] is Level.NONE:
+    if levels_for(viewer, [kept.pk], purpose=PURPOSE)[kept.pk] is Level.NONE:
         return None
     return kept.public_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -219,6 +220,9 @@ PERSONAL_FIELDS: tuple[str, ...] = (
 
 
 class ConsentPurpose(models.TextChoices):
+    """What a consent may be given for. The codes are also the purposes routes declare
+    (``access_rules.Purpose``) and the names of ``Consent``'s purpose columns."""
+
     COUNSELLING = "counselling", _("Beratung und Begleitung")
     PLACEMENT = "placement", _("Vermittlung in Angebote und Arbeit")
     CASE_CONFERENCE = "case_conference", _("Fallkonferenz mehrerer Stellen")
@@ -233,10 +237,30 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
             Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__gt=day),
         )
 
+    def given_for(self, purposes: Iterable[str]) -> ConsentQuerySet:
+        """Consents given for at least one of these purposes (codes of ConsentPurpose)."""
+        condition = Q(pk__in=[])
+        for code in purposes:
+            if code not in ConsentPurpose.values:
+                raise ValueError(f"unknown consent purpose {code!r}")
+            condition |= Q(**{code: True})
+        return self.filter(condition)
+
 
 class Consent(models.Model):
+    """One consent the person gave: for one or more purposes (Zweckbindung — a consent
+    opens the person's data only to routes that declare one of them,
+    ``access_rules.Purpose``), to these organisations, for a time.
+
+    The purposes are one column each: the vocabulary is fixed in code, and "consents
+    for this purpose" is then a plain indexed filter on SQLite and PostgreSQL alike
+    (no join, no JSON lookups SQLite lacks)."""
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("Zweck"), max_length=30, choices=ConsentPurpose.choices)
+    counselling = models.BooleanField(ConsentPurpose.COUNSELLING.label, default=False)
+    placement = models.BooleanField(ConsentPurpose.PLACEMENT.label, default=False)
+    case_conference = models.BooleanField(ConsentPurpose.CASE_CONFERENCE.label, default=False)
+    monitoring = models.BooleanField(ConsentPurpose.MONITORING.label, default=False)
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("Berechtigte Organisationen"), related_name="consents"
     )
@@ -262,11 +286,35 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="consent_until_not_before_from",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(counselling=True)
+                | Q(placement=True)
+                | Q(case_conference=True)
+                | Q(monitoring=True),
+                name="consent_has_a_purpose",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.get_purpose_display()}"
+        return f"{self.person} · {', '.join(str(label) for label in self.purpose_labels)}"
+
+    @property
+    def purposes(self) -> list[str]:
+        """The codes of the purposes it was given for, in the vocabulary's order."""
+        return [code for code in ConsentPurpose.values if getattr(self, code)]
+
+    @purposes.setter
+    def purposes(self, codes: Collection[str]) -> None:
+        unknown = set(codes) - set(ConsentPurpose.values)
+        if unknown:
+            raise ValueError(f"unknown consent purposes: {sorted(unknown)}")
+        for code in ConsentPurpose.values:
+            setattr(self, code, code in codes)
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [str(ConsentPurpose(code).label) for code in self.purposes]
 
     def is_valid_on(self, day: dt.date) -> bool:
         if self.valid_from > day:
@@ -328,6 +376,13 @@ class Spell(models.Model):
         verbose_name_plural = _("Episoden")
         indexes = [
             models.Index(fields=["person", "start"]),
+            # Who takes part in an offer (offers.participation): the running spells of
+            # an offer, and "does this person have one", from the index alone.
+            models.Index(
+                fields=["offer", "person", "start", "end"],
+                condition=Q(offer__isnull=False),
+                name="spell_offer_person_running",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
+    date_window_problem,
     decode_utf8,
     header_problem,
     parse_iso_date,
@@ -63,6 +64,7 @@ STREET_MAX = 200
 DISTRICT_MAX = 100
 CODE_MAX = 60  # target group codes (TargetGroup.code)
 ORGANISATION_MAX = 80  # Organisation.external_id
+PURPOSE_MAX = 30  # a consent purpose code (people.models.ConsentPurpose)
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _POSTCODE = re.compile(r"\d{5}")
@@ -101,7 +103,7 @@ class PersonRow:
     school_qualification: str
     vocational_qualification: str
     target_groups: tuple[str, ...]  # codes, sorted
-    consent_purpose: str
+    consent_purposes: tuple[str, ...]  # the column consent_purpose: codes, sorted
     consent_organisations: tuple[str, ...]  # organisation ids, sorted
     consent_valid_from: dt.date
     consent_valid_until: dt.date | None  # None: until withdrawn
@@ -283,6 +285,10 @@ def _row_problems(
         day = parse_date(value)
         if day is None:
             problem(column, f'expected a date as YYYY-MM-DD (or DD.MM.YYYY), found "{value}"')
+        elif column != "birth_date" and (outside := date_window_problem(day)):
+            # The birth date has its own, narrower window below (1900 to today).
+            problem(column, outside)
+            return None
         return day
 
     def code_list(column: str, maximum: int, what: str) -> tuple[str, ...]:
@@ -323,12 +329,17 @@ def _row_problems(
         vocabulary.default_qualification,
     )
     target_groups = code_list("target_groups", CODE_MAX, "target group")
-    purpose = values["consent_purpose"]
-    if not purpose:
+    # One consent may be given for several purposes, separated by spaces.
+    purposes = code_list("consent_purpose", PURPOSE_MAX, "purpose")
+    if not values["consent_purpose"]:
         problem("consent_purpose", "is required")
-    elif purpose not in vocabulary.consent_purposes:
-        options = ", ".join(f'"{p}"' for p in vocabulary.consent_purposes)
-        problem("consent_purpose", f'unknown purpose "{purpose}"; expected one of: {options}')
+    for purpose in purposes:
+        if purpose not in vocabulary.consent_purposes:
+            options = ", ".join(f'"{p}"' for p in vocabulary.consent_purposes)
+            problem(
+                "consent_purpose",
+                f'unknown purpose "{purpose}"; expected one or more of: {options}',
+            )
     organisations = code_list("consent_organisations", ORGANISATION_MAX, "organisation id")
     if not values["consent_organisations"]:
         problem("consent_organisations", "is required: the ids of the organisations it covers")
@@ -353,7 +364,7 @@ def _row_problems(
         school_qualification=school,
         vocational_qualification=vocational,
         target_groups=target_groups,
-        consent_purpose=purpose,
+        consent_purposes=purposes,
         consent_organisations=organisations,
         consent_valid_from=valid_from,
         consent_valid_until=valid_until,

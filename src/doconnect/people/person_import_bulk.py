@@ -19,6 +19,7 @@ from doconnect.core.models import AuditAction, AuditEvent, District, Organisatio
 from doconnect.core.viewers import Viewer
 from doconnect.people.models import (
     Consent,
+    ConsentPurpose,
     Person,
     PersonalDetails,
     match_key_of,
@@ -89,7 +90,7 @@ DETAIL_FIELDS = (
 @dataclass(frozen=True)
 class StoredConsent:
     pk: int
-    purpose: str
+    purposes: tuple[str, ...]  # sorted codes
     valid_from: dt.date
     valid_until: dt.date | None
     withdrawn: bool
@@ -130,7 +131,14 @@ def stored_persons(person_ids: Collection[int]) -> dict[int, StoredPerson]:
             Consent.objects.order_by(),
             "person_id",
             person_ids,
-            ("pk", "person_id", "purpose", "valid_from", "valid_until", "withdrawn_at"),
+            (
+                "pk",
+                "person_id",
+                *ConsentPurpose.values,
+                "valid_from",
+                "valid_until",
+                "withdrawn_at",
+            ),
         )
     )
     organisations: dict[int, set[str]] = {consent[0]: set() for consent in consents}
@@ -142,11 +150,16 @@ def stored_persons(person_ids: Collection[int]) -> dict[int, StoredPerson]:
         ("consent_id", "organisation__external_id"),
     ):
         organisations[consent_id].add(key)
-    for pk, person_id, purpose, valid_from, valid_until, withdrawn_at in consents:
+    n = len(ConsentPurpose.values)
+    for pk, person_id, *columns in consents:
+        flags, (valid_from, valid_until, withdrawn_at) = columns[:n], columns[n:]
+        purposes = tuple(
+            sorted(code for code, on in zip(ConsentPurpose.values, flags, strict=True) if on)
+        )
         stored[person_id].consents.append(
             StoredConsent(
                 pk,
-                purpose,
+                purposes,
                 valid_from,
                 valid_until,
                 withdrawn_at is not None,
@@ -237,7 +250,7 @@ def line_change(row: PersonRow, stored: StoredPerson, district_id: int | None) -
     same = [
         consent
         for consent in stored.consents
-        if consent.purpose == row.consent_purpose
+        if consent.purposes == row.consent_purposes
         and consent.valid_from == row.consent_valid_from
         and consent.organisations == frozenset(row.consent_organisations)
     ]
@@ -424,11 +437,11 @@ def persons_create(
     # A new person has exactly this one consent: its id is found by the person's.
     insert_rows(
         Consent,
-        ("person_id", "purpose", "valid_from", "valid_until", "recorded_by_id"),
+        ("person_id", *ConsentPurpose.values, "valid_from", "valid_until", "recorded_by_id"),
         (
             (
                 record.pk,
-                row.consent_purpose,
+                *(code in row.consent_purposes for code in ConsentPurpose.values),
                 row.consent_valid_from,
                 row.consent_valid_until,
                 viewer.user_id,
@@ -460,7 +473,7 @@ def consents_create(
         [
             Consent(
                 person_id=person_id,
-                purpose=row.consent_purpose,
+                **{code: code in row.consent_purposes for code in ConsentPurpose.values},
                 valid_from=row.consent_valid_from,
                 valid_until=row.consent_valid_until,
                 recorded_by_id=viewer.user_id,

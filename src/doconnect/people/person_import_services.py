@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 from doconnect.core.models import AuditAction, Organisation, Role
 from doconnect.core.viewers import Viewer
 from doconnect.files.importing import ImportProblem, raise_if_any
-from doconnect.people.access import audit_reads, default_purpose, levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access import audit_reads, levels_for
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.consent_actions import may_record_consent
 from doconnect.people.duplicates import Candidate, CandidateFinder, queue_candidates
 from doconnect.people.models import (
@@ -65,6 +65,9 @@ from doconnect.people.person_import_bulk import (
     target_groups_ensure,
 )
 from doconnect.people.registration import REGISTERED_FIELDS, may_register
+
+# Zweckbindung: a delivered person enters the importing organisation's counselling.
+PURPOSE = Purpose.COUNSELLING
 
 IMPORT_VIEW = "cli:import persons"
 # The roles that import (the registration's), and whose consent opens a file to them.
@@ -241,7 +244,7 @@ def _change_problems(
     counselling = dataclasses.replace(
         viewer, memberships=tuple(m for m in viewer.memberships if m.role in IMPORTING_ROLES)
     )
-    levels = levels_for(counselling, [c.stored.pk for c in changes], today=today)
+    levels = levels_for(counselling, [c.stored.pk for c in changes], today=today, purpose=PURPOSE)
     own = counselling.organisation_ids
     problems = []
     for change in changes:
@@ -378,7 +381,7 @@ def persons_import_as(
     persons_update(viewer, changes, lookups=lookups, groups=groups)
     queued = _queue(viewer, found, created, view=view)
 
-    purpose = default_purpose(viewer)
+    purpose = PURPOSE
     changes_audit(
         viewer,
         [record.public_id for record in created],

@@ -13,9 +13,9 @@ from doconnect.casework import privacy as casework_privacy
 from doconnect.core.models import AuditAction, Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonRecord, access_person, audit_reads
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.agreements.privacy import agreements_export
-from doconnect.people.models import PERSONAL_FIELDS
+from doconnect.people.models import PERSONAL_FIELDS, Person
 
 
 def may_answer_requests(viewer: Viewer) -> bool:
@@ -29,10 +29,13 @@ def may_read_audit_log(viewer: Viewer) -> bool:
     return viewer.has_role(Role.DPO)
 
 
-def _require_personal_coordination(
-    viewer: Viewer, public_id: str, view: str, purpose: str
-) -> PersonRecord:
-    record = access_person(viewer, public_id, view=view, purpose=purpose)
+# Zweckbindung: answering the person's own request is no use of their data; it is
+# answered under any consent covering the coordinator's organisation.
+PURPOSE = Purpose.DATA_SUBJECT_REQUEST
+
+
+def _require_personal_coordination(viewer: Viewer, public_id: str, view: str) -> PersonRecord:
+    record = access_person(viewer, public_id, view=view, purpose=PURPOSE)
     # Handing out or destroying a whole file is a coordinator's act, and only for a
     # person who consented to the coordinator's organisation.
     if record.level < Level.PERSONAL or not viewer.has_role(Role.COORDINATOR):
@@ -47,7 +50,7 @@ def person_data_export(
     ``view``: where it was asked for (``web.person_data_export``, ``cli:…``), for the
     audit trail; the coordinator's page and ``doconnect privacy export`` both call
     this."""
-    record = _require_personal_coordination(viewer, public_id, view, "art15")
+    record = _require_personal_coordination(viewer, public_id, view)
     person, personal = record.person, record.personal
     data: dict[str, Any] = {
         "public_id": person.public_id,
@@ -65,7 +68,7 @@ def person_data_export(
         "personal": None,
         "consents": [
             {
-                "purpose": c.purpose,
+                "purposes": c.purposes,
                 "organisations": sorted(o.external_id for o in c.organisations.all()),
                 "valid_from": c.valid_from.isoformat(),
                 "valid_until": c.valid_until.isoformat() if c.valid_until else None,
@@ -123,7 +126,7 @@ def person_erase(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Bitte einen Grund für die Löschung angeben."})
-    person = _require_personal_coordination(viewer, public_id, view, "art17").person
+    person = _require_personal_coordination(viewer, public_id, view).person
     audit_reads(
         viewer,
         [(person.public_id, Level.PERSONAL)],
@@ -131,5 +134,12 @@ def person_erase(
         purpose=f"art17: {reason}"[:120],
         action=AuditAction.ERASE,
     )
+    erase_record(person)
+
+
+def erase_record(person: Person) -> None:
+    """What an erasure removes, written once (``person_erase`` and the replay after a
+    restore, ``erasure_replay``): the case work of every organisation and the person
+    with everything hanging off them; the audit trail stays."""
     casework_privacy.erase_for(person)
     person.delete()

@@ -23,6 +23,7 @@ from doconnect.core.models import AuditEvent
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.people.access import PersonNotFound, PersonRecord, access_person
 from doconnect.people.access_log import access_log
+from doconnect.people.access_rules import Purpose
 from doconnect.people.privacy import (
     may_answer_requests,
     may_read_audit_log,
@@ -33,7 +34,7 @@ from doconnect.people.privacy_forms import AuditFilterForm, ErasureForm, PersonL
 
 EVENTS_PER_PAGE = 50
 LOOKUP_VIEW = "web.privacy_requests"
-LOOKUP_PURPOSE = "data_subject_request"
+LOOKUP_PURPOSE = Purpose.DATA_SUBJECT_REQUEST  # Zweckbindung: the person's own request
 
 
 def _found(viewer: Viewer, public_id: str) -> PersonRecord | None:

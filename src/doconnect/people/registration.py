@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import District, Organisation, Role, TargetGroup
+from doconnect.core.refusals import RefusedForRole
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import audit_change, audit_reads, default_purpose, levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access import audit_change, audit_reads, levels_for
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.consent_actions import may_record_consent
 from doconnect.people.duplicates import Candidate, CandidateFinder, queue_candidates
 from doconnect.people.models import (
@@ -50,6 +51,16 @@ from doconnect.people.models import (
 )
 from doconnect.people.services import consent_give, person_create
 
+# Zweckbindung: registering a person opens a counselling file.
+PURPOSE = Purpose.COUNSELLING
+
+
+def consent_purposes_of(value: str) -> list[str]:
+    """The purposes of a registration's first consent: ``consent_purpose`` holds one or
+    more codes separated by spaces or commas (the form ticks several, the API and the
+    persons file send them as text, as they send target groups)."""
+    return list(dict.fromkeys(value.replace(",", " ").split()))
+
 
 @dataclass(frozen=True)
 class NewPerson:
@@ -65,7 +76,7 @@ class NewPerson:
     given_name: str
     family_name: str
     birth_date: dt.date | None
-    consent_purpose: str
+    consent_purpose: str  # one or more ConsentPurpose codes, separated by spaces
     consent_organisations: Sequence[str]
     consent_valid_from: dt.date
     consent_valid_until: dt.date | None = None
@@ -140,7 +151,7 @@ def person_register_as(
     candidates = finder.find(
         person.given_name.strip(), person.family_name.strip(), person.birth_date
     )
-    levels = levels_for(viewer, [c.person_id for c in candidates], today=today)
+    levels = levels_for(viewer, [c.person_id for c in candidates], today=today, purpose=PURPOSE)
     visible = {c.person_id for c in candidates if levels[c.person_id] >= Level.PERSONAL}
     if visible and not confirm_new:
         raise PossibleDuplicates(
@@ -166,7 +177,7 @@ def person_register_as(
         )
         consent = consent_give(
             person=created,
-            purpose=person.consent_purpose,
+            purposes=consent_purposes_of(person.consent_purpose),
             organisations=data.consent_organisations,
             valid_from=person.consent_valid_from,
             valid_until=person.consent_valid_until,
@@ -179,7 +190,9 @@ def person_register_as(
             found_by_id=viewer.user_id,
             found_in=view,
         )
-        audit_change(viewer, created.public_id, Level.PERSONAL, REGISTERED_FIELDS, view=view)
+        audit_change(
+            viewer, created.public_id, Level.PERSONAL, REGISTERED_FIELDS, view=view, purpose=PURPOSE
+        )
     finder.add(created.pk, person.given_name.strip(), person.family_name.strip(), person.birth_date)
     return Registration(person=created, consent=consent, queued_duplicates=len(queued))
 
@@ -247,10 +260,18 @@ def _validated(viewer: Viewer, person: NewPerson, today: dt.date) -> _Resolved:
         ("legal_branch", LegalBranch.values),
         ("school_qualification", SchoolQualification.values),
         ("vocational_qualification", VocationalQualification.values),
-        ("consent_purpose", ConsentPurpose.values),
     ):
         if getattr(person, name) not in codes:
             refuse(name, _("Unbekannter Wert %(value)r.") % {"value": getattr(person, name)})
+    purposes = consent_purposes_of(person.consent_purpose)
+    if not purposes:
+        refuse("consent_purpose", _("Mindestens einen Zweck angeben."))
+    for purpose in purposes:
+        if purpose not in ConsentPurpose.values:
+            refuse("consent_purpose", _("Unbekannter Wert %(value)r.") % {"value": purpose})
+    if purposes and PURPOSE not in purposes:
+        # Registering opens a counselling file; without that purpose nobody could open it.
+        refuse("consent_purpose", _("Die erste Einwilligung muss die Beratung einschließen."))
     postcode = person.postcode.strip()
     if postcode and not _POSTCODE.match(postcode):
         refuse("postcode", _("Eine Postleitzahl hat fünf Ziffern."))
@@ -278,6 +299,7 @@ def _validated(viewer: Viewer, person: NewPerson, today: dt.date) -> _Resolved:
             "target_groups", _("Unbekannte Zielgruppen: %(codes)s.") % {"codes": ", ".join(unknown)}
         )
 
+    not_for_viewer = ""
     keys = sorted(set(person.consent_organisations))
     organisations = list(Organisation.objects.filter(external_id__in=keys))
     unknown = sorted(set(keys) - {o.external_id for o in organisations})
@@ -289,10 +311,7 @@ def _validated(viewer: Viewer, person: NewPerson, today: dt.date) -> _Resolved:
             _("Unbekannte Organisationen: %(keys)s.") % {"keys": ", ".join(unknown)},
         )
     elif not may_record_consent(viewer, [o.pk for o in organisations]):
-        refuse(
-            "consent_organisations",
-            _("Die Einwilligung muss Ihre eigene Organisation einschließen."),
-        )
+        not_for_viewer = _("Die Einwilligung muss Ihre eigene Organisation einschließen.")
     if person.consent_valid_from > today:
         refuse("consent_valid_from", _("Die erste Einwilligung muss heute schon gelten."))
     until = person.consent_valid_until
@@ -318,6 +337,8 @@ def _validated(viewer: Viewer, person: NewPerson, today: dt.date) -> _Resolved:
             refuse("source_id", _("Diese Person ist aus diesem System schon aufgenommen."))
     if errors:
         raise ValidationError(errors)
+    if not_for_viewer:  # the input is good; this caller may not record it
+        raise RefusedForRole({"consent_organisations": [not_for_viewer]})
     return _Resolved(district, target_groups, organisations, source)
 
 
@@ -346,7 +367,7 @@ def _shown(viewer: Viewer, candidates: list[Candidate], *, view: str) -> list[Sh
         viewer,
         [(s.public_id, Level.PERSONAL) for s in shown],
         view=view,
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         fields=SHOWN_FIELDS,
     )
     return shown

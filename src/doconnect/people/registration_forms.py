@@ -59,7 +59,12 @@ class RegistrationForm(KernForm):
         initial=VocationalQualification.UNKNOWN,
     )
     target_groups = target_groups_choice()
-    consent_purpose = forms.ChoiceField(label=_("Zweck"), choices=ConsentPurpose.choices)
+    consent_purpose = forms.MultipleChoiceField(
+        label=_("Zwecke"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Daten werden nur für die angekreuzten Zwecke geöffnet."),
+    )
     consent_organisations = forms.ModelMultipleChoiceField(
         label=_("Berechtigte Organisationen"),
         queryset=Organisation.objects.exclude(kind=OrganisationKind.EMPLOYER).order_by("name"),
@@ -112,7 +117,7 @@ class RegistrationForm(KernForm):
             school_qualification=data["school_qualification"],
             vocational_qualification=data["vocational_qualification"],
             target_groups=tuple(g.code for g in data["target_groups"]),
-            consent_purpose=data["consent_purpose"],
+            consent_purpose=" ".join(data["consent_purpose"]),
             consent_organisations=tuple(o.external_id for o in data["consent_organisations"]),
             consent_valid_from=data["consent_valid_from"],
             consent_valid_until=data["consent_valid_until"],

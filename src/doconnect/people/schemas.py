@@ -7,10 +7,21 @@ other field is always present (null where unknown)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
-from doconnect.core.api.schemas import DistrictOut
+from doconnect.core.api.dates import PastDate, PlausibleDate, UpcomingDate
+from doconnect.core.api.references import (
+    DistrictKeyOrEmpty,
+    OfferIdOrEmpty,
+    OrganisationId,
+    OrganisationIdOrEmpty,
+    TargetGroupCode,
+)
+from doconnect.core.api.schemas import DistrictOut, present
+from doconnect.people.details_actions import MAX_TAG_LENGTH, MAX_TAGS
 from doconnect.people.models import (
     ConsentPurpose,
     Gender,
@@ -19,6 +30,31 @@ from doconnect.people.models import (
     SpellState,
     VocationalQualification,
 )
+
+# What the person endpoints check, stated in the document (issue #20), so that a value
+# the schema allows is taken and one it forbids refused (the services check the same).
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+Street = Annotated[str, StringConstraints(max_length=200)]
+Email = Annotated[
+    str,
+    StringConstraints(
+        max_length=254,
+        # A plain address (what Django's validate_email takes, without its rare forms).
+        pattern=r"^$|^[A-Za-z0-9]{1,20}(?:[._+-][A-Za-z0-9]{1,20}){0,3}"
+        r"@[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,2}(?:\.[A-Za-z0-9]{1,20}){0,2}"
+        r"\.[A-Za-z]{2,6}$",
+    ),
+]
+Phone = Annotated[str, StringConstraints(pattern=r"^ *$|^[0-9+()/\-. ]{3,40}$")]
+PhoneText = Annotated[str, StringConstraints(max_length=40)]
+Postcode = Annotated[str, StringConstraints(pattern=r"^$|^[0-9]{5}$")]
+Kldb = Annotated[str, StringConstraints(pattern=r"^$|^[0-9]{5}$")]
+_PURPOSE = "(?:" + "|".join(ConsentPurpose.values) + ")"
+_PURPOSES = rf"^[ ,]*{_PURPOSE}(?:[ ,]+{_PURPOSE})*[ ,]*$"
+Tags = Annotated[
+    list[Annotated[str, StringConstraints(max_length=MAX_TAG_LENGTH)]],
+    Field(max_length=MAX_TAGS),
+]
 
 
 class PersonFilter(Schema):
@@ -39,6 +75,28 @@ class PersonalOut(Schema):
     street: str
     postcode: str
     address_district: DistrictOut | None
+
+
+class StatisticalOut(Schema):
+    """What an analyst sees of a person: coarsened so that every combination of these
+    values is shared by at least DOCONNECT_ANALYST_K persons. "*": not shown."""
+
+    age_band: str = Field(
+        description="age in years: u20, 20-24 … 60-64, 65+ (five-year bands) or the "
+        "person list's bands u25, 25-34, 35-49, 50-64, 65+; 'unknown'"
+    )
+    gender: str = Field(description="a gender code, or 'other' (diverse or not stated)")
+    district: str = Field(
+        description="official key of the district, 'other_districts' (small ones merged) "
+        "or 'unknown'"
+    )
+    legal_branch: str
+    school_qualification: str = Field(
+        description="a code, or a group: school_low, school_middle, school_high, other"
+    )
+    vocational_qualification: str = Field(
+        description="a code, or a group: none, vocational, university, other"
+    )
 
 
 class PersonOut(Schema):
@@ -62,6 +120,11 @@ class PersonOut(Schema):
         description="Present only where the viewer may see personal data of this person; "
         "absent otherwise (never null).",
     )
+    statistical: StatisticalOut | None = Field(
+        None,
+        description="Present only where the viewer (an analyst) sees the person coarsened; "
+        "then the other fields of the record are empty. Absent otherwise (never null).",
+    )
 
 
 class SpellOut(Schema):
@@ -81,7 +144,10 @@ class SpellOut(Schema):
 class ConsentOut(Schema):
     id: int
     person: str = Field(description="public id of the person")
-    purpose: str
+    purposes: list[str] = Field(
+        description="what it was given for: counselling, placement, case_conference, "
+        "monitoring; it opens the person's data only to endpoints of these purposes"
+    )
     organisations: list[str] = Field(description="external ids of the organisations")
     valid_from: dt.date
     valid_until: dt.date | None
@@ -91,14 +157,14 @@ class ConsentOut(Schema):
 
 
 class ConsentIn(Schema):
-    purpose: ConsentPurpose
-    organisations: list[str] = Field(min_length=1, description="external ids")
-    valid_from: dt.date
-    valid_until: dt.date | None = None
+    purposes: list[ConsentPurpose] = Field(min_length=1, max_length=4)
+    organisations: list[OrganisationId] = Field(min_length=1, description="external ids")
+    valid_from: PlausibleDate
+    valid_until: PlausibleDate | None = None
 
 
 class ConsentExtendIn(Schema):
-    valid_until: dt.date | None = Field(description="new end; null: until withdrawn")
+    valid_until: PlausibleDate | None = Field(description="new end; null: until withdrawn")
 
 
 class WishesIn(Schema):
@@ -112,51 +178,56 @@ class PersonPatchIn(Schema):
     """A partial change of a person: only the fields sent change. Provider staff may
     send only ``email``, ``phone``, ``street``, ``postcode`` and ``address_district``."""
 
-    gender: Gender | None = None
-    district: str | None = Field(
+    # Left out: unchanged; a code field cannot be emptied, so null is not offered.
+    gender: Annotated[Gender | None, present(Gender)] = None
+    district: DistrictKeyOrEmpty | None = Field(
         None,
-        description="official key of the district; null: unknown. Follows "
+        description="official key of the district; null or empty: unknown. Follows "
         "address_district when not sent and both were equal",
     )
-    legal_branch: LegalBranch | None = None
-    school_qualification: SchoolQualification | None = None
-    vocational_qualification: VocationalQualification | None = None
-    target_groups: list[str] | None = Field(None, description="target group codes")
-    strengths: list[str] | None = Field(None, description="free tags, never a score")
-    support_needs: list[str] | None = Field(None, description="free tags")
-    given_name: str | None = None
-    family_name: str | None = None
-    birth_date: dt.date | None = Field(None, description="the birth year follows from it")
-    email: str | None = None
-    phone: str | None = None
-    street: str | None = None
-    postcode: str | None = Field(None, description="five digits or empty")
-    address_district: str | None = Field(None, description="official key of the district")
+    legal_branch: Annotated[LegalBranch | None, present(LegalBranch)] = None
+    school_qualification: Annotated[SchoolQualification | None, present(SchoolQualification)] = None
+    vocational_qualification: Annotated[
+        VocationalQualification | None, present(VocationalQualification)
+    ] = None
+    target_groups: list[TargetGroupCode] | None = Field(None, description="target group codes")
+    strengths: Tags | None = Field(None, description="free tags, never a score")
+    support_needs: Tags | None = Field(None, description="free tags")
+    given_name: Annotated[Name | None, present(Name)] = None
+    family_name: Annotated[Name | None, present(Name)] = None
+    birth_date: PastDate | None = Field(None, description="the birth year follows from it")
+    email: Email | None = None
+    phone: Phone | None = None
+    street: Street | None = None
+    postcode: Postcode | None = Field(None, description="five digits or empty")
+    address_district: DistrictKeyOrEmpty | None = Field(
+        None, description="official key of the district"
+    )
 
 
 class SpellIn(Schema):
     state: SpellState
-    start: dt.date
-    end: dt.date | None = Field(None, description="last day (inclusive); null: still running")
-    source_organisation: str | None = Field(
+    start: PlausibleDate
+    end: PlausibleDate | None = Field(None, description="last day (inclusive); null: still running")
+    source_organisation: OrganisationIdOrEmpty | None = Field(
         None,
         description="external id of the reporting organisation; provider staff report as "
         "their own organisation (the default when they have one)",
     )
-    offer: str | None = Field(None, description="external id of the offer")
-    kldb: str = Field("", description="KldB 2010 occupation, 5 digits, or empty")
+    offer: OfferIdOrEmpty | None = Field(None, description="external id of the offer")
+    kldb: Kldb = Field("", description="KldB 2010 occupation, 5 digits, or empty")
 
 
 class SpellPatchIn(Schema):
     """A correction of a spell: only the fields sent change. Ending a running spell is
     ``{"end": "YYYY-MM-DD"}``."""
 
-    state: SpellState | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    source_organisation: str | None = None
-    offer: str | None = None
-    kldb: str | None = None
+    state: Annotated[SpellState | None, present(SpellState)] = None
+    start: Annotated[PlausibleDate | None, present(PlausibleDate)] = None
+    end: PlausibleDate | None = None
+    source_organisation: OrganisationIdOrEmpty | None = None
+    offer: OfferIdOrEmpty | None = None
+    kldb: Kldb | None = None
 
 
 class PersonRegisterIn(Schema):
@@ -164,27 +235,36 @@ class PersonRegisterIn(Schema):
     aufnehmen" (codes as in ``GET /api/persons``). A refused value is 422 naming the
     field; possible duplicates the caller may see are 409 unless ``confirm_new``."""
 
-    given_name: str
-    family_name: str
-    birth_date: dt.date | None = Field(None, description="needed for the duplicate check")
-    gender: str = Field("unspecified", description="female, male, diverse, unspecified")
-    postcode: str = Field("", description="five digits or empty")
-    street: str = ""
-    district: str = Field("", description="official key (or name) of the district; empty")
-    email: str = ""
-    phone: str = ""
-    legal_branch: str = Field("none", description="'SGB II', 'SGB III' or 'none'")
-    school_qualification: str = "unknown"
-    vocational_qualification: str = "unknown"
-    target_groups: list[str] = Field(default_factory=list, description="target group codes")
+    given_name: Name
+    family_name: Name
+    birth_date: PastDate = Field(description="needed for the duplicate check")
+    gender: Gender = Field(Gender.UNSPECIFIED, description="female, male, diverse, unspecified")
+    postcode: Postcode = Field("", description="five digits or empty")
+    street: Street = ""
+    district: DistrictKeyOrEmpty = Field(
+        "", description="official key (or name) of the district; empty"
+    )
+    email: Email = ""
+    phone: PhoneText = ""
+    legal_branch: LegalBranch = Field(LegalBranch.NONE, description="'SGB II', 'SGB III' or 'none'")
+    school_qualification: SchoolQualification = SchoolQualification.UNKNOWN
+    vocational_qualification: VocationalQualification = VocationalQualification.UNKNOWN
+    target_groups: list[TargetGroupCode] = Field(
+        default_factory=list, description="target group codes"
+    )
     consent_purpose: str = Field(
-        description="counselling, placement, case_conference or monitoring"
+        description="what the first consent is given for: one or more of counselling, "
+        "placement, case_conference, monitoring, separated by spaces",
+        min_length=1,
+        pattern=_PURPOSES,
     )
-    consent_organisations: list[str] = Field(
-        description="external ids; a case worker's must include their own organisation"
+    consent_organisations: list[OrganisationId] = Field(
+        min_length=1,
+        description="external ids; a case worker's must include their own organisation",
     )
-    consent_valid_from: dt.date | None = Field(None, description="default: today")
-    consent_valid_until: dt.date | None = Field(None, description="null: until withdrawn")
+    # The first consent holds today: it began by today and has not ended yet.
+    consent_valid_from: PastDate | None = Field(None, description="default: today")
+    consent_valid_until: UpcomingDate | None = Field(None, description="null: until withdrawn")
     confirm_new: bool = Field(
         False, description="register even though possible duplicates were shown (409)"
     )

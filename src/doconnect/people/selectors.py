@@ -30,10 +30,14 @@ from doconnect.people.access import (
     may_see_audit_trail,
     visible_persons,
 )
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
+from doconnect.people.analyst_view import coarsened_filter, coarsened_lists
 from doconnect.people.list_columns import order_persons
 from doconnect.people.models import Consent, Person, Spell
 from doconnect.referrals.models import Referral
+
+# Zweckbindung: the person list (page, export, API) serves counselling.
+PURPOSE = Purpose.COUNSELLING
 
 PUBLIC_ID_SEARCH = re.compile(r"^P-[0-9A-Z]{1,8}$")
 NAME_SEARCH_MIN_LENGTH = 2
@@ -79,7 +83,9 @@ def find_persons(
     ``mine`` those the viewer is the responsible worker for, where they may still do
     case work (``casework.selectors.my_cases``)."""
     day = today or timezone.localdate()
-    persons = visible_persons(viewer, today=day).select_related("district")
+    persons = visible_persons(viewer, today=day, purpose=PURPOSE).select_related("district")
+    if coarsened_lists(viewer):
+        return _coarsened_persons(viewer, persons, criteria, day)
     if criteria.district:
         persons = persons.filter(district__official_key=criteria.district)
     if criteria.legal_branch:
@@ -114,6 +120,32 @@ def find_persons(
     return persons.order_by("public_id")
 
 
+def _coarsened_persons(
+    viewer: Viewer, persons: QuerySet[Person], criteria: PersonCriteria, day: dt.date
+) -> QuerySet[Person]:
+    """An analyst's list: filtered on the coarsened records only
+    (``analyst_view.coarsened_filter``), in pseudonym order (an order by district or
+    state would tell what the coarsened record hides). What the record does not show —
+    target groups, the current state, taking part in an offer, own cases — cannot be
+    filtered by either: such a filter keeps nobody."""
+    if criteria.target_group or criteria.state or criteria.active_support or criteria.mine:
+        return persons.none()
+    persons = coarsened_filter(
+        persons,
+        district=criteria.district,
+        gender=criteria.gender,
+        legal_branch=criteria.legal_branch,
+        age_band=criteria.age_band if criteria.age_band in AGE_BANDS else "",
+        today=day,
+    )
+    text = " ".join(criteria.text.split())
+    if text:
+        if not PUBLIC_ID_SEARCH.match(text.upper()):
+            return _matching_names(viewer, persons, text)
+        persons = persons.filter(public_id__startswith=text.upper())
+    return persons.order_by("public_id")
+
+
 def _running_spells(day: dt.date) -> QuerySet[Spell]:
     return Spell.objects.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
 
@@ -136,7 +168,7 @@ def _matching_names(viewer: Viewer, candidates: QuerySet[Person], text: str) -> 
             Q(personal__given_name__icontains=term) | Q(personal__family_name__icontains=term)
         )
     ids = list(candidates.values_list("pk", flat=True))
-    levels = levels_for(viewer, ids)
+    levels = levels_for(viewer, ids, purpose=PURPOSE)
     personal_ids = [pk for pk in ids if levels[pk] >= Level.PERSONAL]
     return Person.objects.filter(pk__in=personal_ids).select_related("district")
 

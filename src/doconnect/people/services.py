@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +12,14 @@ from django.utils import timezone
 from doconnect.core.models import District, Organisation, TargetGroup
 from doconnect.offers.models import OfferKind
 from doconnect.people.biography import SpellSpan, overlap_conflicts
-from doconnect.people.models import PERSON_GOALS, Consent, Person, PersonalDetails, Spell
+from doconnect.people.models import (
+    PERSON_GOALS,
+    Consent,
+    ConsentPurpose,
+    Person,
+    PersonalDetails,
+    Spell,
+)
 
 
 @transaction.atomic
@@ -70,7 +77,7 @@ def person_create(
 def consent_give(
     *,
     person: Person,
-    purpose: str,
+    purposes: Collection[str],
     organisations: Iterable[Organisation],
     valid_from: dt.date,
     valid_until: dt.date | None,
@@ -81,13 +88,19 @@ def consent_give(
     orgs = list(organisations)
     if not orgs:
         raise ValidationError({"organisations": "Mindestens eine Organisation ist nötig."})
-    consent = Consent.objects.create(
+    if not purposes:
+        raise ValidationError({"purposes": "Mindestens ein Zweck ist nötig."})
+    unknown = sorted(set(purposes) - set(ConsentPurpose.values))
+    if unknown:
+        raise ValidationError({"purposes": f"Unbekannter Zweck: {', '.join(unknown)}."})
+    consent = Consent(
         person=person,
-        purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
         recorded_by_id=recorded_by_id,
     )
+    consent.purposes = purposes
+    consent.save()
     consent.organisations.set(orgs)
     return consent
 

@@ -32,11 +32,14 @@ from doconnect.core.models import Organisation, OrganisationKind, Role
 from doconnect.core.viewers import Viewer
 from doconnect.offers.models import Offer
 from doconnect.people.access import PersonNotFound, audit_change
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 from doconnect.people.editing_access import EditScope, person_for_editing
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.people.services import spell_create
+
+# Zweckbindung: changing a file is counselling work, as the person page is.
+PURPOSE = Purpose.COUNSELLING
 
 SPELL_FIELDS: tuple[str, ...] = ("state", "start", "end", "source_organisation", "offer", "kldb")
 _KLDB = re.compile(r"\d{5}")
@@ -176,7 +179,14 @@ def _check(
 
 
 def _audit(viewer: Viewer, person: Person, level: Level, fields: list[str], view: str) -> None:
-    audit_change(viewer, person.public_id, level, [f"spells.{name}" for name in fields], view=view)
+    audit_change(
+        viewer,
+        person.public_id,
+        level,
+        [f"spells.{name}" for name in fields],
+        view=view,
+        purpose=PURPOSE,
+    )
 
 
 @transaction.atomic

@@ -13,21 +13,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import IO, TextIO
 
 from doconnect.files.importing import (
     EARLIEST_DATE,
     ImportFailed,
     ImportProblem,
     date_window_problem,
-    decode_utf8,
     header_problem,
     latest_date,
     parse_iso_date,
+    utf8_lines,
 )
 from doconnect.files.tables import TableWriter
 from doconnect.people.biography import SIDE_STATES, SpellSpan, overlap_conflicts
@@ -111,18 +112,37 @@ def _row_problems(
     return found
 
 
+# Rows checked and handed on at a time: a large file is read as it is imported, not
+# held whole (a 50 MB file once took 675 MB).
+CHUNK_ROWS = 20_000
+
+
 def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> SpellRows:
-    """Read and check a spells file. A bad encoding, an empty file or a wrong header
-    raise ImportFailed at once (no row can be read); every row problem is collected in
-    ``SpellRows.problems``. The columns may come in any order, separated by commas or
-    semicolons; the ``kldb`` column may be left out."""
-    text = decode_utf8(data, file=file)
+    """Read and check a whole spells file held in memory (see ``spell_chunks``)."""
+    rows: list[SpellRow] = []
+    problems: list[ImportProblem] = []
+    for chunk in spell_chunks(io.BytesIO(data), file=file, states=states):
+        rows.extend(chunk.rows)
+        problems.extend(chunk.problems)
+    return SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
+
+
+def spell_chunks(
+    stream: IO[bytes], *, file: str, states: Collection[str], chunk_rows: int = CHUNK_ROWS
+) -> Iterator[SpellRows]:
+    """Read and check a spells file from ``stream``, ``chunk_rows`` rows at a time. A bad
+    encoding, an empty file or a wrong header raise ImportFailed at once (no row can be
+    read); every row problem is collected in ``SpellRows.problems`` of its chunk. The
+    columns may come in any order, separated by commas or semicolons; the ``kldb``
+    column may be left out."""
+    lines = utf8_lines(stream, file=file)
+    first_line = next(lines, None)
+    if first_line is None:
+        raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
     # Excel with German settings saves "CSV" with semicolons; the header is known, so
     # its first line tells the separator without guessing from the data.
-    first_line = text.partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems: list[ImportProblem] = []
+    reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -142,8 +162,12 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
     earliest, latest = EARLIEST_DATE, latest_date()
 
     rows: list[SpellRow] = []
+    problems: list[ImportProblem] = []
     line_end = reader.line_num
     while True:
+        if len(rows) >= chunk_rows:
+            yield SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
+            rows, problems = [], []
         line = line_end + 1
         try:
             record = next(reader)
@@ -180,7 +204,7 @@ def read_spells_csv(data: bytes, *, file: str, states: Collection[str]) -> Spell
             rows.append(SpellRow(person_id, state, start, end, organisation, offer_id, kldb, line))
         else:
             problems.extend(_row_problems(file, line, values, states))
-    return SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
+    yield SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
 
 
 def _describe(state: str, start: dt.date, end: dt.date | None) -> str:

@@ -8,6 +8,8 @@ import json
 from argparse import Action, ArgumentParser
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
@@ -24,8 +26,22 @@ from doconnect.people.person_import_services import (
     persons_file_read,
     persons_import_as,
 )
-from doconnect.people.spell_import import SPELL_COLUMNS, read_spells_csv, write_spells_csv
-from doconnect.people.spell_services import spell_rows_export, spells_import
+from doconnect.people.spell_import import (
+    SPELL_COLUMNS,
+    SpellRow,
+    read_spells_csv,
+    spell_chunks,
+    write_spells_csv,
+)
+from doconnect.people.spell_services import (
+    spell_rows_by_district,
+    spell_rows_export,
+    spells_import,
+    spells_import_chunks,
+)
+from doconnect.transitions.engine.aggregates import STATES_KEY
+from doconnect.transitions.engine.spells_dataset import COLUMNS as DATASET_COLUMNS
+from doconnect.transitions.engine.spells_dataset import NO_DISTRICT, DatasetError, DatasetWriter
 
 SPELLS_HELP = f"""\
 spells FILE.csv
@@ -158,10 +174,68 @@ def spells_file_import(data: bytes, file: str) -> ImportResult:
     return spells_import(rows=read_spells_csv(data, file=file, states=tuple(SpellState.values)))
 
 
+def spells_stream_import(stream: IO[bytes], file: str) -> ImportResult:
+    """The command's way: the file read and imported a chunk at a time."""
+    chunks = spell_chunks(stream, file=file, states=tuple(SpellState.values))
+    return spells_import_chunks(chunks, file=file)
+
+
 def spells_exported() -> Exported:
     buffer = io.StringIO()
     count = write_spells_csv(spell_rows_export(), buffer)
     return Exported(text=buffer.getvalue(), what=f"{count} spells")
+
+
+SPELLS_PARQUET_HELP = f"""\
+spells --format parquet --out DIR
+  A Parquet dataset partitioned by district (Hive layout, read by DuckDB, pyarrow,
+  Dask, Spark, pandas): DIR/district=NAME/part-00000.parquet, NAME percent-encoded,
+  persons without a district under district={NO_DISTRICT}. Columns:
+  {", ".join(DATASET_COLUMNS)}
+  (start and end as dates, end empty while running); the district is the directory.
+  Pseudonymous only: persons by pseudonym, never a name, birth date, gender, address,
+  contact or note. Written all or nothing (a hidden
+  directory beside DIR, renamed at the end); DIR must be new, empty or an earlier
+  spells dataset, which is replaced. Several cities' datasets pool by copying their
+  district directories side by side; `doconnect transitions figures DIR` reads them."""
+
+_BATCH = 50_000  # rows a district collects before they are written (a row group)
+
+
+def spells_parquet_exported(directory: Path) -> Exported:
+    """Every spell into a Parquet dataset partitioned by district (the layout of
+    ``transitions.engine.spells_dataset``), all or nothing."""
+    try:
+        metadata = {STATES_KEY: ",".join(SpellState.values), "doconnect.source": "export spells"}
+        with DatasetWriter(directory, metadata=metadata) as out:
+            batches: dict[str, dict[str, list[Any]]] = {}
+            for district, row in spell_rows_by_district():
+                batch = batches.setdefault(district, {name: [] for name in DATASET_COLUMNS})
+                for name, value in zip(DATASET_COLUMNS, _dataset_values(row), strict=True):
+                    batch[name].append(value)
+                if len(batch["person_id"]) >= _BATCH:
+                    out.write(district, batches.pop(district))
+            for district, batch in sorted(batches.items()):
+                out.write(district, batch)
+            count = out.rows
+            districts = len(out.districts)
+    except DatasetError as exc:
+        raise CommandError(f"--out: {exc}") from exc
+    except OSError as exc:
+        raise CommandError(f"cannot write {directory}: {exc.strerror or exc}") from exc
+    return Exported(text="", what=f"{count} spells in {districts} districts")
+
+
+def _dataset_values(row: SpellRow) -> tuple[Any, ...]:
+    return (
+        row.person_id,
+        row.state,
+        row.start,
+        row.end,
+        row.organisation,
+        row.offer_id,
+        row.kldb,
+    )
 
 
 register(
@@ -181,6 +255,7 @@ register(
         name="spells",
         description="biography spells, CSV: one spell per row, added to the persons' biographies",
         run=spells_file_import,
+        stream=spells_stream_import,
         position=20,
         help=SPELLS_HELP,
         examples=("doconnect import spells spells-2026-11.csv",),
@@ -190,6 +265,11 @@ register(
         description="all biography spells as CSV (persons by pseudonym only, no names)",
         run=spells_exported,
         position=20,
-        examples=("doconnect export spells > spells.csv",),
+        help=SPELLS_PARQUET_HELP,
+        examples=(
+            "doconnect export spells > spells.csv",
+            "doconnect export spells --format parquet --out spells-dataset",
+        ),
+        directory_formats=(("parquet", spells_parquet_exported),),
     ),
 )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -30,21 +31,21 @@ from doconnect.offers.models import OfferKind
 from doconnect.pathways.access import next_steps_of
 from doconnect.pathways.engine.next_steps import ExcludedOffer, NextStep
 from doconnect.pathways.services import PersonNextSteps
-from doconnect.pathways.texts import factor_text
+from doconnect.pathways.texts import FactorTexts
 from doconnect.people.access import (
     PersonNotFound,
     PersonRecord,
     access_person,
     audit_reads,
-    default_purpose,
     levels_for,
     may_list_persons,
     may_search_names,
     records_for_page,
 )
 from doconnect.people.access_log import access_log
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.agreements.selectors import person_agreements
+from doconnect.people.analyst_view import coarsened_lists, statistical_rows
 from doconnect.people.consent_actions import (
     consent_extend_as,
     consent_give_as,
@@ -62,6 +63,7 @@ from doconnect.people.forms import (
     PersonSearchForm,
     PersonWishesForm,
 )
+from doconnect.people.links import NOT_IN_COARSENED_RECORDS
 from doconnect.people.list_columns import DEFAULT_SORT, list_columns, sort_key
 from doconnect.people.list_export import EXPORT_FORMATS, person_list_export
 from doconnect.people.merging import merged_into
@@ -73,6 +75,9 @@ from doconnect.people.wishes_actions import may_record_wishes, person_wishes_upd
 from doconnect.referrals.selectors import person_referral_rows
 
 PERSONS_PER_PAGE = PAGE_SIZES[0]
+# The purpose of every page here (Zweckbindung): the person list, a person's page and
+# its forms serve counselling; a consent for another purpose opens none of them.
+PURPOSE = Purpose.COUNSELLING
 BIOGRAPHY_CHART = "biographie"
 
 
@@ -97,6 +102,25 @@ def _person_filter(
     if not does_casework(viewer):  # no cases of one's own
         del form.fields["mine"]
     sort = sort_key(request.GET.get("sort"))
+    if coarsened_lists(viewer):
+        # Analysts filter only by what their coarsened records show, in pseudonym order
+        # (selectors.find_persons says why).
+        hidden = NOT_IN_COARSENED_RECORDS
+        for name in hidden:
+            del form.fields[name]
+        sort = DEFAULT_SORT
+        if any(request.GET.get(name) for name in hidden):
+            # Such a filter (say from a dashboard link) keeps nobody rather than being
+            # dropped, and says why.
+            form.add_error(
+                None,
+                _(
+                    "Analysten sehen Personen einzeln nur vergröbert und filtern nicht nach "
+                    "Zielgruppe, Status oder Teilnahme; diese Zahlen zeigen die Startseite "
+                    "und die Übergangsberichte."
+                ),
+            )
+            return form, Person.objects.none(), sort
     if form.is_bound and not form.is_valid():
         # An unknown filter value (say a stale dashboard link) must not widen the list
         # to everybody: show the errors next to the fields and no persons.
@@ -116,21 +140,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
     per_page = form.cleaned_data.get("per_page") if form.is_bound and form.is_valid() else None
     page = Paginator(persons, per_page or PERSONS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    columns = list_columns(viewer, [p.pk for p in shown])
+    coarse = coarsened_lists(viewer)
+    # An analyst's list has no current state: it is not part of the coarsened record.
+    columns = {} if coarse else list_columns(viewer, [p.pk for p in shown])
     records = records_for_page(
         viewer,
         shown,
         view="web.person_list",
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         also_read={pk: c.read_fields for pk, c in columns.items()},
     )
     context = {
         "form": form,
         "page": page,
-        "rows": [(r, columns.get(r.person.pk)) for r in records],
+        "rows": statistical_rows(records, columns),
         "records": records,
+        "coarse_list": coarse,
+        "analyst_k": settings.ANALYST_K,
         "sort": sort,
-        "sort_columns": _sort_columns(sort, names=names, casework=does_casework(viewer)),
+        "sort_columns": _sort_columns(
+            sort, names=names, casework=does_casework(viewer), coarse=coarse
+        ),
         "today": timezone.localdate(),
         "may_search_names": names,
         "may_register": may_register(viewer),
@@ -173,9 +203,12 @@ class SortColumn:
     next_sort: str
 
 
-def _sort_columns(sort: str, *, names: bool, casework: bool) -> dict[str, SortColumn]:
+def _sort_columns(
+    sort: str, *, names: bool, casework: bool, coarse: bool = False
+) -> dict[str, SortColumn]:
     """The sortable header cells; the name only for viewers who may see names, the
-    case-work columns only for viewers who do case work."""
+    case-work columns only for viewers who do case work; an analyst's list only by
+    pseudonym."""
     labels = {
         "pseudonym": _("Pseudonym"),
         "name": _("Name"),
@@ -188,6 +221,8 @@ def _sort_columns(sort: str, *, names: bool, casework: bool) -> dict[str, SortCo
         del labels["name"]
     if not casework:
         del labels["worker"], labels["due"]
+    if coarse:
+        labels = {"pseudonym": labels["pseudonym"]}
     columns = {}
     for key, label in labels.items():
         direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
@@ -225,7 +260,7 @@ def _record_or_404(
 ) -> PersonRecord:
     try:
         return access_person(
-            viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads, audit=audit
+            viewer, public_id, view=view, purpose=PURPOSE, reads=reads, audit=audit
         )
     except PersonNotFound:
         raise Http404 from None
@@ -270,7 +305,18 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if "chart" in request.GET:
         # The chart export is a read of the person like the page: the same access
         # check (404 when refused) and its own audit event; it holds only spells.
-        record = _record_or_404(viewer, public_id, "web.person_detail.export", ["spells"])
+        record = _record_or_404(
+            viewer, public_id, "web.person_detail.export", ["spells"], audit=False
+        )
+        if record.coarsened:  # analysts: no biography (analyst_view)
+            raise PermissionDenied
+        audit_reads(
+            viewer,
+            [(record.person.public_id, record.level)],
+            view="web.person_detail.export",
+            purpose=PURPOSE,
+            fields=["spells"],
+        )
         spells = biography(record.person)
         chart = _biography_chart(record.person, spells, timezone.localdate())
         response = chart_export_response(request, [chart] if spells else [])
@@ -285,7 +331,27 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         if kept is None:
             raise
         return redirect("web:person_detail", public_id=kept)
+    if record.coarsened:
+        return _statistical_page(request, viewer, record)
     return _person_page_response(request, viewer, record)
+
+
+def _statistical_page(request: HttpRequest, viewer: Viewer, record: PersonRecord) -> HttpResponse:
+    """A person as an analyst sees them: the pseudonym and the coarsened record only
+    (``analyst_view``), one read event naming it."""
+    [(_record, _columns, values)] = statistical_rows([record], {})
+    audit_reads(
+        viewer,
+        [(record.person.public_id, record.level)],
+        view="web.person_detail",
+        purpose=PURPOSE,
+        fields=["pseudonymous"],
+    )
+    return render(
+        request,
+        "people/person_statistical.html",
+        {"person": record.person, "values": values, "analyst_k": settings.ANALYST_K},
+    )
 
 
 def _person_page_response(
@@ -319,13 +385,13 @@ def _person_page_response(
         # has no next-steps section (no goal form, no "propose" buttons).
         ranked = None
     if ranked is not None:
-        groups = TargetGroup.labels()
+        texts = FactorTexts(TargetGroup.labels())
         next_steps = [
-            (s, ranked.titles.get(s.offer, ""), [factor_text(f, groups) for f in s.factors])
+            (s, ranked.titles.get(s.offer, ""), [texts(f) for f in s.factors])
             for s in ranked.result.steps
         ]
         excluded_steps = [
-            (e, ranked.titles.get(e.offer, ""), [factor_text(f, groups) for f in e.why_not])
+            (e, ranked.titles.get(e.offer, ""), [texts(f) for f in e.why_not])
             for e in ranked.result.excluded
         ]
     if may_record and consent_form is None:
@@ -339,7 +405,7 @@ def _person_page_response(
         viewer,
         [(record.person.public_id, record.level)],
         view=view,
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         fields=page_read_fields(
             personal=personal is not None,
             referrals=details.referrals is not None,
@@ -463,7 +529,7 @@ def consent_give(request: HttpRequest, public_id: str) -> HttpResponse:
         save=lambda: consent_give_as(
             viewer,
             public_id=public_id,
-            purpose=form.cleaned_data["purpose"],
+            purposes=form.cleaned_data["purposes"],
             organisation_external_ids=[o.external_id for o in form.cleaned_data["organisations"]],
             valid_from=form.cleaned_data["valid_from"],
             valid_until=form.cleaned_data["valid_until"],
@@ -518,7 +584,7 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: int) -> H
     except PersonNotFound:
         raise Http404 from None
     messages.success(request, _("Der Widerruf ist erfasst."))
-    if levels_for(viewer, [consent.person_id])[consent.person_id] is Level.NONE:
+    if levels_for(viewer, [consent.person_id], purpose=PURPOSE)[consent.person_id] is Level.NONE:
         # The withdrawal ended this viewer's own access: back to the list, not to a 404.
         return redirect("web:person_list")
     return redirect("web:person_detail", public_id=public_id)

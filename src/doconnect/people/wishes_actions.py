@@ -12,9 +12,12 @@ from django.db import transaction
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonNotFound, audit_change, levels_for
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.models import Person
 from doconnect.people.services import person_wishes_update
+
+# Zweckbindung: a person's stated goal and wishes are recorded in counselling.
+PURPOSE = Purpose.COUNSELLING
 
 WISH_FIELDS = ("goal", "preferred_offer_kinds")
 
@@ -37,7 +40,7 @@ def person_wishes_update_as(
     person = Person.objects.select_for_update().filter(public_id=public_id).first()
     if person is None:
         raise PersonNotFound(public_id)
-    level = levels_for(viewer, [person.pk])[person.pk]
+    level = levels_for(viewer, [person.pk], purpose=PURPOSE)[person.pk]
     if level is Level.NONE:
         raise PersonNotFound(public_id)
     if not may_record_wishes(viewer):
@@ -45,5 +48,5 @@ def person_wishes_update_as(
     person = person_wishes_update(
         person=person, goal=goal, preferred_offer_kinds=preferred_offer_kinds
     )
-    audit_change(viewer, person.public_id, level, list(WISH_FIELDS), view=view)
+    audit_change(viewer, person.public_id, level, list(WISH_FIELDS), view=view, purpose=PURPOSE)
     return person

@@ -23,10 +23,14 @@ from django.utils import timezone
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import visible_persons
+from doconnect.people.access_rules import Purpose
 from doconnect.referrals import services
 from doconnect.referrals import states as transitions
 from doconnect.referrals.models import Referral
 from doconnect.referrals.states import Side
+
+# Zweckbindung: referrals serve placement into offers; no other consent opens them.
+PURPOSE = Purpose.PLACEMENT
 
 CITY_ROLES = (Role.COORDINATOR, Role.CASE_WORKER)
 REFERRAL_ROLES = (*CITY_ROLES, Role.PROVIDER_STAFF)
@@ -46,7 +50,9 @@ def referrals_for_viewer(viewer: Viewer, *, today: dt.date | None = None) -> Que
     if viewer.has_role(Role.COORDINATOR):
         for_city = Value(True, output_field=BooleanField())
     elif viewer.has_role(Role.CASE_WORKER):
-        for_city = Exists(visible_persons(viewer, today=today).filter(pk=OuterRef("person_id")))
+        for_city = Exists(
+            visible_persons(viewer, purpose=PURPOSE, today=today).filter(pk=OuterRef("person_id"))
+        )
     else:
         for_city = Value(False, output_field=BooleanField())
     condition = Q(for_city=True)

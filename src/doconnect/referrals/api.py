@@ -18,8 +18,8 @@ from doconnect.core.api.auth import viewer
 from doconnect.core.api.pagination import page_body, page_of
 from doconnect.core.api.schemas import ErrorOut, Page, PageParams
 from doconnect.core.viewers import Viewer
-from doconnect.people.access import PersonRecord, default_purpose, levels_for, records_for_page
-from doconnect.people.access_rules import Level
+from doconnect.people.access import PersonRecord, levels_for, records_for_page
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.referrals.access import (
     STEP_SERVICES,
     actions_for,
@@ -31,6 +31,9 @@ from doconnect.referrals.forms import step_form_class
 from doconnect.referrals.models import Referral
 from doconnect.referrals.schemas import ReferralFilter, ReferralOut, ReferralStepIn, StepErrorOut
 from doconnect.referrals.services import answer_deadline
+
+# Zweckbindung: referrals serve placement into offers; no other consent opens them.
+PURPOSE = Purpose.PLACEMENT
 
 router = Router(tags=["referrals"])
 
@@ -87,7 +90,7 @@ def list_referrals(
     records = {
         record.person.pk: record
         for record in records_for_page(
-            who, list(persons.values()), view="api.referral_list", purpose=default_purpose(who)
+            who, list(persons.values()), view="api.referral_list", purpose=PURPOSE
         )
     }
     return page_body([referral_body(who, r, records.get(r.person_id)) for r in page], count, paging)
@@ -131,6 +134,6 @@ def referral_step(request: HttpRequest, referral_id: int, action: str, body: Ref
         return Status(
             422, {"detail": {"__all__": exc.messages}, "code": getattr(exc, "code", None)}
         )
-    level = levels_for(who, [referral.person_id])[referral.person_id]
+    level = levels_for(who, [referral.person_id], purpose=PURPOSE)[referral.person_id]
     record = PersonRecord(person=referral.person, level=level, personal=None)
     return referral_body(who, referral, record if level > Level.NONE else None)

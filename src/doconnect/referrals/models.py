@@ -71,6 +71,9 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["offer", "status"]),
             models.Index(fields=["status", "sent_at"]),
+            # Persons taking part or booked per offer (offers.participation), from the
+            # index alone.
+            models.Index(fields=["offer", "status", "person"], name="referral_offer_status_person"),
         ]
 
     def __str__(self) -> str:

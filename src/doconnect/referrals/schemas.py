@@ -7,6 +7,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from doconnect.core.api.dates import PlausibleDate
 from doconnect.referrals.models import ReferralStatus
 
 
@@ -52,7 +53,7 @@ class ReferralStepIn(Schema):
     next_state: str = Field("", description="complete, drop_out: the person's next spell state")
     # A date, validated here: "2024-13-01" is a 422 for every step, not ignored by the
     # steps that do not read it (issue #20).
-    on: dt.date | None = Field(
+    on: PlausibleDate | None = Field(
         None, description="complete, drop_out: the day the next state begins (YYYY-MM-DD)"
     )
 

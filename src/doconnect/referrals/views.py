@@ -30,7 +30,8 @@ from django.views.decorators.http import require_GET, require_POST
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import Offer
 from doconnect.pathways.access import access_person_for_next_steps
-from doconnect.people.access import PersonNotFound, default_purpose, records_for_page
+from doconnect.people.access import PersonNotFound, records_for_page
+from doconnect.people.access_rules import Purpose
 from doconnect.referrals import services
 from doconnect.referrals.access import (
     CITY_ROLES,
@@ -44,6 +45,9 @@ from doconnect.referrals.forms import ReferralFilterForm, StepForm, step_form_cl
 from doconnect.referrals.models import Referral, ReferralStatus
 from doconnect.referrals.selectors import ACTION_LABELS, Action, Row
 from doconnect.referrals.services import referral_create
+
+# Zweckbindung: referrals serve placement into offers; no other consent opens them.
+PURPOSE = Purpose.PLACEMENT
 
 ROWS_PER_SECTION = 25
 FINISHED_DAYS = 90
@@ -195,7 +199,7 @@ def _inbox_response(
             viewer,
             list(persons.values()),
             view="web.referral_inbox",
-            purpose=default_purpose(viewer),
+            purpose=PURPOSE,
         )
     }
     soon = dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS)

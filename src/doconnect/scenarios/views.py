@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +35,11 @@ from doconnect.decisions.models import Decision, DecisionStatus
 from doconnect.decisions.services import may_decide, option_add_from_scenario_result
 from doconnect.offers.models import Funder, Offer, OfferKind
 from doconnect.pathways.texts import render_reason
+from doconnect.scenarios.engine.funding import (
+    CUT_EXCEEDS_FUNDING,
+    NO_EXCLUDED_OFFER,
+    NO_FUNDED_OFFER,
+)
 from doconnect.scenarios.forms import ScenarioForm
 from doconnect.scenarios.inputs import NO_TARGET_GROUP
 from doconnect.scenarios.jobs import PHASES
@@ -47,6 +53,7 @@ from doconnect.scenarios.services import (
 )
 
 MAX_COMPARED = 4
+SCENARIOS_PER_PAGE = 25
 LISTED_OFFERS = 40
 
 JOB_PAGES[SCENARIO_JOB] = JobPage(
@@ -103,7 +110,11 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
             return redirect("web:scenario_detail", pk=scenario.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    scenarios = list(Scenario.objects.select_related("created_by")[:100])
+    # newest first (the model's order), a page at a time: a city keeps every scenario
+    page = Paginator(Scenario.objects.select_related("created_by"), SCENARIOS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    scenarios = list(page.object_list)
     # A result holds every offer; the list needs only each latest run's summary.
     latest: dict[int, Mapping[str, Any]] = {}
     for run in (
@@ -116,7 +127,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scenarios/list.html",
-        {"form": form, "rows": rows, "may_write": may_write},
+        {"form": form, "rows": rows, "page": page, "may_write": may_write},
         status=400 if form is not None and form.errors else 200,
     )
 
@@ -203,6 +214,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
             "period": [dt.date.fromisoformat(result["period"][end]) for end in ("start", "end")],
             "empty": _empty_reasons(result, demand),
             "rules": _rule_texts(result),
+            "warnings": _warning_texts(result),
             "draft_decisions": (
                 Decision.objects.filter(status=DecisionStatus.DRAFT).only("pk", "title")
                 if may_decide(request_viewer(request))
@@ -532,6 +544,48 @@ def _shadow_price_text(price: Mapping[str, Any], names: _Names) -> str:
             "short": number_format(float(params["short"]), 1, force_grouping=True),
         }
     return str(price["text"])
+
+
+def _warning_texts(result: Mapping[str, Any]) -> list[str]:
+    """The engine's warnings (stored in English) in the reader's language, from their
+    codes and params; a result stored before the codes keeps the engine's texts."""
+    details = result.get("warning_details") or []
+    if len(details) != len(result.get("warnings") or []):
+        return [str(text) for text in result.get("warnings") or []]
+    funders = dict(Funder.choices)
+    texts = []
+    for detail, stored in zip(details, result["warnings"], strict=True):
+        params = detail.get("params") or {}
+        values = {
+            "where": (
+                _("Zeile %(line)s") % {"line": params["line"]}
+                if params.get("line")
+                else _("Änderung")
+            ),
+            "funder": funders.get(params.get("funder", ""), params.get("funder", "")),
+        }
+        if detail.get("code") == NO_FUNDED_OFFER:
+            text = _(
+                "%(where)s: %(funder)s fördert im Zeitraum keines der genannten Angebote; "
+                "die Änderung wirkt nicht."
+            )
+        elif detail.get("code") == CUT_EXCEEDS_FUNDING:
+            text = _(
+                "%(where)s: Die Kürzung um %(cut)s € ist größer als die %(total)s €, die "
+                "%(funder)s für diese Angebote zahlt; alles wird gekürzt."
+            )
+            values["cut"] = number_format(float(params["cut_eur"]), 2, force_grouping=True)
+            values["total"] = number_format(float(params["total_eur"]), 2, force_grouping=True)
+        elif detail.get("code") == NO_EXCLUDED_OFFER:
+            text = _(
+                "%(where)s: Kein von %(funder)s im Zeitraum gefördertes Angebot dient den "
+                "ausgeschlossenen Personen; die Änderung wirkt nicht."
+            )
+        else:
+            texts.append(str(stored))
+            continue
+        texts.append(text % values)
+    return texts
 
 
 def _empty_reasons(result: Mapping[str, Any], demand: float) -> dict[str, str]:

@@ -45,38 +45,21 @@ from django.utils.translation import gettext_lazy as _
 from doconnect.months import month_number, month_numbers, month_of
 from doconnect.people.models import Person, Spell, SpellState
 from doconnect.transitions.engine.data import Sequences
+
+# The month grid is the engine's (one rule for the database and the Parquet datasets);
+# its names stay importable from here, where the cohorts' callers look for them.
+from doconnect.transitions.engine.grid import DEFAULT_PRIORITY as DEFAULT_PRIORITY
+from doconnect.transitions.engine.grid import MAX_HORIZON as MAX_HORIZON
+from doconnect.transitions.engine.grid import NO_SPELL as NO_SPELL
+from doconnect.transitions.engine.grid import NOT_YET as NOT_YET
+from doconnect.transitions.engine.grid import OPEN_END, month_grid
 from doconnect.transitions.engine.outcomes import exits
 
 # Every cohort's sequences use all states in this order, so codes mean the same
 # everywhere (code ``i`` is ``STATES[i]``).
 STATES: tuple[str, ...] = tuple(str(s) for s in SpellState.values)
-NO_SPELL = -1  # a past month without any spell
-NOT_YET = -2  # a month after today's month
-MAX_HORIZON = 24  # the grid reaches this many months beyond the cohort's window
 MIN_MONTHS, MAX_MONTHS = 12, 72
-
-# Overlapping spells: the first state in this order wins the month. Work and training
-# before measures, measures before school, school before a side job, and unemployment
-# and inactivity only where nothing else runs.
-DEFAULT_PRIORITY: tuple[str, ...] = (
-    SpellState.EMPLOYMENT,
-    SpellState.SELF_EMPLOYMENT,
-    SpellState.APPRENTICESHIP,
-    SpellState.HIGHER_EDUCATION,
-    SpellState.SUBSIDISED_EMPLOYMENT,
-    SpellState.FURTHER_TRAINING,
-    SpellState.OFFER,
-    SpellState.VOCATIONAL_COLLEGE,
-    SpellState.SCHOOL,
-    SpellState.MARGINAL_EMPLOYMENT,
-    SpellState.PARENTAL_LEAVE,
-    SpellState.CARE,
-    SpellState.UNEMPLOYED,
-    SpellState.INACTIVE,
-    SpellState.UNKNOWN,
-)
-
-_OPEN_END = 10**7  # an open spell runs "for ever" (month index far beyond any grid)
+_OPEN_END = OPEN_END
 
 
 class CohortKind(TextChoices):
@@ -176,50 +159,6 @@ class Cohort:
     @property
     def months(self) -> int:
         return self.seqs.periods
-
-
-def month_grid(
-    rows: np.ndarray,
-    codes: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    origin_months: np.ndarray,
-    periods: int,
-    priority: Sequence[int],
-    last_observed: int,
-) -> np.ndarray:
-    """Paint spells onto an ``(n, periods)`` ``int8`` month grid.
-
-    ``rows`` (person row), ``codes`` (state code), ``starts``/``ends`` (absolute month
-    indices, ``ends`` inclusive) describe one spell each; ``origin_months`` is each
-    person's month 0. Where spells overlap, the code earliest in ``priority`` wins
-    (codes not in ``priority`` lose to all that are, in code order). Months without a
-    spell are ``NO_SPELL``, months after ``last_observed`` ``NOT_YET``."""
-    n = len(origin_months)
-    grid = np.full((n, periods), NO_SPELL, dtype=np.int8)
-    if n and len(rows):
-        first = starts - origin_months[rows]
-        last = ends - origin_months[rows]
-        keep = (last >= 0) & (first < periods)
-        rows, codes = rows[keep], codes[keep]
-        first = np.clip(first[keep], 0, periods)
-        last = np.clip(last[keep], -1, periods - 1)
-        width = periods + 1
-        ranked = list(dict.fromkeys(priority))
-        order = ranked + sorted(set(np.unique(codes).tolist()) - set(ranked))
-        # Lowest priority first: every higher one paints over it.
-        for code in reversed(order):
-            chosen = codes == code
-            if not chosen.any():
-                continue
-            r = rows[chosen]
-            opened = np.bincount(r * width + first[chosen], minlength=n * width)
-            closed = np.bincount(r * width + last[chosen] + 1, minlength=n * width)
-            running = np.cumsum((opened - closed).reshape(n, width), axis=1)[:, :periods] > 0
-            grid[running] = code
-    future = origin_months[:, None] + np.arange(periods)[None, :] > last_observed
-    grid[future] = NOT_YET
-    return grid
 
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:

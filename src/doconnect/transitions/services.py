@@ -36,6 +36,7 @@ from doconnect.transitions.cohorts import (
 from doconnect.transitions.engine.data import Sequences
 from doconnect.transitions.engine.describe import state_counts, transition_counts
 from doconnect.transitions.engine.distances import distance_matrix
+from doconnect.transitions.engine.grid import HORIZONS, leavers, outcomes_after
 from doconnect.transitions.engine.outcomes import outcome_table, suppress
 from doconnect.transitions.engine.typology import typology
 from doconnect.transparency.engine import hide_small, too_few
@@ -43,7 +44,6 @@ from doconnect.transparency.small_number import small_number
 
 Progress = Callable[[str], None]
 
-HORIZONS = (6, 12, 24)
 OUTCOME_GROUPS = ("district", "target_group", "gender")
 TYPOLOGY_CAP = 3000  # more persons than this: the typology of a seeded random sample
 TYPOLOGY_SEED = 20260601
@@ -108,8 +108,7 @@ def _outcomes(cohort: Cohort, min_count: int) -> tuple[dict[str, Any], int]:
     ``outcome_table``). A leaver whose outcome month is after today is counted as not
     yet observable, not in the table."""
     grid, first_out = cohort.grid, cohort.exit_month
-    rows = np.arange(cohort.n)
-    leaving = rows[(first_out >= 0) & (grid[rows, np.maximum(first_out, 0)] != NOT_YET)]
+    leaving = leavers(grid, first_out)
     n_states = len(STATES)
     states = (*STATES, _ORIGIN, _LEFT)
     keep = [*range(n_states), n_states + 2]  # the states and the missing column
@@ -121,8 +120,7 @@ def _outcomes(cohort: Cohort, min_count: int) -> tuple[dict[str, Any], int]:
         "gender": list(cohort.genders),
     }
     for horizon in HORIZONS:
-        at = first_out[leaving] + horizon - 1
-        outcome = grid[leaving, at]
+        outcome = outcomes_after(grid, first_out, leaving, horizon)
         seen = leaving[outcome != NOT_YET]
         not_yet = len(leaving) - len(seen)
         # A sequence per leaver: the origin, then "left" until the outcome month; the

@@ -36,6 +36,7 @@ from doconnect.core.jobs import active_job
 from doconnect.core.models import Job, JobStatus, TargetGroup
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import Offer, OfferKind
+from doconnect.people.analyst_view import coarsened_lists
 from doconnect.people.models import Gender, SpellState
 from doconnect.transitions.cohorts import CohortKind, CohortSpec
 from doconnect.transitions.forms import TransitionsForm
@@ -358,7 +359,11 @@ def _type_sections(
     marker: str,
     labels: Sequence[str],
     state_labels: Mapping[str, str],
+    pseudonyms: bool = True,
 ) -> tuple[Chart | None, list[dict[str, Any]]]:
+    """The typology's overview table and one section per type. ``pseudonyms=False``
+    (analysts, who see persons one by one only coarsened: people.analyst_view): no
+    medoid or example pseudonym, whose whole sequence would point at one person."""
     typology = report["typology"]
     if not typology:
         return None, []
@@ -384,10 +389,13 @@ def _type_sections(
             )
         size = marker if kind["size"] is None else kind["size"]
         share = marker if kind["share"] is None else _percent(kind["share"])
-        overview.append([_("Typ %(n)d") % {"n": kind["type"]}, size, share, kind["medoid"]])
+        medoid = kind["medoid"] if pseudonyms else "–"
+        overview.append([_("Typ %(n)d") % {"n": kind["type"]}, size, share, medoid])
         sections.append(
             {
                 "type": kind,
+                "medoid": kind["medoid"] if pseudonyms else "",
+                "examples": kind["examples"] if pseudonyms else [],
                 "size": size,
                 "share": share,
                 "runs": ", ".join(
@@ -457,7 +465,12 @@ def transitions_report(request: HttpRequest, pk: int) -> HttpResponse:
         transitions_chart = _transition_chart(report, present, marker=marker, labels=labels)
         outcome_chart, breakdowns = _outcome_charts(report, marker=marker, labels=state_labels)
         types_table, type_sections = _type_sections(
-            report, present, marker=marker, labels=labels, state_labels=state_labels
+            report,
+            present,
+            marker=marker,
+            labels=labels,
+            state_labels=state_labels,
+            pseudonyms=not coarsened_lists(request_viewer(request)),
         )
         charts = [chronogram, transitions_chart, *breakdowns]
         if outcome_chart is not None:

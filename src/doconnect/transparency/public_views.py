@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from doconnect.charts.chart import chart_export_response
 from doconnect.decisions.selectors import public_decisions
 from doconnect.transparency.models import PublishedReport
-from doconnect.transparency.render import figures_csv, report_charts, report_pdf
+from doconnect.transparency.render import figures_csv, for_reader, report_charts, report_pdf
 
 
 def published_report(year: int) -> PublishedReport:
@@ -41,14 +41,15 @@ def public_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_report(request: HttpRequest, year: int) -> HttpResponse:
     report = published_report(year)
-    charts = report_charts(report.content)
+    content = for_reader(report.content)
+    charts = report_charts(content)
     exported = chart_export_response(request, list(charts.values()))
     if exported is not None:
         return exported
     return render(
         request,
         "transparency/public/report.html",
-        {"report": report.content, "published": report, "charts": charts, "preview": False},
+        {"report": content, "published": report, "charts": charts, "preview": False},
     )
 
 

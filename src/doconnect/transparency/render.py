@@ -19,8 +19,15 @@ from django.utils.translation import gettext as _
 
 from doconnect.charts.chart import Chart, bar_chart, render_chart, stacked_bar_chart
 from doconnect.core.changes import cached
+from doconnect.core.vocabulary import data_label
 from doconnect.files.tables import TableWriter
-from doconnect.transparency.report import SUPPRESSED
+from doconnect.offers.models import Funder, OfferKind
+from doconnect.transparency.report import (
+    NO_DATA_LABELS,
+    NO_GROUP_LABEL,
+    OUTCOME_LABELS,
+    SUPPRESSED,
+)
 from doconnect.transparency.selectors import REPORT_TABLES
 from doconnect.transparency.services import yearly_report_build
 
@@ -188,13 +195,52 @@ def report_pdf(content: dict[str, Any], *, published: str = "") -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
+def _report_labels() -> list[Any]:
+    """The platform's own labels a report table stores in German (lazy: each says
+    itself in the active language)."""
+    return [
+        NO_GROUP_LABEL,
+        *OfferKind.labels,
+        *Funder.labels,
+        *OUTCOME_LABELS.values(),
+        *NO_DATA_LABELS,
+    ]
+
+
+def for_reader(content: dict[str, Any]) -> dict[str, Any]:
+    """The report for a page in the reader's language: the labels of its tables and
+    charts (target groups, offer kinds, funders, outcomes — stored as the German
+    publication) through the message catalogue. The report's text stays the German
+    publication (the page marks it ``lang="de"``); the PDF and the CSV are the
+    publication itself and keep every label as published."""
+    known = _report_labels()
+    with translation.override("de"):
+        stored = {str(text): text for text in known}
+
+    def label(text: str) -> str:
+        return str(stored[text]) if text in stored else data_label(text)
+
+    sections = []
+    for section in content["sections"]:
+        tables = [
+            {
+                **table,
+                "columns": [label(column) for column in table["columns"]],
+                "rows": [{**row, "label": label(row["label"])} for row in table["rows"]],
+            }
+            for table in section["tables"]
+        ]
+        sections.append({**section, "tables": tables})
+    return {**content, "sections": sections}
+
+
 def report_preview(year: int) -> tuple[dict[str, Any], dict[str, Chart]]:
     """The coordinator's preview of ``year`` as of today: the report and its charts in
     the reader's language, built again only when one of the tables it reads changed
     (``core.changes``; read-only, like ``year_figures``)."""
 
     def build() -> tuple[dict[str, Any], dict[str, Chart]]:
-        content = yearly_report_build(year=year)
+        content = for_reader(yearly_report_build(year=year))
         return content, report_charts(content)
 
     key = (year, timezone.localdate(), translation.get_language())

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doconnect.offers.models import Funder, OfferKind
 from doconnect.transparency.protection import protect_counts, protect_table
@@ -43,6 +44,7 @@ from doconnect.transparency.selectors import (
 )
 
 SUPPRESSED = "*"
+NO_GROUP_LABEL = gettext_lazy("ohne Zielgruppe")  # the label of persons without a group
 
 
 def number(value: int) -> str:
@@ -59,14 +61,20 @@ def _count(value: int | None, threshold: int) -> str:
     return _("weniger als %(n)s") % {"n": threshold} if value is None else number(value)
 
 
+OUTCOME_LABELS = {
+    "work": gettext_lazy("in Arbeit"),
+    "training": gettext_lazy("in Ausbildung, Studium oder Schule"),
+    "support": gettext_lazy("in einem weiteren Angebot, Weiterbildung oder geförderter Arbeit"),
+    "unemployed": gettext_lazy("arbeitslos"),
+    "other": gettext_lazy("anderes oder unbekannt"),
+}
+NO_DISTRICT_LABEL = gettext_lazy("ohne Stadtbezirk (stadtweit)")
+NO_ANSWER_LABEL = gettext_lazy("ohne Angabe")
+NO_DATA_LABELS = (NO_DISTRICT_LABEL, NO_ANSWER_LABEL)
+
+
 def outcome_labels() -> dict[str, str]:
-    return {
-        "work": _("in Arbeit"),
-        "training": _("in Ausbildung, Studium oder Schule"),
-        "support": _("in einem weiteren Angebot, Weiterbildung oder geförderter Arbeit"),
-        "unemployed": _("arbeitslos"),
-        "other": _("anderes oder unbekannt"),
-    }
+    return {code: str(label) for code, label in OUTCOME_LABELS.items()}
 
 
 def _label(value: str, labels: dict[str, str], missing: str) -> str:
@@ -180,7 +188,7 @@ def _offers_section(f: YearFigures, threshold: int) -> dict[str, Any]:
         caption=_("Angebote und Plätze im Jahr %(year)s nach Stadtbezirk") % {"year": f.year},
         row_title=_("Stadtbezirk"),
         unit=_("Anzahl"),
-        labels=[d or _("ohne Stadtbezirk (stadtweit)") for d in districts],
+        labels=[d or str(NO_DISTRICT_LABEL) for d in districts],
         columns=[
             (_("Angebote"), [f.offers_by_district[d] for d in districts]),
             (_("Plätze"), [f.places_by_district[d] for d in districts]),
@@ -243,8 +251,8 @@ def _participants_section(f: YearFigures, threshold: int) -> dict[str, Any]:
         % {"year": f.year},
         row_title=_("Stadtbezirk"),
         unit=_("Personen"),
-        row_labels=[d or _("ohne Angabe") for d in districts],
-        col_labels=[_label(g, f.groups, _("ohne Zielgruppe")) for g in groups],
+        row_labels=[d or str(NO_ANSWER_LABEL) for d in districts],
+        col_labels=[_label(g, f.groups, str(NO_GROUP_LABEL)) for g in groups],
         cells=_matrix(f.participants_by_district_group, districts, groups),
         threshold=threshold,
         notes=[
@@ -288,7 +296,7 @@ def _outcomes_section(f: YearFigures, threshold: int) -> dict[str, Any]:
         % {"h": OUTCOME_HORIZON, "year": f.year},
         row_title=_("Zielgruppe"),
         unit=_("Personen"),
-        row_labels=[_label(g, f.groups, _("ohne Zielgruppe")) for g in groups],
+        row_labels=[_label(g, f.groups, str(NO_GROUP_LABEL)) for g in groups],
         col_labels=columns,
         cells=_matrix(f.outcomes_by_group, groups, categories),
         threshold=threshold,
@@ -303,7 +311,7 @@ def _outcomes_section(f: YearFigures, threshold: int) -> dict[str, Any]:
         % {"h": OUTCOME_HORIZON, "year": f.year},
         row_title=_("Stadtbezirk"),
         unit=_("Personen"),
-        row_labels=[d or _("ohne Angabe") for d in districts],
+        row_labels=[d or str(NO_ANSWER_LABEL) for d in districts],
         col_labels=columns,
         cells=_matrix(f.outcomes_by_district, districts, categories),
         threshold=threshold,

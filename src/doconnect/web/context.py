@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from doconnect.allocation.services import may_allocate
 from doconnect.casework.tasks import due_count, may_use_tasks
@@ -145,7 +145,9 @@ NAV_GROUPS: tuple[tuple[StrOrPromise, tuple[NavEntry, ...]], ...] = (
         gettext_lazy("Angebote"),
         (
             NavEntry("offers", "web:offer_list", gettext_lazy("Angebote"), _member),
-            NavEntry("providers", "web:provider_list", gettext_lazy("Träger"), _member),
+            NavEntry(
+                "providers", "web:provider_list", pgettext_lazy("navigation", "Träger"), _member
+            ),
             NavEntry("districts", "web:district_list", gettext_lazy("Stadtbezirke"), _member),
             NavEntry("pathways", "web:pathways", gettext_lazy("Übergänge"), may_see_pathways),
         ),

@@ -22,7 +22,13 @@ from doconnect.offers.places_selectors import (
     support_by_target_group,
 )
 from doconnect.people.access import visible_persons
+from doconnect.people.access_rules import Purpose
 from doconnect.people.models import Gender, Spell, SpellState
+
+# Zweckbindung: each figure opens the person list filtered to it, so it counts under the
+# list's purpose (case work); a figure counted under another purpose would promise
+# persons the list then does not show.
+PURPOSE = Purpose.COUNSELLING
 
 TOP_OFFERS = 5
 TOP_TRANSITIONS = 10
@@ -50,7 +56,7 @@ class ActiveSupport:
 def active_support(viewer: Viewer, day: dt.date) -> ActiveSupport:
     """Persons in active support on ``day`` among those the viewer may see, by
     district, target group and gender (three queries)."""
-    persons = in_active_support(visible_persons(viewer, today=day), day)
+    persons = in_active_support(visible_persons(viewer, purpose=PURPOSE, today=day), day)
     districts = [
         Figure(row["district__official_key"] or "", row["district__name"] or "", row["n"])
         for row in persons.order_by()
@@ -120,7 +126,7 @@ def recent_transitions(
     later = later.exclude(pk=OuterRef("pk")).order_by("start", "id")
     rows = (
         Spell.objects.filter(
-            person__in=visible_persons(viewer, today=day),
+            person__in=visible_persons(viewer, purpose=PURPOSE, today=day),
             end__gte=day - dt.timedelta(days=days),
             end__lte=day,
         )

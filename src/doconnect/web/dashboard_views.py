@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from doconnect.charts.chart import Chart, bar_chart, chart_export_response
-from doconnect.core.viewers import request_viewer
+from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.people.access import may_list_persons
-from doconnect.people.links import person_list_url
+from doconnect.people.links import person_list_link
 from doconnect.web.dashboard_queries import (
     TRANSITION_DAYS,
     ActiveSupport,
@@ -29,7 +29,13 @@ from doconnect.web.dashboard_queries import (
 
 
 def _support_chart(
-    slug: str, title: str, category: str, figures: list[Figure], param: str, none_label: str
+    viewer: Viewer,
+    slug: str,
+    title: str,
+    category: str,
+    figures: list[Figure],
+    param: str,
+    none_label: str,
 ) -> Chart:
     return bar_chart(
         slug=slug,
@@ -41,14 +47,16 @@ def _support_chart(
         bars=[(f.label or none_label, f.count) for f in figures],
         # A figure without a value (no district, no target group) has no list to open.
         links=[
-            person_list_url(support="active", **{param: f.key}) if f.key else None for f in figures
+            person_list_link(viewer, support="active", **{param: f.key}) if f.key else None
+            for f in figures
         ],
     )
 
 
-def support_charts(support: ActiveSupport) -> list[Chart]:
+def support_charts(viewer: Viewer, support: ActiveSupport) -> list[Chart]:
     return [
         _support_chart(
+            viewer,
             "foerderung-stadtbezirk",
             _("Nach Stadtbezirk"),
             _("Stadtbezirk"),
@@ -57,6 +65,7 @@ def support_charts(support: ActiveSupport) -> list[Chart]:
             _("ohne Stadtbezirk"),
         ),
         _support_chart(
+            viewer,
             "foerderung-zielgruppe",
             _("Nach Zielgruppe"),
             _("Zielgruppe"),
@@ -65,6 +74,7 @@ def support_charts(support: ActiveSupport) -> list[Chart]:
             _("ohne Zielgruppe"),
         ),
         _support_chart(
+            viewer,
             "foerderung-geschlecht",
             _("Nach Geschlecht"),
             _("Geschlecht"),
@@ -85,11 +95,11 @@ def home(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
     persons = may_list_persons(viewer)
     support = active_support(viewer, day) if persons else None
-    charts = support_charts(support) if support is not None else []
+    charts = support_charts(viewer, support) if support is not None else []
     if response := chart_export_response(request, charts):
         return response
     transitions = (
-        [(t, person_list_url(state=t.to_state)) for t in recent_transitions(viewer, day)]
+        [(t, person_list_link(viewer, state=t.to_state)) for t in recent_transitions(viewer, day)]
         if persons
         else []
     )
@@ -100,7 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": day,
             "shows_persons": persons,
             "support": support,
-            "support_link": person_list_url(support="active"),
+            "support_link": person_list_link(viewer, support="active"),
             "charts": charts,
             "transitions": transitions,
             "transition_days": TRANSITION_DAYS,

@@ -24,6 +24,7 @@ from doconnect.pathways.engine.next_steps import (
     NextSteps,
     next_steps_to_dict,
     rank_next_steps,
+    similar_outcomes,
 )
 from doconnect.pathways.engine.report import EmpiricalResult
 
@@ -332,3 +333,28 @@ def test_dortmunds_district_neighbourhood_is_symmetric_and_covers_the_twelve_dis
         for other in neighbours:
             assert district in DORTMUND_NEIGHBOURS[other]
     assert len(set(BORDERS)) == len(BORDERS)
+
+
+def test_a_comparison_judged_once_for_an_age_band_and_target_groups_ranks_the_same() -> None:
+    offers = [Offer("a-overall-good", "qualification"), Offer("b-overall-poor", "qualification")]
+    leavers = [
+        *leavers_of("a-overall-good", 5, reached=False, born=2006, groups=("youth",)),
+        *leavers_of("b-overall-poor", 5, reached=True, born=2006, groups=("youth", "x")),
+        *leavers_of("b-overall-poor", 30, reached=False, born=1980, groups=("youth",)),
+    ]
+    overall = empirical_dead_ends([o.id for o in offers], [f.outcome for f in leavers])
+    links = [to_job(o.id) for o in offers]
+    judged = similar_outcomes(YOUTH, leavers)
+    assert set(judged) == {"a-overall-good", "b-overall-poor"}
+    report = analyse_pathways(offers, links)
+    kept = rank_next_steps(
+        YOUTH,
+        offers,
+        free_places={o.id: 5 for o in offers},
+        distances=report.distances,
+        outcomes=overall,
+        leavers=leavers,
+        similar=judged,
+    )
+    assert kept == rank(YOUTH, offers, links, outcomes=overall, leavers=leavers)
+    assert ids(kept) == ["b-overall-poor", "a-overall-good"]

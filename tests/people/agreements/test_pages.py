@@ -387,7 +387,7 @@ def test_provider_staff_see_their_own_agreements_and_only_how_many_others_there_
     assert "Dazu 1 Vereinbarung einer anderen Stelle" in body
 
 
-def test_an_analyst_sees_how_many_agreements_there_are_and_no_button(
+def test_an_analyst_sees_neither_the_agreements_nor_a_button(
     city: City, case_worker: User, analyst: User
 ) -> None:
     person = make_person(city, consent_orgs=[city.jobcenter])
@@ -395,7 +395,9 @@ def test_an_analyst_sees_how_many_agreements_there_are_and_no_button(
 
     body = logged_in(analyst).get(f"/persons/{person.public_id}/").content.decode()
 
-    assert "1 Vereinbarung; Inhalte nur mit Einwilligung sichtbar." in body
+    # An analyst's person page is the coarsened statistical record alone: not even how
+    # many agreements there are (a count per person is one more quasi-identifier).
+    assert "Statistischer Datensatz" in body and "Vereinbarung" not in body
     assert "Vereinbarung schließen" not in body and "Kooperationsplan" not in body
 
 

@@ -307,6 +307,13 @@ def test_a_change_that_hits_nothing_is_a_warning() -> None:
     assert result.warnings == (
         "line 8: esf funds none of the offers named in the period; the change has no effect",
     )
+    # the code and params a page says it again with, in the reader's language
+    assert result.warning_details == (
+        {
+            "code": "funding_change_no_effect",
+            "params": {"line": 8, "type": "funding_change", "funder": "esf"},
+        },
+    )
 
 
 def test_the_same_inputs_in_any_order_give_the_identical_result() -> None:

@@ -1,6 +1,6 @@
 """CLARA on a real Dask cluster: a ``distributed.LocalCluster`` of two worker processes
-on loopback, started by the test (no stand-in). The result equals the one computed in
-this process, bit for bit, and the tasks ran on both workers."""
+on loopback, started by the tests (``conftest.py``, no stand-in). The result equals the
+one computed in this process, bit for bit, and the tasks ran on both workers."""
 
 from __future__ import annotations
 
@@ -18,22 +18,6 @@ from doconnect.transitions.engine import Sequences
 from doconnect.transitions.engine.clara import Clara, clara
 from doconnect.transitions.engine.cluster import mapper
 from tests.transitions.engine import peer
-
-
-@pytest.fixture(scope="module")
-def dask_cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, protocol="tcp",
-    ) as started:  # fmt: skip
-        yield started
-
-
-@pytest.fixture(scope="module")
-def client(dask_cluster: LocalCluster) -> Iterator[Client]:
-    with Client(dask_cluster, set_as_default=False) as connected:
-        connected.wait_for_workers(2, timeout=60)
-        yield connected
 
 
 def assert_same(ours: Clara, theirs: Clara) -> None:

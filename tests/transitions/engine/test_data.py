@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from doconnect.transitions.engine import SequenceFileError, read_wide_csv
+from doconnect.transitions.engine import SequenceFileError, Sequences, read_wide_csv
 
 GOOD = "id,w,m1,m2,m3\np1,1.5,A,B,B\np2,0.5,B,,A\n"
 
@@ -56,3 +57,27 @@ def test_bad_files_are_refused_with_file_line_and_column(
 def test_a_bad_weight_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SequenceFileError, match=re.escape("s.csv:3: column 'w'")):
         read_wide_csv(write(tmp_path, GOOD.replace("0.5", "x")), "id", "m1:m3", weights_column="w")
+
+
+def test_a_large_file_reads_as_the_same_labels_cell_by_cell(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    labels = rng.choice(["", "job", "school", "training"], size=(300, 24), p=[0.1, 0.3, 0.3, 0.3])
+    lines = ["id," + ",".join(f"m{t}" for t in range(24))]
+    lines += [f"P{i}," + ",".join(row) for i, row in enumerate(labels.tolist())]
+
+    seqs = read_wide_csv(write(tmp_path, "\n".join(lines) + "\n"), "id", "m0:m23")
+
+    expected = Sequences.from_labels(labels.tolist(), ids=[f"P{i}" for i in range(300)])
+    assert seqs.states == expected.states == ("job", "school", "training")
+    assert seqs.codes.dtype == expected.codes.dtype
+    np.testing.assert_array_equal(seqs.codes, expected.codes)
+    assert seqs.ids == expected.ids
+
+
+def test_quoted_cells_are_read_as_csv_and_plain_ones_the_same_way(tmp_path: Path) -> None:
+    quoted = read_wide_csv(write(tmp_path, 'id,m1,m2\n"P,1",A,"B"\nP2,,A\n'), "id", "m1:m2")
+    plain = read_wide_csv(write(tmp_path, "id,m1,m2\nP1,A,B\n\nP2,,A\n"), "id", "m1:m2")
+
+    assert quoted.ids == ("P,1", "P2")
+    assert plain.ids == ("P1", "P2")  # the empty line is skipped, as csv.reader does
+    assert quoted.codes.tolist() == plain.codes.tolist() == [[0, 1], [-1, 0]]

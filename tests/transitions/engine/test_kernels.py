@@ -110,3 +110,56 @@ def test_the_counting_loops_read_int8_and_int16_codes(dtype) -> None:
         for u in range(3):
             pairs = ((a == s) & (b == u)).sum(axis=1)
             assert moves[s, u] == pytest.approx((pairs * weights).sum())
+
+
+def hamming_by_rows(codes: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """The row-by-row kernel (``hamming_rows``, which CLARA and the tiles use)."""
+    n, periods = codes.shape
+    out = np.zeros((n, n))
+    rows = np.arange(n, dtype=np.int64)
+    _kernels.hamming_rows(
+        np.ascontiguousarray(codes, np.int16), periods, costs, len(costs), out, rows
+    )
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 31, 32, 33, 70, 129])
+@pytest.mark.parametrize("costs", ["one", "constant 0.1", "trate", "diagonal not zero"])
+def test_the_hamming_matrix_equals_the_row_kernel_bit_for_bit(n: int, costs: str) -> None:
+    rng = np.random.default_rng(n)
+    codes = rng.integers(0, 6, (n, 72)).astype(np.int8)
+    codes[n // 2 :: 3] = codes[0]  # identical sequences: distance 0
+    sm = {
+        "one": np.ones((6, 6)) - np.eye(6),
+        "constant 0.1": 0.1 * (np.ones((6, 6)) - np.eye(6)),  # 0.1 + 0.1 + … is not k * 0.1
+        "trate": trate_like_costs(6, seed=n) + np.triu(np.full((6, 6), 1e-3), 1),  # asymmetric
+        "diagonal not zero": np.full((6, 6), 0.7),
+    }[costs]
+    expected = hamming_by_rows(codes, sm)
+
+    for narrow in (np.int8, np.uint8, np.int16):
+        matrix = kernels.hamming_matrix(codes.astype(narrow), sm)
+        assert matrix.tobytes() == expected.tobytes()  # bit for bit, both halves
+    wide = kernels.hamming_matrix(codes.astype(np.int16), np.pad(sm, (0, 300)))  # 306 states
+    assert wide.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("block", [1, 5, 32, 200])
+def test_any_block_size_gives_the_same_hamming_matrix(block: int) -> None:
+    codes = mixed_codes(90, 30, 5, seed=11).astype(np.uint8)
+    costs = trate_like_costs(5, seed=12)
+    out = np.zeros((90, 90))
+    blocks = np.arange(-(-90 // block), dtype=np.int64)[::-1].copy()  # any order
+
+    _kernels.hamming_blocks(codes, 30, costs, 5, out, blocks, block)
+
+    assert out.tobytes() == hamming_by_rows(codes, costs).tobytes()
+
+
+def test_the_hamming_matrix_refuses_codes_without_a_cost() -> None:
+    codes = np.array([[0, 1], [2, 0]], dtype=np.int8)
+
+    with pytest.raises(ValueError, match=r"codes must lie in 0 \.\. 1"):
+        kernels.hamming_matrix(codes, np.ones((2, 2)) - np.eye(2))
+    with pytest.raises(ValueError, match=r"codes must lie in 0 \.\. 2"):
+        kernels.hamming_matrix(-codes, np.ones((3, 3)) - np.eye(3))

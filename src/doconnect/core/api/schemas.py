@@ -4,9 +4,10 @@ Each domain keeps its own shapes beside its router (``people/schemas.py``,
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ninja import Field, Schema
+from pydantic import TypeAdapter, WithJsonSchema
 
 from doconnect.core.models import District
 
@@ -39,3 +40,24 @@ def district_body(district: District | None) -> dict[str, str] | None:
     if district is None:
         return None
     return {"official_key": district.official_key, "name": district.name}
+
+
+def present(kind: Any) -> WithJsonSchema:
+    """The schema of an optional field that may be left out but not sent as null
+    (``Annotated[Gender | None, present(Gender)] = None``): the document offers the
+    values of ``kind`` only, as the service refuses null there."""
+    schema = TypeAdapter(kind).json_schema()
+    return WithJsonSchema(_inlined(schema, schema.pop("$defs", {})))
+
+
+def _inlined(node: Any, definitions: dict[str, Any]) -> Any:
+    """``node`` with its references into ``definitions`` replaced by what they name
+    (the schema is placed into other documents, where its ``$defs`` do not exist)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inlined(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {key: _inlined(value, definitions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inlined(value, definitions) for value in node]
+    return node

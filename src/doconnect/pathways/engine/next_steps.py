@@ -129,6 +129,25 @@ def similar_leavers(person: PersonFacts, leavers: Iterable[LeaverFacts]) -> list
     ]
 
 
+def similar_outcomes(
+    person: PersonFacts,
+    leavers: Iterable[LeaverFacts],
+    min_share_6m: float = 0.2,
+    min_share_12m: float = 0.3,
+    min_leavers: int = 5,
+) -> dict[str, EmpiricalResult]:
+    """The empirical results per offer of the leavers like ``person``
+    (``similar_leavers``): it depends on the person's age band and target groups
+    alone, so callers may keep it for everybody who shares them."""
+    similar = similar_leavers(person, leavers)
+    return {
+        r.offer: r
+        for r in empirical_dead_ends(
+            {o.offer for o in similar}, similar, min_share_6m, min_share_12m, min_leavers
+        )
+    }
+
+
 @dataclass(frozen=True)
 class NextStep:
     offer: str
@@ -233,6 +252,7 @@ def rank_next_steps(
     min_leavers: int = 5,
     min_share_6m: float = 0.2,
     min_share_12m: float = 0.3,
+    similar: Mapping[str, EmpiricalResult] | None = None,
 ) -> NextSteps:
     """The offers ``person`` can take next, in the documented lexicographic order (see
     the module docstring). ``free_places`` maps offer id to free places (None or missing:
@@ -240,7 +260,9 @@ def rank_next_steps(
     ``neighbours`` maps a district to its neighbouring districts. ``outcomes`` are the
     engine's per-offer results; ``leavers`` the single leavers with birth year and
     target groups, from which the comparison group of participants like the person is
-    judged (same small-number rule and minimum shares as the engine's)."""
+    judged (same small-number rule and minimum shares as the engine's); ``similar``:
+    that judgement already made (``similar_outcomes`` of the same person and leavers),
+    e.g. kept for everybody of the same age band and target groups."""
     neighbours = neighbours or {}
     by_offer = {r.offer: r for r in outcomes}
     if leavers is None:
@@ -251,13 +273,11 @@ def rank_next_steps(
         similar_by_offer = {}
     else:
         comparison = SIMILAR_TOO_FEW
-        similar = similar_leavers(person, leavers)
-        similar_by_offer = {
-            r.offer: r
-            for r in empirical_dead_ends(
-                {o.offer for o in similar}, similar, min_share_6m, min_share_12m, min_leavers
-            )
-        }
+        similar_by_offer = dict(
+            similar_outcomes(person, leavers, min_share_6m, min_share_12m, min_leavers)
+            if similar is None
+            else similar
+        )
     ranked: list[tuple[tuple[int, int, int, int, int, str], NextStep]] = []
     excluded: list[ExcludedOffer] = []
     for offer in offers:

@@ -29,12 +29,14 @@ from doconnect.people.access import (
     PersonNotFound,
     PersonRecord,
     access_person,
-    default_purpose,
     levels_for,
 )
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.agreements.models import Agreement, AgreementItem
 from doconnect.people.models import Person
+
+# Zweckbindung: agreements (Eingliederungsvereinbarung) are part of counselling.
+PURPOSE = Purpose.COUNSELLING
 
 AGREEMENT_ROLES = (Role.COORDINATOR, Role.CASE_WORKER, Role.PROVIDER_STAFF)
 # What an agreement page reads of the person: the name it is addressed to, and the
@@ -89,7 +91,7 @@ def person_and_level(viewer: Viewer, public_id: str) -> tuple[Person, Level]:
     person = Person.objects.filter(public_id=public_id).first()
     if person is None:
         raise PersonNotFound(public_id)
-    level = levels_for(viewer, [person.pk])[person.pk]
+    level = levels_for(viewer, [person.pk], purpose=PURPOSE)[person.pk]
     if level is Level.NONE:
         raise PersonNotFound(public_id)
     return person, level
@@ -138,7 +140,7 @@ def access_for_agreements(
     (audited as a read of ``reads``)."""
     _person, level = person_and_level(viewer, public_id)
     require_agreement_work(viewer, level)
-    return access_person(viewer, public_id, view=view, purpose=default_purpose(viewer), reads=reads)
+    return access_person(viewer, public_id, view=view, purpose=PURPOSE, reads=reads)
 
 
 def access_agreement(

@@ -4,16 +4,21 @@ description). Organisations go by external id, workers by username."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
+from doconnect.core.api.dates import PlausibleDate
+from doconnect.core.api.references import OrganisationId
 from doconnect.people.agreements.models import ItemSide, ItemStatus
+from doconnect.people.agreements.services import TITLE_MAX_LENGTH
 
 
 class AgreementItemIn(Schema):
     side: ItemSide = Field(description="'person': what the person does; 'institution': a guarantee")
     text: str
-    due_on: dt.date | None = Field(None, description="required; not before concluded_on")
+    due_on: PlausibleDate | None = Field(None, description="required; not before concluded_on")
     owner_organisation: str = Field(
         "",
         description="institutions' side only, required there: external id of the city, "
@@ -25,10 +30,14 @@ class AgreementItemIn(Schema):
 
 
 class AgreementIn(Schema):
-    organisation: str = Field(description="external id of one of the caller's organisations")
-    title: str
-    concluded_on: dt.date
-    review_on: dt.date | None = Field(None, description="required; not before concluded_on")
+    organisation: OrganisationId = Field(
+        description="external id of one of the caller's organisations (another: 403)"
+    )
+    title: Annotated[
+        str, StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH, pattern=r"\S")
+    ]
+    concluded_on: PlausibleDate
+    review_on: PlausibleDate | None = Field(None, description="required; not before concluded_on")
     items: list[AgreementItemIn] = Field(
         description="at least one item on each side; errors name items.<n>.<field>"
     )
@@ -61,4 +70,4 @@ class AgreementOut(Schema):
 
 class AgreementItemPatch(Schema):
     status: ItemStatus | None = Field(None, description="open, done or dropped; absent: keep")
-    due_on: dt.date | None = Field(None, description="absent: keep; not before concluded_on")
+    due_on: PlausibleDate | None = Field(None, description="absent: keep; not before concluded_on")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonRecord, visible_persons
+from doconnect.people.access_rules import Purpose
 from doconnect.people.agreements.access import (
     agreement_organisations,
     items_with_owners,
@@ -21,6 +22,9 @@ from doconnect.people.agreements.access import (
     may_work_on_agreements,
 )
 from doconnect.people.agreements.models import Agreement, AgreementItem, ItemSide
+
+# Zweckbindung: agreements (Eingliederungsvereinbarung) are part of counselling.
+PURPOSE = Purpose.COUNSELLING
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ def agreement_reviews_due(viewer: Viewer, *, until: dt.date) -> QuerySet[Agreeme
         Agreement.objects.review_due_on(until)
         .filter(
             organisation__in=agreement_organisations(viewer),
-            person__in=visible_persons(viewer),
+            person__in=visible_persons(viewer, purpose=PURPOSE),
         )
         .select_related("person")
         .order_by("review_on", "id")
@@ -165,7 +169,7 @@ def overdue_agreement_items(viewer: Viewer, *, today: dt.date) -> QuerySet[Agree
     return (
         AgreementItem.objects.overdue_on(today)
         .filter(Q(owner_organisation__in=mine) | Q(agreement__organisation__in=mine))
-        .filter(agreement__person__in=visible_persons(viewer, today=today))
+        .filter(agreement__person__in=visible_persons(viewer, today=today, purpose=PURPOSE))
         .select_related("agreement", "agreement__person")
         .order_by("due_on", "id")
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from doconnect.core.models import Membership, Organisation
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import audit_change
-from doconnect.people.access_rules import Level
+from doconnect.people.access_rules import Level, Purpose
 from doconnect.people.agreements.access import (
     AgreementNotFound,
     agreement_organisations,
@@ -44,6 +44,9 @@ from doconnect.people.agreements.models import (
     ItemStatus,
 )
 from doconnect.people.models import Person
+
+# Zweckbindung: agreements (Eingliederungsvereinbarung) are part of counselling.
+PURPOSE = Purpose.COUNSELLING
 
 TITLE_MAX_LENGTH = 200
 ITEMS_MAX = 40
@@ -205,7 +208,7 @@ def agreement_create_as(
     for item in built:
         item.agreement = agreement
     AgreementItem.objects.bulk_create(built)
-    audit_change(viewer, person.public_id, level, ["agreements"], view=view)
+    audit_change(viewer, person.public_id, level, ["agreements"], view=view, purpose=PURPOSE)
     return agreement
 
 
@@ -269,7 +272,7 @@ def agreement_item_update_as(
         changed.append("due_on")
     if changed:
         item.save(update_fields=changed)
-        audit_change(viewer, person.public_id, level, ["agreements"], view=view)
+        audit_change(viewer, person.public_id, level, ["agreements"], view=view, purpose=PURPOSE)
     return item
 
 
@@ -286,5 +289,5 @@ def agreement_close_as(
     if agreement.in_force:
         agreement.status = AgreementStatus.CLOSED
         agreement.save(update_fields=["status"])
-        audit_change(viewer, person.public_id, level, ["agreements"], view=view)
+        audit_change(viewer, person.public_id, level, ["agreements"], view=view, purpose=PURPOSE)
     return agreement

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doconnect.core.models import AuditAction
 from doconnect.core.viewers import Viewer, request_viewer
-from doconnect.people.access import PersonNotFound, PersonRecord, audit_reads, default_purpose
+from doconnect.people.access import PersonNotFound, PersonRecord, audit_reads
+from doconnect.people.access_rules import Purpose
 from doconnect.people.agreements.access import (
     access_agreement,
     access_for_agreements,
@@ -43,6 +44,9 @@ from doconnect.people.agreements.services import (
     agreement_item_update_as,
 )
 from doconnect.people.page_writes import write_from_form
+
+# Zweckbindung: agreements (Eingliederungsvereinbarung) are part of counselling.
+PURPOSE = Purpose.COUNSELLING
 
 SIDES = (ItemSide.PERSON.value, ItemSide.INSTITUTION.value)
 
@@ -284,7 +288,7 @@ def agreement_pdf(request: HttpRequest, public_id: str, agreement_id: int) -> Ht
         viewer,
         [(record.person.public_id, record.level)],
         view="web.agreement_pdf",
-        purpose=default_purpose(viewer),
+        purpose=PURPOSE,
         action=AuditAction.EXPORT,
         fields=["given_name", "family_name", "agreements"],
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from doconnect.scenarios.engine.baseline import FundingLine, ScenarioOffer
 from doconnect.scenarios.engine.spec import (
@@ -20,6 +22,25 @@ from doconnect.scenarios.engine.spec import (
     OpenOffer,
     ScenarioSpec,
 )
+
+# The codes of a warning; a page says them again in the reader's language from params.
+NO_FUNDED_OFFER = "funding_change_no_effect"
+CUT_EXCEEDS_FUNDING = "cut_exceeds_funding"
+NO_EXCLUDED_OFFER = "eligibility_change_no_effect"
+
+
+@dataclass(frozen=True)
+class ScenarioWarning:
+    """A change the engine could not apply as stated: the English text (the command's
+    and the file's language) and, for pages in any language, its code and params."""
+
+    code: str
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params)}
+
 
 # Euro amounts closer than this are equal (pro-rata shares are not whole cents).
 EURO_TOLERANCE = 1e-6
@@ -67,13 +88,14 @@ def apply_changes(
     spec: ScenarioSpec,
     offers: dict[str, ScenarioOffer],
     after: dict[str, dict[str, float]],
-    warnings: list[str],
+    warnings: list[ScenarioWarning],
 ) -> set[str]:
     """Apply the changes in order to ``after`` (offer → funder → euro); new offers are
     added to ``offers``. Returns the offers the scenario closes."""
     closed: set[str] = set()
     for change in spec.changes:
         where = f"line {change.line}" if change.line else change.type
+        at = {"line": change.line, "type": change.type}
         if isinstance(change, CloseOffer):
             closed.add(change.offer)
             after[change.offer] = {}
@@ -103,8 +125,12 @@ def apply_changes(
             ]
             if not matched:
                 warnings.append(
-                    f"{where}: {change.funder} funds none of the offers named in the period; "
-                    "the change has no effect"
+                    ScenarioWarning(
+                        NO_FUNDED_OFFER,
+                        f"{where}: {change.funder} funds none of the offers named in the "
+                        "period; the change has no effect",
+                        {**at, "funder": change.funder},
+                    )
                 )
                 continue
             if change.percent is not None:
@@ -116,8 +142,18 @@ def apply_changes(
                 total = sum(after[o][change.funder] for o in matched)
                 if total + change.amount_eur < 0:
                     warnings.append(
-                        f"{where}: the cut of {-change.amount_eur:,.2f} € exceeds the "
-                        f"{total:,.2f} € {change.funder} pays for these offers; all of it is cut"
+                        ScenarioWarning(
+                            CUT_EXCEEDS_FUNDING,
+                            f"{where}: the cut of {-change.amount_eur:,.2f} € exceeds the "
+                            f"{total:,.2f} € {change.funder} pays for these offers; all of "
+                            "it is cut",
+                            {
+                                **at,
+                                "funder": change.funder,
+                                "cut_eur": round(-change.amount_eur, 2),
+                                "total_eur": round(total, 2),
+                            },
+                        )
                     )
                 factor = max(0.0, 1.0 + change.amount_eur / total)
                 for offer_id in matched:
@@ -138,8 +174,12 @@ def apply_changes(
                     after[offer_id][change.funder] *= 1.0 - share
             if not hit:
                 warnings.append(
-                    f"{where}: no offer funded by {change.funder} in the period serves only "
-                    "the excluded persons; the change has no effect"
+                    ScenarioWarning(
+                        NO_EXCLUDED_OFFER,
+                        f"{where}: no offer funded by {change.funder} in the period serves "
+                        "only the excluded persons; the change has no effect",
+                        {**at, "funder": change.funder},
+                    )
                 )
     return closed
 

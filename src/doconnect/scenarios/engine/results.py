@@ -125,6 +125,8 @@ class ScenarioResult:
     coverage: tuple[CoverageCell, ...]
     bridge: bridging.BridgeResult
     warnings: tuple[str, ...] = ()
+    # per warning its code and params (funding.ScenarioWarning), same order
+    warning_details: tuple[dict[str, Any], ...] = ()
 
     @property
     def providers_not_viable(self) -> list[str]:
@@ -198,6 +200,7 @@ class ScenarioResult:
             "bridge": self.bridge.to_dict(),
             "summary": self.summary(),
             "warnings": list(self.warnings),
+            "warning_details": list(self.warning_details),
         }
 
 

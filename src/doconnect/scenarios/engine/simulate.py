@@ -44,6 +44,7 @@ from doconnect.scenarios.engine.baseline import ScenarioInputs, ScenarioOffer
 from doconnect.scenarios.engine.coverage import CellIndex, FloatArray, cell_index
 from doconnect.scenarios.engine.funding import (
     EURO_TOLERANCE,
+    ScenarioWarning,
     apply_changes,
     capacity_after,
     funding_by_funder,
@@ -225,7 +226,7 @@ def run_scenario(
     )
     if problems:
         raise ImportFailed(problems)
-    warnings: list[str] = []
+    warnings: list[ScenarioWarning] = []
     offers: dict[str, ScenarioOffer] = {o.id: o for o in base}
     before = {o.id: funding_by_funder(o.funding, spec.start, spec.end) for o in base}
     after = {offer_id: dict(funders) for offer_id, funders in before.items()}
@@ -380,5 +381,6 @@ def run_scenario(
         new_single_bridges=tuple(new_single),
         coverage=coverage,
         bridge=bridge,
-        warnings=tuple(warnings),
+        warnings=tuple(w.text for w in warnings),
+        warning_details=tuple(w.to_dict() for w in warnings),
     )

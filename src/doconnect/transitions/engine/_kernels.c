@@ -314,6 +314,185 @@ static void hamming_row(const int16_t *codes, Py_ssize_t n, int T, const double 
     }
 }
 
+/* The whole matrix, a block of rows at a time (hamming_blocks below). Codes are uint8 or
+ * int16. Each block of B rows meets the later sequences B columns at a time: the tile's
+ * upper half is written along the rows of out, its mirror through a small buffer, so
+ * that the lower half too is written in runs of B doubles instead of one double per
+ * row of the matrix (a cache line and a TLB entry each).
+ *
+ * Every distance is the same number as hamming_row's: the costs of the periods summed
+ * in period order from 0.0, row i's state first. With one cost c between any two
+ * different states and 0 on the diagonal, adding the diagonal's 0.0 changes nothing, so
+ * a pair with k differing periods costs sums[k] = c + c + ... (k times, in that order):
+ * the kernel counts the differing periods (byte compares the compiler vectorises) and
+ * looks the sum up. Otherwise the costs are summed, four pairs at once (four
+ * independent sums, each still in period order) so that their additions overlap. */
+typedef struct {
+    const void *codes;
+    int wide; /* int16 codes, else uint8 */
+    Py_ssize_t n;
+    int T;
+    const double *sm;
+    int S;
+    double *out;
+    const double *sums; /* NULL: costs differ between pairs of states */
+    Py_ssize_t block;
+} ham_problem;
+
+#define HAM_KERNELS(SUFFIX, CODE)                                                           \
+    static inline int ham_differ_##SUFFIX(const CODE *a, const CODE *b, int T)              \
+    {                                                                                       \
+        int k = 0;                                                                          \
+        for (int t = 0; t < T; t++) k += a[t] != b[t];                                      \
+        return k;                                                                           \
+    }                                                                                       \
+    /* Distances of row i (its states times S in `as`) to rows js .. je - 1 */             \
+    static void ham_costs_##SUFFIX(const ham_problem *pb, const int32_t *as, Py_ssize_t js,  \
+                                   Py_ssize_t je, double *d)                                \
+    {                                                                                       \
+        const CODE *codes = pb->codes;                                                      \
+        const double *sm = pb->sm;                                                          \
+        const int T = pb->T;                                                                \
+        Py_ssize_t j = js;                                                                  \
+        for (; j + 4 <= je; j += 4) {                                                       \
+            const CODE *b0 = codes + j * T, *b1 = b0 + T, *b2 = b1 + T, *b3 = b2 + T;       \
+            double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0;                                  \
+            for (int t = 0; t < T; t++) {                                                   \
+                c0 += sm[as[t] + b0[t]];                                                    \
+                c1 += sm[as[t] + b1[t]];                                                    \
+                c2 += sm[as[t] + b2[t]];                                                    \
+                c3 += sm[as[t] + b3[t]];                                                    \
+            }                                                                               \
+            d[j - js] = c0;                                                                 \
+            d[j - js + 1] = c1;                                                             \
+            d[j - js + 2] = c2;                                                             \
+            d[j - js + 3] = c3;                                                             \
+        }                                                                                   \
+        for (; j < je; j++) {                                                               \
+            const CODE *b = codes + j * T;                                                  \
+            double c = 0.0;                                                                 \
+            for (int t = 0; t < T; t++) c += sm[as[t] + b[t]];                              \
+            d[j - js] = c;                                                                  \
+        }                                                                                   \
+    }                                                                                       \
+    static void ham_block_##SUFFIX(const ham_problem *pb, Py_ssize_t i0, int32_t *as,       \
+                                   double *tile)                                            \
+    {                                                                                       \
+        const CODE *codes = pb->codes;                                                      \
+        const Py_ssize_t n = pb->n, B = pb->block;                                          \
+        const int T = pb->T;                                                                \
+        const Py_ssize_t i1 = i0 + B < n ? i0 + B : n;                                      \
+        double *out = pb->out;                                                              \
+        if (!pb->sums)                                                                      \
+            for (Py_ssize_t i = i0; i < i1; i++)                                            \
+                for (int t = 0; t < T; t++)                                                 \
+                    as[(i - i0) * T + t] = (int32_t)codes[i * T + t] * pb->S;               \
+        for (Py_ssize_t j0 = i0; j0 < n; j0 += B) {                                         \
+            const Py_ssize_t j1 = j0 + B < n ? j0 + B : n;                                  \
+            for (Py_ssize_t i = i0; i < i1; i++) {                                          \
+                const Py_ssize_t js = j0 > i + 1 ? j0 : i + 1;                              \
+                if (js >= j1) continue;                                                     \
+                double *row = out + i * n;                                                  \
+                if (pb->sums) {                                                             \
+                    const CODE *a = codes + i * T;                                          \
+                    for (Py_ssize_t j = js; j < j1; j++)                                    \
+                        row[j] = pb->sums[ham_differ_##SUFFIX(a, codes + j * T, T)];        \
+                } else {                                                                    \
+                    ham_costs_##SUFFIX(pb, as + (i - i0) * T, js, j1, row + js);            \
+                }                                                                           \
+                for (Py_ssize_t j = js; j < j1; j++) tile[(j - j0) * B + (i - i0)] = row[j]; \
+            }                                                                               \
+            for (Py_ssize_t j = j0; j < j1; j++) {                                          \
+                const Py_ssize_t ie = i1 < j ? i1 : j; /* the rows above the diagonal */    \
+                if (ie > i0)                                                                \
+                    memcpy(out + j * n + i0, tile + (j - j0) * B,                           \
+                           (size_t)(ie - i0) * sizeof(double));                             \
+            }                                                                               \
+        }                                                                                   \
+    }
+
+HAM_KERNELS(u8, uint8_t)
+HAM_KERNELS(i16, int16_t)
+
+/* hamming_blocks(codes uint8 or int16 (n, T), T, sm float64 (S, S), S, out float64 (n, n),
+ * blocks int64, block): the distances of rows block * b .. block * (b + 1) - 1 to every
+ * later row, both halves of out, for each b listed; without the GIL. */
+static PyObject *py_hamming_blocks(PyObject *self, PyObject *args)
+{
+    PyObject *codes_o, *sm_o, *out_o, *blocks_o;
+    int T, S;
+    Py_ssize_t block;
+    if (!PyArg_ParseTuple(args, "OiOiOOn", &codes_o, &T, &sm_o, &S, &out_o, &blocks_o, &block))
+        return NULL;
+    buf codes = {0}, sm = {0}, out = {0}, blocks = {0};
+    PyObject *ret = NULL;
+    double *sums = NULL, *tile = NULL;
+    int32_t *as = NULL;
+    if (PyObject_GetBuffer(codes_o, &codes.view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    codes.held = 1;
+    if (codes.view.itemsize != 1 && codes.view.itemsize != 2) {
+        PyErr_SetString(PyExc_TypeError, "codes: uint8 or int16 expected");
+        goto done;
+    }
+    if (get_buffer(sm_o, &sm, 0, "sm", 8) < 0 || get_buffer(out_o, &out, 1, "out", 8) < 0 ||
+        get_buffer(blocks_o, &blocks, 0, "blocks", 8) < 0)
+        goto done;
+    if (block < 1 || T < 1 || S < 1) {
+        PyErr_SetString(PyExc_ValueError, "block, T and S must be positive");
+        goto done;
+    }
+    ham_problem pb = {codes.view.buf, codes.view.itemsize == 2,
+                      codes.view.len / codes.view.itemsize / T, T, sm.view.buf, S,
+                      out.view.buf, NULL, block};
+    if (sm.view.len != (Py_ssize_t)S * S * 8 || out.view.len != pb.n * pb.n * 8) {
+        PyErr_SetString(PyExc_ValueError, "sm must be (S, S) and out (n, n)");
+        goto done;
+    }
+    /* One cost between different states, zero on the diagonal: count, then look up. */
+    const double *c = sm.view.buf;
+    const double step = S > 1 ? c[1] : 0.0;
+    int uniform = 1;
+    for (int s = 0; s < S && uniform; s++)
+        for (int u = 0; u < S; u++)
+            if (c[s * S + u] != (s == u ? 0.0 : step)) uniform = 0;
+    tile = malloc((size_t)block * block * sizeof(double));
+    as = malloc(((size_t)block * T + 1) * sizeof(int32_t));
+    if (uniform) sums = malloc(((size_t)T + 1) * sizeof(double));
+    if (!tile || !as || (uniform && !sums)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (uniform) {
+        sums[0] = 0.0;
+        for (int k = 1; k <= T; k++) sums[k] = sums[k - 1] + step;
+        pb.sums = sums;
+    }
+    Py_ssize_t n_blocks = blocks.view.len / 8;
+    const int64_t *list = blocks.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < n_blocks; k++) {
+        Py_ssize_t i0 = (Py_ssize_t)list[k] * block;
+        if (i0 >= pb.n) continue;
+        if (pb.wide)
+            ham_block_i16(&pb, i0, as, tile);
+        else
+            ham_block_u8(&pb, i0, as, tile);
+    }
+    Py_END_ALLOW_THREADS
+    ret = Py_None;
+    Py_INCREF(ret);
+done:
+    free(sums);
+    free(tile);
+    free(as);
+    release(&codes);
+    release(&sm);
+    release(&out);
+    release(&blocks);
+    return ret;
+}
+
 /* hamming_rows(codes int16 (n, T), T, sm float64 (S, S), S, out float64 (n, n), rows int64) */
 static PyObject *py_hamming_rows(PyObject *self, PyObject *args)
 {
@@ -523,6 +702,8 @@ static PyObject *py_use_isa(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"om_rows", py_om_rows, METH_VARARGS, "OM distances of the given rows (GIL released)."},
     {"hamming_rows", py_hamming_rows, METH_VARARGS, "Hamming distances of the given rows."},
+    {"hamming_blocks", py_hamming_blocks, METH_VARARGS,
+     "Hamming distances of the given blocks of rows, both halves (GIL released)."},
     {"state_counts", py_state_counts, METH_VARARGS, "Weighted state counts per period."},
     {"transition_counts", py_transition_counts, METH_VARARGS, "Weighted transition counts."},
     {"spell_counts", py_spell_counts, METH_VARARGS, "Weighted spell counts per state."},

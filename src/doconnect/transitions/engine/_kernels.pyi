@@ -13,6 +13,15 @@ def om_rows(
 def hamming_rows(
     codes: np.ndarray, T: int, sm: np.ndarray, S: int, out: np.ndarray, rows: np.ndarray
 ) -> None: ...
+def hamming_blocks(
+    codes: np.ndarray,
+    T: int,
+    sm: np.ndarray,
+    S: int,
+    out: np.ndarray,
+    blocks: np.ndarray,
+    block: int,
+) -> None: ...
 def state_counts(
     codes: np.ndarray, T: int, weights: np.ndarray, out: np.ndarray, S: int
 ) -> None: ...

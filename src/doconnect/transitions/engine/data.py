@@ -8,6 +8,7 @@ file (one row per person, one column per period)."""
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +122,34 @@ def _column_range(path: Path, header: list[str], columns: str, id_column: str) -
     return start, end + 1
 
 
+def _quick_codes(
+    data: list[tuple[int, list[str]]],
+    width: int,
+    id_at: int,
+    columns: tuple[int, int],
+    index: dict[str, int],
+    missing: set[str],
+    dtype: type[np.signedinteger],
+) -> tuple[np.ndarray, list[str]] | None:
+    """The codes and ids of a file without problems, at C speed (one ``map`` over all
+    cells, no Python loop per cell), or None when a row needs a closer look (a wrong
+    number of fields, an empty or repeated id, an unknown state): the row-by-row reading
+    then names the first problem in the file."""
+    if any(len(row) != width for _line, row in data):
+        return None
+    ids = [row[id_at].strip() for _line, row in data]
+    if not all(ids) or len(set(ids)) != len(ids):
+        return None
+    lookup = {**index, **dict.fromkeys(missing, MISSING)}  # missing wins, as below
+    start, stop = columns
+    cells = itertools.chain.from_iterable(row[start:stop] for _line, row in data)
+    try:
+        flat = np.fromiter(map(lookup.__getitem__, cells), dtype, len(data) * (stop - start))
+    except KeyError:
+        return None
+    return flat.reshape(len(data), stop - start), ids
+
+
 def read_wide_csv(
     path: str | Path,
     id_column: str,
@@ -138,7 +167,11 @@ def read_wide_csv(
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SequenceFileError(f"{path}: cannot read: {exc}") from exc
-    rows = list(csv.reader(text.splitlines()))
+    lines = text.splitlines()
+    if '"' in text or "\0" in text:
+        rows = list(csv.reader(lines))
+    else:  # nothing quoted: what csv.reader would give, in half the time
+        rows = [line.split(",") if line else [] for line in lines]
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise SequenceFileError(f"{path}: the file is empty (no header)")
     header = [name.strip() for name in rows[0]]
@@ -167,9 +200,11 @@ def read_wide_csv(
                 seen.update(row[start:stop])
         known = sorted(seen - missing_set)
     index = {s: i for i, s in enumerate(known)}
-    codes = np.full(
-        (len(data), len(names)), MISSING, dtype=np.int8 if len(known) < 127 else np.int16
-    )
+    dtype = np.int8 if len(known) < 127 else np.int16
+    quick = _quick_codes(data, len(header), id_at, (start, stop), index, missing_set, dtype)
+    if quick is not None and weight_at is None:
+        return Sequences(quick[0], tuple(known), tuple(quick[1]), None)
+    codes = np.full((len(data), len(names)), MISSING, dtype=dtype)
     ids: list[str] = []
     seen_ids: dict[str, int] = {}
     weights = np.ones(len(data)) if weight_at is not None else None

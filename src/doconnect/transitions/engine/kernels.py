@@ -26,6 +26,9 @@ except ImportError as exc:  # pragma: no cover - only on a tree that was never i
 
 LANES: int = _kernels.lanes()  # pairs aligned at once in the OM dynamic programme
 ISA: str = _kernels.isa()  # the instruction set of the OM kernel (avx512, avx2, sse2, scalar)
+# Rows of a block of the Hamming matrix, and columns of its tiles: a 32 x 32 tile of
+# distances (8 KiB) is mirrored through the cache into the lower half.
+HAMMING_BLOCK = 32
 
 
 def threads() -> int:
@@ -80,8 +83,21 @@ def first_exits(
 
 
 def hamming_matrix(codes: np.ndarray, sm: np.ndarray) -> np.ndarray:
-    """All pairwise Hamming distances of equal-length sequences (codes ``0 .. S-1``)."""
-    return _pairwise(_kernels.hamming_rows, codes, sm)
+    """All pairwise Hamming distances of equal-length sequences (codes ``0 .. S-1``):
+    ``hamming_blocks`` of ``_kernels.c``, ``HAMMING_BLOCK`` rows at a time, over one byte
+    a period when the codes fit (a view of the caller's ``int8`` codes, no copy)."""
+    sm = _f64(sm)
+    codes = _narrow(codes, sm.shape[0])
+    n, periods = codes.shape
+    out = np.zeros((n, n))
+    if n < 2 or periods == 0:
+        return out
+
+    def run(blocks: np.ndarray) -> None:
+        _kernels.hamming_blocks(codes, periods, sm, sm.shape[0], out, blocks, HAMMING_BLOCK)
+
+    _balanced(-(-n // HAMMING_BLOCK), run)
+    return out
 
 
 def om_matrix(codes: np.ndarray, sm: np.ndarray, indel: float) -> np.ndarray:
@@ -100,28 +116,49 @@ def _pairwise(
     out = np.zeros((n, n))
     if n < 2:
         return out
-    # Row k (n-1-k pairs) and row n-1-k (k pairs) together hold n-1 pairs: even work per
-    # task. Small tasks, taken by whichever thread is free, keep the cores evenly busy.
-    half = (n + 1) // 2
-    pairs = [(k, n - 1 - k) if n - 1 - k != k else (k,) for k in range(half)]
+
+    def run(rows: np.ndarray) -> None:
+        kernel(codes, periods, sm, sm.shape[0], *extra, out, rows)
+
+    _balanced(n, run)
+    return out
+
+
+def _balanced(count: int, run: Callable[[np.ndarray], None]) -> None:
+    """``run`` over ``0 .. count - 1`` (rows, or blocks of rows, of the upper triangle:
+    unit ``k`` holds about ``count - k`` units of work) on every core, in small tasks.
+
+    Unit k and unit count-1-k together hold an even share of the work. Small tasks, taken
+    by whichever thread is free, keep the cores evenly busy."""
+    half = (count + 1) // 2
+    pairs = [(k, count - 1 - k) if count - 1 - k != k else (k,) for k in range(half)]
     per_task = max(1, half // (16 * threads()))
     tasks = [
         np.array([r for pair in pairs[s : s + per_task] for r in pair], dtype=np.int64)
         for s in range(0, half, per_task)
     ]
-
-    def run(rows: np.ndarray) -> None:
-        kernel(codes, periods, sm, sm.shape[0], *extra, out, rows)
-
     workers = min(threads(), len(tasks))
     if workers == 1:
-        for rows in tasks:
-            run(rows)
-        return out
+        for units in tasks:
+            run(units)
+        return
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for _ in pool.map(run, tasks):
             pass
-    return out
+
+
+def _narrow(codes: np.ndarray, n_states: int) -> np.ndarray:
+    """The codes as ``uint8`` when every state fits a byte (non-negative ``int8`` codes
+    are only viewed so), else ``int16``; a code outside ``0 .. n_states - 1`` is an error
+    (the kernels trust their input)."""
+    codes = np.asarray(codes)
+    if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= n_states):
+        raise ValueError(f"codes must lie in 0 .. {n_states - 1}")
+    if n_states > 256:
+        return np.ascontiguousarray(codes, dtype=np.int16)
+    if codes.dtype == np.int8:
+        return np.ascontiguousarray(codes).view(np.uint8)
+    return np.ascontiguousarray(codes, dtype=np.uint8)
 
 
 def _f64(values: np.ndarray) -> np.ndarray:

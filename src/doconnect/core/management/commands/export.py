@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -36,12 +37,27 @@ class Command(ExampleCommand):
         )
         parser.add_argument(
             "--out",
-            metavar="FILE",
-            help="write to FILE (replaced as a whole) instead of standard output",
+            metavar="FILE|DIR",
+            help="write to FILE (replaced as a whole) instead of standard output; "
+            "a directory format writes into DIR (required)",
+        )
+        formats = sorted({name for kind in self.kinds.values() for name in kind.formats()})
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=formats,
+            help="the kind's import format (default) or a further one it offers "
+            "(spells: parquet, see below)",
         )
 
-    def handle(self, *args: Any, kind: str, out: str | None, **options: Any) -> None:
-        exported = self.kinds[kind].run()
+    def handle(
+        self, *args: Any, kind: str, out: str | None, file_format: str | None, **options: Any
+    ) -> None:
+        export = self.kinds[kind]
+        if file_format not in (None, export.format):
+            self._export_directory(export, file_format, out)
+            return
+        exported = export.run()
         if out is None:
             self.stdout.write(exported.text, ending="")
             return
@@ -49,4 +65,18 @@ class Command(ExampleCommand):
             write_atomically([(out, exported.text)])
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        self.stdout.write(f"{out}: exported {exported.what}")
+
+    def _export_directory(
+        self, export: ExportKind, file_format: str | None, out: str | None
+    ) -> None:
+        writers = dict(export.directory_formats)
+        if file_format not in writers:
+            raise CommandError(
+                f"--format {file_format}: {export.name} is exported as "
+                f"{' or '.join(export.formats())}"
+            )
+        if out is None:
+            raise CommandError(f"--format {file_format} writes a directory: give --out DIR")
+        exported = writers[file_format](Path(out))
         self.stdout.write(f"{out}: exported {exported.what}")

@@ -50,12 +50,15 @@ class Command(ExampleCommand):
 
     def handle(self, *args: Any, kind: str, file: str, **options: Any) -> None:
         values = self._kind_values(kind, options)
+        chosen = self.kinds[kind]
         try:
-            data = Path(file).read_bytes()
+            if chosen.stream is not None:
+                with Path(file).open("rb") as stream:
+                    result = chosen.stream(stream, file, **values)
+            else:
+                result = chosen.run(Path(file).read_bytes(), file, **values)
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
-        try:
-            result = self.kinds[kind].run(data, file, **values)
         except ImportFailed as exc:
             raise problems_error(exc, f"{file}: nothing imported") from exc
         self.stdout.write(result.summary())

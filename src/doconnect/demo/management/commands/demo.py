@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,6 +20,8 @@ from doconnect.demo.services import (
     load_demo_city,
     refusal_reason,
 )
+from doconnect.demo.state import PERSONS_PER_SCALE, write_state
+from doconnect.transitions.engine.spells_dataset import DatasetError
 
 # Short names for the summary, in the order a reader looks for them.
 SUMMARY_LABELS: tuple[tuple[str, str], ...] = (
@@ -108,8 +111,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Print the final summary as one JSON object instead of text.",
         )
+        parser.add_argument(
+            "--state",
+            action="store_true",
+            help="Instead of the city: write a synthetic federal state (53 districts and "
+            f"towns of NRW, --scale N × {PERSONS_PER_SCALE:,} persons, 72 months of "
+            "monthly spells 2021-01 … 2026-12 with the demo city's state mix) as a "
+            "Parquet spells dataset into --out DIR, the layout of `export spells "
+            "--format parquet`. Files only: no database, no secret key.",
+        )
+        parser.add_argument(
+            "--out",
+            metavar="DIR",
+            help="--state: the dataset's directory (new, empty or an earlier dataset, "
+            "which is replaced; written all or nothing)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["state"] or options["out"]:
+            self._write_state(options)
+            return
         if options["if_empty"] and options["replace"]:
             raise CommandError("--if-empty and --replace contradict each other; pick one")
         if options["if_empty"]:
@@ -178,3 +199,30 @@ class Command(BaseCommand):
         out.write(f"  {'role':<16} {'username':<14} password")
         for role, username, password in logins:
             out.write(f"  {role:<16} {username:<14} {password}")
+
+    def _write_state(self, options: dict[str, Any]) -> None:
+        if not options["state"]:
+            raise CommandError("--out: only with --state (the city is loaded into the database)")
+        if not options["out"]:
+            raise CommandError("--state writes files: give --out DIR")
+        for name in ("replace", "if_empty"):
+            if options[name]:
+                raise CommandError(f"--{name.replace('_', '-')}: not with --state")
+        persons = max(1, round(options["scale"] * PERSONS_PER_SCALE))
+        try:
+            summary = write_state(Path(options["out"]), persons=persons, seed=options["seed"])
+        except DatasetError as exc:
+            raise CommandError(f"--out: {exc}") from exc
+        except OSError as exc:
+            raise CommandError(f"cannot write {options['out']}: {exc.strerror or exc}") from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Synthetic state written to {summary.directory}: {summary.persons:,} persons, "
+                f"{summary.spells:,} spells in {summary.districts} districts, "
+                f"{summary.months} months from {summary.first_month}, "
+                f"{summary.seconds:.1f} s (seed {options['seed']})."
+            )
+        )

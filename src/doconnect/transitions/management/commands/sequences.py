@@ -1,254 +1,29 @@
-"""``doconnect sequences``: describe, compare and type sequences read from a wide CSV
-file (one row per person, one column per period)."""
+"""``doconnect sequences`` for Django (``call_command``, ``manage.py``): the command is
+``doconnect.transitions.sequences_command`` (options, actions, messages), which the
+``doconnect`` front door runs without Django; this adds Django's options and help
+layout and turns a refused call into a ``CommandError``."""
 
 from __future__ import annotations
 
-import io
-import json
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import numpy as np
 from django.core.management.base import CommandError, CommandParser
 
 from doconnect.core.management.formatting import ExampleCommand
-from doconnect.files.atomic import Content, write_atomically
-from doconnect.files.tables import TableWriter
-from doconnect.transitions.engine import clara, cluster, describe, distances, typology
-from doconnect.transitions.engine.data import SequenceFileError, Sequences, read_wide_csv
-
-EPILOG = """\
-actions:
-  summary    states, number of sequences, transition rates (rows: from, columns: to)
-             and the state distribution per period (rows: periods, columns: states)
-  distances  the pairwise distance matrix in the row order of the file (.npy or .csv)
-  typology   Ward clustering of the distances into --k types: id,type per row;
-             with --clara, CLARA for many sequences: PAM on --samples random samples
-             of --sample-size persons, every sequence to the nearest medoid of the best
-             sample (no full distance matrix; the same --seed gives the same file);
-             --engine dask --scheduler tcp://HOST:PORT runs it on a Dask cluster
-
-file format (wide CSV, header line first; an empty cell is a missing period):
-  id,weight,Jan.93,Feb.93,...,Dec.98
-  P-0001,0.33,training,training,employment,...
-
-examples:
-  doconnect sequences summary mvad.csv --id id --columns Jul.93:Jun.99 --format json
-  doconnect sequences distances mvad.csv --id id --columns Jul.93:Jun.99 \\
-      --method OM --sm TRATE --indel auto --out D.npy
-  doconnect sequences typology mvad.csv --id id --columns Jul.93:Jun.99 --k 4 --out T.csv
-  doconnect sequences typology state.csv --id id --columns m01:m72 --k 6 --clara \
-      --samples 10 --sample-size 2000 --seed 1 --out T.csv
-"""
-
-
-def _read(options: dict[str, Any]) -> Sequences:
-    states = None
-    if options.get("states"):
-        states = [s.strip() for s in options["states"].split(",")]
-    try:
-        return read_wide_csv(
-            options["file"],
-            id_column=options["id"],
-            columns=options["columns"],
-            states=states,
-            weights_column=options.get("weights"),
-        )
-    except SequenceFileError as exc:
-        raise CommandError(str(exc)) from exc
-
-
-def _write_atomically(path: Path, content: Content) -> None:
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise CommandError(f"{path}: the directory {folder} does not exist")
-    write_atomically([(path, content)])
-
-
-def _distances(seqs: Sequences, options: dict[str, Any]) -> np.ndarray:
-    method = options["method"]
-    sm = options.get("sm")
-    if method == "OM" and sm is None:
-        sm = "TRATE"
-    indel = _indel(options.get("indel") or "auto")
-    return distances.distance_matrix(seqs, method, sm, indel)
-
-
-def _indel(text: str) -> float | Literal["auto"]:
-    if text == "auto":
-        return "auto"
-    try:
-        indel = float(text)
-    except ValueError:
-        indel = -1.0
-    if not np.isfinite(indel) or indel <= 0:
-        raise CommandError(f"--indel: a positive number or auto, not {text!r}")
-    return indel
-
-
-def _refuse_clara_options(options: dict[str, Any]) -> None:
-    for name in ("samples", "sample_size", "seed", "engine", "scheduler"):
-        if options.get(name) is not None:
-            raise CommandError(f"--{name.replace('_', '-')}: only with --clara")
-
-
-def _write_types(seqs: Sequences, types: typology.Typology, out: Path) -> str:
-    """Write ``id,type`` per sequence to ``out``; the summary line for the terminal."""
-    text = io.StringIO()
-    writer = TableWriter(text)
-    writer.writerow(["id", "type"])
-    writer.writerows(zip(seqs.ids, types.labels.tolist(), strict=True))
-    _write_atomically(out, lambda f: f.write(text.getvalue().encode()))
-    sizes = ", ".join(
-        f"type {t + 1}: {int(size)} (medoid {seqs.ids[int(types.medoids[t])]})"
-        for t, size in enumerate(types.sizes)
-    )
-    return f"{seqs.n} sequences in {types.k} types written to {out}: {sizes}"
+from doconnect.transitions import sequences_command
 
 
 class Command(ExampleCommand):
-    help = "Sequences: summarise, compute distances, build a typology (wide CSV files)."
-    epilog = EPILOG
+    help = sequences_command.HELP
+    epilog = sequences_command.EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        texts = {
-            "summary": "states, transition rates and state distribution per period",
-            "distances": "pairwise distance matrix (OM or Hamming)",
-            "typology": "Ward clustering of the distances into k types",
-        }
-        for name, text in texts.items():
-            sub = actions.add_parser(name, help=text)
-            sub.add_argument("file", metavar="FILE.csv", help="wide CSV file, header first")
-            sub.add_argument("--id", required=True, metavar="COLUMN", help="the id column")
-            sub.add_argument(
-                "--columns",
-                required=True,
-                metavar="FIRST:LAST",
-                help="the period columns, first and last header name (inclusive)",
-            )
-            sub.add_argument(
-                "--states",
-                metavar="A,B,...",
-                help="the states in this order (default: the sorted distinct values)",
-            )
-            sub.add_argument("--weights", metavar="COLUMN", help="a weight column")
-            if name == "summary":
-                sub.add_argument("--format", choices=["json", "text"], default="text")
-            else:
-                sub.add_argument("--method", choices=["OM", "HAM"], default="OM")
-                sub.add_argument(
-                    "--sm",
-                    choices=["TRATE", "CONSTANT"],
-                    help="substitution costs (OM default TRATE; HAM default constant 1)",
-                )
-                sub.add_argument(
-                    "--indel", default="auto", metavar="COST|auto", help="OM indel cost"
-                )
-                sub.add_argument("--out", required=True, metavar="FILE", help="output file")
-            if name == "typology":
-                sub.add_argument("--k", type=int, required=True, help="number of types")
-                sub.add_argument(
-                    "--clara", action="store_true", help="CLARA (samples) instead of Ward"
-                )
-                sub.add_argument("--samples", type=int, metavar="N", help="CLARA: samples (10)")
-                sub.add_argument(
-                    "--sample-size", type=int, metavar="M", help="CLARA: persons a sample (40+2k)"
-                )
-                sub.add_argument("--seed", type=int, metavar="S", help="CLARA: random seed (0)")
-                sub.add_argument(
-                    "--engine", choices=["local", "dask"], help="CLARA: where it runs (local)"
-                )
-                sub.add_argument(
-                    "--scheduler", metavar="tcp://HOST:PORT", help="CLARA: the Dask scheduler"
-                )
+        from doconnect.transitions.engine.tiles import TILE
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
-        seqs = _read(options)
-        if action == "summary":
-            self._summary(seqs, options["format"])
-            return
-        out = Path(options["out"])
-        if action == "distances" and out.suffix.lower() not in {".npy", ".csv"}:
-            raise CommandError(f"--out {out}: the file must end in .npy or .csv")
-        if action == "typology" and not 1 <= options["k"] <= seqs.n:
-            raise CommandError(f"--k: between 1 and {seqs.n} (the sequences), not {options['k']}")
-        if action == "typology" and options["clara"]:
-            self._clara(seqs, options, out)
-            return
-        _refuse_clara_options(options)
-        matrix = _distances(seqs, options)
-        if action == "distances":
-            if out.suffix.lower() == ".npy":
-                _write_atomically(out, lambda f: np.save(f, matrix))
-            else:
-                _write_atomically(out, lambda f: np.savetxt(f, matrix, delimiter=",", fmt="%.17g"))
-            self.stdout.write(f"{seqs.n} x {seqs.n} distances written to {out}")
-            return
-        types = typology.typology(seqs, matrix, options["k"])
-        self.stdout.write(_write_types(seqs, types, out))
+        sequences_command.add_arguments(parser, tile=TILE)
 
-    def _clara(self, seqs: Sequences, options: dict[str, Any], out: Path) -> None:
-        samples = 10 if options.get("samples") is None else options["samples"]
-        size = options.get("sample_size")
-        if samples < 1:
-            raise CommandError(f"--samples: at least 1, not {samples}")
-        if size is not None and size < options["k"]:
-            raise CommandError(f"--sample-size: at least --k ({options['k']}), not {size}")
-        engine, scheduler = options.get("engine") or "local", options.get("scheduler")
-        if engine == "dask" and not scheduler:
-            raise CommandError("--engine dask needs --scheduler tcp://HOST:PORT")
-        if engine == "local" and scheduler:
-            raise CommandError("--scheduler: only with --engine dask")
-        method = options["method"]
-        sm: Any = options.get("sm") or ("TRATE" if method == "OM" else None)
-        indel = _indel(options.get("indel") or "auto")
-
-        def run(mapper: clara.Mapper) -> clara.Clara:
-            return clara.clara(
-                seqs, options["k"], samples=samples, sample_size=size,
-                seed=options.get("seed") or 0, method=method, sm=sm, indel=indel, mapper=mapper,
-            )  # fmt: skip
-
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
-            if engine == "dask":
-                with cluster.connected(str(scheduler)) as on_cluster:
-                    result = run(on_cluster)
-            else:
-                result = run(clara.local_map)
-        except cluster.SchedulerError as exc:
-            raise CommandError(f"--scheduler: {exc}") from exc
-        except ValueError as exc:
-            raise CommandError(f"{options['file']}: {exc}") from exc
-        self.stdout.write(_write_types(seqs, result.typology, out))
-        self.stdout.write(
-            f"CLARA: best sample {result.best_sample + 1} of {samples}, mean distance "
-            f"{result.mean_distance:.4f}, PBM {result.pbm:.4f}, DB {result.db:.4f}, "
-            f"XB {result.xb:.4f}, AMS {result.ams:.4f}"
-        )
-
-    def _summary(self, seqs: Sequences, fmt: str) -> None:
-        rates = describe.transition_rates(seqs)
-        shares = describe.state_distribution(seqs)
-        if fmt == "json":
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "states": list(seqs.states),
-                        "n": seqs.n,
-                        "transition_rates": rates.tolist(),
-                        "state_distribution": shares.tolist(),
-                    }
-                )
-            )
-            return
-        width = max(len(s) for s in seqs.states)
-        self.stdout.write(f"{seqs.n} sequences, {seqs.periods} periods")
-        self.stdout.write("transition rates (row: from, column: to):")
-        self.stdout.write(" " * (width + 1) + " ".join(f"{s[:7]:>7}" for s in seqs.states))
-        for state, row in zip(seqs.states, rates.tolist(), strict=True):
-            self.stdout.write(f"{state:<{width}} " + " ".join(f"{v:7.3f}" for v in row))
-        mean_time = describe.mean_time_in_state(seqs)
-        self.stdout.write("mean periods in each state:")
-        for state, value in zip(seqs.states, mean_time.tolist(), strict=True):
-            self.stdout.write(f"{state:<{width}} {value:7.2f}")
+            sequences_command.run(options, self.stdout.write)
+        except sequences_command.Refused as exc:
+            raise CommandError(str(exc)) from exc

@@ -38,6 +38,16 @@
       else { options.formatLocale = ENGLISH_NUMBERS; }
       var spec = JSON.parse(source.textContent);
       delete spec.title;  // the figure's caption says it; exports keep it
+      // Nothing to draw (e.g. no person the user may see): say so instead of an empty
+      // frame and Vega's warnings about an infinite extent; the table says the same.
+      if (spec.data && Array.isArray(spec.data.values) && spec.data.values.length === 0) {
+        var empty = document.createElement("p");
+        empty.className = "kern-body chart__empty";
+        empty.textContent = german ? "Keine Werte für diese Grafik." : "No figures for this chart.";
+        el.appendChild(empty);
+        el.dataset.empty = "1";
+        return;
+      }
       vegaEmbed(el, spec, options).catch(function (error) {
         el.dataset.error = String(error);
       });

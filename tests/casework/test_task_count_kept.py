@@ -1,0 +1,55 @@
+"""The task count in the navigation is asked on every page: each source's count is kept
+while its tables are unchanged (core.changes.kept_total), outside a transaction as in
+production — and it is right again at once after any change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.casework.task_helpers import days, follow_up
+from tests.conftest import City, count_queries, logged_in, make_person
+
+BASELINE = "/tasks/settings/"
+
+
+def nav_count(body: str) -> int:
+    found = re.search(r'id="nav-task-count"><span class="kern-label">(\d+)', body)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.fixture
+def due(transactional_db: None, city: City, case_worker: User) -> City:
+    person = make_person(city, given_name="Fällig", consent_orgs=[city.jobcenter])
+    follow_up(case_worker, person, due_on=days(-1))
+    return city
+
+
+def test_the_kept_count_follows_a_new_and_a_removed_follow_up_at_once(
+    due: City, case_worker: User
+) -> None:
+    client = logged_in(case_worker)
+    assert nav_count(client.get(BASELINE).content.decode()) == 1
+    assert nav_count(client.get(BASELINE).content.decode()) == 1  # kept
+    person = make_person(due, given_name="Neu", consent_orgs=[due.jobcenter])
+    added = follow_up(case_worker, person, due_on=days(0))
+    assert nav_count(client.get(BASELINE).content.decode()) == 2
+    added.delete()
+    assert nav_count(client.get(BASELINE).content.decode()) == 1
+
+
+def test_a_page_needs_as_many_queries_for_six_due_tasks_as_for_one(
+    due: City, case_worker: User
+) -> None:
+    client = logged_in(case_worker)
+    client.get(BASELINE)  # counts what is kept
+    one = count_queries(client, BASELINE)
+    for i in range(5):
+        person = make_person(due, given_name=f"Mehr{i}", consent_orgs=[due.jobcenter])
+        follow_up(case_worker, person, due_on=days(-2))
+    recounted = count_queries(client, BASELINE)  # the changed sources, in one query
+    assert nav_count(client.get(BASELINE).content.decode()) == 6
+    assert count_queries(client, BASELINE) == one
+    assert recounted == one + 1
