@@ -199,7 +199,7 @@ def test_a_case_worker_sorts_her_cases_by_due_date_and_acts_from_the_person_page
     page.wait_for_url(re.compile(r"#audit-heading$"))
     log = page.locator("section", has=page.locator("#audit-heading")).inner_text()
     assert "Personenseite angesehen" in log and "Angaben geändert" in log
-    assert "Jobcenter" in log and "Fallberatung" in log
+    assert "Jobcenter" in log and "Beratung und Begleitung" in log  # the route's purpose
     found += serious_violations(page, axe_path)
     page.goto(f"{base}/persons/{morning.dora.public_id}/")
     _shoot(page, "person-page")
