@@ -33,7 +33,6 @@ Either way the numbers are the same, bit for bit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -143,13 +142,7 @@ def to_references(codes: np.ndarray, references: np.ndarray, how: Metric) -> np.
         result[start : start + len(chunk)] = out[k:, :k]
 
     starts = list(range(0, len(codes), _CHUNK))
-    workers = min(kernels.threads(), len(starts))
-    if workers <= 1:
-        for start in starts:
-            run(start)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(run, starts))
+    kernels.in_threads(run, starts)
     return result
 
 

@@ -11,8 +11,9 @@ the GIL, so threads over interleaved rows keep both cores busy.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 
@@ -29,6 +30,9 @@ ISA: str = _kernels.isa()  # the instruction set of the OM kernel (avx512, avx2,
 # Rows of a block of the Hamming matrix, and columns of its tiles: a 32 x 32 tile of
 # distances (8 KiB) is mirrored through the cache into the lower half.
 HAMMING_BLOCK = 32
+
+
+T = TypeVar("T")
 
 
 def threads() -> int:
@@ -137,10 +141,16 @@ def _balanced(count: int, run: Callable[[np.ndarray], None]) -> None:
         np.array([r for pair in pairs[s : s + per_task] for r in pair], dtype=np.int64)
         for s in range(0, half, per_task)
     ]
+    in_threads(run, tasks)
+
+
+def in_threads(run: Callable[[T], object], tasks: Sequence[T]) -> None:
+    """``run`` each task, on as many threads as there are cores and tasks (the kernels
+    release the GIL); in this thread alone when one would do."""
     workers = min(threads(), len(tasks))
-    if workers == 1:
-        for units in tasks:
-            run(units)
+    if workers <= 1:
+        for task in tasks:
+            run(task)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for _ in pool.map(run, tasks):

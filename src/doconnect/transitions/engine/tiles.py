@@ -26,7 +26,6 @@ finished tiles wait to be copied into it at any time.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
@@ -65,13 +64,7 @@ def tile_distances(rows: np.ndarray, columns: np.ndarray | None, how: Metric) ->
         result[start : start + s] = out[:s, s : s + width]
 
     starts = list(range(0, len(rows), _STRIP))
-    workers = min(kernels.threads(), len(starts))
-    if workers <= 1:
-        for start in starts:
-            run(start)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(run, starts))
+    kernels.in_threads(run, starts)
     return result
 
 
