@@ -4,34 +4,17 @@ bad options exit with a message and write nothing."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from doconnect.transitions.engine.clara import clara
 from doconnect.transitions.engine.data import read_wide_csv
-from tests.transitions.engine import peer
+from tests.transitions.commands import run
 
 SMALL = "id,m1,m2,m3\na,A,A,A\nb,A,A,B\nc,B,B,B\nd,B,B,A\ne,B,B,B\n"
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command("sequences", *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def mvad_csv() -> Iterator[Path]:
-    pytest.importorskip("sequenzo", reason="sequenzo is not installed (pip install -e .[dev])")
-    with peer.dataset("mvad") as path:
-        if path is None:
-            pytest.skip("the installed sequenzo does not ship mvad.csv")
-        yield path
 
 
 def clara_args(path: Path, out: Path, seed: str) -> list[str]:

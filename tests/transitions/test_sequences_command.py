@@ -3,15 +3,15 @@ every bad input exits with a message naming file, line and column."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
+from tests.transitions.commands import run
 from tests.transitions.engine import peer
 
 GOOD = "id,w,m1,m2,m3\np1,1,A,B,B\np2,3,B,B,A\np3,1,A,A,A\n"
@@ -21,12 +21,6 @@ def write(tmp_path: Path, text: str, name: str = "s.csv") -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command("sequences", *args, stdout=out)
-    return out.getvalue()
 
 
 def test_summary_prints_states_rates_and_distribution_as_json(tmp_path: Path) -> None:

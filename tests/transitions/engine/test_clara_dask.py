@@ -4,20 +4,18 @@ one computed in this process, bit for bit, and the tasks ran on both workers."""
 
 from __future__ import annotations
 
-import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from doconnect.transitions.engine import Sequences
 from doconnect.transitions.engine.clara import Clara, clara
 from doconnect.transitions.engine.cluster import mapper
-from tests.transitions.engine import peer
+from tests.transitions.commands import run
 
 
 def assert_same(ours: Clara, theirs: Clara) -> None:
@@ -59,20 +57,6 @@ def test_the_block_size_does_not_change_the_result(mvad: Sequences) -> None:
     in_blocks = clara(mvad, 4, samples=3, seed=2, sm="TRATE", block=64)
 
     assert_same(in_blocks, whole)
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command("sequences", *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def mvad_csv() -> Iterator[Path]:
-    with peer.dataset("mvad") as path:
-        if path is None:
-            pytest.skip("the installed sequenzo does not ship mvad.csv")
-        yield path
 
 
 def typology_args(path: Path, out: Path) -> list[str]:

@@ -5,19 +5,17 @@ command writes the same bytes on either engine."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from doconnect.transitions.engine import Sequences, distances, tiles
 from doconnect.transitions.engine.clara import metric
 from doconnect.transitions.engine.cluster import mapper
-from tests.transitions.engine import peer
+from tests.transitions.commands import run
 
 CASES = [
     ("OM", "TRATE", "auto"),
@@ -92,20 +90,6 @@ def test_batches_of_tiles_give_the_same_matrix_on_the_cluster(
     )
 
     assert np.array_equal(tiled, expected)
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command("sequences", *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def mvad_csv() -> Iterator[Path]:
-    with peer.dataset("mvad") as path:
-        if path is None:
-            pytest.skip("the installed sequenzo does not ship mvad.csv")
-        yield path
 
 
 def distance_args(path: Path, out: Path) -> list[str]:
