@@ -18,13 +18,15 @@ those is its warm time:
 | person page | ``/persons/<P-…>/``: the named person with most spells |
 | pathways | ``/pathways/`` |
 
-Prints each page's warm median, its ratio to the baseline, its first request and its
-query count, then one JSON line; exits 1 when any page's warm median reaches TARGET_MS
-or a page answers other than 200.
+Prints each page's warm median (wall and this process's CPU time: on PostgreSQL the
+database server's own CPU is not in it), its ratio to the baseline, its first request
+and its query count, then the load average and one JSON line; exits 1 when any measured
+page's warm median reaches TARGET_MS or a page answers other than 200.
 
     .venv/bin/python bench/slow_pages.py               # the demo city on PostgreSQL
     .venv/bin/python bench/slow_pages.py --sqlite
     .venv/bin/python bench/slow_pages.py --scale 20    # 100,000 persons
+    .venv/bin/python bench/slow_pages.py --pages report,providers   # these (and the baseline)
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ from _database import throwaway_database
 
 TARGET_MS = 150.0  # each page's warm median (issue #17)
 ROUNDS = 5
+# --pages: the short name of each page (the baseline is always measured).
+SHORT = {
+    "report": "yearly report preview",
+    "providers": "providers",
+    "person": "person page",
+    "pathways": "pathways",
+}
 
 
 def main() -> int:
@@ -49,7 +58,15 @@ def main() -> int:
     )
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed requests per page")
+    parser.add_argument(
+        "--pages",
+        default=",".join(SHORT),
+        help=f"comma-separated pages to measure besides the baseline: {', '.join(SHORT)}",
+    )
     args = parser.parse_args()
+    wanted = {part.strip() for part in args.pages.split(",") if part.strip()}
+    if unknown := wanted - set(SHORT):
+        parser.error(f"--pages: unknown page(s) {', '.join(sorted(unknown))}")
     # The demo city's deployment: DEBUG off, the demo banner on, sign-in by password
     # alone (a second factor is the production default, not a question of speed).
     os.environ["DOCONNECT_ALLOWED_HOSTS"] = "testserver"
@@ -95,6 +112,8 @@ def main() -> int:
         "person page": f"/persons/{person}/",
         "pathways": "/pathways/",
     }
+    chosen = {"baseline"} | {SHORT[short] for short in wanted}
+    pages = {name: url for name, url in pages.items() if name in chosen}
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -107,14 +126,18 @@ def main() -> int:
         if response.status_code != 200:
             bad.append(f"{name}: {response.status_code}")
         timings = []
+        cpu = []
         for _round in range(args.rounds):
             started = time.perf_counter()
+            cpu_started = time.process_time()
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         results[name] = {
             "median_ms": round(statistics.median(timings), 1),
+            "cpu_median_ms": round(statistics.median(cpu), 1),
             "first_ms": round(first_ms, 1),
             "queries": len(queries),
         }
@@ -123,18 +146,21 @@ def main() -> int:
     print(f"backend      {backend}")
     persons = Person.objects.count()
     print(f"demo city    {persons:,} persons (scale {args.scale:g}, load {load_seconds:.0f} s)")
-    print(f"{'page':<24}{'median':>10}{'ratio':>8}{'first':>11}{'queries':>9}")
+    print(f"{'page':<24}{'median':>10}{'cpu':>10}{'ratio':>8}{'first':>11}{'queries':>9}")
     slow = []
     for name, figures in results.items():
         median = figures["median_ms"]
         figures["ratio"] = round(median / baseline, 2)
         print(
-            f"{name:<24}{median:>7.1f} ms{figures['ratio']:>7.1f}x"
+            f"{name:<24}{median:>7.1f} ms{figures['cpu_median_ms']:>7.1f} ms"
+            f"{figures['ratio']:>7.1f}x"
             f"{figures['first_ms']:>8.0f} ms{figures['queries']:>9.0f}"
         )
         if name != "baseline" and median >= TARGET_MS:
             slow.append(name)
     ok = not slow and not bad
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(
         json.dumps(
             {
@@ -145,6 +171,7 @@ def main() -> int:
                 "pages": {name: {**results[name], "url": pages[name]} for name in pages},
                 "slow": slow,
                 "not_ok": bad,
+                "load_average": [round(x, 2) for x in load],
                 "ok": ok,
             }
         )

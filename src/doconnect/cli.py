@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -215,18 +216,28 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from exc
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter at a fixed width: its default asks the terminal's width
+    through ``shutil``, whose import (with the compression modules) costs a file command
+    more start-up than it uses (issue #21); this parser only formats usage errors."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=100)
+
+
 def _run_plain(args: list[str]) -> None:
     """A command of ``WITHOUT_DJANGO`` as Django would run it (the same parser, the
     same ``CommandError: …`` on stderr and exit status 1 for a refused call), without
     Django."""
-    from argparse import ArgumentParser
     from importlib import import_module
 
     # No matrix products here: the BLAS threads NumPy starts when it loads would only add
     # to the start-up (about 30 ms of CPU); a thread count the user set is kept.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     command = import_module(WITHOUT_DJANGO[args[0]])
-    parser = ArgumentParser(prog=f"doconnect {args[0]}", description=command.HELP)
+    parser = argparse.ArgumentParser(
+        prog=f"doconnect {args[0]}", description=command.HELP, formatter_class=_Formatter
+    )
     command.add_arguments(parser)
     options = vars(parser.parse_args(args[1:]))
     try:

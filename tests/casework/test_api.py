@@ -139,7 +139,8 @@ def test_the_author_corrects_a_note_and_gets_it_with_the_original(
     assert corrected.status_code == 201
     assert corrected.json()["text"] == "Zweite Fassung"
     assert [v["text"] for v in corrected.json()["earlier_versions"]] == ["Erste Fassung"]
-    assert post(bearer(case_worker), url, a_note(text="Dritte")).status_code == 422
+    # Already corrected: a conflict with the stored note, not a malformed request.
+    assert post(bearer(case_worker), url, a_note(text="Dritte")).status_code == 409
 
 
 def test_follow_ups_are_set_listed_and_marked_done(

@@ -11,7 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from doconnect.core.changes import cached, install_triggers, kept_total, table_versions, watch
+from doconnect.core.changes import (
+    cached,
+    install_triggers,
+    kept_rows,
+    kept_total,
+    table_versions,
+    watch,
+)
 from doconnect.core.models import District, TableVersion, TargetGroup
 from doconnect.people.models import Spell
 from tests.conftest import City
@@ -130,3 +137,53 @@ def test_inside_a_transaction_a_kept_total_is_one_union_query(
         total = kept_total([TargetGroup.objects.all(), TargetGroup.objects.all()])
     assert total == 2 * TargetGroup.objects.count()
     assert len(queries) == 1 and "UNION ALL" in queries[0]["sql"]
+
+
+def _codes() -> Any:
+    return TargetGroup.objects.order_by("code").values_list("code", flat=True)
+
+
+def test_kept_rows_are_read_again_only_for_the_query_whose_table_changed(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup, District)
+    install_triggers()
+    districts = District.objects.order_by("name").values_list("name", flat=True)
+    codes, names = kept_rows([_codes(), districts])
+    assert (codes, names) == (tuple(_codes()), tuple(districts))
+    with CaptureQueriesContext(connection) as kept:
+        assert kept_rows([_codes(), districts]) == [codes, names]
+    assert len(kept) == 1  # the counters only
+    District.objects.create(name="Eichlinghofen", official_key="05913999")
+    with CaptureQueriesContext(connection) as read:
+        again = kept_rows([_codes(), districts])
+    assert again[0] == codes and "Eichlinghofen" in again[1]
+    assert len(read) == 2 and "core_district" in read[1]["sql"]
+
+
+def test_kept_rows_of_another_filter_are_another_result(transactional_db: None, city: City) -> None:
+    watch(District)
+    install_triggers()
+    all_names = District.objects.values_list("name", flat=True)
+    (every,) = kept_rows([all_names.order_by("name")])
+    (some,) = kept_rows([all_names.filter(name__startswith="E").order_by("name")])
+    assert some == tuple(n for n in every if n.startswith("E")) and some != every
+
+
+def test_kept_rows_on_a_table_nobody_watches_or_in_a_transaction_are_always_read(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup)
+    install_triggers()
+    users = get_user_model().objects.order_by("pk").values_list("username", flat=True)
+    (before,) = kept_rows([users])
+    get_user_model().objects.create_user(username="neu")
+    (after,) = kept_rows([users])
+    assert after == (*before, "neu")
+    with transaction.atomic():
+        TargetGroup.objects.create(code="tx", label="Im Vorgang")
+        (inside,) = kept_rows([_codes()])
+        assert "tx" in inside
+        transaction.set_rollback(True)
+    (outside,) = kept_rows([_codes()])
+    assert "tx" not in outside

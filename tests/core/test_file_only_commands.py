@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from django.core.management import call_command
 
+from tests.commands import doconnect
 from tests.offers.catalogue_files import VALID
-
-NO_DATABASE = "sqlite:////nonexistent-doconnect-dir/never/db.sqlite3"
 
 # A catalogue on its own: the follow-on to the database's o-a is gone; o-3's provider
 # p-b is not declared in the file, which only an import would refuse.
@@ -40,25 +36,6 @@ WIDE = (
     "B,school,work,work,work\n"
     "C,jobless,jobless,school,work\n"
 )
-
-
-def doconnect(
-    *args: str, tmp_path: Path, importtime: bool = False
-) -> subprocess.CompletedProcess[str]:
-    """``doconnect ARGS`` with no DOCONNECT_ variable but a database that cannot exist."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCONNECT_")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env["DOCONNECT_DATABASE_URL"] = NO_DATABASE
-    python = [sys.executable, "-X", "importtime"] if importtime else [sys.executable]
-    return subprocess.run(
-        [*python, "-m", "doconnect", *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def written(tmp_path: Path, name: str, text: str) -> str:
@@ -88,6 +65,8 @@ def test_sequences_run_without_secret_or_database_and_without_the_web_stack(
     assert not {"doconnect.web.urls", "doconnect.api.api", "django.contrib.admin"} & imported
     assert not {m for m in imported if m.split(".")[0] == "django"}  # not even Django
     assert "numba" not in imported  # nothing is compiled on a call
+    # nor anything a plain file's Hamming distances do not need (start-up, issue #21)
+    assert not {"tempfile", "concurrent.futures", "logging", "csv"} & imported
     assert summary.returncode == 0, summary.stderr
     assert json.loads(summary.stdout)["n"] == 3
     assert not Path("/nonexistent-doconnect-dir").exists()

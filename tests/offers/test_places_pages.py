@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
 
 from doconnect.core.models import District, Organisation, TargetGroup
@@ -291,6 +292,38 @@ def test_provider_staff_get_the_provider_list_in_the_same_number_of_queries(
     few = count_queries(client, "/providers/")
     _grow(city, 30)
     assert count_queries(client, "/providers/") == few
+
+
+def _table(body: str) -> str:
+    return body.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+
+
+def _participants_of(body: str, provider: str) -> str:
+    """The provider list's participant cell of ``provider`` (the row's last figure)."""
+    row = body.split(f'href="/providers/{provider}/"', 1)[1].split("</tr>", 1)[0]
+    return row.rsplit("<td", 1)[1].split(">", 1)[1].split("<", 1)[0].strip()
+
+
+def test_the_kept_provider_list_equals_a_fresh_one_and_follows_every_new_participant(
+    transactional_db: None, city: City, coordinator: User
+) -> None:
+    client = logged_in(coordinator)
+    client.get("/providers/")  # a session's first request does more than any other
+    _grow(city, 3)
+    first = count_queries(client, "/providers/")  # computes and keeps the rows
+    kept = count_queries(client, "/providers/")
+    assert kept < first
+    _grow(city, 30)
+    client.get("/providers/")
+    assert count_queries(client, "/providers/") == kept  # the same at 3 and 30 rows
+    warm = client.get("/providers/").content.decode()
+    with transaction.atomic():  # nothing is kept inside a transaction: a fresh build
+        fresh = client.get("/providers/").content.decode()
+    assert _table(warm) == _table(fresh) and "Träger 30-29" in _table(warm)
+    before = _participants_of(warm, "p-a")
+    participant(city, city.offer_a, [city.city], given_name="Neu")
+    after = _participants_of(client.get("/providers/").content.decode(), "p-a")
+    assert int(after) == int(before) + 1
 
 
 # --- accessibility ------------------------------------------------------------------------

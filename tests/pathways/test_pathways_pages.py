@@ -8,14 +8,16 @@ import html
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from doconnect.core.models import TargetGroup
 from doconnect.offers.models import FollowOn, Offer
+from doconnect.pathways.selectors import Structure, _structure, structure
 from doconnect.people.models import Person, Spell
 from doconnect.referrals.models import Referral, ReferralStatus
 from tests.conftest import City, count_queries, logged_in, make_person
@@ -395,3 +397,55 @@ def test_the_person_page_with_next_steps_needs_the_same_queries_for_more_leavers
     leave(30)
     assert count_queries(client, url) == few
     assert "Nächste Schritte" in client.get(url).content.decode()
+
+
+def _same(kept: Structure, fresh: Structure) -> bool:
+    """Equal in everything the page reads (the distance matrix element by element)."""
+    return (
+        (kept.offers, kept.links, kept.titles, kept.providers, kept.group_labels)
+        == (fresh.offers, fresh.links, fresh.titles, fresh.providers, fresh.group_labels)
+        and kept.report.to_dict() == fresh.report.to_dict()
+        and kept.report.distances.offers == fresh.report.distances.offers
+        and np.array_equal(kept.report.distances.steps, fresh.report.distances.steps)
+        and np.array_equal(kept.report.distances.any_goal, fresh.report.distances.any_goal)
+    )
+
+
+def test_the_kept_pathways_analysis_equals_a_fresh_one_and_follows_a_new_follow_on(
+    transactional_db: None, landscape: City, coordinator: User
+) -> None:
+    client = logged_in(coordinator)
+    client.get("/pathways/")  # the session's first request does more; it keeps the analysis
+    kept = count_queries(client, "/pathways/?district=")
+    with transaction.atomic():  # nothing is kept inside a transaction: analysed afresh
+        fresh = count_queries(client, "/pathways/?district=")
+    assert kept < fresh
+    assert _same(structure(), _structure())  # the kept analysis is a fresh one's equal
+    Offer.objects.bulk_create(
+        Offer(
+            external_id=f"o-more-{i:03}",
+            provider=landscape.provider_a,
+            title=f"Angebot {i:03}",
+            kind="qualification",
+            district=landscape.district,
+        )
+        for i in range(40)
+    )
+    client.get("/pathways/?district=")
+    assert count_queries(client, "/pathways/?district=") == kept  # the same at 4 and 44 offers
+    dead_ends = _between(
+        client.get("/pathways/?district=").content.decode(),
+        'id="dead-ends-heading"',
+        'id="gaps-heading"',
+    )
+    assert 'href="/offers/o-c/"' in dead_ends
+    FollowOn.objects.create(
+        from_offer=Offer.objects.get(external_id="o-c"), destination="employment"
+    )
+    dead_ends = _between(
+        client.get("/pathways/?district=").content.decode(),
+        'id="dead-ends-heading"',
+        'id="gaps-heading"',
+    )
+    assert 'href="/offers/o-c/"' not in dead_ends  # no longer a dead end
+    assert _same(structure(), _structure())

@@ -16,10 +16,11 @@ from doconnect.files.importing import ImportFailed
 from doconnect.offers.catalogue import read_catalogue
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.offers.selectors import catalogue_vocabulary
-from doconnect.pathways import services
+from doconnect.pathways import next_steps
 from doconnect.pathways.engine.inputs import FollowOn as EngineFollowOn
 from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.pathways.engine.inputs import PathwayError
+from doconnect.pathways.next_steps import next_steps_for
 from doconnect.pathways.services import (
     free_places_from_db,
     landscape_from_catalogue,
@@ -27,7 +28,6 @@ from doconnect.pathways.services import (
     landscape_with_catalogue,
     leaver_facts_from_db,
     leaver_outcomes_from_db,
-    next_steps_for,
     pathways_report,
 )
 from doconnect.people.models import Person, Spell
@@ -288,13 +288,13 @@ def test_a_booking_changes_the_free_places_of_the_next_steps_without_a_new_analy
     link_a_to_b_to_employment(city)
     person = make_person(city)
     analysed: list[int] = []
-    landscape = services.landscape_from_db
+    landscape = next_steps.landscape_from_db
 
     def counted() -> Any:
         analysed.append(1)
         return landscape()
 
-    monkeypatch.setattr(services, "landscape_from_db", counted)
+    monkeypatch.setattr(next_steps, "landscape_from_db", counted)
 
     def free_of_b() -> int | None:
         found = next_steps_for(person, goal="employment", today=TODAY)

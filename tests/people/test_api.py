@@ -367,7 +367,7 @@ def test_a_case_worker_extends_a_consent_through_the_api_and_it_is_audited(
     assert AuditEvent.objects.filter(action="change", view="api.consent_extend").count() == 1
 
 
-def test_extending_a_withdrawn_consent_through_the_api_is_422(
+def test_extending_a_withdrawn_consent_through_the_api_is_409(
     city: City, coordinator: User, bearer: BearerClient
 ) -> None:
     person = make_person(city, consent_orgs=[city.city])
@@ -380,7 +380,7 @@ def test_extending_a_withdrawn_consent_through_the_api_is_422(
         content_type="application/json",
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert Consent.objects.get(pk=consent.pk).valid_until is None
 
 

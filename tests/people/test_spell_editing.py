@@ -527,7 +527,7 @@ def test_the_api_records_a_spell_with_201_and_lists_it_with_its_id(
     assert listed == [body]
 
 
-def test_the_api_refuses_an_overlap_with_422_at_the_field(
+def test_the_api_refuses_an_overlap_with_409_at_the_field(
     city: City, case_worker: User, bearer: BearerClient
 ) -> None:
     person = make_person(city, consent_orgs=[city.jobcenter])
@@ -539,7 +539,8 @@ def test_the_api_refuses_an_overlap_with_422_at_the_field(
         content_type="application/json",
     )
 
-    assert response.status_code == 422
+    # An overlap with a stored spell: a conflict with the file (409), not a bad body.
+    assert response.status_code == 409
     assert list(response.json()["detail"]) == ["end"]
 
 
@@ -557,7 +558,8 @@ def test_the_api_ends_and_corrects_a_spell_with_patch(
 
     assert ended.status_code == 200 and ended.json()["end"] == "2026-11-30"
     assert corrected.status_code == 200 and corrected.json()["end"] == "2026-11-30"
-    assert bad.status_code == 422 and list(bad.json()["detail"]) == ["start"]
+    # A start after the stored end: the spell refuses it (409), the body is well formed.
+    assert bad.status_code == 409 and list(bad.json()["detail"]) == ["start"]
     running.refresh_from_db()
     assert (running.end, running.kldb, running.start) == (D(2026, 11, 30), "51312", D(2025, 1, 1))
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from doconnect.core.models import AuditEvent
 from doconnect.core.viewers import viewer_for
-from doconnect.pathways.services import person_facts
+from doconnect.pathways.next_steps import person_facts
 from doconnect.people.access import PersonNotFound
 from doconnect.people.services import person_wishes_update
 from doconnect.people.wishes_actions import person_wishes_update_as

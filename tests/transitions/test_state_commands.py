@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from doconnect.transitions.engine.aggregates import transition_figures
-from tests.core.test_file_only_commands import doconnect
+from tests.commands import doconnect
 
 
 def test_a_state_is_written_and_its_figures_read_without_secret_or_database(

@@ -76,6 +76,26 @@ def test_the_target_groups_of_the_published_report_are_in_the_readers_language(
     )
 
 
+def test_the_column_headers_of_the_report_tables_are_in_the_readers_language(
+    published: PublishedReport,
+) -> None:
+    english = Client(headers={"accept-language": "en"}).get("/public/reports/2026/")
+    html = english.content.decode()
+    for header in ("Offers", "Places"):
+        assert f'<th scope="col" class="kern-table__header num">{header}</th>' in html
+    for header in ("Kind of offer", "District"):
+        assert f'<th scope="col" class="kern-table__header">{header}</th>' in html
+    for german in ("Angebote", "Plätze", "Angebotsart", "Stadtbezirk"):
+        assert f">{german}</th>" not in html
+    # the German page, the PDF's source and the CSV stay the publication's
+    assert '<th scope="col" class="kern-table__header">Angebotsart</th>' in (
+        Client(headers={"accept-language": "de"}).get("/public/reports/2026/").content.decode()
+    )
+    assert published.content["sections"][0]["tables"][0]["columns"] == ["Angebote", "Plätze"]
+    csv = Client(headers={"accept-language": "en"}).get("/public/reports/2026/figures.csv")
+    assert ",Angebote," in csv.content.decode("utf-8-sig")
+
+
 def test_the_public_report_page_needs_few_queries(published: PublishedReport) -> None:
     assert count_queries(Client(), "/public/reports/2026/") <= 2
     assert count_queries(Client(), "/public/") <= 2

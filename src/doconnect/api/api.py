@@ -21,7 +21,8 @@ from doconnect.casework import task_api as tasks
 from doconnect.core.api.auth import API_AUTH
 from doconnect.core.api.dates import document_date_windows
 from doconnect.core.api.references import document_references
-from doconnect.core.refusals import RefusedForRole
+from doconnect.core.api.text import document_text_rule
+from doconnect.core.refusals import ConflictsWithState, RefusedForRole
 from doconnect.core.security import NUL_MESSAGE, nul_at
 from doconnect.labourmarket import api as vacancies
 from doconnect.offers import api as landscape
@@ -47,10 +48,13 @@ OPERATION_ID_PREFIXES = {
 # What every operation may answer besides its own responses, declared once so the
 # document tells the truth (issue #20, schemathesis): 401 without a valid token, 422
 # when a parameter or body does not validate, 400 for a body that is no JSON, 413 for
-# one over the request size limit (core/security.py). Each is an ErrorOut.
+# one over the request size limit (core/security.py), 409 for a change the stored
+# state refuses (core/refusals.py). Each is an ErrorOut.
 _ERRORS = {
     "400": "Bad Request: the body is not JSON",
     "401": "Unauthorized",
+    "409": "Conflict: well formed, but the stored state refuses it now (e.g. a withdrawn "
+    "consent extended, a note corrected twice)",
     "413": "Request body too large",
     "422": "Unprocessable Entity: a parameter or the body does not validate",
 }
@@ -87,7 +91,7 @@ class DoConnectAPI(NinjaAPI):
                 if has_body or operation.get("parameters"):
                     wanted.append("422")
                 if has_body:
-                    wanted += ["400", "413"]
+                    wanted += ["400", "409", "413"]
                 responses = operation.setdefault("responses", {})
                 # The routers' own codes are ints, these strings: compare as text, or
                 # the document would name "422" twice (a YAML reader refuses that).
@@ -104,6 +108,7 @@ class DoConnectAPI(NinjaAPI):
                         }
         document_date_windows(schema)
         document_references(schema)
+        document_text_rule(schema)
         return schema
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
@@ -153,6 +158,13 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 def refused_for_role(request: HttpRequest, exc: RefusedForRole) -> HttpResponse:
     # Found before the ValidationError handler below: ninja looks along the class's MRO.
     return api.create_response(request, {"detail": exc.message_dict}, status=403)
+
+
+@api.exception_handler(ConflictsWithState)
+def conflicts_with_state(request: HttpRequest, exc: ConflictsWithState) -> HttpResponse:
+    # Found before the ValidationError handler below, like RefusedForRole.
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=409)
 
 
 @api.exception_handler(ValidationError)

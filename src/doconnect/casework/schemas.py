@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from doconnect.casework.models import AppointmentStatus, NotePurpose
 from doconnect.core.api.dates import PastDate, UpcomingDate, UpcomingDateTime
+from doconnect.core.api.schemas import BodyIn, WholeNumber
 
 
 class NoteVersionOut(Schema):
@@ -34,7 +36,7 @@ class NoteOut(Schema):
     )
 
 
-class NoteIn(Schema):
+class NoteIn(BodyIn):
     conversation_on: PastDate = Field(description="the day of the conversation, not in the future")
     purpose: NotePurpose
     text: str = Field(min_length=1, max_length=20_000)
@@ -43,7 +45,7 @@ class NoteIn(Schema):
     )
 
 
-class NoteCorrectionIn(Schema):
+class NoteCorrectionIn(BodyIn):
     conversation_on: PastDate
     purpose: NotePurpose
     text: str = Field(min_length=1, max_length=20_000)
@@ -60,15 +62,15 @@ class FollowUpOut(Schema):
     done_at: dt.datetime | None
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(BodyIn):
     due_on: UpcomingDate = Field(description="not in the past")
     reason: str = Field(min_length=1, max_length=200)
     worker: str | None = Field(None, description="username; default: the caller")
     organisation: str | None = None
 
 
-class FollowUpPatch(Schema):
-    done: bool
+class FollowUpPatch(BodyIn):
+    done: StrictBool
 
 
 class AppointmentOut(Schema):
@@ -84,11 +86,11 @@ class AppointmentOut(Schema):
     status: str
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(BodyIn):
     starts_at: UpcomingDateTime = Field(
         description="without a zone: the city's local time; not on a day already past"
     )
-    duration_minutes: int = Field(30, ge=5, le=600)
+    duration_minutes: WholeNumber = Field(30, ge=5, le=600)
     subject: str = Field(min_length=1, max_length=200)
     place: str = Field("", max_length=200)
     with_whom: str = Field("", max_length=200)
@@ -96,7 +98,7 @@ class AppointmentIn(Schema):
     organisation: str | None = None
 
 
-class AppointmentPatch(Schema):
+class AppointmentPatch(BodyIn):
     status: AppointmentStatus
 
 
@@ -108,6 +110,6 @@ class ResponsibilityOut(Schema):
     since: dt.datetime
 
 
-class ResponsibilityIn(Schema):
+class ResponsibilityIn(BodyIn):
     worker: str | None = Field(None, description="username; default: the caller takes over")
     organisation: str | None = None

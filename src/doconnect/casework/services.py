@@ -40,7 +40,7 @@ from doconnect.casework.models import (
     Responsibility,
 )
 from doconnect.core.models import Membership, Organisation
-from doconnect.core.refusals import RefusedForRole
+from doconnect.core.refusals import ConflictsWithState, RefusedForRole
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonNotFound, audit_change
 
@@ -234,11 +234,11 @@ def note_correct_as(
     if note.author_id != viewer.user_id:
         raise PermissionDenied(_("Nur wer einen Vermerk geschrieben hat, kann ihn korrigieren."))
     if CaseNote.objects.filter(corrects=note).exists():
-        raise ValidationError(
+        raise ConflictsWithState(
             {NON_FIELD_ERRORS: _("Dieser Vermerk ist schon korrigiert; bitte die neue Fassung.")}
         )
     if not may_correct(viewer, note, first_version(note), now=moment):
-        raise ValidationError(
+        raise ConflictsWithState(
             {
                 NON_FIELD_ERRORS: _(
                     "Ein Vermerk lässt sich nur am ersten Tag korrigieren; "

@@ -213,3 +213,54 @@ def kept_total(querysets: Sequence[QuerySet[Any]]) -> int:
         while len(_counts) > KEEP_COUNTS:
             _counts.popitem(last=False)
     return total + sum(counts)
+
+
+# Rows of list and figure queries (one per page kind and viewer's scope, say).
+KEEP_ROWS = 256
+_rows: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
+
+
+def kept_rows(querysets: Sequence[QuerySet[Any]]) -> list[tuple[Any, ...]]:
+    """The results of ``querysets`` (each as a tuple, in the queryset's own form: model
+    instances, dicts or value tuples), each kept while none of the tables its own
+    compiled SQL names changed — the SQL with its parameters is the key, so a person
+    filter of another viewer or another day is another result. One query for the
+    counters of all, then one for each part not kept; inside a transaction, or when a
+    part names a table nobody watches, that part is always read. Results are shared:
+    treat them as read-only."""
+    results: list[tuple[Any, ...] | None] = [None] * len(querysets)
+    keys: list[tuple[Any, ...] | None] = [None] * len(querysets)
+    if not connection.in_atomic_block:
+        compiled: list[tuple[str, tuple[Any, ...]] | None] = []
+        for queryset in querysets:
+            try:
+                sql, params = queryset.query.sql_with_params()
+            except EmptyResultSet:
+                compiled.append(None)
+            else:
+                compiled.append((sql, tuple(params)))
+        named = [_tables_named(c[0]) if c is not None else [] for c in compiled]
+        tables = sorted({t for part in named for t in part})
+        found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
+        for position, (c, part) in enumerate(zip(compiled, named, strict=True)):
+            if c is None or not part or not all(t in found for t in part) or not _hashable(c):
+                continue
+            versions = tuple(found[t] for t in part)
+            key = (connection.alias, connection.settings_dict["NAME"], c, versions)
+            keys[position] = key
+            with _lock:
+                if key in _rows:
+                    _rows.move_to_end(key)
+                    results[position] = _rows[key]
+    for position, queryset in enumerate(querysets):
+        if results[position] is not None:
+            continue
+        rows = tuple(queryset.all())  # a clone: never the queryset's own result cache
+        results[position] = rows
+        kept_key = keys[position]
+        if kept_key is not None:
+            with _lock:
+                _rows[kept_key] = rows
+                while len(_rows) > KEEP_ROWS:
+                    _rows.popitem(last=False)
+    return [rows for rows in results if rows is not None]

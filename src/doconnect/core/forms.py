@@ -97,6 +97,9 @@ class KernForm(forms.Form):
     KERN's field markup (web/forms/kern_div.html)."""
 
     template_name_div = "web/forms/kern_div.html"
+    # ``{{ form }}`` too: Django's own default (the renderer's div.html) would give bare
+    # labels with colons and a select without KERN's wrapper, which shows no box or arrow.
+    template_name = template_name_div
     # Per field, the sentence to show instead of a service's own message for it.
     SERVICE_ERRORS: ClassVar[Mapping[str, Any]] = {}
 

@@ -12,3 +12,10 @@ from django.core.exceptions import ValidationError
 
 class RefusedForRole(ValidationError):
     """The caller's role or organisation may not use this value (by field)."""
+
+
+class ConflictsWithState(ValidationError):
+    """The value is well formed but the stored thing it changes refuses it now (a
+    withdrawn consent extended, a note corrected twice or after its day, an end before
+    the stored start). A page shows it like any other error; the API answers 409: no
+    document can rule it out, as it depends on what is stored, not on the request."""

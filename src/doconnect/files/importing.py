@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -148,6 +149,39 @@ def utf8_lines(stream: IO[bytes], *, file: str) -> Iterator[str]:
             ) from exc
         offset += len(raw)
         yield text
+
+
+def csv_records(
+    stream: IO[bytes], *, file: str, row_field: str = ""
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of a UTF-8 CSV file read from ``stream`` a line at a time, each with
+    the physical line it starts on (the header is line 1, yielded first), so a large
+    file is never held whole and a quoted field over several lines still points at the
+    line an editor shows. Separated by semicolons when the first line has more of them
+    than commas (German Excel), else by commas: the header is known, so its first line
+    tells the separator without guessing from the data. An empty file, a bad byte or a
+    malformed record raise ImportFailed on their line (``row_field`` names the field of
+    a malformed record's problem, ``header`` on line 1)."""
+    lines = utf8_lines(stream, file=file)
+    first_line = next(lines, None)
+    if first_line is None:
+        raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
+    line_end = 0
+    while True:
+        line = line_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            field_name = "header" if reader.line_num <= 1 else row_field
+            raise ImportFailed(
+                [ImportProblem(file, reader.line_num, field_name, f"malformed CSV: {exc}")]
+            ) from exc
+        line_end = reader.line_num
+        yield line, record
 
 
 class _Semicolon(csv.excel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import IO
 
 from doconnect.files.importing import ImportFailed, ImportProblem
 
@@ -25,7 +26,7 @@ _RATIO_FROM_BYTES = 8 * 1024 * 1024
 
 
 def check_zip(
-    data: bytes,
+    data: bytes | IO[bytes],
     *,
     file: str,
     what: str = "workbook",
@@ -35,24 +36,35 @@ def check_zip(
 ) -> None:
     """Raise ImportFailed (on line 1 of ``file``) when ``data`` is not a readable zip
     archive, unpacks to more than ``max_unpacked`` bytes or more than ``max_ratio``
-    times its own size (``advice`` says what to do instead)."""
+    times its own size (``advice`` says what to do instead). ``data`` is the archive's
+    bytes or a seekable binary file (read from its start, left at its start), so a large
+    workbook need not be held in memory to be checked."""
 
     def refused(message: str) -> ImportFailed:
         return ImportFailed([ImportProblem(file, 1, "", message)])
 
+    if isinstance(data, bytes):
+        stream: IO[bytes] = io.BytesIO(data)
+        size = len(data)
+    else:
+        stream = data
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise refused(f"not a readable XLSX {what} ({exc})") from exc
+    finally:
+        stream.seek(0)
     unpacked = sum(info.file_size for info in members)
     if unpacked > max_unpacked:
         raise refused(
             f"the {what} unpacks to {unpacked / 2**20:,.1f} MB, more than "
             f"{max_unpacked / 2**20:,.1f} MB; {advice}"
         )
-    if unpacked > _RATIO_FROM_BYTES and unpacked > max_ratio * max(len(data), 1):
+    if unpacked > _RATIO_FROM_BYTES and unpacked > max_ratio * max(size, 1):
         raise refused(
-            f"the {what} unpacks to {unpacked // max(len(data), 1):,} times its size "
+            f"the {what} unpacks to {unpacked // max(size, 1):,} times its size "
             f"(at most {max_ratio} is plausible for a spreadsheet): a zip bomb; {advice}"
         )

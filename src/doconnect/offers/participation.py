@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -27,6 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Greatest
 
+from doconnect.core.changes import kept_rows
 from doconnect.offers.models import Offer
 from doconnect.people.models import Person, Spell
 from doconnect.referrals.models import Referral, ReferralStatus
@@ -96,6 +98,30 @@ def taking_part_count(
     return with_spell + referral_only
 
 
+def taking_part_pairs(
+    day: dt.date, offer_lookup: str, persons: QuerySet[Person] | None = None
+) -> list[QuerySet[Any]]:
+    """The two queries behind ``taking_part_counts``: (value of ``offer_lookup``,
+    person) pairs from running spells and from started referrals."""
+    spells = taking_part_spells(day)
+    referrals = started_referrals()
+    if persons is not None:
+        spells = spells.filter(person_id__in=persons.values("pk"))
+        referrals = referrals.filter(person_id__in=persons.values("pk"))
+    return [
+        rows.order_by().values_list(offer_lookup, "person_id").distinct()
+        for rows in (spells, referrals)
+    ]
+
+
+def count_pairs(*results: Iterable[tuple[int, int]]) -> Counter[int]:
+    """Persons per key from the results of ``taking_part_pairs`` (a person once per key)."""
+    pairs: set[tuple[int, int]] = set()
+    for rows in results:
+        pairs.update(rows)
+    return Counter(key for key, _person in pairs)
+
+
 def taking_part_counts(
     day: dt.date, offer_lookup: str, persons: QuerySet[Person] | None = None
 ) -> Counter[int]:
@@ -103,16 +129,10 @@ def taking_part_counts(
     (e.g. per provider): persons (of ``persons``) with a running spell with an offer or
     a started referral, a person counted once per value. Two queries whose rows are
     pairs, for pages that list every provider: one correlated count per row is slow on
-    SQLite (the person filter is evaluated again for each row)."""
-    spells = taking_part_spells(day)
-    referrals = started_referrals()
-    if persons is not None:
-        spells = spells.filter(person_id__in=persons.values("pk"))
-        referrals = referrals.filter(person_id__in=persons.values("pk"))
-    pairs: set[tuple[int, int]] = set()
-    for rows in (spells, referrals):
-        pairs.update(rows.order_by().values_list(offer_lookup, "person_id").distinct())
-    return Counter(key for key, _person in pairs)
+    SQLite (the person filter is evaluated again for each row). The pairs are kept
+    while none of the tables their SQL reads changed (``core.changes.kept_rows``: one
+    query for the counters when nothing changed)."""
+    return count_pairs(*kept_rows(taking_part_pairs(day, offer_lookup, persons)))
 
 
 def booked_count(day: dt.date, offer_lookup: str = "offer_id") -> CountOf:

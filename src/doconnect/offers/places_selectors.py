@@ -26,11 +26,13 @@ from django.db.models import (
     Sum,
 )
 
+from doconnect.core.changes import kept_rows
 from doconnect.core.models import District, Organisation, OrganisationKind
 from doconnect.offers.models import FundingLine, Offer, OfferKind, OfferStatus
 from doconnect.offers.participation import (
+    count_pairs,
     in_active_support,
-    taking_part_counts,
+    taking_part_pairs,
     with_free_places,
 )
 from doconnect.people.models import Person
@@ -65,25 +67,26 @@ class ProviderRow:
 def provider_rows(day: dt.date, persons: QuerySet[Person] | None) -> list[ProviderRow]:
     """Every provider by name with its active offers, their places and free places
     today, and (when ``persons`` is given) how many of them take part today. Four
-    queries."""
+    queries, each kept while none of the tables it reads changed
+    (``core.changes.kept_rows``): one query for the counters when nothing changed."""
     providers: QuerySet[Organisation] = (
         Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
         .select_related("district")
         .order_by("name", "external_id")
     )
-    participants = (
-        taking_part_counts(day, "offer__provider_id", persons) if persons is not None else None
-    )
-    figures: dict[int, dict[str, Any]] = {
-        row["provider_id"]: dict(row)
-        for row in offers_with_places(day)
+    figures_query = (
+        offers_with_places(day)
         .filter(status=OfferStatus.ACTIVE)
         .order_by()
         .values("provider_id")
         .annotate(n=Count("pk"), places=Sum("capacity"), free_sum=Sum("free_places"))
-    }
+    )
+    pairs = taking_part_pairs(day, "offer__provider_id", persons) if persons is not None else []
+    provider_list, figure_rows, *pair_rows = kept_rows([providers, figures_query, *pairs])
+    participants = count_pairs(*pair_rows) if persons is not None else None
+    figures: dict[int, dict[str, Any]] = {row["provider_id"]: row for row in figure_rows}
     rows = []
-    for provider in providers:
+    for provider in provider_list:
         row = figures.get(provider.pk, {})
         rows.append(
             ProviderRow(

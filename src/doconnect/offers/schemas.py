@@ -12,7 +12,9 @@ from pydantic import StringConstraints, WithJsonSchema
 
 from doconnect.core.api.dates import PlausibleDate
 from doconnect.core.api.references import DistrictKey, TargetGroupCode
-from doconnect.core.api.schemas import DistrictOut, present
+from doconnect.core.api.schemas import BodyIn, DistrictOut, WholeNumber, present
+from doconnect.core.api.text import NOT_BLANK
+from doconnect.offers.catalogue import _AGE_MAX, _CAPACITY_MAX, _TITLE_MAX
 from doconnect.offers.models import OfferKind, OfferStatus
 from doconnect.people.models import LegalBranch
 
@@ -26,6 +28,7 @@ _BRANCHES = WithJsonSchema(
         "uniqueItems": True,
     }
 )
+Title = Annotated[str, StringConstraints(max_length=_TITLE_MAX, pattern=NOT_BLANK)]
 UniqueCodes = Annotated[list[TargetGroupCode], Field(json_schema_extra={"uniqueItems": True})]
 
 
@@ -78,14 +81,14 @@ class OfferDetailOut(OfferOut):
     funding: list[FundingOut]
 
 
-class OfferPatchIn(Schema):
+class OfferPatchIn(BodyIn):
     """The fields to change; a field left out stays as it is, ``null`` empties it.
     The values are checked by the catalogue import's rules (422 with the problems by
     field); funding and follow-ons are changed by the catalogue import only."""
 
     # Left out: unchanged. Only the district, ages, capacity and dates can be emptied
     # with null; the other fields are not offered null (the endpoint refuses it).
-    title: Annotated[str | None, present(Annotated[str, StringConstraints(pattern=r"\S")])] = None
+    title: Annotated[str | None, present(Title)] = None
     description: Annotated[str | None, present(str)] = None
     kind: Annotated[OfferKind | None, present(OfferKind)] = None
     district: DistrictKey | None = Field(
@@ -94,8 +97,11 @@ class OfferPatchIn(Schema):
     target_groups: Annotated[list[TargetGroupCode] | None, present(UniqueCodes)] = Field(
         None, description="target group codes, each once; []: open to all"
     )
-    min_age: int | None = None
-    max_age: int | None = None
+    # The catalogue import's limits (offers/catalogue.py), stated in the document.
+    min_age: WholeNumber | None = Field(None, ge=0, le=_AGE_MAX)
+    max_age: WholeNumber | None = Field(
+        None, ge=0, le=_AGE_MAX, description="not below min_age (sent or stored)"
+    )
     legal_branches: Annotated[list[str] | None, _BRANCHES] = Field(
         None, description='e.g. ["SGB II"]; []: any'
     )
@@ -103,7 +109,7 @@ class OfferPatchIn(Schema):
         None, description='KldB 2010 codes, five digits, e.g. ["51312"]; []: none'
     )
     other_rules: Annotated[str | None, present(str)] = None
-    capacity: int | None = Field(None, description="null: unknown")
+    capacity: WholeNumber | None = Field(None, ge=0, le=_CAPACITY_MAX, description="null: unknown")
     start: PlausibleDate | None = None
     end: PlausibleDate | None = None
     status: Annotated[OfferStatus | None, present(OfferStatus)] = None

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from doconnect.core.models import Role
 from doconnect.core.viewers import Viewer
-from doconnect.pathways.services import PersonNextSteps, next_steps_for
+from doconnect.pathways.next_steps import PersonNextSteps, next_steps_for
 from doconnect.people.access import PersonRecord, access_person
 from doconnect.people.access_rules import Purpose
 

@@ -8,7 +8,8 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         from doconnect.core.changes import watch
-        from doconnect.pathways.services import FREE_PLACE_TABLES, GROUND_TABLES
+        from doconnect.pathways import jobs  # noqa: F401  (registers the job kind)
+        from doconnect.pathways.next_steps import FREE_PLACE_TABLES, GROUND_TABLES
 
         # The ground of the next steps (the landscape, its leavers) and free places are
         # kept while these tables are unchanged (LEAVER_TABLES among them).

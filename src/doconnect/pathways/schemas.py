@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import WithJsonSchema, field_validator
 
 from doconnect.pathways.engine.inputs import GOAL_DESTINATIONS
-from doconnect.pathways.services import PersonNextSteps
+from doconnect.pathways.next_steps import PersonNextSteps
 
 GOALS_IN_WORDS = ", ".join(sorted(GOAL_DESTINATIONS))
 DEFAULT_LIMIT = 10

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,27 +21,16 @@ from doconnect.offers.models import FollowOn, Offer
 from doconnect.offers.participation import with_free_places
 from doconnect.offers.services import catalogue_check
 from doconnect.pathways.engine.analysis import analyse_pathways
-from doconnect.pathways.engine.districts import DORTMUND_NEIGHBOURS
-from doconnect.pathways.engine.fit import PersonFacts
 from doconnect.pathways.engine.inputs import (
     GOAL_DESTINATIONS,
     LeaverOutcome,
     PathwayConfig,
-    PathwayError,
 )
 from doconnect.pathways.engine.inputs import FollowOn as EngineFollowOn
 from doconnect.pathways.engine.inputs import Offer as EngineOffer
-from doconnect.pathways.engine.next_steps import (
-    LeaverFacts,
-    NextSteps,
-    age_band,
-    next_steps_to_dict,
-    rank_next_steps,
-    similar_outcomes,
-)
-from doconnect.pathways.engine.report import EmpiricalResult, PathwayReport
+from doconnect.pathways.engine.next_steps import LeaverFacts
+from doconnect.pathways.engine.report import PathwayReport
 from doconnect.people.models import Person, Spell
-from doconnect.referrals.models import Referral
 
 Landscape = tuple[list[EngineOffer], list[EngineFollowOn]]
 
@@ -271,133 +258,3 @@ def pathways_report(
         return analyse_pathways(offers, links, PathwayConfig())
     offers, links = landscape_with_catalogue(source)
     return analyse_pathways(offers, links, pathway_config())
-
-
-# --------------------------------------------------------------------------- next steps
-
-
-def person_facts(
-    person: Person, *, goal: str | None = None, today: dt.date | None = None
-) -> PersonFacts:
-    """What the ranking needs to know of a person already fetched through
-    ``people.access`` (pseudonymous fields only; two queries). Without ``goal``, the
-    goal the person stated, if any."""
-    day = today or _today()
-    return PersonFacts(
-        age=day.year - person.birth_year if person.birth_year else None,
-        legal_branch=person.legal_branch,
-        target_groups=frozenset(person.target_groups.values_list("code", flat=True)),
-        district=person.district.name if person.district_id and person.district else None,
-        goal=goal if goal is not None else (person.goal or None),
-        done=frozenset(
-            Spell.objects.filter(person=person, offer__isnull=False).values_list(
-                "offer__external_id", flat=True
-            )
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class PersonNextSteps:
-    facts: PersonFacts
-    result: NextSteps
-    titles: dict[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        return next_steps_to_dict(self.result, self.titles)
-
-
-@dataclass(frozen=True)
-class _Ground:
-    """What every person's next steps are ranked against on one day (read-only but for
-    ``similar``), free places apart."""
-
-    offers: list[EngineOffer]
-    report: PathwayReport
-    leavers: tuple[LeaverFacts, ...]
-    # The same leavers by age band at leaving: a person is compared only within theirs.
-    leavers_by_band: dict[str | None, tuple[LeaverFacts, ...]]
-    titles: dict[str, str]
-    # The leavers like a person, judged once per age band and target groups (filled
-    # as persons are ranked; the rest of the ground is read-only).
-    similar: dict[tuple[str | None, frozenset[str]], dict[str, EmpiricalResult]] = field(
-        default_factory=dict
-    )
-
-
-# What the next steps' ground is read from: the landscape and the leavers. Free places
-# change with every booking and are kept apart (FREE_PLACE_TABLES), so a referral's
-# step does not make the next page analyse the whole landscape again.
-GROUND_TABLES = (
-    *LEAVER_TABLES,
-    Offer.target_groups.through,
-    FollowOn,
-    District,
-)
-FREE_PLACE_TABLES = (Offer, Spell, Referral)
-
-
-def _ground(day: dt.date, config: PathwayConfig) -> _Ground:
-    offers, links = landscape_from_db()
-    leavers = leaver_facts_from_db(day)
-    by_band: dict[str | None, list[LeaverFacts]] = defaultdict(list)
-    for leaver in leavers:
-        by_band[leaver.age_band].append(leaver)
-    return _Ground(
-        offers=offers,
-        report=analyse_pathways(offers, links, config, [f.outcome for f in leavers]),
-        leavers=leavers,
-        leavers_by_band={band: tuple(group) for band, group in by_band.items()},
-        titles=dict(Offer.objects.values_list("external_id", "title")),
-    )
-
-
-def next_steps_for(
-    person: Person,
-    *,
-    goal: str | None = None,
-    include_excluded: bool = False,
-    today: dt.date | None = None,
-) -> PersonNextSteps:
-    """Ranked next steps for a person the caller has already fetched through
-    ``people.access`` (the access check is the caller's duty)."""
-    if goal is not None and goal not in GOAL_DESTINATIONS:
-        raise PathwayError(
-            f"unknown goal {goal!r}; expected one of {', '.join(sorted(GOAL_DESTINATIONS))}"
-        )
-    facts = person_facts(person, goal=goal, today=today)
-    day = today or _today()
-    config = PathwayConfig()
-    ground = cached("pathways.next-steps", GROUND_TABLES, day, lambda: _ground(day, config))
-    free_places = cached(
-        "pathways.free-places", FREE_PLACE_TABLES, day, lambda: free_places_from_db(day)
-    )
-    leavers = (
-        ground.leavers_by_band.get(age_band(facts.age), ())
-        if facts.age is not None
-        else ground.leavers
-    )
-    similar = None
-    if facts.age is not None:
-        like = (age_band(facts.age), facts.target_groups)
-        similar = ground.similar.get(like)
-        if similar is None:
-            similar = ground.similar[like] = similar_outcomes(
-                facts, leavers, config.min_share_6m, config.min_share_12m, config.min_leavers
-            )
-    result = rank_next_steps(
-        facts,
-        ground.offers,
-        free_places=free_places,
-        distances=ground.report.distances,
-        neighbours=DORTMUND_NEIGHBOURS,
-        outcomes=ground.report.empirical,
-        leavers=leavers,
-        include_excluded=include_excluded,
-        min_leavers=config.min_leavers,
-        min_share_6m=config.min_share_6m,
-        min_share_12m=config.min_share_12m,
-        similar=similar,
-    )
-    titles = dict(ground.titles)
-    return PersonNextSteps(facts=facts, result=result, titles=titles)

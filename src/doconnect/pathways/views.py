@@ -23,14 +23,13 @@ from django.views.decorators.http import require_GET
 
 from doconnect.core.models import District, Organisation, TargetGroup
 from doconnect.core.viewers import request_viewer
-from doconnect.offers.models import Destination, Offer
+from doconnect.offers.models import Destination
 from doconnect.pathways.access import may_see_pathways
 from doconnect.pathways.chart import ENTRY_KINDS, MAX_DRAWN, STAGE_GROUPS, network
-from doconnect.pathways.engine.analysis import analyse_pathways
 from doconnect.pathways.engine.coverage import EVERYONE
 from doconnect.pathways.engine.inputs import Offer as EngineOffer
 from doconnect.pathways.forms import PathwaysFilterForm
-from doconnect.pathways.services import landscape_from_db, pathway_config
+from doconnect.pathways.selectors import structure
 from doconnect.pathways.texts import dead_end_text
 
 # The goals an entry must reach for the city's second gap list.
@@ -72,17 +71,9 @@ def pathways(request: HttpRequest) -> HttpResponse:
     group: TargetGroup | None = criteria.get("target_group")
     stage: str = criteria.get("stage") or ""
 
-    offers, links = landscape_from_db()
-    # The page shows no leavers' outcomes: the structural analysis alone.
-    report = analyse_pathways(offers, links, pathway_config())
-    titles: dict[str, str] = {}
-    providers: dict[str, str] = {}
-    for external_id, title, provider_id in Offer.objects.values_list(
-        "external_id", "title", "provider__external_id"
-    ):
-        titles[external_id] = title
-        providers[external_id] = provider_id
-    group_labels = dict(TargetGroup.objects.values_list("code", "label"))
+    kept = structure()
+    offers, links, report, titles = kept.offers, kept.links, kept.report, kept.titles
+    providers, group_labels = kept.providers, kept.group_labels
     destination_labels = {str(k): str(v) for k, v in Destination.choices}
 
     keep = _keep(district, provider, group, providers)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import AuditAction, Role
+from doconnect.core.refusals import ConflictsWithState
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import (
     PersonNotFound,
@@ -109,7 +110,7 @@ def _open_candidate(viewer: Viewer, candidate_id: int) -> DuplicateCandidate:
     if candidate is None:
         raise PersonNotFound(f"duplicate candidate {candidate_id}")
     if candidate.status != DuplicateStatus.OPEN:
-        raise ValidationError(_("Über dieses Paar ist schon entschieden."))
+        raise ConflictsWithState(_("Über dieses Paar ist schon entschieden."))
     return candidate
 
 
@@ -147,5 +148,6 @@ def duplicate_merge_as(viewer: Viewer, *, candidate_id: int, keep: str, view: st
         candidate.second.public_id: candidate.first,
     }
     if keep not in pair:
-        raise ValidationError({"keep": _("Bitte eine der beiden Personen wählen.")})
+        # Which two persons the pair holds is stored, not stated by the request: 409.
+        raise ConflictsWithState({"keep": _("Bitte eine der beiden Personen wählen.")})
     return person_merge_as(viewer, keep=keep, other=pair[keep].public_id, view=view)

@@ -52,7 +52,8 @@ class Candidate:
     score: int  # 0–100
 
 
-@dataclass(frozen=True)
+# Slots: a bulk import keeps one per person born in the years its lines are born in.
+@dataclass(frozen=True, slots=True)
 class _Known:
     person_id: int
     forms: NameForms

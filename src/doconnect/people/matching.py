@@ -81,9 +81,10 @@ def match_key(given_name: str, family_name: str, birth_date: dt.date | None, *, 
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameForms:
-    """A name prepared once for many comparisons."""
+    """A name prepared once for many comparisons (slots: a bulk import keeps one per
+    person on file and per line)."""
 
     parts: str  # normalised_name
     compact: str  # compact_name

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import AuditAction, Role
+from doconnect.core.refusals import ConflictsWithState
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import PersonNotFound, audit_reads, consents_opening, levels_for
 from doconnect.people.access_rules import Level, Purpose
@@ -189,7 +190,7 @@ def _refuse_overlaps(kept: Person, merged: Person) -> None:
                 "second": _describe(b, owner[b.person_id]),
             }
         )
-    raise ValidationError(
+    raise ConflictsWithState(
         {
             "spells": [
                 _(

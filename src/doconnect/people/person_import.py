@@ -10,18 +10,18 @@ XLSX, so a problem points at the line an editor or a spreadsheet shows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
+    csv_records,
     date_window_problem,
-    decode_utf8,
     header_problem,
     parse_iso_date,
 )
@@ -143,8 +143,14 @@ def parse_date(text: str) -> dt.date | None:
 # ---------------------------------------------------------------- the two file types
 
 
-def is_xlsx(data: bytes, file: str) -> bool:
-    return file.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+def is_xlsx(stream: IO[bytes], file: str) -> bool:
+    """An XLSX workbook by its name or its first bytes (a zip archive); the stream is
+    left at its start."""
+    if file.lower().endswith(".xlsx"):
+        return True
+    start = stream.read(4)
+    stream.seek(0)
+    return start == b"PK\x03\x04"
 
 
 def _too_many(file: str, line: int) -> ImportFailed:
@@ -158,28 +164,6 @@ def _too_many(file: str, line: int) -> ImportFailed:
             )
         ]
     )
-
-
-def _csv_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
-    text = decode_utf8(data, file=file)
-    # Excel with German settings saves "CSV" with semicolons; the header is known, so
-    # its first line tells the separator without guessing from the data.
-    first_line = text.partition("\n")[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    line_end = 0
-    while True:
-        line = line_end + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFailed(
-                [ImportProblem(file, reader.line_num, "", f"malformed CSV: {exc}")]
-            ) from exc
-        line_end = reader.line_num
-        yield line, record
 
 
 def _cell_text(value: object, column: str) -> str:
@@ -197,17 +181,21 @@ def _cell_text(value: object, column: str) -> str:
     return str(value).strip()
 
 
-def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_records(stream: IO[bytes], file: str) -> Iterator[tuple[int, list[str]]]:
     import openpyxl  # only needed for XLSX files
 
     def refused(message: str) -> ImportFailed:
         return ImportFailed([ImportProblem(file, 1, "", message)])
 
     check_zip(
-        data, file=file, max_unpacked=MAX_XLSX_UNPACKED_BYTES, advice="save only the persons sheet"
+        stream,
+        file=file,
+        max_unpacked=MAX_XLSX_UNPACKED_BYTES,
+        advice="save only the persons sheet",
     )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Read-only: openpyxl parses the sheet's XML as the rows are asked for.
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise refused(f"not a readable XLSX workbook ({exc})") from exc
     try:
@@ -371,42 +359,47 @@ def _row_problems(
     )
 
 
-def _twice_problems(file: str, rows: Sequence[PersonRow]) -> list[ImportProblem]:
+class _SeenBefore:
     """The same person twice in one file: by source_id, or by name and birth date under
-    another source_id. The problem stands on the later line and names the earlier."""
-    problems: list[ImportProblem] = []
-    by_source: dict[str, PersonRow] = {}
-    by_person: dict[tuple[str, dt.date], PersonRow] = {}
-    for row in rows:
-        earlier = by_source.get(row.source_id)
-        if earlier is not None:
-            problems.append(
-                ImportProblem(
-                    file,
-                    row.line,
-                    "source_id",
-                    f'"{row.source_id}" is in both line {earlier.line} and line {row.line}; '
-                    "each person once per file",
-                )
+    another source_id. Kept across the chunks of a file (a line and a source id per
+    person, not the rows), so a pair far apart in a large file is found too."""
+
+    def __init__(self) -> None:
+        self.by_source: dict[str, int] = {}  # source_id → line
+        self.by_person: dict[tuple[str, dt.date], tuple[int, str]] = {}  # → line, source_id
+
+    def problem(self, file: str, row: PersonRow) -> ImportProblem | None:
+        """The problem of a row seen before, on its line and naming the earlier one;
+        None (and the row remembered) when it is the first."""
+        earlier_line = self.by_source.get(row.source_id)
+        if earlier_line is not None:
+            return ImportProblem(
+                file,
+                row.line,
+                "source_id",
+                f'"{row.source_id}" is in both line {earlier_line} and line {row.line}; '
+                "each person once per file",
             )
-            continue
-        by_source[row.source_id] = row
         key = same_person_key(row)
-        earlier = by_person.get(key)
+        earlier = self.by_person.get(key)
         if earlier is not None:
-            problems.append(
-                ImportProblem(
-                    file,
-                    row.line,
-                    "given_name",
-                    f"{row.given_name} {row.family_name}, born {row.birth_date}, is in both "
-                    f'line {earlier.line} (source_id "{earlier.source_id}") and line {row.line} '
-                    f'(source_id "{row.source_id}"); each person once per file',
-                )
+            line, source_id = earlier
+            return ImportProblem(
+                file,
+                row.line,
+                "given_name",
+                f"{row.given_name} {row.family_name}, born {row.birth_date}, is in both "
+                f'line {line} (source_id "{source_id}") and line {row.line} '
+                f'(source_id "{row.source_id}"); each person once per file',
             )
-            continue
-        by_person[key] = row
-    return problems
+        self.by_source[row.source_id] = row.line
+        self.by_person[key] = (row.line, row.source_id)
+        return None
+
+
+# Rows checked and handed on at a time: a large file is read as it is imported, not
+# held whole (as the spells import does, spell_import.CHUNK_ROWS).
+CHUNK_ROWS = 10_000
 
 
 def read_persons(
@@ -416,11 +409,31 @@ def read_persons(
     vocabulary: PersonVocabulary,
     today: dt.date,
 ) -> PersonRows:
-    """Read and check a persons file (CSV or XLSX). A bad encoding, an unreadable
-    workbook, an empty file, a wrong header or a file over ``MAX_PERSON_ROWS`` raise
-    ImportFailed at once; every row problem, and every person found twice, is collected
-    in ``PersonRows.problems``."""
-    records = _xlsx_records(data, file) if is_xlsx(data, file) else _csv_records(data, file)
+    """Read and check a whole persons file held in memory (see ``person_chunks``)."""
+    rows: list[PersonRow] = []
+    problems: list[ImportProblem] = []
+    for chunk in person_chunks(io.BytesIO(data), file=file, vocabulary=vocabulary, today=today):
+        rows.extend(chunk.rows)
+        problems.extend(chunk.problems)
+    return PersonRows(file=file, rows=tuple(rows), problems=tuple(problems))
+
+
+def person_chunks(
+    stream: IO[bytes],
+    *,
+    file: str,
+    vocabulary: PersonVocabulary,
+    today: dt.date,
+    chunk_rows: int | None = None,
+) -> Iterator[PersonRows]:
+    """Read and check a persons file (CSV or XLSX; an XLSX stream must be seekable) from
+    ``stream``, ``chunk_rows`` (``CHUNK_ROWS``) rows at a time. A bad encoding, an
+    unreadable workbook, an empty file, a wrong header, a malformed CSV record or a file
+    over ``MAX_PERSON_ROWS`` raise ImportFailed when they are met (an importer writing the
+    chunks as they come must roll back); every row problem, and every person found
+    twice, is collected in ``PersonRows.problems`` of the chunk of its line."""
+    xlsx = is_xlsx(stream, file)
+    records = _xlsx_records(stream, file) if xlsx else csv_records(stream, file=file)
     header = next(records, None)
     if header is None:
         raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
@@ -431,22 +444,22 @@ def read_persons(
     if bad_header is not None:
         raise ImportFailed([bad_header])
     width = len(names)
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    seen = _SeenBefore()
     problems: list[ImportProblem] = []
     rows: list[PersonRow] = []
     count = 0
     for line, record in records:
+        if len(rows) >= chunk_rows:
+            yield PersonRows(file=file, rows=tuple(rows), problems=tuple(problems))
+            rows, problems = [], []
         cells = [cell.strip() for cell in record]
         if not any(cells):
             continue  # blank lines, e.g. at the end of a hand-edited file
         count += 1
         if count > MAX_PERSON_ROWS:
             raise _too_many(file, line)
-        if len(cells) > width and any(cells[width:]):
-            problems.append(
-                ImportProblem(file, line, "", f"expected {width} columns, found {len(cells)}")
-            )
-            continue
-        if len(cells) < width and not is_xlsx(data, file):
+        if (len(cells) > width and any(cells[width:])) or (len(cells) < width and not xlsx):
             problems.append(
                 ImportProblem(file, line, "", f"expected {width} columns, found {len(cells)}")
             )
@@ -455,7 +468,11 @@ def read_persons(
         values = dict(zip(names, cells, strict=False))
         found, row = _row_problems(file, line, values, vocabulary, today)
         problems.extend(found)
-        if row is not None:
+        if row is None:
+            continue
+        twice = seen.problem(file, row)
+        if twice is not None:
+            problems.append(twice)
+        else:
             rows.append(row)
-    problems.extend(_twice_problems(file, rows))
-    return PersonRows(file=file, rows=tuple(rows), problems=tuple(problems))
+    yield PersonRows(file=file, rows=tuple(rows), problems=tuple(problems))

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection, Sequence
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -50,7 +52,13 @@ from doconnect.people.models import (
     SchoolQualification,
     VocationalQualification,
 )
-from doconnect.people.person_import import PersonRow, PersonRows, PersonVocabulary, read_persons
+from doconnect.people.person_import import (
+    PersonRow,
+    PersonRows,
+    PersonVocabulary,
+    person_chunks,
+    read_persons,
+)
 from doconnect.people.person_import_bulk import (
     LineChange,
     Lookups,
@@ -269,69 +277,96 @@ def _change_problems(
 
 
 def _same_person_problems(
-    file: str, rows: Sequence[PersonRow], existing: dict[str, int]
+    file: str,
+    rows: Sequence[PersonRow],
+    existing: dict[str, int],
+    first: dict[int, tuple[int, str]],
 ) -> list[ImportProblem]:
-    """Two lines that lead to one record (two delivered records merged since)."""
+    """Two lines that lead to one record (two delivered records merged since).
+    ``first`` (person id → line and source_id of the first line leading there) is kept
+    across the chunks of a file."""
     problems = []
-    first: dict[int, PersonRow] = {}
     for row in rows:
         person_id = existing.get(row.source_id)
         if person_id is None:
             continue
-        earlier = first.setdefault(person_id, row)
-        if earlier is not row:
+        earlier = first.setdefault(person_id, (row.line, row.source_id))
+        if earlier[0] != row.line:
+            line, source_id = earlier
             problems.append(
                 ImportProblem(
                     file,
                     row.line,
                     "source_id",
-                    f'"{earlier.source_id}" (line {earlier.line}) and "{row.source_id}" '
+                    f'"{source_id}" (line {line}) and "{row.source_id}" '
                     f"(line {row.line}) were merged into one person; deliver them in one line",
                 )
             )
     return problems
 
 
-def _find_duplicates(rows: Sequence[PersonRow]) -> list[list[Candidate]]:
-    """The possible duplicates of each new line among the persons on file and the
-    file's earlier new lines (as placeholders -1, -2, …, for line index 0, 1, …)."""
-    finder = CandidateFinder(whole_years=True)
-    found = []
-    for index, row in enumerate(rows):
-        found.append(finder.find(row.given_name, row.family_name, row.birth_date))
-        finder.add(-(index + 1), row.given_name, row.family_name, row.birth_date)
-    return found
+class _NewLines:
+    """The duplicate check of a file's new lines, chunk by chunk: one finder for the
+    whole file, which learns each new line as a placeholder (-1, -2, … by the line's
+    place among the file's new lines) until it is written, and the ids written so far
+    (8 bytes a line), so a later chunk's candidate among an earlier chunk's lines is
+    queued with the right person."""
+
+    def __init__(self) -> None:
+        self.finder = CandidateFinder(whole_years=True)
+        self.created = array("q")
+
+    def find(self, rows: Sequence[PersonRow]) -> list[list[Candidate]]:
+        """The possible duplicates of each new line among the persons on file and the
+        file's earlier new lines."""
+        found = []
+        for index, row in enumerate(rows, start=len(self.created)):
+            found.append(self.finder.find(row.given_name, row.family_name, row.birth_date))
+            self.finder.add(-(index + 1), row.given_name, row.family_name, row.birth_date)
+        return found
+
+    def queue(
+        self,
+        viewer: Viewer,
+        found: Sequence[list[Candidate]],
+        persons: Sequence[NewRecord],
+        *,
+        view: str,
+    ) -> list[int]:
+        """Remember the chunk's new persons, then queue every possible pair for the
+        coordinators; the indexes (in the chunk) of the lines that had one."""
+        self.created.extend(person.pk for person in persons)
+        queued = []
+        for index, (candidates, person) in enumerate(zip(found, persons, strict=True)):
+            if not candidates:
+                continue
+            real = [
+                dataclasses.replace(c, person_id=self.created[-c.person_id - 1])
+                if c.person_id < 0
+                else c
+                for c in candidates
+            ]
+            queue_candidates(
+                second=person.as_person(),
+                candidates=real,
+                shown=(),
+                found_by_id=viewer.user_id,
+                found_in=view,
+            )
+            queued.append(index)
+        return queued
 
 
-def _queue(
-    viewer: Viewer,
-    found: Sequence[list[Candidate]],
-    persons: Sequence[NewRecord],
-    *,
-    view: str,
-) -> list[int]:
-    """Queue every possible pair for the coordinators; the indexes of the lines that
-    had one. Placeholders of the file's own lines become their new persons."""
-    queued = []
-    for index, (candidates, person) in enumerate(zip(found, persons, strict=True)):
-        if not candidates:
-            continue
-        real = [
-            dataclasses.replace(c, person_id=persons[-c.person_id - 1].pk) if c.person_id < 0 else c
-            for c in candidates
-        ]
-        queue_candidates(
-            second=person.as_person(),
-            candidates=real,
-            shown=(),
-            found_by_id=viewer.user_id,
-            found_in=view,
-        )
-        queued.append(index)
-    return queued
+def persons_file_chunks(
+    stream: IO[bytes], *, file: str, today: dt.date | None = None
+) -> Iterator[PersonRows]:
+    """Read and check a persons file (CSV or XLSX) from ``stream`` a chunk at a time
+    (``person_import.person_chunks``) against the model's codes."""
+    return person_chunks(
+        stream, file=file, vocabulary=person_vocabulary(), today=today or timezone.localdate()
+    )
 
 
-@transaction.atomic
 def persons_import_as(
     viewer: Viewer,
     *,
@@ -339,55 +374,111 @@ def persons_import_as(
     view: str = IMPORT_VIEW,
     today: dt.date | None = None,
 ) -> PersonsImported:
-    """Register the file's new persons and bring those delivered before up to date, as
-    this viewer, all or nothing.
+    """Import a file read whole (``persons_file_read``); see ``persons_import_chunks``."""
+    return persons_import_chunks(viewer, [rows], file=rows.file, view=view, today=today)
 
-    Raises PermissionDenied (see ``delivering_organisation``) or ImportFailed with the
-    file's own problems and everything only the database knows, before anything is
-    written. Each person created or changed is audited as a ``change``."""
+
+@dataclass
+class _Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    groups_created: int = 0
+    duplicate_lines: list[int] = dataclasses.field(default_factory=list)
+
+
+@transaction.atomic
+def persons_import_chunks(
+    viewer: Viewer,
+    chunks: Iterable[PersonRows],
+    *,
+    file: str,
+    view: str = IMPORT_VIEW,
+    today: dt.date | None = None,
+) -> PersonsImported:
+    """Register the file's new persons and bring those delivered before up to date, as
+    this viewer, all or nothing, reading the file chunk by chunk (``persons_file_chunks``).
+
+    Raises PermissionDenied (see ``delivering_organisation``) before anything is read,
+    or ImportFailed with the file's own problems and everything only the database knows;
+    then the transaction is rolled back, so nothing stays written. Each chunk is checked
+    over a fixed number of queries and written while the file is still being read (once
+    a problem is found, the rest is only checked, so every problem of the file is
+    reported at once). What a later line needs of an earlier one is kept compactly: the
+    keys of the same-person checks, the duplicate finder's name forms, the ids created.
+    Each person created or changed is audited as a ``change``."""
     day = today or timezone.localdate()
     source = delivering_organisation(viewer)
-    file = rows.file
-    lines = list(rows.rows)
-    lookups = lookups_for(lines)
-    existing = _persons_by_source(source, [row.source_id for row in lines])
-    new_rows = [row for row in lines if row.source_id not in existing]
-    old_rows = [row for row in lines if row.source_id in existing]
-    problems = [
-        *rows.problems,
-        *_line_problems(viewer, file, lines, lookups),
-        *_new_line_problems(file, new_rows, day),
-        *_same_person_problems(file, old_rows, existing),
-    ]
+    problems: list[ImportProblem] = []
+    merged_first: dict[int, tuple[int, str]] = {}
+    new_lines = _NewLines()
+    counts = _Counts()
+    for chunk in chunks:
+        lines = list(chunk.rows)
+        lookups = lookups_for(lines)
+        existing = _persons_by_source(source, [row.source_id for row in lines])
+        new_rows = [row for row in lines if row.source_id not in existing]
+        old_rows = [row for row in lines if row.source_id in existing]
+        problems += [
+            *chunk.problems,
+            *_line_problems(viewer, file, lines, lookups),
+            *_new_line_problems(file, new_rows, day),
+            *_same_person_problems(file, old_rows, existing, merged_first),
+        ]
+        if problems:
+            continue  # nothing more is written; the rest of the file is still checked
+        stored = stored_persons({existing[row.source_id] for row in old_rows})
+        compared = [
+            line_change(
+                row,
+                stored[existing[row.source_id]],
+                lookups.district(row.district) if row.district else None,
+            )
+            for row in old_rows
+        ]
+        changes = [c for c in compared if c.changes_anything]
+        problems += _change_problems(viewer, file, changes, lookups, day)
+        if problems:
+            continue
+        _write_chunk(viewer, new_rows, changes, new_lines, counts, source, lookups, view)
+        counts.unchanged += len(old_rows) - len(changes)
     raise_if_any(problems)
+    return PersonsImported(
+        file=file,
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        possible_duplicate_lines=tuple(counts.duplicate_lines),
+        target_groups_created=counts.groups_created,
+    )
 
-    stored = stored_persons({existing[row.source_id] for row in old_rows})
-    compared = [
-        line_change(
-            row,
-            stored[existing[row.source_id]],
-            lookups.district(row.district) if row.district else None,
-        )
-        for row in old_rows
-    ]
-    changes = [c for c in compared if c.changes_anything]
-    raise_if_any(_change_problems(viewer, file, changes, lookups, day))
 
-    found = _find_duplicates(new_rows)
+def _write_chunk(
+    viewer: Viewer,
+    new_rows: Sequence[PersonRow],
+    changes: Sequence[LineChange],
+    new_lines: _NewLines,
+    counts: _Counts,
+    source: Organisation,
+    lookups: Lookups,
+    view: str,
+) -> None:
+    """Write a checked chunk: its new persons, its changes, the duplicate queue and the
+    audit trail."""
+    found = new_lines.find(new_rows)
     groups, groups_created = target_groups_ensure(
         code for row in [*new_rows, *(c.row for c in changes)] for code in row.target_groups
     )
     created = persons_create(viewer, new_rows, source=source, lookups=lookups, groups=groups)
     persons_update(viewer, changes, lookups=lookups, groups=groups)
-    queued = _queue(viewer, found, created, view=view)
+    queued = new_lines.queue(viewer, found, created, view=view)
 
-    purpose = PURPOSE
     changes_audit(
         viewer,
         [record.public_id for record in created],
         fields=REGISTERED_FIELDS,
         view=view,
-        purpose=purpose,
+        purpose=PURPOSE,
     )
     by_fields: dict[tuple[str, ...], list[str]] = {}
     for change in changes:
@@ -397,15 +488,11 @@ def persons_import_as(
             viewer,
             [(public_id, Level.PERSONAL) for public_id in public_ids],
             view=view,
-            purpose=purpose,
+            purpose=PURPOSE,
             action=AuditAction.CHANGE,
             fields=fields,
         )
-    return PersonsImported(
-        file=file,
-        created=len(created),
-        updated=len(changes),
-        unchanged=len(old_rows) - len(changes),
-        possible_duplicate_lines=tuple(new_rows[i].line for i in queued),
-        target_groups_created=groups_created,
-    )
+    counts.created += len(created)
+    counts.updated += len(changes)
+    counts.groups_created += groups_created
+    counts.duplicate_lines += [new_rows[i].line for i in queued]

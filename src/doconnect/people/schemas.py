@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import StrictBool, StringConstraints, WithJsonSchema
 
 from doconnect.core.api.dates import PastDate, PlausibleDate, UpcomingDate
 from doconnect.core.api.references import (
@@ -20,9 +20,12 @@ from doconnect.core.api.references import (
     OrganisationIdOrEmpty,
     TargetGroupCode,
 )
-from doconnect.core.api.schemas import DistrictOut, present
+from doconnect.core.api.schemas import NOT_NULL, BodyIn, DistrictOut, present
+from doconnect.core.api.text import NOT_BLANK
+from doconnect.offers.models import OfferKind
 from doconnect.people.details_actions import MAX_TAG_LENGTH, MAX_TAGS
 from doconnect.people.models import (
+    PERSON_GOALS,
     ConsentPurpose,
     Gender,
     LegalBranch,
@@ -30,10 +33,11 @@ from doconnect.people.models import (
     SpellState,
     VocationalQualification,
 )
+from doconnect.people.services import MAX_PREFERRED_KINDS
 
 # What the person endpoints check, stated in the document (issue #20), so that a value
 # the schema allows is taken and one it forbids refused (the services check the same).
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NOT_BLANK)]
 Street = Annotated[str, StringConstraints(max_length=200)]
 Email = Annotated[
     str,
@@ -50,7 +54,8 @@ PhoneText = Annotated[str, StringConstraints(max_length=40)]
 Postcode = Annotated[str, StringConstraints(pattern=r"^$|^[0-9]{5}$")]
 Kldb = Annotated[str, StringConstraints(pattern=r"^$|^[0-9]{5}$")]
 _PURPOSE = "(?:" + "|".join(ConsentPurpose.values) + ")"
-_PURPOSES = rf"^[ ,]*{_PURPOSE}(?:[ ,]+{_PURPOSE})*[ ,]*$"
+# The first consent includes counselling (registration refuses it otherwise).
+_PURPOSES = rf"^[ ,]*(?:{_PURPOSE}[ ,]+)*counselling(?:[ ,]+{_PURPOSE})*[ ,]*$"
 Tags = Annotated[
     list[Annotated[str, StringConstraints(max_length=MAX_TAG_LENGTH)]],
     Field(max_length=MAX_TAGS),
@@ -156,25 +161,40 @@ class ConsentOut(Schema):
     recorded_at: dt.datetime
 
 
-class ConsentIn(Schema):
+class ConsentIn(BodyIn):
     purposes: list[ConsentPurpose] = Field(min_length=1, max_length=4)
     organisations: list[OrganisationId] = Field(min_length=1, description="external ids")
     valid_from: PlausibleDate
     valid_until: PlausibleDate | None = None
 
 
-class ConsentExtendIn(Schema):
+class ConsentExtendIn(BodyIn):
     valid_until: PlausibleDate | None = Field(description="new end; null: until withdrawn")
 
 
-class WishesIn(Schema):
-    goal: str = Field("", description="a destination code the person aims at; empty: none")
-    preferred_offer_kinds: list[str] = Field(
-        default_factory=list, description="up to 3 offer kinds, most wished first"
+# The codes the service takes, stated in the document (issue #20); the service checks
+# them and names the field.
+_GOALS = WithJsonSchema({"type": "string", "enum": ["", *(code for code, _ in PERSON_GOALS)]})
+_KINDS = WithJsonSchema(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": list(OfferKind.values)},
+        "uniqueItems": True,
+        "maxItems": MAX_PREFERRED_KINDS,
+    }
+)
+
+
+class WishesIn(BodyIn):
+    goal: Annotated[str, _GOALS] = Field(
+        "", description="a destination code the person aims at; empty: none"
+    )
+    preferred_offer_kinds: Annotated[list[str], _KINDS] = Field(
+        default_factory=list, description="up to 3 offer kinds, most wished first, each once"
     )
 
 
-class PersonPatchIn(Schema):
+class PersonPatchIn(BodyIn):
     """A partial change of a person: only the fields sent change. Provider staff may
     send only ``email``, ``phone``, ``street``, ``postcode`` and ``address_district``."""
 
@@ -190,9 +210,15 @@ class PersonPatchIn(Schema):
     vocational_qualification: Annotated[
         VocationalQualification | None, present(VocationalQualification)
     ] = None
-    target_groups: list[TargetGroupCode] | None = Field(None, description="target group codes")
-    strengths: Tags | None = Field(None, description="free tags, never a score")
-    support_needs: Tags | None = Field(None, description="free tags")
+    target_groups: Annotated[
+        list[TargetGroupCode] | None, present(list[TargetGroupCode]), NOT_NULL
+    ] = Field(None, description="target group codes")
+    strengths: Annotated[Tags | None, present(Tags), NOT_NULL] = Field(
+        None, description="free tags, never a score"
+    )
+    support_needs: Annotated[Tags | None, present(Tags), NOT_NULL] = Field(
+        None, description="free tags"
+    )
     given_name: Annotated[Name | None, present(Name)] = None
     family_name: Annotated[Name | None, present(Name)] = None
     birth_date: PastDate | None = Field(None, description="the birth year follows from it")
@@ -205,7 +231,7 @@ class PersonPatchIn(Schema):
     )
 
 
-class SpellIn(Schema):
+class SpellIn(BodyIn):
     state: SpellState
     start: PlausibleDate
     end: PlausibleDate | None = Field(None, description="last day (inclusive); null: still running")
@@ -218,7 +244,7 @@ class SpellIn(Schema):
     kldb: Kldb = Field("", description="KldB 2010 occupation, 5 digits, or empty")
 
 
-class SpellPatchIn(Schema):
+class SpellPatchIn(BodyIn):
     """A correction of a spell: only the fields sent change. Ending a running spell is
     ``{"end": "YYYY-MM-DD"}``."""
 
@@ -230,7 +256,7 @@ class SpellPatchIn(Schema):
     kldb: Kldb | None = None
 
 
-class PersonRegisterIn(Schema):
+class PersonRegisterIn(BodyIn):
     """A person to register with the first consent: the fields of the form "Person
     aufnehmen" (codes as in ``GET /api/persons``). A refused value is 422 naming the
     field; possible duplicates the caller may see are 409 unless ``confirm_new``."""
@@ -265,7 +291,7 @@ class PersonRegisterIn(Schema):
     # The first consent holds today: it began by today and has not ended yet.
     consent_valid_from: PastDate | None = Field(None, description="default: today")
     consent_valid_until: UpcomingDate | None = Field(None, description="null: until withdrawn")
-    confirm_new: bool = Field(
+    confirm_new: StrictBool = Field(
         False, description="register even though possible duplicates were shown (409)"
     )
 
@@ -303,7 +329,7 @@ class DuplicatePairOut(Schema):
     second: PersonOut = Field(description="the record registered or imported later")
 
 
-class DuplicateMergeIn(Schema):
+class DuplicateMergeIn(BodyIn):
     keep: str = Field(description="public id of the record that stays (one of the pair)")
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doconnect.core.models import District, Organisation, TargetGroup
+from doconnect.core.refusals import ConflictsWithState
 from doconnect.offers.models import OfferKind
 from doconnect.people.biography import SpellSpan, overlap_conflicts
 from doconnect.people.models import (
@@ -108,9 +109,12 @@ def consent_give(
 @transaction.atomic
 def consent_extend(*, consent: Consent, valid_until: dt.date | None) -> Consent:
     if consent.withdrawn_at is not None:
-        raise ValidationError("Eine widerrufene Einwilligung kann nicht verlängert werden.")
+        raise ConflictsWithState("Eine widerrufene Einwilligung kann nicht verlängert werden.")
     if valid_until is not None and valid_until < consent.valid_from:
-        raise ValidationError({"valid_until": "Das Ende der Einwilligung liegt vor ihrem Beginn."})
+        # Against the stored start: a conflict with the consent, not a malformed request.
+        raise ConflictsWithState(
+            {"valid_until": "Das Ende der Einwilligung liegt vor ihrem Beginn."}
+        )
     consent.valid_until = valid_until
     consent.save(update_fields=["valid_until"])
     return consent

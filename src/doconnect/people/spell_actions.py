@@ -29,6 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import Organisation, OrganisationKind, Role
+from doconnect.core.refusals import ConflictsWithState
 from doconnect.core.viewers import Viewer
 from doconnect.offers.models import Offer
 from doconnect.people.access import PersonNotFound, audit_change
@@ -152,21 +153,30 @@ def _check(
     values: dict[str, Any],
     errors: dict[str, str],
 ) -> None:
-    """Dates in order and no overlap; raises ValidationError with every bad field."""
+    """Dates in order and no overlap; raises ValidationError with every bad field:
+    ConflictsWithState where the change clashes with what is stored (a date against
+    the spell's stored other date, an overlap with another spell), so that the API can
+    answer 409 there and 422 for a request that contradicts itself."""
     state = values.get("state", spell.state if spell else "")
     start = values.get("start", spell.start if spell else None)
     end = values.get("end", spell.end if spell else None)
     problems: dict[str, list[str]] = {name: [message] for name, message in errors.items()}
+    conflicts: dict[str, list[str]] = {}
     if start is not None and end is not None and end < start:
         # At the field that was changed: a new start after the old end is the start's.
         field = "start" if spell is not None and "end" not in values else "end"
-        problems.setdefault(field, []).append(
+        own = spell is None or {"start", "end"} <= set(values)
+        (problems if own else conflicts).setdefault(field, []).append(
             _("Das Ende (%(end)s) liegt vor dem Beginn (%(start)s).")
             % {"end": _day(end), "start": _day(start)}
         )
-    if not problems and start is not None and state in SpellState.values:
+    if problems:
+        for name, messages in conflicts.items():
+            problems.setdefault(name, []).extend(messages)
+        raise ValidationError(problems)
+    if not conflicts and start is not None and state in SpellState.values:
         dates_changed = spell is None or {"start", "end"} & set(values)
-        problems.update(
+        conflicts.update(
             _overlap_errors(
                 person,
                 SpellSpan(state, start, end, ref="new"),
@@ -174,8 +184,8 @@ def _check(
                 state_only=not dates_changed,
             )
         )
-    if problems:
-        raise ValidationError(problems)
+    if conflicts:
+        raise ConflictsWithState(conflicts)
 
 
 def _audit(viewer: Viewer, person: Person, level: Level, fields: list[str], view: str) -> None:

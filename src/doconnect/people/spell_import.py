@@ -10,10 +10,8 @@ several lines still points at the line an editor shows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import itertools
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -24,11 +22,11 @@ from doconnect.files.importing import (
     EARLIEST_DATE,
     ImportFailed,
     ImportProblem,
+    csv_records,
     date_window_problem,
     header_problem,
     latest_date,
     parse_iso_date,
-    utf8_lines,
 )
 from doconnect.files.tables import TableWriter
 from doconnect.people.biography import SIDE_STATES, SpellSpan, overlap_conflicts
@@ -135,20 +133,11 @@ def spell_chunks(
     read); every row problem is collected in ``SpellRows.problems`` of its chunk. The
     columns may come in any order, separated by commas or semicolons; the ``kldb``
     column may be left out."""
-    lines = utf8_lines(stream, file=file)
-    first_line = next(lines, None)
-    if first_line is None:
+    records = csv_records(stream, file=file, row_field="row")
+    first = next(records, None)
+    if first is None:
         raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
-    # Excel with German settings saves "CSV" with semicolons; the header is known, so
-    # its first line tells the separator without guessing from the data.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise ImportFailed([ImportProblem(file, 1, "header", f"malformed CSV: {exc}")]) from exc
-    if header is None:
-        raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
+    header = first[1]
     names = [name.strip() for name in header]
     expected = SPELL_COLUMNS + tuple(c for c in OPTIONAL_SPELL_COLUMNS if c in names)
     problem = header_problem(file, names, expected)
@@ -163,20 +152,17 @@ def spell_chunks(
 
     rows: list[SpellRow] = []
     problems: list[ImportProblem] = []
-    line_end = reader.line_num
     while True:
         if len(rows) >= chunk_rows:
             yield SpellRows(file=file, rows=tuple(rows), problems=tuple(problems))
             rows, problems = [], []
-        line = line_end + 1
         try:
-            record = next(reader)
+            line, record = next(records)
         except StopIteration:
             break
-        except csv.Error as exc:
-            problems.append(ImportProblem(file, reader.line_num, "row", f"malformed CSV: {exc}"))
+        except ImportFailed as exc:  # a malformed record ends the file, with the rest
+            problems.extend(exc.problems)
             break
-        line_end = reader.line_num
         if not record or (len(record) == 1 and not record[0].strip()):
             continue  # blank lines, e.g. at the end of a hand-edited file
         if len(record) != width:

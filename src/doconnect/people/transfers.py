@@ -23,8 +23,8 @@ from doconnect.people.person_import_services import (
     IMPORT_VIEW,
     PersonsImported,
     delivering_organisation,
-    persons_file_read,
-    persons_import_as,
+    persons_file_chunks,
+    persons_import_chunks,
 )
 from doconnect.people.spell_import import (
     SPELL_COLUMNS,
@@ -144,6 +144,15 @@ def persons_arguments(parser: ArgumentParser) -> Sequence[Action]:
 def persons_file_import(
     data: bytes, file: str, *, as_user: str | None, output_format: str
 ) -> ImportResult:
+    return persons_stream_import(
+        io.BytesIO(data), file, as_user=as_user, output_format=output_format
+    )
+
+
+def persons_stream_import(
+    stream: IO[bytes], file: str, *, as_user: str | None, output_format: str
+) -> ImportResult:
+    """The command's way: the file read and imported a chunk at a time."""
     viewer = acting_viewer(
         as_user,
         missing="import persons registers persons on behalf of a user: give --as USERNAME "
@@ -151,8 +160,8 @@ def persons_file_import(
     )
     try:
         delivering_organisation(viewer)  # refuse before reading the file
-        imported = persons_import_as(
-            viewer, rows=persons_file_read(data, file=file), view=IMPORT_VIEW
+        imported = persons_import_chunks(
+            viewer, persons_file_chunks(stream, file=file), file=file, view=IMPORT_VIEW
         )
     except PermissionDenied as exc:
         raise CommandError(f"{as_user}: {exc}") from exc
@@ -243,6 +252,7 @@ register(
         name="persons",
         description="persons, CSV or XLSX: registered or updated by source_id (--as USERNAME)",
         run=persons_file_import,
+        stream=persons_stream_import,
         position=15,
         help=PERSONS_HELP,
         examples=(

@@ -30,7 +30,7 @@ from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import OfferKind
 from doconnect.pathways.access import next_steps_of
 from doconnect.pathways.engine.next_steps import ExcludedOffer, NextStep
-from doconnect.pathways.services import PersonNextSteps
+from doconnect.pathways.next_steps import PersonNextSteps
 from doconnect.pathways.texts import FactorTexts
 from doconnect.people.access import (
     PersonNotFound,
@@ -480,6 +480,10 @@ def _person_page_response(
             "goal_form": goal_form if ranked is not None else None,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,
+            # Ranked against an earlier analysis while the worker computes the next.
+            "next_steps_as_of": ranked.computed_at
+            if ranked is not None and not ranked.current
+            else None,
         },
         status=status,
     )

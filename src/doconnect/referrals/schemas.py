@@ -4,11 +4,15 @@ description)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from doconnect.core.api.dates import PlausibleDate
-from doconnect.referrals.models import ReferralStatus
+from doconnect.core.api.schemas import BodyIn
+from doconnect.people.models import SpellState
+from doconnect.referrals.models import DeclineReason, ReferralStatus
 
 
 class ReferralFilter(Schema):
@@ -42,15 +46,22 @@ class ReferralOut(Schema):
     actions: list[str] = Field(description="the steps the caller may take now")
 
 
-class ReferralStepIn(Schema):
+def _codes(values: list[str]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": ["", *values]})
+
+
+class ReferralStepIn(BodyIn):
     """The step's input; which fields a step needs: decline ``reason`` (``note`` for
     "other"), complete and drop_out ``next_state`` and ``on``."""
 
-    reason: str = Field(
+    # The codes the steps take, stated in the document (issue #20); empty: not given.
+    reason: Annotated[str, _codes(DeclineReason.values)] = Field(
         "", description="decline: full, not_eligible, person_unreachable, person_declined, other"
     )
     note: str = ""
-    next_state: str = Field("", description="complete, drop_out: the person's next spell state")
+    next_state: Annotated[str, _codes(SpellState.values)] = Field(
+        "", description="complete, drop_out: the person's next spell state"
+    )
     # A date, validated here: "2024-13-01" is a 422 for every step, not ignored by the
     # steps that do not read it (issue #20).
     on: PlausibleDate | None = Field(

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -84,9 +84,9 @@ def _read(options: dict[str, Any]) -> Sequences:
         raise Refused(str(exc)) from exc
 
 
-def _write_atomically(path: Path, content: Content) -> None:
-    folder = path.resolve().parent
-    if not folder.is_dir():
+def _write_atomically(path: str, content: Content) -> None:
+    folder = os.path.dirname(os.path.realpath(path))
+    if not os.path.isdir(folder):
         raise Refused(f"{path}: the directory {folder} does not exist")
     write_atomically([(path, content)])
 
@@ -155,7 +155,7 @@ def _refuse_clara_options(options: dict[str, Any]) -> None:
             raise Refused(f"--{name.replace('_', '-')}: only with --clara")
 
 
-def _write_types(seqs: Sequences, types: typology.Typology, out: Path) -> str:
+def _write_types(seqs: Sequences, types: typology.Typology, out: str) -> str:
     """Write ``id,type`` per sequence to ``out``; the summary line for the terminal."""
     from doconnect.files.tables import TableWriter
 
@@ -183,7 +183,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, tile: int | None = None) -
         "typology": "Ward clustering of the distances into k types",
     }
     for name, text in texts.items():
-        sub = actions.add_parser(name, help=text)
+        # the parent's formatter (Django's, or the front door's fixed-width one)
+        sub = actions.add_parser(name, help=text, formatter_class=parser.formatter_class)
         sub.add_argument("file", metavar="FILE.csv", help="wide CSV file, header first")
         sub.add_argument("--id", required=True, metavar="COLUMN", help="the id column")
         sub.add_argument(
@@ -236,8 +237,9 @@ def run(options: dict[str, Any], write: Write) -> None:
     if action == "summary":
         _summary(seqs, options["format"], write)
         return
-    out = Path(options["out"])
-    if action == "distances" and out.suffix.lower() not in {".npy", ".csv"}:
+    out = str(options["out"])  # os.path, not pathlib: start-up (issue #21)
+    suffix = os.path.splitext(out)[1].lower()
+    if action == "distances" and suffix not in {".npy", ".csv"}:
         raise Refused(f"--out {out}: the file must end in .npy or .csv")
     if action == "typology" and not 1 <= options["k"] <= seqs.n:
         raise Refused(f"--k: between 1 and {seqs.n} (the sequences), not {options['k']}")
@@ -247,7 +249,7 @@ def run(options: dict[str, Any], write: Write) -> None:
     _refuse_clara_options(options)
     matrix = _distances(seqs, options)
     if action == "distances":
-        if out.suffix.lower() == ".npy":
+        if suffix == ".npy":
             _write_atomically(out, lambda f: np.save(f, matrix))
         else:
             _write_atomically(out, lambda f: np.savetxt(f, matrix, delimiter=",", fmt="%.17g"))
@@ -259,7 +261,7 @@ def run(options: dict[str, Any], write: Write) -> None:
     write(_write_types(seqs, types, out))
 
 
-def _clara(seqs: Sequences, options: dict[str, Any], out: Path, write: Write) -> None:
+def _clara(seqs: Sequences, options: dict[str, Any], out: str, write: Write) -> None:
     from doconnect.transitions.engine import clara
 
     samples = 10 if options.get("samples") is None else options["samples"]

@@ -23,6 +23,7 @@ from doconnect.core.vocabulary import data_label
 from doconnect.files.tables import TableWriter
 from doconnect.offers.models import Funder, OfferKind
 from doconnect.transparency.report import (
+    HEADER_LABELS,
     NO_DATA_LABELS,
     NO_GROUP_LABEL,
     OUTCOME_LABELS,
@@ -105,8 +106,9 @@ def report_charts(content: dict[str, Any]) -> dict[str, Chart]:
                 description=_(
                     "Balkendiagramm: wie viele Plätze es im Jahr in jeder Angebotsart gab."
                 ),
-                category=_("Angebotsart"),
-                value=_("Plätze"),
+                # the headers of the table it draws (the reader's language on a page)
+                category=by_kind["row_title"],
+                value=by_kind["columns"][1],
                 pairs=[(row["label"], row["cells"][1]) for row in by_kind["rows"]],
             )
         participants = table_by_key(content, "participants")
@@ -204,14 +206,15 @@ def _report_labels() -> list[Any]:
         *Funder.labels,
         *OUTCOME_LABELS.values(),
         *NO_DATA_LABELS,
+        *HEADER_LABELS,
     ]
 
 
 def for_reader(content: dict[str, Any]) -> dict[str, Any]:
     """The report for a page in the reader's language: the labels of its tables and
-    charts (target groups, offer kinds, funders, outcomes — stored as the German
-    publication) through the message catalogue. The report's text stays the German
-    publication (the page marks it ``lang="de"``); the PDF and the CSV are the
+    charts (target groups, offer kinds, funders, outcomes, column headers — stored as
+    the German publication) through the message catalogue. The report's text stays the
+    German publication (the page marks it ``lang="de"``); the PDF and the CSV are the
     publication itself and keep every label as published."""
     known = _report_labels()
     with translation.override("de"):
@@ -225,6 +228,7 @@ def for_reader(content: dict[str, Any]) -> dict[str, Any]:
         tables = [
             {
                 **table,
+                "row_title": label(table["row_title"]),
                 "columns": [label(column) for column in table["columns"]],
                 "rows": [{**row, "label": label(row["label"])} for row in table["rows"]],
             }

@@ -71,6 +71,14 @@ OUTCOME_LABELS = {
 NO_DISTRICT_LABEL = gettext_lazy("ohne Stadtbezirk (stadtweit)")
 NO_ANSWER_LABEL = gettext_lazy("ohne Angabe")
 NO_DATA_LABELS = (NO_DISTRICT_LABEL, NO_ANSWER_LABEL)
+# The tables' column headers: stored German like every label of the content; a page
+# shows them in the reader's language (``render.for_reader``).
+KIND_HEADER = gettext_lazy("Angebotsart")
+DISTRICT_HEADER = gettext_lazy("Stadtbezirk")
+GROUP_HEADER = gettext_lazy("Zielgruppe")
+OFFERS_HEADER = gettext_lazy("Angebote")
+PLACES_HEADER = gettext_lazy("Plätze")
+HEADER_LABELS = (KIND_HEADER, DISTRICT_HEADER, GROUP_HEADER, OFFERS_HEADER, PLACES_HEADER)
 
 
 def outcome_labels() -> dict[str, str]:
@@ -174,24 +182,24 @@ def _offers_section(f: YearFigures, threshold: int) -> dict[str, Any]:
     by_kind = one_way_table(
         key="offers_by_kind",
         caption=_("Angebote und Plätze im Jahr %(year)s nach Angebotsart") % {"year": f.year},
-        row_title=_("Angebotsart"),
+        row_title=str(KIND_HEADER),
         unit=_("Anzahl"),
         labels=[str(kind_labels[k]) for k in kinds],
         columns=[
-            (_("Angebote"), [f.offers_by_kind[k] for k in kinds]),
-            (_("Plätze"), [f.places_by_kind[k] for k in kinds]),
+            (str(OFFERS_HEADER), [f.offers_by_kind[k] for k in kinds]),
+            (str(PLACES_HEADER), [f.places_by_kind[k] for k in kinds]),
         ],
         threshold=threshold,
     )
     by_district = one_way_table(
         key="offers_by_district",
         caption=_("Angebote und Plätze im Jahr %(year)s nach Stadtbezirk") % {"year": f.year},
-        row_title=_("Stadtbezirk"),
+        row_title=str(DISTRICT_HEADER),
         unit=_("Anzahl"),
         labels=[d or str(NO_DISTRICT_LABEL) for d in districts],
         columns=[
-            (_("Angebote"), [f.offers_by_district[d] for d in districts]),
-            (_("Plätze"), [f.places_by_district[d] for d in districts]),
+            (str(OFFERS_HEADER), [f.offers_by_district[d] for d in districts]),
+            (str(PLACES_HEADER), [f.places_by_district[d] for d in districts]),
         ],
         threshold=threshold,
     )
@@ -249,7 +257,7 @@ def _participants_section(f: YearFigures, threshold: int) -> dict[str, Any]:
         key="participants",
         caption=_("Teilnehmende im Jahr %(year)s nach Stadtbezirk und Zielgruppe")
         % {"year": f.year},
-        row_title=_("Stadtbezirk"),
+        row_title=str(DISTRICT_HEADER),
         unit=_("Personen"),
         row_labels=[d or str(NO_ANSWER_LABEL) for d in districts],
         col_labels=[_label(g, f.groups, str(NO_GROUP_LABEL)) for g in groups],
@@ -294,7 +302,7 @@ def _outcomes_section(f: YearFigures, threshold: int) -> dict[str, Any]:
             "Verbleib %(h)s Monate nach dem Ende eines Angebots im Jahr %(year)s, nach Zielgruppe"
         )
         % {"h": OUTCOME_HORIZON, "year": f.year},
-        row_title=_("Zielgruppe"),
+        row_title=str(GROUP_HEADER),
         unit=_("Personen"),
         row_labels=[_label(g, f.groups, str(NO_GROUP_LABEL)) for g in groups],
         col_labels=columns,
@@ -309,7 +317,7 @@ def _outcomes_section(f: YearFigures, threshold: int) -> dict[str, Any]:
             "Verbleib %(h)s Monate nach dem Ende eines Angebots im Jahr %(year)s, nach Stadtbezirk"
         )
         % {"h": OUTCOME_HORIZON, "year": f.year},
-        row_title=_("Stadtbezirk"),
+        row_title=str(DISTRICT_HEADER),
         unit=_("Personen"),
         row_labels=[d or str(NO_ANSWER_LABEL) for d in districts],
         col_labels=columns,
@@ -369,7 +377,7 @@ def _funding_section(f: YearFigures, threshold: int) -> dict[str, Any]:
         key="funding",
         caption=_("Förderung im Jahr %(year)s nach Angebotsart und Geldgeber, in Tausend Euro")
         % {"year": f.year},
-        row_title=_("Angebotsart"),
+        row_title=str(KIND_HEADER),
         unit=_("Tausend Euro"),
         row_labels=[str(kind_labels[k]) for k in kinds],
         col_labels=[str(funder_labels[x]) for x in funders],

@@ -21,6 +21,7 @@ from doconnect.pathways.engine.fit import (
 from doconnect.pathways.engine.inputs import FollowOn, LeaverOutcome, Offer
 from doconnect.pathways.engine.next_steps import (
     LeaverFacts,
+    LeaverTallies,
     NextSteps,
     next_steps_to_dict,
     rank_next_steps,
@@ -358,3 +359,22 @@ def test_a_comparison_judged_once_for_an_age_band_and_target_groups_ranks_the_sa
     )
     assert kept == rank(YOUTH, offers, links, outcomes=overall, leavers=leavers)
     assert ids(kept) == ["b-overall-poor", "a-overall-good"]
+
+
+def test_the_leavers_tallies_judge_participants_like_a_person_as_the_leavers_do() -> None:
+    # Mixed outcomes, open windows, unknown birth years, overlapping target groups.
+    leavers = [
+        *leavers_of("a", 4, reached=False, born=2006, groups=("youth", "x")),
+        *leavers_of("a", 3, reached=True, born=2005, groups=("youth",)),
+        *leavers_of("a", 6, reached=True, born=1980, groups=("youth",)),
+        *leavers_of("b", 5, reached=False, born=2006, groups=("x",)),
+        *leavers_of("b", 2, reached=True, born=None, groups=("youth",)),
+        *leavers_of("c", 7, reached=False, born=1960, groups=()),
+        *[LeaverFacts(LeaverOutcome("c", LEFT, None, None), 2006, frozenset({"youth"}))] * 6,
+    ]
+    tallies = LeaverTallies.of(leavers)
+    for age in (19, 30, 65, None):
+        for groups in ((), ("youth",), ("x",), ("youth", "x"), ("other",)):
+            person = PersonFacts(age=age, target_groups=frozenset(groups))
+            assert tallies.similar_outcomes(person) == similar_outcomes(person, leavers)
+    assert tallies.similar_outcomes(PersonFacts(age=19, target_groups=frozenset({"youth"})))

@@ -141,7 +141,7 @@ def test_a_refused_body_comes_back_as_422_naming_each_field_and_saves_nothing(
     assert not Agreement.objects.exists()
 
 
-def test_a_patch_to_a_closed_agreement_is_422(
+def test_a_patch_to_a_closed_agreement_is_409(
     city: City, case_worker: User, bearer: BearerClient
 ) -> None:
     person = make_person(city, consent_orgs=[city.jobcenter])
@@ -154,7 +154,8 @@ def test_a_patch_to_a_closed_agreement_is_422(
         {"status": "done"},
         content_type="application/json",
     )
-    assert response.status_code == 422 and "status" in response.json()["detail"]
+    # The agreement as stored refuses it: a conflict (409), not a malformed body.
+    assert response.status_code == 409 and "status" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

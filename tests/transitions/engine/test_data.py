@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from doconnect.transitions.engine import SequenceFileError, Sequences, read_wide_csv
+from doconnect.transitions.engine import SequenceFileError, Sequences, data, read_wide_csv
 
 GOOD = "id,w,m1,m2,m3\np1,1.5,A,B,B\np2,0.5,B,,A\n"
 
@@ -81,3 +84,73 @@ def test_quoted_cells_are_read_as_csv_and_plain_ones_the_same_way(tmp_path: Path
     assert quoted.ids == ("P,1", "P2")
     assert plain.ids == ("P1", "P2")  # the empty line is skipped, as csv.reader does
     assert quoted.codes.tolist() == plain.codes.tolist() == [[0, 1], [-1, 0]]
+
+
+# Cells of a plain file, and every character that makes a file not plain: a comma or a
+# quote (csv), NUL, and each line break str.splitlines knows besides "\n".
+PLAIN_CELLS = ["", "A", "B", "Bé", " A", "A ", "x" * 20, "AB"]
+ODD_CELLS = [",", '"', "\0", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028"]
+
+
+def outcome(read: Callable[[], Sequences]) -> Sequences | str:
+    try:
+        return read()
+    except SequenceFileError as exc:
+        return str(exc)
+
+
+def assert_same(a: Sequences | str, b: Sequences | str) -> None:
+    if isinstance(a, str) or isinstance(b, str):
+        assert a == b
+        return
+    assert (a.states, a.ids, a.codes.dtype) == (b.states, b.ids, b.codes.dtype)
+    np.testing.assert_array_equal(a.codes, b.codes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from(PLAIN_CELLS + ODD_CELLS), min_size=3, max_size=3), max_size=6
+    ),
+    ids=st.lists(st.sampled_from(["p1", "p2", " p3 ", "", "p,4"]), min_size=6, max_size=6),
+    empty_lines=st.sets(st.integers(0, 6), max_size=2),
+    bom=st.booleans(),
+    final_newline=st.booleans(),
+    states=st.sampled_from([None, ["A", "B"], ["B", "A", "Bé", "x" * 20], ["A", "A"]]),
+)
+def test_the_compiled_reading_gives_the_python_readings_sequences_or_leaves_the_file_to_it(
+    tmp_path_factory, rows, ids, empty_lines, bom, final_newline, states
+) -> None:
+    lines = ["id,m1,m2,m3"]
+    for r, row in enumerate(rows):
+        lines += [""] if r in empty_lines else []
+        lines.append(",".join([ids[r], *row]))
+    text = ("\ufeff" if bom else "") + "\n".join(lines) + ("\n" if final_newline else "")
+    path = tmp_path_factory.mktemp("wide") / "s.csv"
+    path.write_bytes(text.encode("utf-8"))
+    options = (path, "id", "m1:m3", states, None, ("",))
+
+    read = outcome(lambda: read_wide_csv(path, "id", "m1:m3", states=states))
+    plain = data._read_plain(*options)
+    by_rows = outcome(lambda: data._read_rows(*options))
+
+    assert_same(read, by_rows)  # the same sequences, or the same refusal
+    if plain is not None:  # the compiled pass reads only files the Python one accepts
+        assert_same(plain, by_rows)
+    odd = any(cell in ODD_CELLS for row in rows for cell in row)
+    if isinstance(by_rows, Sequences) and not odd:
+        assert plain is not None, "a plain file went the slow way"
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_more_states_than_a_byte_holds_are_read_as_int16_codes(tmp_path: Path, given) -> None:
+    names = [f"s{k:03d}" for k in range(200)]
+    lines = ["id,m1,m2"] + [f"p{k},{names[k]},{names[199 - k]}" for k in range(200)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+
+    seqs = read_wide_csv(path, "id", "m1:m2", states=names if given else None)
+
+    assert data._read_plain(path, "id", "m1:m2", None, None, ("",)) is None  # not in a byte
+    assert seqs.codes.dtype == np.int16
+    assert seqs.codes[:, 0].tolist() == list(range(200))
+    assert seqs.codes[:, 1].tolist() == list(range(199, -1, -1))

@@ -1,10 +1,12 @@
 """The compiled loops (``_kernels.c``): every instruction-set version of the OM kernel
 gives the same numbers as the portable one and as a plain dynamic programme, across
-partial blocks, narrow and wide bands and missing periods; the counting loops read
+partial blocks, narrow and wide bands and missing periods; so does every version of
+the Hamming count, at any number of periods; the counting loops read
 ``int8`` and ``int16`` codes alike."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -144,6 +146,27 @@ def test_the_hamming_matrix_equals_the_row_kernel_bit_for_bit(n: int, costs: str
     assert wide.tobytes() == expected.tobytes()
 
 
+@pytest.mark.parametrize("periods", [1, 7, 8, 31, 32, 33, 72, 100])
+def test_every_instruction_set_counts_the_same_hamming_distances(restore_isa, periods) -> None:
+    rng = np.random.default_rng(periods)
+    codes = rng.integers(0, 200, (45, periods)).astype(np.uint8)  # codes above 127 too
+    codes[5::4] = codes[0]  # identical sequences
+    codes[6::9, : periods // 2] = codes[1, : periods // 2]  # half the periods equal
+    one = np.ones((200, 200)) - np.eye(200)
+
+    assert _kernels.use_isa("scalar")
+    portable = kernels.hamming_matrix(codes, one)
+    tried = []
+    for isa in ("sse2", "avx2", "avx512"):
+        if _kernels.use_isa(isa):
+            tried.append(isa)
+            assert kernels.hamming_matrix(codes, one).tobytes() == portable.tobytes()
+
+    assert tried, "no vector version ran on this CPU"
+    differing = (codes[:, None, :] != codes[None, :, :]).sum(axis=2)
+    np.testing.assert_array_equal(portable, differing.astype(np.float64))
+
+
 @pytest.mark.parametrize("block", [1, 5, 32, 200])
 def test_any_block_size_gives_the_same_hamming_matrix(block: int) -> None:
     codes = mixed_codes(90, 30, 5, seed=11).astype(np.uint8)
@@ -163,3 +186,26 @@ def test_the_hamming_matrix_refuses_codes_without_a_cost() -> None:
         kernels.hamming_matrix(codes, np.ones((2, 2)) - np.eye(2))
     with pytest.raises(ValueError, match=r"codes must lie in 0 \.\. 2"):
         kernels.hamming_matrix(-codes, np.ones((3, 3)) - np.eye(3))
+
+
+def test_in_threads_runs_every_task_once_and_hands_on_a_tasks_error() -> None:
+    done: list[int] = []
+    kernels.in_threads(done.append, list(range(50)))
+    assert sorted(done) == list(range(50))
+
+    def seventh_fails(k: int) -> None:
+        if k == 7:
+            raise ValueError("task 7 failed")
+
+    with pytest.raises(ValueError, match="task 7 failed"):
+        kernels.in_threads(seventh_fails, list(range(20)))
+
+
+def test_in_threads_runs_tasks_at_the_same_time_on_every_core() -> None:
+    if kernels.threads() < 2:
+        pytest.skip("one core: the tasks run one after the other in this thread")
+    meeting = threading.Barrier(2, timeout=30)  # broken unless two tasks run at once
+
+    kernels.in_threads(lambda _k: meeting.wait(), [0, 1])
+
+    assert not meeting.broken

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -53,75 +52,54 @@ def _outside(window: Window, day: dt.date) -> str | None:
     return f"{day.isoformat()} is outside the dates taken here, {first} to {last}"
 
 
-def _date_check(window: Window) -> Callable[[dt.date], dt.date]:
-    def check(day: dt.date) -> dt.date:
-        problem = _outside(window, day)
-        if problem:
-            raise ValueError(problem)
-        return day
-
-    return check
-
-
-def _datetime_check(window: Window) -> Callable[[dt.datetime], dt.datetime]:
-    def check(moment: dt.datetime) -> dt.datetime:
-        aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-        problem = _outside(window, timezone.localtime(aware).date())
-        if problem:
-            raise ValueError(problem)
-        return moment
-
-    return check
-
-
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _date_text(value: object) -> object:
-    """Only the text the document states (YYYY-MM-DD): pydantic alone would also read a
-    number as seconds since 1970 ("3.6e-36" as 1970-01-01), which the document forbids
-    (schemathesis found it)."""
-    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+def _windowed(window: Window, kind: type[dt.date]) -> Any:
+    """The type of a date (``kind`` ``dt.date``) or a date-time (``dt.datetime``) the
+    API takes in ``window``: only the ISO text the document states (pydantic alone would
+    also read a number as seconds since 1970, "3.6e-36" as 1970-01-01, which the
+    document forbids: schemathesis found it); a day outside the window refused at the
+    field; the window written into the document. A date-time's day is the city's day
+    of that moment (a naive one is the city's local time)."""
+    moment = kind is dt.datetime
+    text = _ISO_DATETIME if moment else _ISO_DATE
+    shape = "a date and time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]" if moment else "a date as YYYY-MM-DD"
+
+    def only_text(value: object) -> object:
+        if isinstance(value, kind) or (isinstance(value, str) and text.fullmatch(value)):
+            return value
+        raise ValueError(f"expected {shape}")
+
+    def inside(value: dt.date) -> dt.date:
+        day = value
+        if isinstance(value, dt.datetime):
+            aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+            day = timezone.localtime(aware).date()
+        problem = _outside(window, day)
+        if problem:
+            raise ValueError(problem)
         return value
-    raise ValueError("expected a date as YYYY-MM-DD")
+
+    document = {"type": "string", "format": "date-time" if moment else "date"}
+    return Annotated[
+        kind,
+        BeforeValidator(only_text),
+        AfterValidator(inside),
+        WithJsonSchema({**document, WINDOW_KEY: window.value}),
+    ]
 
 
-def _datetime_text(value: object) -> object:
-    if isinstance(value, dt.datetime) or (
-        isinstance(value, str) and _ISO_DATETIME.fullmatch(value)
-    ):
-        return value
-    raise ValueError("expected a date and time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]")
-
-
-def _documented(window: Window, kind: str = "date") -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "format": kind, WINDOW_KEY: window.value})
-
-
-PlausibleDate = Annotated[
-    dt.date,
-    BeforeValidator(_date_text),
-    AfterValidator(_date_check(Window.PLAUSIBLE)),
-    _documented(Window.PLAUSIBLE),
-]
-PastDate = Annotated[
-    dt.date,
-    BeforeValidator(_date_text),
-    AfterValidator(_date_check(Window.PAST)),
-    _documented(Window.PAST),
-]
-UpcomingDate = Annotated[
-    dt.date,
-    BeforeValidator(_date_text),
-    AfterValidator(_date_check(Window.UPCOMING)),
-    _documented(Window.UPCOMING),
-]
-UpcomingDateTime = Annotated[
-    dt.datetime,
-    BeforeValidator(_datetime_text),
-    AfterValidator(_datetime_check(Window.UPCOMING)),
-    _documented(Window.UPCOMING, "date-time"),
-]
+if TYPE_CHECKING:  # to mypy, plain dates: the windows are checked at run time
+    PlausibleDate: TypeAlias = dt.date
+    PastDate: TypeAlias = dt.date
+    UpcomingDate: TypeAlias = dt.date
+    UpcomingDateTime: TypeAlias = dt.datetime
+else:
+    PlausibleDate = _windowed(Window.PLAUSIBLE, dt.date)
+    PastDate = _windowed(Window.PAST, dt.date)
+    UpcomingDate = _windowed(Window.UPCOMING, dt.date)
+    UpcomingDateTime = _windowed(Window.UPCOMING, dt.datetime)
 
 
 # ---------------------------------------------------------------- the document

@@ -53,21 +53,38 @@ _NAMES: dict[Kind, Callable[[], list[str]]] = {
 }
 
 
+# Kinds a domain defines for itself (``names_of``), by name.
+_DOMAIN_NAMES: dict[str, Callable[[], list[str]]] = {}
+
+
+def names_of(kind: str, names: Callable[[], list[str]]) -> WithJsonSchema:
+    """A reference field of a kind a domain defines (core knows no domain's rules):
+    ``names`` gives the stored names it takes, e.g. the organisations that may
+    guarantee an agreement item (``people.agreements.schemas``)."""
+    _DOMAIN_NAMES[kind] = names
+    return WithJsonSchema({"type": "string", REFERENCE_KEY: kind})
+
+
 def _values(app: str, model: str, field: str) -> list[str]:
     manager = apps.get_model(app, model)._default_manager
     return sorted(manager.exclude(**{field: ""}).values_list(field, flat=True))
 
 
-def document_references(node: Any, names: dict[Kind, list[str]] | None = None) -> None:
+def _names(kind: str) -> list[str]:
+    domain = _DOMAIN_NAMES.get(kind)
+    return domain() if domain is not None else _NAMES[Kind(kind)]()
+
+
+def document_references(node: Any, names: dict[str, list[str]] | None = None) -> None:
     """Give each reference field of an OpenAPI document (``x-references``) the names
     stored now as its enum (one query per kind and document)."""
     names = {} if names is None else names
     if isinstance(node, dict):
         kind = node.get(REFERENCE_KEY)
         if isinstance(kind, str):
-            if Kind(kind) not in names:
-                names[Kind(kind)] = _NAMES[Kind(kind)]()
-            known = ([""] if node.get("x-empty") else []) + names[Kind(kind)]
+            if kind not in names:
+                names[kind] = _names(kind)
+            known = ([""] if node.get("x-empty") else []) + names[kind]
             if known:  # an empty enum would make the operation unusable in the document
                 node["enum"] = known
         for value in node.values():

@@ -35,7 +35,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from doconnect.pathways.engine.empirical import empirical_dead_ends
+from doconnect.pathways.engine.empirical import (
+    Tally,
+    empirical_dead_ends,
+    judge_tallies,
+    tally_outcomes,
+)
 from doconnect.pathways.engine.fit import (
     CITY_WIDE,
     NEIGHBOURING,
@@ -146,6 +151,54 @@ def similar_outcomes(
             {o.offer for o in similar}, similar, min_share_6m, min_share_12m, min_leavers
         )
     }
+
+
+# A comparison group's key: the age band at leaving and the leaver's target groups.
+GroupKey = tuple[str | None, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class LeaverTallies:
+    """The leavers boiled down to counts per age band, set of target groups and offer
+    (``tally_outcomes`` of each group): everything ``similar_outcomes`` needs, a few
+    hundred rows however many leavers there are, so it can be kept and shared."""
+
+    groups: Mapping[GroupKey, Mapping[str, Tally]]
+
+    @classmethod
+    def of(cls, leavers: Iterable[LeaverFacts]) -> LeaverTallies:
+        grouped: dict[GroupKey, list[LeaverOutcome]] = {}
+        for leaver in leavers:
+            grouped.setdefault((leaver.age_band, leaver.target_groups), []).append(leaver.outcome)
+        return cls({key: tally_outcomes(outcomes) for key, outcomes in grouped.items()})
+
+    def similar_outcomes(
+        self,
+        person: PersonFacts,
+        min_share_6m: float = 0.2,
+        min_share_12m: float = 0.3,
+        min_leavers: int = 5,
+    ) -> dict[str, EmpiricalResult]:
+        """``similar_outcomes(person, leavers, …)`` of the leavers these tallies count
+        (the same groups: tallies of disjoint groups add up)."""
+        band = age_band(person.age)
+        if band is None:
+            return {}
+        summed: dict[str, list[int]] = {}
+        for (leaver_band, groups), tallies in self.groups.items():
+            if leaver_band != band or (person.target_groups and not person.target_groups & groups):
+                continue
+            for offer, tally in tallies.items():
+                total = summed.setdefault(offer, [0, 0, 0, 0, 0])
+                for i, count in enumerate(tally):
+                    total[i] += count
+        judged = judge_tallies(
+            {offer: (t[0], t[1], t[2], t[3], t[4]) for offer, t in summed.items()},
+            min_share_6m,
+            min_share_12m,
+            min_leavers,
+        )
+        return {r.offer: r for r in judged}
 
 
 @dataclass(frozen=True)

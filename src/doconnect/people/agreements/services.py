@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from doconnect.core.models import Membership, Organisation
+from doconnect.core.refusals import ConflictsWithState
 from doconnect.core.viewers import Viewer
 from doconnect.people.access import audit_change
 from doconnect.people.access_rules import Level, Purpose
@@ -193,6 +194,10 @@ def agreement_create_as(
     elif concluded_on is not None and review_on < concluded_on:
         errors["review_on"] = [_("Die Überprüfung kann nicht vor der Vereinbarung liegen.")]
     built = _validate_items(items, concluded_on, errors)
+    if errors and all(key.endswith(".owner_user") for key in errors):
+        # Only a named worker not (or no longer) at the organisation: who works where
+        # is stored, and not public, so the request conflicts with it (409 in the API).
+        raise ConflictsWithState(errors)
     if errors:
         raise ValidationError(errors)
     assert party is not None and concluded_on is not None
@@ -252,17 +257,21 @@ def agreement_item_update_as(
             _("Punkte ändern nur die Stellen, die an der Vereinbarung beteiligt sind.")
         )
     errors: Errors = {}
-    if not agreement.in_force:
-        errors["status"] = [_("Die Vereinbarung ist abgeschlossen; ihre Punkte bleiben so.")]
     if status is not None and status not in ItemStatus.values:
         errors["status"] = [_("Unbekannter Status %(status)s.") % {"status": status}]
+    if errors:
+        raise ValidationError(errors)
+    # Against what is stored (a closed agreement, its day): ConflictsWithState, 409 in
+    # the API.
+    if not agreement.in_force:
+        errors["status"] = [_("Die Vereinbarung ist abgeschlossen; ihre Punkte bleiben so.")]
     if due_on is not None and due_on < agreement.concluded_on:
         errors["due_on"] = [
             _("Fällig frühestens am Tag der Vereinbarung (%(day)s).")
             % {"day": agreement.concluded_on.strftime("%d.%m.%Y")}
         ]
     if errors:
-        raise ValidationError(errors)
+        raise ConflictsWithState(errors)
     changed = []
     if status is not None and status != item.status:
         item.status = status

@@ -104,6 +104,18 @@ OM_BLOCK(om_block_avx512, __attribute__((target("avx512f"))), __m512d, 8, _mm512
 typedef void (*om_block_fn)(const int16_t *, int, const double *, double, int, double *,
                             double *);
 
+/* Hamming's count of differing periods for one-byte codes (below, "Hamming"): chosen
+ * with the OM kernel. */
+typedef void (*ham_count_u8_fn)(const uint8_t *, const uint8_t *, int, Py_ssize_t, Py_ssize_t,
+                                const double *, double *);
+static void ham_count_portable_u8(const uint8_t *, const uint8_t *, int, Py_ssize_t,
+                                  Py_ssize_t, const double *, double *);
+#ifdef HAVE_X86
+__attribute__((target("avx2,popcnt"))) static void ham_count_avx2(
+    const uint8_t *, const uint8_t *, int, Py_ssize_t, Py_ssize_t, const double *, double *);
+#endif
+static ham_count_u8_fn ham_count_u8 = ham_count_portable_u8;
+
 /* The widest version this CPU runs, or the one named (scalar, sse2, avx2, avx512) by
  * use_isa(): the tests compare them. */
 static om_block_fn om_block = om_block_scalar;
@@ -123,12 +135,16 @@ static int choose_om_block(const char *want)
         if (!isas[k].ok || (want && strcmp(want, isas[k].name) != 0)) continue;
         om_block = isas[k].fn;
         om_isa = isas[k].name;
+        /* Hamming's count: AVX2 with the AVX2 and AVX-512 kernels (every AVX-512 CPU
+         * has AVX2), the portable loop with SSE2 */
+        ham_count_u8 = k < 2 ? ham_count_avx2 : ham_count_portable_u8;
         return 1;
     }
 #endif
     if (!want || strcmp(want, "scalar") == 0) {
         om_block = om_block_scalar;
         om_isa = "scalar";
+        ham_count_u8 = ham_count_portable_u8;
         return 1;
     }
     return 0;
@@ -346,6 +362,14 @@ typedef struct {
         for (int t = 0; t < T; t++) k += a[t] != b[t];                                      \
         return k;                                                                           \
     }                                                                                       \
+    /* Row a against rows js .. je - 1 with one cost: the sum of k differing periods */     \
+    static void ham_count_portable_##SUFFIX(const CODE *a, const CODE *codes, int T,        \
+                                            Py_ssize_t js, Py_ssize_t je,                   \
+                                            const double *sums, double *row)                \
+    {                                                                                       \
+        for (Py_ssize_t j = js; j < je; j++)                                                \
+            row[j] = sums[ham_differ_##SUFFIX(a, codes + j * T, T)];                        \
+    }                                                                                       \
     /* Distances of row i (its states times S in `as`) to rows js .. je - 1 */             \
     static void ham_costs_##SUFFIX(const ham_problem *pb, const int32_t *as, Py_ssize_t js,  \
                                    Py_ssize_t je, double *d)                                \
@@ -394,9 +418,7 @@ typedef struct {
                 if (js >= j1) continue;                                                     \
                 double *row = out + i * n;                                                  \
                 if (pb->sums) {                                                             \
-                    const CODE *a = codes + i * T;                                          \
-                    for (Py_ssize_t j = js; j < j1; j++)                                    \
-                        row[j] = pb->sums[ham_differ_##SUFFIX(a, codes + j * T, T)];        \
+                    ham_count_##SUFFIX(codes + i * T, codes, T, js, j1, pb->sums, row);     \
                 } else {                                                                    \
                     ham_costs_##SUFFIX(pb, as + (i - i0) * T, js, j1, row + js);            \
                 }                                                                           \
@@ -411,8 +433,47 @@ typedef struct {
         }                                                                                   \
     }
 
+/* The count of differing periods for one-byte codes, chosen with the OM kernel
+ * (choose_om_block): the portable loop, or AVX2 where the CPU has it. GCC vectorises the
+ * portable count, but widens every byte compare to 32-bit lanes (k is an int): 8 compares
+ * and 8 additions per 32 periods, against one compare, one movemask and one popcount in
+ * ham_count_avx2 (the count, hence the distance, is the same number). int16 codes (more
+ * than 256 states) keep the portable loop. */
+#define ham_count_i16 ham_count_portable_i16
+
 HAM_KERNELS(u8, uint8_t)
 HAM_KERNELS(i16, int16_t)
+
+#ifdef HAVE_X86
+/* 32 periods per compare; the rest 8 at a time (a byte of a ^ b is non-zero where the
+ * states differ: adding 0x7f to its low seven bits carries into its high bit, which
+ * cannot carry into the next byte), the last few one by one. */
+__attribute__((target("avx2,popcnt"))) static void ham_count_avx2(
+    const uint8_t *a, const uint8_t *codes, int T, Py_ssize_t js, Py_ssize_t je,
+    const double *sums, double *row)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL, high = 0x8080808080808080ULL;
+    for (Py_ssize_t j = js; j < je; j++) {
+        const uint8_t *b = codes + j * T;
+        int k = 0, t = 0;
+        for (; t + 32 <= T; t += 32) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(a + t));
+            __m256i y = _mm256_loadu_si256((const __m256i *)(b + t));
+            unsigned same = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, y));
+            k += 32 - __builtin_popcount(same);
+        }
+        for (; t + 8 <= T; t += 8) {
+            uint64_t x, y;
+            memcpy(&x, a + t, 8);
+            memcpy(&y, b + t, 8);
+            uint64_t v = x ^ y;
+            k += __builtin_popcountll((((v & low7) + low7) | v) & high);
+        }
+        for (; t < T; t++) k += a[t] != b[t];
+        row[j] = sums[k];
+    }
+}
+#endif
 
 /* hamming_blocks(codes uint8 or int16 (n, T), T, sm float64 (S, S), S, out float64 (n, n),
  * blocks int64, block): the distances of rows block * b .. block * (b + 1) - 1 to every
@@ -686,6 +747,160 @@ done:
     return ret;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Reading a plain wide CSV file                                                         */
+
+/* At most this many distinct states in the fast reading (int8 codes); more go the
+ * Python way, which has int16. */
+#define WIDE_STATES 126
+
+/* wide_codes(body bytes, width, id_at, start, stop, states list[bytes] | None,
+ * codes int8 (rows, stop - start), spans int64 (rows, 2)): the lines of a plain wide
+ * CSV file (the part below the header) as state codes, in one pass over the bytes.
+ * Every line has `width` fields separated by commas; fields start .. stop - 1 are
+ * periods, an empty one missing (-1); field id_at's byte offsets go to spans. States are
+ * the given ones, or those met, numbered in the order they first appear. Returns
+ * (rows, states), or None for a file that is not plain: a quote, NUL, a line break
+ * other than \n (which str.splitlines would see), a line with another number of fields,
+ * a state not among those given, more than WIDE_STATES states. The Python reader then
+ * reads the file and names the problem; empty lines are skipped by both. */
+static PyObject *py_wide_codes(PyObject *self, PyObject *args)
+{
+    PyObject *body_o, *states_o, *codes_o, *spans_o;
+    int width, id_at, start, stop;
+    if (!PyArg_ParseTuple(args, "OiiiiOOO", &body_o, &width, &id_at, &start, &stop, &states_o,
+                          &codes_o, &spans_o))
+        return NULL;
+    buf body = {0}, codes = {0}, spans = {0};
+    PyObject *ret = NULL, *found = NULL;
+    const char *names[WIDE_STATES];
+    Py_ssize_t sizes[WIDE_STATES];
+    int n_states = 0, fixed = states_o != Py_None, plain = 1;
+    Py_ssize_t rows = 0;
+    if (PyObject_GetBuffer(body_o, &body.view, PyBUF_SIMPLE) < 0) goto done;
+    body.held = 1;
+    if (get_buffer(codes_o, &codes, 1, "codes", 1) < 0 ||
+        get_buffer(spans_o, &spans, 1, "spans", 8) < 0)
+        goto done;
+    if (width < 1 || id_at < 0 || id_at >= width || start < 0 || stop > width || start >= stop) {
+        PyErr_SetString(PyExc_ValueError, "fields out of range");
+        goto done;
+    }
+    if (fixed) {
+        if (!PyList_Check(states_o) || PyList_GET_SIZE(states_o) > WIDE_STATES) {
+            plain = 0; /* the Python reader: int16 codes */
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(states_o); k++) {
+            PyObject *name = PyList_GET_ITEM(states_o, k);
+            if (!PyBytes_Check(name)) {
+                PyErr_SetString(PyExc_TypeError, "states: bytes expected");
+                goto done;
+            }
+            names[n_states] = PyBytes_AS_STRING(name);
+            sizes[n_states++] = PyBytes_GET_SIZE(name);
+        }
+    }
+    const unsigned char *data = body.view.buf;
+    const Py_ssize_t len = body.view.len, T = stop - start;
+    const Py_ssize_t capacity = codes.view.len / T;
+    int8_t *out = codes.view.buf;
+    int64_t *span = spans.view.buf;
+    if (spans.view.len / 16 < capacity) {
+        PyErr_SetString(PyExc_ValueError, "spans: fewer rows than codes");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t p = 0;
+    int last = 0; /* the state of the cell before: spells make it the likely one */
+    while (p < len && plain) {
+        if (data[p] == '\n') { /* an empty line */
+            p++;
+            continue;
+        }
+        if (rows == capacity) {
+            plain = 0;
+            break;
+        }
+        int field = 0;
+        Py_ssize_t cell = p;
+        int8_t *row = out + rows * T;
+        for (;; p++) {
+            unsigned char c = p < len ? data[p] : '\n';
+            if (c == ',' || c == '\n') {
+                Py_ssize_t size = p - cell;
+                if (field == id_at) {
+                    span[2 * rows] = cell;
+                    span[2 * rows + 1] = p;
+                }
+                if (field >= start && field < stop) {
+                    int code = -1;
+                    if (size > 0) {
+                        if (last < n_states && sizes[last] == size &&
+                            memcmp(names[last], data + cell, size) == 0) {
+                            code = last;
+                        } else {
+                            for (int k = 0; k < n_states; k++)
+                                if (sizes[k] == size && memcmp(names[k], data + cell, size) == 0) {
+                                    code = k;
+                                    break;
+                                }
+                        }
+                        if (code < 0) {
+                            if (fixed || n_states == WIDE_STATES) {
+                                plain = 0;
+                                break;
+                            }
+                            names[n_states] = (const char *)data + cell;
+                            sizes[n_states] = size;
+                            code = n_states++;
+                        }
+                        last = code;
+                    }
+                    row[field - start] = (int8_t)code;
+                }
+                field++;
+                cell = p + 1;
+                if (c == '\n') break;
+                if (field == width) { /* more fields than the header */
+                    plain = 0;
+                    break;
+                }
+            } else if (c == '"' || c == '\0' || c == '\r' || c == 0x0b || c == 0x0c ||
+                       (c >= 0x1c && c <= 0x1e) ||
+                       (c == 0xc2 && p + 1 < len && data[p + 1] == 0x85) ||
+                       (c == 0xe2 && p + 2 < len && data[p + 1] == 0x80 &&
+                        (data[p + 2] == 0xa8 || data[p + 2] == 0xa9))) {
+                plain = 0;
+                break;
+            }
+        }
+        if (plain && field != width) plain = 0;
+        p++;
+        rows++;
+    }
+    Py_END_ALLOW_THREADS
+    if (!plain) goto done;
+    found = PyList_New(n_states);
+    if (!found) goto done;
+    for (int k = 0; k < n_states; k++) {
+        PyObject *name = PyBytes_FromStringAndSize(names[k], sizes[k]);
+        if (!name) goto done;
+        PyList_SET_ITEM(found, k, name);
+    }
+    ret = Py_BuildValue("nO", rows, found);
+done:
+    if (!plain && !PyErr_Occurred()) {
+        ret = Py_None;
+        Py_INCREF(ret);
+    }
+    Py_XDECREF(found);
+    release(&body);
+    release(&codes);
+    release(&spans);
+    return ret;
+}
+
 static PyObject *py_lanes(PyObject *self, PyObject *noargs) { return PyLong_FromLong(LANES); }
 
 static PyObject *py_isa(PyObject *self, PyObject *noargs) { return PyUnicode_FromString(om_isa); }
@@ -708,6 +923,7 @@ static PyMethodDef methods[] = {
     {"transition_counts", py_transition_counts, METH_VARARGS, "Weighted transition counts."},
     {"spell_counts", py_spell_counts, METH_VARARGS, "Weighted spell counts per state."},
     {"first_exits", py_first_exits, METH_VARARGS, "First exits and their outcomes."},
+    {"wide_codes", py_wide_codes, METH_VARARGS, "State codes of a plain wide CSV file."},
     {"lanes", py_lanes, METH_NOARGS, "Pairs aligned at once by the OM kernel."},
     {"isa", py_isa, METH_NOARGS, "The instruction set of the OM kernel in use."},
     {"use_isa", py_use_isa, METH_VARARGS, "Use the OM kernel for this instruction set."},

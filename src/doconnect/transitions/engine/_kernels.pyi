@@ -39,6 +39,16 @@ def first_exits(
     exit_at: np.ndarray,
     outcome: np.ndarray,
 ) -> None: ...
+def wide_codes(
+    body: bytes,
+    width: int,
+    id_at: int,
+    start: int,
+    stop: int,
+    states: list[bytes] | None,
+    codes: np.ndarray,
+    spans: np.ndarray,
+) -> tuple[int, list[bytes]] | None: ...
 def lanes() -> int: ...
 def isa() -> str: ...
 def use_isa(name: str) -> bool: ...

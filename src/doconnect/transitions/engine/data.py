@@ -7,14 +7,16 @@ file (one row per person, one column per period)."""
 
 from __future__ import annotations
 
-import csv
+import codecs
 import itertools
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+
+from doconnect.transitions.engine import kernels
 
 MISSING = -1
 
@@ -101,7 +103,7 @@ class Sequences:
         return cls(codes, tuple(states), tuple(ids), w)
 
 
-def _column_range(path: Path, header: list[str], columns: str, id_column: str) -> tuple[int, int]:
+def _column_range(path: str, header: list[str], columns: str, id_column: str) -> tuple[int, int]:
     first, sep, last = columns.partition(":")
     if not sep or not first or not last:
         raise SequenceFileError(f"{path}: --columns must be FIRST:LAST, not {columns!r}")
@@ -150,8 +152,61 @@ def _quick_codes(
     return flat.reshape(len(data), stop - start), ids
 
 
+def _read_plain(
+    path: str,
+    id_column: str,
+    columns: str,
+    states: Sequence[str] | None,
+    weights_column: str | None,
+    missing: Sequence[str],
+) -> Sequences | None:
+    """What ``read_wide_csv`` returns, for a plain file (UTF-8, no quotes, no weights,
+    only empty cells missing, lines ending in ``\\n``, no problem), read in one pass of
+    compiled code (``kernels.wide_codes``): the Python reading takes a few times as
+    long as the Hamming distances of 2,000 sequences (issue #21). None for any other
+    file, which the row-by-row reading below then reads or refuses with its message."""
+    if weights_column is not None or tuple(missing) != ("",):
+        return None
+    try:
+        with open(path, "rb") as file:
+            raw = file.read()
+        raw.decode("utf-8")  # the encoding the Python reading checks
+    except (OSError, UnicodeDecodeError):
+        return None
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    end = raw.find(b"\n")
+    line = raw[: max(end, 0)].decode("utf-8")
+    if end < 0 or len(line.splitlines()) != 1 or '"' in line or "\0" in line:
+        return None
+    header = [name.strip() for name in line.split(",")]
+    if id_column not in header:
+        return None
+    try:
+        start, stop = _column_range(path, header, columns, id_column)
+    except SequenceFileError:
+        return None
+    given = None if states is None else [s.encode("utf-8") for s in states]
+    if given is not None and (not given or len(set(given)) != len(given)):
+        return None
+    body = raw[end + 1 :]
+    read = kernels.wide_codes(body, len(header), header.index(id_column), (start, stop), given)
+    if read is None or len(read[0]) == 0 or not read[2]:
+        return None
+    codes, spans, found = read
+    ids = [body[a:b].decode("utf-8").strip() for a, b in spans.tolist()]
+    if not all(ids) or len(set(ids)) != len(ids):
+        return None
+    if states is not None:
+        return Sequences(codes, tuple(states), tuple(ids))
+    met = [name.decode("utf-8") for name in found]
+    known = sorted(met)
+    # codes number the states in the order met; -1 (missing) picks the last entry
+    renumber = np.array([known.index(name) for name in met] + [MISSING], dtype=np.int8)
+    return Sequences(renumber[codes], tuple(known), tuple(ids))
+
+
 def read_wide_csv(
-    path: str | Path,
+    path: str | os.PathLike[str],
     id_column: str,
     columns: str,
     states: Sequence[str] | None = None,
@@ -162,13 +217,33 @@ def read_wide_csv(
     header names, inclusive), optionally a weight. Cells in ``missing`` are missing
     periods. ``states`` default to the sorted distinct values; given, any other value
     is an error. Raises ``SequenceFileError`` naming file, line and column."""
-    path = Path(path)
+    # a str, not a pathlib.Path: importing pathlib costs a file command's start-up more
+    # than it saves (issue #21); the messages name the file as the caller gave it
+    path = os.fspath(path)
+    plain = _read_plain(path, id_column, columns, states, weights_column, missing)
+    if plain is not None:
+        return plain
+    return _read_rows(path, id_column, columns, states, weights_column, missing)
+
+
+def _read_rows(
+    path: str,
+    id_column: str,
+    columns: str,
+    states: Sequence[str] | None,
+    weights_column: str | None,
+    missing: Sequence[str],
+) -> Sequences:
+    """``read_wide_csv`` for any file, row by row in Python, naming the first problem."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as file:
+            text = file.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise SequenceFileError(f"{path}: cannot read: {exc}") from exc
     lines = text.splitlines()
     if '"' in text or "\0" in text:
+        import csv  # here: a plain file needs no csv module (start-up, issue #21)
+
         rows = list(csv.reader(lines))
     else:  # nothing quoted: what csv.reader would give, in half the time
         rows = [line.split(",") if line else [] for line in lines]
@@ -202,7 +277,7 @@ def read_wide_csv(
     index = {s: i for i, s in enumerate(known)}
     dtype = np.int8 if len(known) < 127 else np.int16
     quick = _quick_codes(data, len(header), id_at, (start, stop), index, missing_set, dtype)
-    if quick is not None and weight_at is None:
+    if quick is not None and weight_at is None and known:
         return Sequences(quick[0], tuple(known), tuple(quick[1]), None)
     codes = np.full((len(data), len(names)), MISSING, dtype=dtype)
     ids: list[str] = []
@@ -245,4 +320,6 @@ def read_wide_csv(
                     "non-negative number"
                 )
             weights[r] = weight
+    if not known:
+        raise SequenceFileError(f"{path}: columns {columns}: every period is empty")
     return Sequences(codes, tuple(known), tuple(ids), weights)

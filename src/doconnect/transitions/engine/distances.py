@@ -25,7 +25,6 @@ import numpy as np
 
 from doconnect.transitions.engine import kernels
 from doconnect.transitions.engine.data import Sequences
-from doconnect.transitions.engine.describe import transition_rates
 
 Method = Literal["OM", "HAM"]
 CostMethod = Literal["TRATE", "CONSTANT"]
@@ -39,6 +38,9 @@ def substitution_costs(
     if method == "CONSTANT":
         costs = np.full((n_states, n_states), float(cval))
     elif method == "TRATE":
+        # here: Hamming with its default costs needs no describe (start-up, issue #21)
+        from doconnect.transitions.engine.describe import transition_rates
+
         rates = transition_rates(seqs, weighted)
         costs = cval - rates - rates.T
     else:

@@ -21,8 +21,9 @@ from doconnect.offers.selectors import catalogue_vocabulary
 from doconnect.pathways.access import access_next_steps
 from doconnect.pathways.engine.inputs import GOAL_DESTINATIONS, PathwayError
 from doconnect.pathways.engine.report import PathwayReport
+from doconnect.pathways.next_steps import PersonNextSteps
 from doconnect.pathways.schemas import DEFAULT_LIMIT, next_steps_body
-from doconnect.pathways.services import PersonNextSteps, pathways_report
+from doconnect.pathways.services import pathways_report
 from doconnect.people.access import PersonNotFound
 
 EPILOG = """\
@@ -198,6 +199,12 @@ def _next_steps_text(public_id: str, found: PersonNextSteps, limit: int) -> str:
         "Order / Reihenfolge: " + " › ".join(result.order),
         "",
     ]
+    if not found.current:
+        # Ranked against the last complete analysis while the worker computes the next.
+        lines[-1:-1] = [
+            f"Analysis as of / Auswertung vom {found.computed_at:%Y-%m-%d %H:%M} UTC"
+            " (a newer one is being computed by doconnect worker)"
+        ]
     if not result.steps:
         lines.append("No offer fits / kein passendes Angebot (--why-not says why).")
     for step in result.steps[:limit]:
