@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.allocation.services import priority_weights_record
 from doconnect.people.models import Person
@@ -55,8 +56,8 @@ def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
 
     # The progress page polls until the worker has stored the run, then moves on.
     page.wait_for_url(re.compile(r".*/allocation/runs/\d+/$"), timeout=30_000)
-    assert page.get_by_role("heading", name=re.compile("Zuteilungslauf vom")).is_visible()
-    assert page.get_by_role("cell", name="Werkstatt A").first.is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Zuteilungslauf vom"))).to_be_visible()
+    expect(page.get_by_role("cell", name="Werkstatt A").first).to_be_visible()
     found += serious_violations(page, axe_path)
 
     page.get_by_role("link", name=anna.public_id).click()
@@ -68,7 +69,7 @@ def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
     # The bulk step first shows what it will do, per provider, and asks.
     page.get_by_role("link", name="Alle Vorschläge senden").click()
     page.wait_for_url(re.compile(r".*/allocation/runs/\d+/send/$"))
-    assert page.get_by_role("heading", name="Alle Vorschläge senden?").is_visible()
+    expect(page.get_by_role("heading", name="Alle Vorschläge senden?")).to_be_visible()
     per_provider = page.get_by_role("table", name="Je Träger")
     assert per_provider.locator("tbody tr").inner_text().split() == [
         "Träger",
@@ -82,13 +83,13 @@ def test_a_coordinator_runs_reviews_and_sends_an_allocation_in_the_browser(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
     )
     page.reload()
-    assert page.get_by_role("heading", name="Send all proposals?").is_visible()
+    expect(page.get_by_role("heading", name="Send all proposals?")).to_be_visible()
     _shoot_both_widths(page, "allocation-confirm-en")
     page.context.clear_cookies(name=settings.LANGUAGE_COOKIE_NAME)
     page.reload()
     page.get_by_role("button", name="Ja, alle senden").click()
     page.wait_for_url(re.compile(r".*/allocation/runs/\d+/$"))
-    assert page.get_by_text("1 Zuweisung an den Träger gesendet.").is_visible()
+    expect(page.get_by_text("1 Zuweisung an den Träger gesendet.")).to_be_visible()
     assert page.get_by_role("link", name="Alle Vorschläge senden").count() == 0
     page.screenshot(path="var/screenshots/allocation-run.png", full_page=True)
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.allocation.models import AllocationRun
 from doconnect.allocation.services import Scope, allocation_run
@@ -59,7 +60,7 @@ def test_a_coordinator_types_priority_weights_with_a_reason(
     base = live_server.url
     log_in(page, base, "coordinator")
     page.get_by_role("link", name="Zuteilung", exact=True).click()
-    assert page.get_by_text("Noch keine Gewichte festgelegt").is_visible()
+    expect(page.get_by_text("Noch keine Gewichte festgelegt")).to_be_visible()
     page.get_by_role("link", name="Gewichte festlegen").click()
     page.wait_for_url(f"{base}/allocation/weights/")
     groups = page.get_by_role("group", name="Zielgruppen")

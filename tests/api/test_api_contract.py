@@ -10,6 +10,7 @@ calls (the stateful phase), at most two minutes a role."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import subprocess
@@ -18,9 +19,11 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from doconnect.core.services import api_token_create
 from tests.conftest import City, make_person
@@ -186,6 +189,11 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _tasks_until() -> dt.date:
+    """The last day GET /api/tasks may be asked for (casework/task_api.py)."""
+    return timezone.localdate() + dt.timedelta(days=366)
+
+
 def _items(body: Body) -> list[Body]:
     return [item for item in body.get("items") or [] if isinstance(item, dict)]
 
@@ -222,6 +230,11 @@ CROSS_FIELD_RULES: dict[str, list[tuple[str, Callable[[Body], bool]]]] = {
             ),
         ),
     ],
+    # A rule against today (the list is not paged, so its span is bounded).
+    "GET /api/tasks": [
+        ("from", lambda query: _before(query, "from", "to")),
+        ("to", lambda query: str(query.get("to") or "") > str(_tasks_until())),
+    ],
     "POST /api/persons/{public_id}/agreements": [
         ("review_on", lambda body: _before(body, "concluded_on", "review_on")),
         ("items.", _item_due_before_concluded),
@@ -229,10 +242,19 @@ CROSS_FIELD_RULES: dict[str, list[tuple[str, Callable[[Body], bool]]]] = {
 }
 
 
+def _sent(interaction: Interaction) -> object:
+    """The body of the request, or for one without a body its query."""
+    request = interaction.get("request") or {}
+    if request.get("body") is not None:
+        return _json(request.get("body"))
+    query = parse_qs(urlsplit(str(request.get("uri") or "")).query)
+    return {name: values[-1] for name, values in query.items()}
+
+
 def breaks_a_rule_across_fields(operation: str, interaction: Interaction) -> bool:
     """Whether this rejected valid-looking request broke one of ``CROSS_FIELD_RULES``
     and was answered 422 at that rule's field."""
-    body = _json((interaction.get("request") or {}).get("body"))
+    body = _sent(interaction)
     response = interaction.get("response") or {}
     answer = _json(response.get("content"))
     if not isinstance(body, dict) or response.get("status_code") != 422:

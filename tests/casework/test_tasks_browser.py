@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.models import Person
 from tests.browser import log_in, serious_violations
@@ -76,7 +77,7 @@ def test_a_follow_up_set_today_shows_on_the_task_page_and_in_the_count(
     form.get_by_label("Anlass").fill("Bewerbungsmappe durchsehen")
     form.get_by_role("button", name="Wiedervorlage speichern").click()
     page.wait_for_url(re.compile(rf"/persons/{day.public_id}/"))
-    assert page.get_by_text("Die Wiedervorlage ist gesetzt.").is_visible()
+    expect(page.get_by_text("Die Wiedervorlage ist gesetzt.")).to_be_visible()
     assert _nav_count(page) == "Aufgaben 2 fällig"
 
     _nav_tasks(page).click()
@@ -107,7 +108,7 @@ def test_a_follow_up_set_today_shows_on_the_task_page_and_in_the_count(
     assert page.locator("li[data-kind]").count() == 1
     page.get_by_role("link", name="Wiedervorlage", exact=True).click()
     page.wait_for_url(re.compile(rf"/persons/{day.public_id}/follow-ups/#follow-up-\d+"))
-    assert page.get_by_text("Bewerbungsmappe durchsehen").first.is_visible()
+    expect(page.get_by_text("Bewerbungsmappe durchsehen").first).to_be_visible()
 
 
 def test_the_settings_page_switches_the_digest_on_and_shows_the_calendar_address_once(
@@ -120,7 +121,7 @@ def test_the_settings_page_switches_the_digest_on_and_shows_the_calendar_address
     page.wait_for_url(f"{base}/tasks/settings/")
     page.get_by_role("checkbox", name="Tägliche Übersicht per E-Mail").check()
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("Die Einstellungen sind gespeichert.").is_visible()
+    expect(page.get_by_text("Die Einstellungen sind gespeichert.")).to_be_visible()
     assert page.get_by_role("checkbox", name="Tägliche Übersicht per E-Mail").is_checked()
     page.get_by_role("button", name="Kalenderadresse erstellen").click()
     address = page.get_by_label("Kalenderadresse").input_value()
@@ -135,5 +136,5 @@ def test_the_settings_page_switches_the_digest_on_and_shows_the_calendar_address
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/tasks/settings/")
     page.get_by_role("button", name="Kalenderadresse widerrufen").click()
-    assert page.get_by_text("Die Kalenderadresse ist widerrufen.").is_visible()
+    expect(page.get_by_text("Die Kalenderadresse ist widerrufen.")).to_be_visible()
     assert page.request.get(f"{base}{path}").status == 404

@@ -84,6 +84,36 @@ def test_a_timeline_puts_each_state_on_its_own_row_and_runs_open_spells_to_today
     assert '"end": "2026-11-23"' in json.dumps(chart.spec)
 
 
+def test_a_timeline_drawn_again_unchanged_reuses_its_spec_and_any_change_draws_anew() -> None:
+    def drawn(last_end: dt.date | None, today: dt.date) -> Chart:
+        return timeline_chart(
+            slug="biography",
+            title="Biographie",
+            description="Episoden",
+            row_title="Status",
+            group_title="Status",
+            start_title="Beginn",
+            end_title="Ende",
+            note_title="Angebot",
+            open_end_label="laufend",
+            spans=[
+                Span("Schule", "Schule", dt.date(2014, 8, 1), dt.date(2020, 7, 31)),
+                Span("arbeitslos", "arbeitslos", dt.date(2020, 8, 1), last_end, "—"),
+            ],
+            today=today,
+        )
+
+    first = drawn(None, dt.date(2026, 11, 23))
+    again = drawn(None, dt.date(2026, 11, 23))
+    ended = drawn(dt.date(2021, 3, 31), dt.date(2026, 11, 23))
+    next_day = drawn(None, dt.date(2026, 11, 24))
+
+    assert again.spec is first.spec  # built once for the same content
+    assert '"end": "2021-03-31"' in json.dumps(ended.spec)
+    assert '"end": "2026-11-23"' not in json.dumps(ended.spec)
+    assert '"end": "2026-11-24"' in json.dumps(next_day.spec)  # an open spell reaches today
+
+
 def test_a_chart_renders_to_svg_with_german_number_format() -> None:
     with translation.override("de"):
         svg = render_chart(districts_chart(), "svg").decode()

@@ -61,7 +61,7 @@ def test_sequences_run_without_secret_or_database_and_without_the_web_stack(
     assert result.returncode == 0, result.stderr[-2000:]
     np.testing.assert_array_equal(np.load(tmp_path / "d.npy"), [[0, 1, 3], [1, 0, 3], [3, 3, 0]])
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    assert "doconnect.transitions.engine.kernels" in imported
+    assert "doconnect.transitions.engine.buffers" in imported  # the compiled kernel
     assert not {"doconnect.web.urls", "doconnect.api.api", "django.contrib.admin"} & imported
     assert not {m for m in imported if m.split(".")[0] == "django"}  # not even Django
     assert "numba" not in imported  # nothing is compiled on a call
@@ -70,6 +70,24 @@ def test_sequences_run_without_secret_or_database_and_without_the_web_stack(
     assert summary.returncode == 0, summary.stderr
     assert json.loads(summary.stdout)["n"] == 3
     assert not Path("/nonexistent-doconnect-dir").exists()
+
+
+@pytest.mark.parametrize("sm", [[], ["--sm", "CONSTANT"]])
+def test_hamming_on_a_plain_file_does_not_import_numpy(tmp_path: Path, sm: list[str]) -> None:
+    file = written(tmp_path, "wide.csv", WIDE.replace("B,school,work", "B,,work"))
+
+    result = doconnect(
+        "sequences", "distances", file, "--id", "id", "--columns", "m1:m4", "--method", "HAM",
+        *sm, "--out", "d.npy", tmp_path=tmp_path, importtime=True,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "doconnect.transitions.engine.buffers" in imported  # the C kernel ran
+    assert not {m for m in imported if m.split(".")[0] == "numpy"}  # issue #21
+    cost = 2 if sm else 1  # sequenzo's: 1 without --sm, cval 2 with it; missing the same
+    expected = cost * np.array([[0, 2, 3], [2, 0, 3], [3, 3, 0]])
+    np.testing.assert_array_equal(np.load(tmp_path / "d.npy"), expected)
 
 
 def test_sequences_without_django_refuse_and_answer_as_the_django_command(

@@ -259,3 +259,18 @@ def test_form_fields_over_the_data_limit_are_a_400(
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # type: ignore[attr-defined]
     response = logged_in(coordinator).post("/scenarios/", {"name": "x" * 2000})
     assert response.status_code == 400
+
+
+def test_a_json_file_over_the_size_limit_is_refused_by_its_size_before_it_is_read(
+    db: None, city: City, tmp_path: Path
+) -> None:
+    big = tmp_path / "catalogue.json"
+    with big.open("wb") as sparse:  # 201 MB on paper, nothing on the disk
+        sparse.truncate(201 * 2**20)
+    started = time.perf_counter()
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "offers", str(big))
+    assert time.perf_counter() - started < 5
+    assert f"{big}:1" in str(refused.value)
+    assert "201 MB, more than 200 MB" in str(refused.value)
+    assert "nothing imported" in str(refused.value)

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from doconnect.core.models import Organisation
 from tests.browser import log_in, serious_violations
@@ -76,7 +77,7 @@ def test_an_imported_user_sets_a_password_from_the_mail_and_signs_in_with_it(
     page.get_by_label("Neues Passwort", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Neues Passwort bestätigen").fill(NEW_PASSWORD + "x")
     page.get_by_role("button", name="Passwort speichern").click()
-    assert page.locator(".kern-error").first.is_visible()
+    expect(page.locator(".kern-error").first).to_be_visible()
     page.get_by_label("Neues Passwort", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Neues Passwort bestätigen").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Passwort speichern").click()

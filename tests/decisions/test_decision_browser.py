@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.decisions.models import Decision
 from doconnect.decisions.services import decision_publish, decision_record
@@ -44,7 +45,7 @@ def test_the_decision_pages_preview_weights_and_pass_axe(
 
     page.goto(f"{live_server.url}/public/decisions/{published.pk}/")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Die Entscheidung").is_visible()
+    expect(page.get_by_role("heading", name="Die Entscheidung")).to_be_visible()
     found += serious_violations(page, axe_path)
 
     log_in(page, live_server.url, "coordinator")

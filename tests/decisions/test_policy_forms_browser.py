@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from tests.browser import log_in
 from tests.conftest import City
@@ -116,7 +117,7 @@ def test_a_coordinator_publishes_the_yearly_report_after_the_preview_and_withdra
     confirm.check()
     page.get_by_role("button", name="Jahresbericht 2026 veröffentlichen").click()
     page.wait_for_url(f"{base}/public/reports/2026/")
-    assert page.get_by_text("Der Jahresbericht 2026 ist veröffentlicht.").is_visible()
+    expect(page.get_by_text("Der Jahresbericht 2026 ist veröffentlicht.")).to_be_visible()
 
     page.goto(f"{base}/transparency/")
     page.get_by_role("link", name="Bericht 2026 zurückziehen").click()
@@ -124,6 +125,6 @@ def test_a_coordinator_publishes_the_yearly_report_after_the_preview_and_withdra
     page.get_by_label("Der Bericht soll von den öffentlichen Seiten genommen werden.").check()
     page.get_by_role("button", name="Zurückziehen").click()
     page.wait_for_url(f"{base}/transparency/")
-    assert page.get_by_text("Der Jahresbericht 2026 ist zurückgezogen.").is_visible()
+    expect(page.get_by_text("Der Jahresbericht 2026 ist zurückgezogen.")).to_be_visible()
     assert page.request.get(f"{base}/public/reports/2026/").status == 404
     page.screenshot(path="var/screenshots/transparency-withdrawn-de-1280.png", full_page=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.forum.services import minutes_record
 from tests.browser import log_in, serious_violations
@@ -42,7 +43,7 @@ def test_the_conference_pages_have_no_serious_or_critical_axe_violations(
     found: list[str] = []
     response = page.goto(f"{live_server.url}/public/conference/")
     assert response is not None and response.status == 200
-    assert page.get_by_text("Zehn Plätze schaffen").is_visible()
+    expect(page.get_by_text("Zehn Plätze schaffen")).to_be_visible()
     found += serious_violations(page, axe_path)
 
     log_in(page, live_server.url, "coordinator")

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from doconnect.labourmarket.models import Statistic
 from tests.browser import log_in, serious_violations, shoot_both_widths
@@ -71,7 +72,7 @@ def test_a_coordinator_compares_the_districts_by_another_indicator(
     page.get_by_role("link", name="Arbeitsmarkt", exact=True).click()
     page.locator(".market-map").get_by_role("link", name="Eving").first.click()
     page.wait_for_url(f"{base}/labour-market/districts/{market_city.district.official_key}/")
-    assert page.get_by_role("heading", name="Arbeitsmarkt: Eving", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Arbeitsmarkt: Eving", level=1)).to_be_visible()
     assert "Arbeitslose nach Stadtbezirk, Okt 2026" in page.inner_text(".market-map")
     assert _map_rows(page) == {"Eving": "311", "Hörde": "211"}
     found = serious_violations(page, axe_path)
@@ -84,7 +85,7 @@ def test_a_coordinator_compares_the_districts_by_another_indicator(
     assert chosen.input_value() == "job_seekers"  # still chosen
     assert "Arbeitsuchende nach Stadtbezirk, Okt 2026" in page.inner_text(".market-map")
     assert _map_rows(page) == {"Eving": "611", "Hörde": "411"}
-    assert page.get_by_role("heading", name="Eving im Zeitverlauf").is_visible()
+    expect(page.get_by_role("heading", name="Eving im Zeitverlauf")).to_be_visible()
     found += serious_violations(page, axe_path)
     shoot_both_widths(page, SHOTS / "market-district-de")
 

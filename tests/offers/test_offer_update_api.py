@@ -94,6 +94,32 @@ def test_an_end_before_the_start_is_a_422_naming_end_and_nothing_changes(
     assert Offer.objects.get(pk=city.offer_a.pk).title == "Werkstatt A"
 
 
+@pytest.mark.parametrize(
+    ("stored", "sent", "field"),
+    [
+        ({"start": "2026-06-01", "end": "2026-06-30"}, {"start": "2026-07-01"}, "end"),
+        ({"start": "2026-06-01", "end": "2026-06-30"}, {"end": "2026-05-01"}, "end"),
+        ({"min_age": 18, "max_age": 25}, {"max_age": 16}, "max_age"),
+        ({"min_age": 18, "max_age": 25}, {"min_age": 30}, "max_age"),
+    ],
+)
+def test_one_value_clashing_with_the_stored_other_is_a_409_naming_the_field(
+    city: City,
+    coordinator: User,
+    bearer: BearerClient,
+    stored: dict[str, Any],
+    sent: dict[str, Any],
+    field: str,
+) -> None:
+    assert patch(bearer(coordinator), "o-a", stored).status_code == 200
+    response = patch(bearer(coordinator), "o-a", {**sent, "title": "Nicht gespeichert"})
+    assert response.status_code == 409, response.content
+    assert list(response.json()["detail"]) == [field]
+    offer = Offer.objects.get(pk=city.offer_a.pk)
+    assert offer.title == "Werkstatt A"
+    assert all(str(getattr(offer, name)) == str(value) for name, value in stored.items())
+
+
 def test_the_catalogue_rules_name_every_bad_field(
     city: City, coordinator: User, bearer: BearerClient
 ) -> None:

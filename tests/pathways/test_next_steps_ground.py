@@ -5,6 +5,7 @@ worker has computed the next; a write to anything else (a booking) leaves it cur
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from typing import Any
 
 import pytest
@@ -186,3 +187,26 @@ def test_a_ground_an_older_release_pickled_is_computed_anew_rather_than_misread(
     assert found.current
     assert analyses == [TODAY]
     assert NextStepsGround.objects.get().versions["format"] == next_steps.GROUND_FORMAT
+
+
+class _Planted:
+    """What a forged row would make ``pickle.loads`` call."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (_planted_calls.append, ("ran",))
+
+
+_planted_calls: list[str] = []
+
+
+def test_a_row_written_into_the_database_without_the_signature_is_never_unpickled(
+    subject: Person, analyses: list[dt.date]
+) -> None:
+    # Someone with write access to the table but not the secret key plants a current row.
+    next_steps_for(subject, goal="employment", today=TODAY)
+    NextStepsGround.objects.update(data=pickle.dumps(_Planted()))
+    next_steps._loaded.clear()
+    found = next_steps_for(subject, goal="employment", today=TODAY)
+    assert _planted_calls == []
+    assert found.current
+    assert analyses == [TODAY, TODAY]  # computed anew, not read from the forged row

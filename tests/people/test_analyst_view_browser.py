@@ -69,7 +69,7 @@ def test_an_analyst_finds_a_person_and_sees_the_coarsened_record(
     public_id = first.inner_text()
     first.click()
     page.wait_for_url(f"{base}/persons/{public_id}/")
-    assert page.get_by_role("heading", name=words["record"]).is_visible()
+    expect(page.get_by_role("heading", name=words["record"])).to_be_visible()
     record = page.locator(".kern-description-list").inner_text()
     assert city.other_district.name in record and "2004" not in record
     assert page.locator("#chart-biographie").count() == 0

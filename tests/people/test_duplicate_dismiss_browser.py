@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.models import DuplicateCandidate, Person
 from tests.browser import log_in, serious_violations, shoot_both_widths
@@ -75,7 +76,7 @@ def test_a_coordinator_dismisses_a_pair_of_two_different_persons(
     )
     assert page.get_by_role("article", name=f"{one} und {other}").count() == 0
     kept = f"{same.first.public_id} und {same.second.public_id}"
-    assert page.get_by_role("article", name=kept).is_visible()
+    expect(page.get_by_role("article", name=kept)).to_be_visible()
     found += serious_violations(page, axe_path)
     shoot_both_widths(page, SHOTS / "person-duplicate-dismissed-de")
 

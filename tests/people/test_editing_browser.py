@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.models import Person
 from tests.browser import log_in, serious_violations, settled
@@ -66,7 +67,7 @@ def test_a_case_worker_changes_the_address_and_records_a_spell_by_clicking(
     shoot(page, "person-edit")
     page.get_by_role("button", name="Angaben speichern").click()
     page.wait_for_url(f"{live_server.url}/persons/{person.public_id}/#personal-heading")
-    assert page.get_by_text("Die Angaben sind gespeichert.").is_visible()
+    expect(page.get_by_text("Die Angaben sind gespeichert.")).to_be_visible()
     personal = page.locator("section", has=page.locator("#personal-heading"))
     assert "Bahnhofstraße 12 44263" in personal.inner_text()
     assert "0231 987654" in personal.inner_text()
@@ -83,7 +84,7 @@ def test_a_case_worker_changes_the_address_and_records_a_spell_by_clicking(
     shoot(page, "spell-new")
     page.get_by_role("button", name="Abschnitt speichern").click()
     page.wait_for_url(f"{live_server.url}/persons/{person.public_id}/#spells-heading")
-    assert page.get_by_text("Der Abschnitt ist erfasst.").is_visible()
+    expect(page.get_by_text("Der Abschnitt ist erfasst.")).to_be_visible()
     spells = page.locator("section", has=page.locator("#spells-heading"))
     row = spells.locator("tbody tr", has_text="arbeitslos")
     assert "01.03.2026" in row.inner_text() and "laufend" in row.inner_text()

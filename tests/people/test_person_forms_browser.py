@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
@@ -88,7 +89,7 @@ def test_a_case_worker_fills_the_small_forms_of_a_person_page_by_typing(
     page.get_by_role("button", name="Termin speichern").click()
     page.get_by_role("button", name="Hat stattgefunden – Bewerbungsmappe durchsehen").click()
     page.wait_for_load_state()
-    assert page.get_by_text("stattgefunden", exact=False).first.is_visible()
+    expect(page.get_by_text("stattgefunden", exact=False).first).to_be_visible()
     page.get_by_text("Wiedervorlage setzen").click()
     page.get_by_label("Wiedervorlage am").fill(TODAY.isoformat())
     page.get_by_role("textbox", name="Anlass", exact=True).fill("Rückmeldung des Betriebs")
@@ -115,7 +116,7 @@ def test_a_case_worker_fills_the_small_forms_of_a_person_page_by_typing(
     correction.first.get_by_role("button", name="Korrektur speichern").click()
     page.wait_for_load_state()
     assert "Termin beim Betrieb am Montag." in page.locator("#notes").inner_text()
-    assert page.locator("#notes").get_by_text("Frühere Fassung").first.is_visible()
+    expect(page.locator("#notes").get_by_text("Frühere Fassung").first).to_be_visible()
 
     # the unemployment ends: the spell's "beenden" link, the last day typed
     page.get_by_role("link", name="beenden").first.click()

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from doconnect.casework.services import (
     appointment_create_as,
@@ -188,7 +189,7 @@ def test_a_case_worker_sorts_her_cases_by_due_date_and_acts_from_the_person_page
     page.get_by_label("Telefon").fill("0231 112233")
     page.get_by_role("button", name="Angaben speichern").click()
     page.wait_for_url(f"{base}/persons/{morning.dora.public_id}/#personal-heading")
-    assert page.get_by_text("Die Angaben sind gespeichert.").is_visible()
+    expect(page.get_by_text("Die Angaben sind gespeichert.")).to_be_visible()
     personal = page.locator("section", has=page.locator("#personal-heading"))
     assert "0231 112233" in personal.inner_text()
 
@@ -209,11 +210,11 @@ def test_a_case_worker_sorts_her_cases_by_due_date_and_acts_from_the_person_page
     page.get_by_role("button", name="Wechseln").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("navigation", name="Actions on this person").is_visible()
-    assert page.get_by_role("heading", name="Where things stand").is_visible()
+    expect(page.get_by_role("navigation", name="Actions on this person")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where things stand")).to_be_visible()
     _shoot(page, "person-page-en")
     page.goto(f"{base}/persons/?mine=on&sort=due")
-    assert page.get_by_role("link", name="Next due").is_visible()
+    expect(page.get_by_role("link", name="Next due")).to_be_visible()
     assert _rows(page) == [morning.dora.public_id, morning.anna.public_id]
     found += serious_violations(page, axe_path)
     _shoot(page, "person-list-en")

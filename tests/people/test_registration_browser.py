@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.models import DuplicateCandidate, Person
 from tests.browser import log_in, serious_violations, shoot_both_widths
@@ -110,7 +111,7 @@ def test_a_coordinator_merges_a_pair_from_the_queue(
     pair.get_by_label(f"{kept} (Alexandra Müller)").check()
     pair.get_by_role("button", name="Zusammenführen").click()
     page.get_by_text(f"{gone} ist in {kept} zusammengeführt.").wait_for()
-    assert page.get_by_text("0 offene Paare").is_visible()
+    expect(page.get_by_text("0 offene Paare")).to_be_visible()
 
     # The merged pseudonym leads to the record it went into.
     page.goto(f"{live_server.url}/persons/{gone}/")

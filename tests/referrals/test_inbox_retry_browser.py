@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from doconnect.referrals.models import Referral, ReferralStatus
 from tests.browser import log_in, serious_violations, shoot_both_widths
@@ -75,7 +76,7 @@ def test_a_refused_decline_on_page_two_is_answered_again_at_the_top(
     alert.get_by_label("Notiz").fill("Der Kurs ist für die Person zu weit entfernt.")
     alert.get_by_role("button", name="Ablehnen").click()
     page.wait_for_url(f"{base}/referrals/?section=waiting&page=2**")
-    assert page.get_by_text("Die Zuweisung zu Werkstatt A ist abgelehnt.").is_visible()
+    expect(page.get_by_text("Die Zuweisung zu Werkstatt A ist abgelehnt.")).to_be_visible()
     assert _alert(page).count() == 0
     sections = page.get_by_role("navigation", name="Zuweisungen nach Stand")
     assert sections.get_by_role("link", name="Warten auf Antwort (29)").is_visible()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.decisions.models import Decision
 from doconnect.decisions.services import criterion_add, decision_create
@@ -107,7 +108,7 @@ def test_a_coordinator_ticks_two_runs_and_compares_them(
     page.get_by_role("button", name="Ausgewählte vergleichen").click()
 
     page.wait_for_url(re.compile(r".*/scenarios/compare/\?run=\d+&run=\d+$"))
-    assert page.get_by_role("heading", name="Szenarien im Vergleich", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Szenarien im Vergleich", level=1)).to_be_visible()
     assert sorted(_columns(page)[1:]) == [
         f"Gutscheine minus 40 % (#{first.pk})",
         f"Gutscheine minus 40 % (#{second.pk})",
@@ -116,7 +117,7 @@ def test_a_coordinator_ticks_two_runs_and_compares_them(
     found = serious_violations(page, axe_path)
     _shoot(page, "scenario-compare-de")
     _in_english(page, base)
-    assert page.get_by_role("heading", name="Scenarios compared", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Scenarios compared", level=1)).to_be_visible()
     assert _columns(page)[0] == "Figure"
     _shoot(page, "scenario-compare-en")
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
@@ -153,7 +154,7 @@ def test_one_run_is_compared_with_another_and_taken_into_a_decision(
     page.get_by_role("button", name="Als Option übernehmen").click()
 
     page.wait_for_url(f"{base}/decisions/{decision.pk}/")
-    assert page.get_by_role("heading", name="Brückenbudget 2027").is_visible()
+    expect(page.get_by_role("heading", name="Brückenbudget 2027")).to_be_visible()
     main = page.inner_text("main")
     assert "Kürzung mit Brücke" in main
     assert "aus Szenario „Gutscheine minus 40 %“" in main
@@ -162,6 +163,6 @@ def test_one_run_is_compared_with_another_and_taken_into_a_decision(
 
     _in_english(page, base)
     page.goto(f"{base}/scenarios/runs/{second.pk}/")
-    assert page.get_by_role("button", name="Add as option").is_visible()
+    expect(page.get_by_role("button", name="Add as option")).to_be_visible()
     _shoot(page, "scenario-run-forms-en")
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)

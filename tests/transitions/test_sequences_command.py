@@ -3,6 +3,7 @@ every bad input exits with a message naming file, line and column."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError
 
+from doconnect.transitions.engine import plain
+from doconnect.transitions.engine.data import read_wide_csv
+from doconnect.transitions.engine.distances import distance_matrix
 from tests.transitions.commands import run
 from tests.transitions.engine import peer
 
@@ -122,3 +126,35 @@ def test_pairfam_imports_and_summarises() -> None:
         shares, theirs["Frequencies"].to_numpy(dtype=np.float64).T, rtol=0, atol=1e-9
     )
     np.testing.assert_allclose(rates, their_rates, rtol=0, atol=1e-9)
+
+
+def plain_copy(mvad_csv: Path, tmp_path: Path) -> Path:
+    """mvad without quotes (and without its other columns): a plain file (``engine.plain``)."""
+    seqs = read_wide_csv(mvad_csv, "id", "Jul.93:Jun.99")
+    lines = ["id," + ",".join(f"m{t + 1}" for t in range(seqs.periods))]
+    for person, row in zip(seqs.ids, seqs.codes.tolist(), strict=True):
+        lines.append(person + "," + ",".join(seqs.states[code] for code in row))
+    path = tmp_path / "plain.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("sm", [[], ["--sm", "CONSTANT"], ["--sm", "TRATE"]])
+def test_hamming_files_are_the_bytes_numpy_save_writes_of_the_engines_matrix(
+    mvad_csv: Path, tmp_path: Path, sm: list[str], quoted: bool
+) -> None:
+    path = mvad_csv if quoted else plain_copy(mvad_csv, tmp_path)
+    columns = "Jul.93:Jun.99" if quoted else "m1:m72"
+    out = tmp_path / "D.npy"
+
+    run("distances", str(path), "--id", "id", "--columns", columns, "--method", "HAM", *sm,
+        "--out", str(out))  # fmt: skip
+
+    seqs = read_wide_csv(path, "id", columns)
+    expected = distance_matrix(seqs, "HAM", sm[1] if sm else None)  # type: ignore[arg-type]
+    saved = io.BytesIO()
+    np.save(saved, expected)
+    assert (plain.read_plain(str(path), "id", columns, None) is None) == quoted
+    assert np.array_equal(np.load(out), expected)
+    assert out.read_bytes() == saved.getvalue()

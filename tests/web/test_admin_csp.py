@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from tests.browser import log_in
 from tests.conftest import City, logged_in
@@ -53,7 +54,7 @@ def test_the_admin_runs_without_a_single_policy_violation(
 
     log_in(page, live_server.url, "platform_admin")
     page.goto(f"{live_server.url}/admin/")
-    assert page.get_by_role("heading", name="Website-Verwaltung").is_visible()
+    expect(page.get_by_role("heading", name="Website-Verwaltung")).to_be_visible()
     look("index")
 
     # The offers: a list with filters and search, then one offer with its inlines.
@@ -62,7 +63,7 @@ def test_the_admin_runs_without_a_single_policy_violation(
     page.locator("#searchbar").fill(city.offer_a.title[:5])
     page.keyboard.press("Enter")
     page.wait_for_url("**q=*")
-    assert page.get_by_text(city.offer_a.title).first.is_visible()
+    expect(page.get_by_text(city.offer_a.title).first).to_be_visible()
     look("offer search")
     page.goto(f"{live_server.url}/admin/offers/offer/{city.offer_a.pk}/change/")
     look("offer form")
@@ -80,7 +81,7 @@ def test_the_admin_runs_without_a_single_policy_violation(
     page.goto(f"{live_server.url}/admin/auth/user/{administrator.pk}/change/")
     look("user form")
     page.locator("a[id^=calendarlink]").first.click()
-    assert page.locator(".calendarbox").first.is_visible()
+    expect(page.locator(".calendarbox").first).to_be_visible()
     look("calendar")
 
     # The filters of the audit log.

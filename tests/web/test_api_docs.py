@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
+from playwright.sync_api import expect
 
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 
@@ -38,7 +39,7 @@ def test_a_developer_reads_the_api_in_swagger_ui_without_any_outside_request(
     page.goto(f"{live_server.url}/api/docs")
     operation = page.get_by_text("/api/persons/{public_id}/next-steps").first
     operation.wait_for(timeout=15_000)
-    assert page.get_by_role("heading", name=re.compile("do-connect API")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("do-connect API"))).to_be_visible()
     own = urlsplit(live_server.url).netloc
     assert requested and all(urlsplit(url).netloc == own for url in requested), requested
     assert problems == []

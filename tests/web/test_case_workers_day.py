@@ -15,6 +15,7 @@ import pypdfium2
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from doconnect.offers.models import FollowOn
 from doconnect.people.models import Person
@@ -96,7 +97,7 @@ def test_a_case_worker_does_a_whole_day_by_clicking(
     page.get_by_label("Status").select_option(label="arbeitslos")
     page.get_by_label("Beginn").fill("2026-03-01")
     page.get_by_role("button", name="Abschnitt speichern").click()
-    assert page.get_by_text("Der Abschnitt ist erfasst.").is_visible()
+    expect(page.get_by_text("Der Abschnitt ist erfasst.")).to_be_visible()
 
     # The agreement, both sides, and its PDF for her to take home.
     page.get_by_role("link", name="Vereinbarung schließen").first.click()
@@ -111,7 +112,7 @@ def test_a_case_worker_does_a_whole_day_by_clicking(
     ours.get_by_label("Zuständige Stelle").select_option(label="Jobcenter")
     ours.get_by_label("Bis wann").fill((today + dt.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Vereinbarung schließen").click()
-    assert page.get_by_text("Die Vereinbarung ist geschlossen.").is_visible()
+    expect(page.get_by_text("Die Vereinbarung ist geschlossen.")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Als PDF für die Person herunterladen").click()
     pdf = pypdfium2.PdfDocument(download_info.value.path())
@@ -126,19 +127,19 @@ def test_a_case_worker_does_a_whole_day_by_clicking(
     notes.get_by_label("Anlass").select_option(label="Beratungsgespräch")
     notes.get_by_label("Vermerk").fill("Erstgespräch: möchte in die Pflege, Praktikum zuerst.")
     notes.get_by_role("button", name="Vermerk speichern").click()
-    assert page.get_by_text("möchte in die Pflege").first.is_visible()
+    expect(page.get_by_text("möchte in die Pflege").first).to_be_visible()
     follow_ups = _section(page, "Wiedervorlagen und Termine")
     follow_ups.get_by_text("Wiedervorlage setzen").click()
     follow_ups.get_by_label("Wiedervorlage am").fill(today.isoformat())
     follow_ups.get_by_label("Anlass").fill("Bewerbungen nachhalten")
     follow_ups.get_by_role("button", name="Wiedervorlage speichern").click()
-    assert page.get_by_text("Die Wiedervorlage ist gesetzt.").is_visible()
+    expect(page.get_by_text("Die Wiedervorlage ist gesetzt.")).to_be_visible()
     found += serious_violations(page, axe_path)
     _shoot(page, "person-page")
 
     # A referral to a next step, sent to the provider.
     page.get_by_role("button", name="Zuweisung vorschlagen").first.click()
-    assert page.get_by_text("vorgeschlagen").first.is_visible()
+    expect(page.get_by_text("vorgeschlagen").first).to_be_visible()
     referrals = _section(page, "Zuweisungen")
     referrals.get_by_role("button", name="Senden").first.click()
     page.get_by_text("ist gesendet").first.wait_for()
@@ -195,18 +196,18 @@ def test_provider_staff_work_on_their_own_participant_and_see_nothing_else(
     notes.get_by_label("Anlass").select_option(label="Beratungsgespräch")
     notes.get_by_label("Vermerk").fill("Erste Woche in der Werkstatt gut angekommen.")
     notes.get_by_role("button", name="Vermerk speichern").click()
-    assert page.get_by_text("gut angekommen").first.is_visible()
+    expect(page.get_by_text("gut angekommen").first).to_be_visible()
     follow_ups = _section(page, "Wiedervorlagen und Termine")
     follow_ups.get_by_text("Wiedervorlage setzen").click()
     follow_ups.get_by_label("Wiedervorlage am").fill(today.isoformat())
     follow_ups.get_by_label("Anlass").fill("Anwesenheit prüfen")
     follow_ups.get_by_role("button", name="Wiedervorlage speichern").click()
-    assert page.get_by_text("Die Wiedervorlage ist gesetzt.").is_visible()
+    expect(page.get_by_text("Die Wiedervorlage ist gesetzt.")).to_be_visible()
     found = serious_violations(page, axe_path)
     _shoot(page, "provider-person-page")
 
     _main_nav(page).get_by_role("link", name="Aufgaben").click()
-    assert page.get_by_text("Anwesenheit prüfen").is_visible()
+    expect(page.get_by_text("Anwesenheit prüfen")).to_be_visible()
 
     # A person without the provider's consent does not exist for the provider.
     response = page.goto(f"{base}/persons/{lea.public_id}/")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.agreements.models import Agreement
 from doconnect.people.models import Person
@@ -90,4 +91,4 @@ def test_a_person_an_agreement_and_the_referrals_print_without_navigation_or_but
         assert 10 <= shown["font_pt"] <= 12, (name, shown)
     page.goto(pages["agreement"])
     page.emulate_media(media="print")
-    assert page.get_by_text("Bewirbt sich auf vier Stellen im Monat.", exact=True).is_visible()
+    expect(page.get_by_text("Bewirbt sich auf vier Stellen im Monat.", exact=True)).to_be_visible()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.models import Person
 from doconnect.people.services import spell_create
@@ -139,7 +140,7 @@ def test_each_role_does_its_daily_work_in_the_browser(
 
     log_in(page, base, role)
     assert "Synthetische Demodaten" in page.content()
-    assert page.get_by_role("heading", level=1).first.is_visible()
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
     _shot(page, f"{role}-dashboard")
 
     _find_person(page, base, search or person.public_id, person.public_id)
@@ -149,7 +150,7 @@ def test_each_role_does_its_daily_work_in_the_browser(
     family_name = "Wegweiser" if person_attr == "jobcenter_client" else "Werkbank"
     assert (family_name in page.content()) is sees_name
     if role == "analyst":  # the coarsened record alone, no biography (issue #20)
-        assert page.get_by_role("heading", name="Statistischer Datensatz").is_visible()
+        expect(page.get_by_role("heading", name="Statistischer Datensatz")).to_be_visible()
         assert page.locator("#chart-biographie").count() == 0
     elif person_attr == "jobcenter_client":
         assert _chart_drawn(page, "biographie")
@@ -186,7 +187,7 @@ def test_each_role_does_its_daily_work_in_the_browser(
         _shot(page, f"{role}-referrals")
         page.get_by_role("button", name="Annehmen").first.click()
         page.wait_for_url(f"{base}/referrals/")
-        assert page.get_by_text("ein Platz ist gebucht").is_visible()
+        expect(page.get_by_text("ein Platz ist gebucht")).to_be_visible()
 
 
 def test_the_pages_work_in_english_after_switching_the_language(
@@ -201,10 +202,10 @@ def test_the_pages_work_in_english_after_switching_the_language(
     page.wait_for_load_state()
 
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Persons").first.is_visible()
+    expect(page.get_by_role("link", name="Persons").first).to_be_visible()
     page.goto(f"{base}/persons/{walk.jobcenter_client.public_id}/")
-    assert page.get_by_role("heading", name="Learning and work biography").is_visible()
+    expect(page.get_by_role("heading", name="Learning and work biography")).to_be_visible()
     assert _chart_drawn(page, "biographie")
     _shot(page, "case_worker-person-en")
     page.goto(f"{base}/offers/")
-    assert page.get_by_role("heading", name="Offers", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Offers", level=1)).to_be_visible()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from tests.browser import PASSWORD, serious_violations
 from tests.totp import totp, wrong
@@ -36,7 +37,7 @@ def test_a_case_worker_sets_up_the_app_and_signs_in_with_its_code(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     type_password(page, base, "case_worker", PASSWORD)
     page.wait_for_url(f"{base}/login/code/setup/")
-    assert page.get_by_role("heading", name="Zweiten Faktor einrichten").is_visible()
+    expect(page.get_by_role("heading", name="Zweiten Faktor einrichten")).to_be_visible()
     qr = page.get_by_role("img", name="QR-Code für die Authenticator-App")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
     assert not serious_violations(page, axe_path)
@@ -49,7 +50,7 @@ def test_a_case_worker_sets_up_the_app_and_signs_in_with_its_code(
     label = "Code aus der Authenticator-App"
     page.get_by_label(label).fill(wrong(totp(secret)))
     page.get_by_role("button", name="Bestätigen").click()
-    assert page.get_by_text("Der Code ist nicht richtig").is_visible()
+    expect(page.get_by_text("Der Code ist nicht richtig")).to_be_visible()
     page.get_by_label(label).fill(totp(secret))
     page.get_by_role("button", name="Bestätigen").click()
     page.wait_for_url(f"{base}/")
@@ -66,7 +67,7 @@ def test_the_setup_page_in_english(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/login/code/setup/")
-    assert page.get_by_role("heading", name="Set up a second factor").is_visible()
+    expect(page.get_by_role("heading", name="Set up a second factor")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "signin-code-setup-en-1280.png"), full_page=True)
     page.set_viewport_size({"width": 320, "height": 800})
     page.screenshot(path=str(SCREENSHOTS / "signin-code-setup-en-320.png"), full_page=True)
@@ -78,12 +79,12 @@ def test_too_many_wrong_passwords_lock_the_sign_in_with_a_clear_message(
     base = live_server.url
     for _ in range(4):
         type_password(page, base, "case_worker", "falsch-falsch")
-        assert page.get_by_text("Benutzername oder Passwort sind nicht richtig.").is_visible()
+        expect(page.get_by_text("Benutzername oder Passwort sind nicht richtig.")).to_be_visible()
     type_password(page, base, "case_worker", "falsch-falsch")
-    assert page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt").is_visible()
+    expect(page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt")).to_be_visible()
     assert "in 15 Minuten" in page.get_by_role("alert").inner_text()
     type_password(page, base, "case_worker", PASSWORD)  # the right one, too late
-    assert page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt").is_visible()
+    expect(page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt")).to_be_visible()
     assert not serious_violations(page, axe_path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "signin-locked-de-1280.png"), full_page=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from playwright.sync_api import expect
 
 from doconnect.people.models import Person
 from tests.browser import serious_violations
@@ -87,10 +88,10 @@ def test_a_case_worker_signs_in_at_the_provider_and_lands_in_the_mapped_role(
     page.wait_for_url(f"{provider.issuer}/session/end**")
     page.get_by_role("button", name="Yes, sign me out").click()
     page.wait_for_url(f"{base}/login/")
-    assert page.get_by_role("link", name="Anmelden mit Stadtportal").is_visible()
+    expect(page.get_by_role("link", name="Anmelden mit Stadtportal")).to_be_visible()
     page.get_by_role("link", name="Anmelden mit Stadtportal").click()
     page.wait_for_url(f"{provider.issuer}/interaction/**")
-    assert page.get_by_label("Password").is_visible()
+    expect(page.get_by_label("Password")).to_be_visible()
     assert page.get_by_label("Password").input_value() == ""
 
 
@@ -112,7 +113,9 @@ def test_a_user_whose_claims_map_to_no_role_gets_no_access(
     base = live_server.url
     sign_in_at_provider(page, base, provider, "uwe.ohne", "idp-passwort-uwe-1")
     page.wait_for_url(f"{base}/")
-    assert page.get_by_role("heading", name="Ihnen ist noch keine Rolle zugeordnet").is_visible()
+    expect(
+        page.get_by_role("heading", name="Ihnen ist noch keine Rolle zugeordnet")
+    ).to_be_visible()
     assert page.locator(".site-user__role").count() == 0
     assert page.goto(f"{base}/persons/{known.public_id}/").status == 404
     assert page.goto(f"{base}/persons/").status == 403
@@ -135,8 +138,8 @@ def test_the_login_page_offers_the_provider_and_the_password(
     page = browser.new_page(locale=f"{language}-DE", viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/login/")
     button = "Anmelden mit Stadtportal" if language == "de" else "Log in with Stadtportal"
-    assert page.get_by_role("link", name=button).is_visible()
-    assert page.get_by_label("Benutzername" if language == "de" else "Username").is_visible()
+    expect(page.get_by_role("link", name=button)).to_be_visible()
+    expect(page.get_by_label("Benutzername" if language == "de" else "Username")).to_be_visible()
     assert not serious_violations(page, axe_path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"signin-provider-{language}-1280.png"))

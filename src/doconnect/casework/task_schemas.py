@@ -18,8 +18,8 @@ class TaskFilter(Schema):
     )
     to: PlausibleDate | None = Field(
         None,
-        description="only tasks due on or before this day (default: 14 days ahead, "
-        "consents running out 30 days ahead)",
+        description="only tasks due on or before this day, at most 366 days after today "
+        "and not before 'from' (default: 14 days ahead, consents running out 30 days ahead)",
     )
     kind: list[TaskKind] | None = Field(None, description="one or more kinds (default: all)")
 

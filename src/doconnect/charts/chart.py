@@ -16,6 +16,7 @@ an axis or in the bar's label as well, and the table beside the chart has every 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -235,19 +236,63 @@ def timeline_chart(
 ) -> Chart:
     """One bar per span from start to end (open spans run to ``today``), one row per
     category so the category is readable from the axis, coloured by group as well."""
-    values = [
-        {
-            "row": s.row,
-            "group": s.group,
-            "start": s.start.isoformat(),
-            "end": (s.end or today).isoformat(),
-            "end_label": s.end.isoformat() if s.end else open_end_label,
-            "note": s.note,
-        }
+    values = tuple(
+        (
+            s.row,
+            s.group,
+            s.start.isoformat(),
+            (s.end or today).isoformat(),
+            s.end.isoformat() if s.end else open_end_label,
+            s.note,
+        )
         for s in spans
-    ]
-    rows_order = list(dict.fromkeys(s.row for s in spans))
-    groups = list(dict.fromkeys(s.group for s in spans))
+    )
+    return Chart(
+        slug=slug,
+        title=title,
+        description=description,
+        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        spec=_timeline_spec(
+            values, title, description, row_title, group_title, start_title, end_title, note_title
+        )
+        if values
+        else {},
+        columns=[row_title, start_title, end_title, note_title],
+        rows=[
+            [
+                s.row,
+                date_format(s.start, "SHORT_DATE_FORMAT"),
+                date_format(s.end, "SHORT_DATE_FORMAT") if s.end else open_end_label,
+                s.note,
+            ]
+            for s in spans
+        ],
+    )
+
+
+# Building a spec with Altair and validating it costs about 20 ms for a biography of
+# 25 spells, on every view of a person's page. The spec is a function of its arguments
+# alone, so the last specs built are kept by their whole content: a page shown again
+# unchanged (after every form on the person page) reuses it, a changed spell is a new
+# key. A kept spec is shared: callers treat it as read-only, like every Chart.spec.
+TIMELINE_SPECS_KEPT = 256
+
+
+@functools.lru_cache(maxsize=TIMELINE_SPECS_KEPT)
+def _timeline_spec(
+    rows: tuple[tuple[str, str, str, str, str, str], ...],
+    title: str,
+    description: str,
+    row_title: str,
+    group_title: str,
+    start_title: str,
+    end_title: str,
+    note_title: str,
+) -> dict[str, Any]:
+    keys = ("row", "group", "start", "end", "end_label", "note")
+    values = [dict(zip(keys, row, strict=True)) for row in rows]
+    rows_order = list(dict.fromkeys(row[0] for row in rows))
+    groups = list(dict.fromkeys(row[1] for row in rows))
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar(height={"band": 0.7}, cornerRadius=2)
@@ -271,23 +316,7 @@ def timeline_chart(
         )
         .properties(width="container", height=max(80, 28 * len(rows_order)))
     )
-    return Chart(
-        slug=slug,
-        title=title,
-        description=description,
-        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
-        spec=finish_spec(chart, title=title, description=description) if values else {},
-        columns=[row_title, start_title, end_title, note_title],
-        rows=[
-            [
-                s.row,
-                date_format(s.start, "SHORT_DATE_FORMAT"),
-                date_format(s.end, "SHORT_DATE_FORMAT") if s.end else open_end_label,
-                s.note,
-            ]
-            for s in spans
-        ],
-    )
+    return finish_spec(chart, title=title, description=description)
 
 
 def _series_colours(series: Sequence[str]) -> alt.Scale:

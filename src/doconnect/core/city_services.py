@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from doconnect.core.directory_file import OrganisationRow, UserRow
+from doconnect.core.directory_file import OrganisationRow, OrganisationRows, UserRow
 from doconnect.core.district_file import DistrictsFile
 from doconnect.core.geo import (
     DistrictLocator,
@@ -131,32 +131,76 @@ def _districts_by_name_or_key() -> tuple[dict[str, int], list[str]]:
     return found, sorted(names)
 
 
-@transaction.atomic
 def organisations_import(
     *,
     rows: Sequence[OrganisationRow],
     file: str,
     postcode_districts: PostcodeDistricts = no_postcodes,
 ) -> ImportResult:
-    """Create or update organisations by id. The district is the one the file names
+    """Import rows read whole (``read_organisations_csv``); see
+    ``organisations_import_chunks``."""
+    return organisations_import_chunks(
+        [OrganisationRows(tuple(rows))], file=file, postcode_districts=postcode_districts
+    )
+
+
+@transaction.atomic
+def organisations_import_chunks(
+    chunks: Iterable[OrganisationRows],
+    *,
+    file: str,
+    postcode_districts: PostcodeDistricts = no_postcodes,
+) -> ImportResult:
+    """Create or update organisations by id, all or nothing, a chunk at a time as the
+    file is read (``organisation_chunks``). The district is the one the file names
     (a name or official key); left empty, it comes from the coordinates (inside a
     district's boundary), else from the postcode table, else none: never guessed.
-    Organisations not in the file stay as they are."""
+    Organisations not in the file stay as they are. Each chunk is written while the
+    file has shown no problem; districts are checked against the database too, but
+    named only when the file itself is right. Any problem, or a reader's
+    ImportFailed, rolls back the chunks written before."""
     by_name_or_key, names = _districts_by_name_or_key()
-    problems = [
-        ImportProblem(
-            file,
-            row.line,
-            "district",
-            f'unknown district "{row.district}" (a name or official key); known: '
-            + (", ".join(names) or "none yet — import the districts first"),
+    locator = district_locator()
+    placed: dict[Placed, int] = dict.fromkeys(Placed, 0)
+    counts = dict.fromkeys(
+        ("organisations_created", "organisations_updated", "organisations_unchanged"), 0
+    )
+    file_problems: list[ImportProblem] = []
+    unknown: list[ImportProblem] = []
+    for chunk in chunks:
+        file_problems.extend(chunk.problems)
+        if file_problems:
+            continue  # only read on, to name every problem of the file
+        unknown.extend(
+            ImportProblem(
+                file,
+                row.line,
+                "district",
+                f'unknown district "{row.district}" (a name or official key); known: '
+                + (", ".join(names) or "none yet — import the districts first"),
+            )
+            for row in chunk.rows
+            if row.district and row.district not in by_name_or_key
         )
-        for row in rows
-        if row.district and row.district not in by_name_or_key
-    ]
-    if problems:
-        raise ImportFailed(problems)
-    placement = Placement(district_locator(), postcode_districts(r.postcode for r in rows))
+        if unknown:
+            continue
+        placement = Placement(
+            locator, postcode_districts(r.postcode for r in chunk.rows), counts=placed
+        )
+        _write_organisations(chunk.rows, by_name_or_key, placement, counts)
+    if file_problems or unknown:
+        raise ImportFailed(file_problems or unknown)
+    return ImportResult(
+        file=file, counts={**counts, **Placement(locator, {}, counts=placed).summary()}
+    )
+
+
+def _write_organisations(
+    rows: Sequence[OrganisationRow],
+    by_name_or_key: Mapping[str, int],
+    placement: Placement,
+    counts: dict[str, int],
+) -> None:
     stored = Organisation.objects.in_bulk([r.external_id for r in rows], field_name="external_id")
     created: list[Organisation] = []
     changed: list[Organisation] = []
@@ -181,15 +225,9 @@ def organisations_import(
             changed.append(organisation)
     Organisation.objects.bulk_create(created)
     Organisation.objects.bulk_update(changed, ["name", "kind", "district", "wz_code"])
-    return ImportResult(
-        file=file,
-        counts={
-            "organisations_created": len(created),
-            "organisations_updated": len(changed),
-            "organisations_unchanged": len(rows) - len(created) - len(changed),
-            **placement.summary(),
-        },
-    )
+    counts["organisations_created"] += len(created)
+    counts["organisations_updated"] += len(changed)
+    counts["organisations_unchanged"] += len(rows) - len(created) - len(changed)
 
 
 # --- users ----------------------------------------------------------------------------

@@ -11,16 +11,17 @@ twice names the line it was first given on."""
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from doconnect.core.geo import coordinates_problem
 from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
-    csv_reader,
-    decode_utf8,
+    csv_records,
     raise_if_any,
 )
 
@@ -64,14 +65,18 @@ class UserRow:
 
 
 def _records(
-    data: bytes, *, file: str, required: Sequence[str], optional: Sequence[str] = ()
-) -> list[tuple[int, dict[str, str]]]:
-    """The file's non-empty lines as (line, {column: trimmed value})."""
-    text = decode_utf8(data, file=file)
-    reader = csv_reader(text)
-    header = next(reader, None)
-    if header is None:
-        raise ImportFailed([ImportProblem(file, 1, "", "the file is empty")])
+    stream: IO[bytes],
+    *,
+    file: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    problems: list[ImportProblem],
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's non-empty lines as (line, {column: trimmed value}), read from
+    ``stream`` a line at a time; a line with the wrong number of columns is added to
+    ``problems`` instead."""
+    records = csv_records(stream, file=file, empty_field="")
+    _line, header = next(records)  # an empty file raised ImportFailed
     names = [h.strip() for h in header]
     missing = [c for c in required if c not in names]
     unexpected = [n for n in names if n not in required and n not in optional]
@@ -92,10 +97,7 @@ def _records(
                 )
             ]
         )
-    records: list[tuple[int, dict[str, str]]] = []
-    problems: list[ImportProblem] = []
-    for record in reader:
-        line = reader.line_num
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(names):
@@ -106,11 +108,11 @@ def _records(
         values = dict(zip(names, (cell.strip() for cell in record), strict=True))
         for name in optional:
             values.setdefault(name, "")
-        records.append((line, values))
-    raise_if_any(problems)
-    if not records:
-        raise ImportFailed([ImportProblem(file, 2, "", "the file holds no rows to import")])
-    return records
+        yield line, values
+
+
+def _no_rows(file: str) -> ImportFailed:
+    return ImportFailed([ImportProblem(file, 2, "", "the file holds no rows to import")])
 
 
 @dataclass
@@ -164,17 +166,59 @@ class _Line:
         return lon, lat
 
 
+@dataclass(frozen=True)
+class OrganisationRows:
+    """A chunk of an organisations file: its good rows and the problems of the others."""
+
+    rows: tuple[OrganisationRow, ...]
+    problems: tuple[ImportProblem, ...] = ()
+
+
+# Rows checked and handed on at a time: a large file is read as it is imported.
+CHUNK_ROWS = 10_000
+
+
 def read_organisations_csv(
     data: bytes, *, file: str, kinds: Collection[str]
 ) -> list[OrganisationRow]:
-    """The organisations of a file; ImportFailed with every problem of the file itself
-    (districts are checked against the database on import)."""
+    """The organisations of a whole file held in memory (see ``organisation_chunks``);
+    ImportFailed with every problem of the file itself (districts are checked against
+    the database on import)."""
+    rows: list[OrganisationRow] = []
+    problems: list[ImportProblem] = []
+    for chunk in organisation_chunks(io.BytesIO(data), file=file, kinds=kinds):
+        rows.extend(chunk.rows)
+        problems.extend(chunk.problems)
+    raise_if_any(problems)
+    return rows
+
+
+def organisation_chunks(
+    stream: IO[bytes], *, file: str, kinds: Collection[str], chunk_rows: int | None = None
+) -> Iterator[OrganisationRows]:
+    """The organisations read from ``stream``, ``chunk_rows`` (``CHUNK_ROWS``) at a time.
+    An empty file, a bad encoding, a wrong header, a malformed record or a file without
+    rows raise ImportFailed when met; a bad line is a problem of its chunk. Across
+    chunks only each id (and the line it was first given on) is kept, to find one given
+    twice."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
     problems: list[ImportProblem] = []
     rows: list[OrganisationRow] = []
     seen: dict[str, int] = {}
+    lines = 0
+    any_problem = False
     for number, values in _records(
-        data, file=file, required=ORGANISATION_COLUMNS, optional=ORGANISATION_OPTIONAL
+        stream,
+        file=file,
+        required=ORGANISATION_COLUMNS,
+        optional=ORGANISATION_OPTIONAL,
+        problems=problems,
     ):
+        if len(rows) >= chunk_rows:
+            yield OrganisationRows(tuple(rows), tuple(problems))
+            rows, problems = [], []
+        lines += 1
+        found_before = len(problems)
         line = _Line(file, number, values, problems)
         external_id = line.text("id", limit=80)
         if external_id and not _SLUG.fullmatch(external_id):
@@ -186,20 +230,23 @@ def read_organisations_csv(
         postcode = values["postcode"]
         if postcode and not _POSTCODE.fullmatch(postcode):
             line.problem("postcode", f'"{postcode}" is not five digits')
-        rows.append(
-            OrganisationRow(
-                external_id=external_id,
-                name=line.text("name", limit=200),
-                kind=kind,
-                district=line.text("district", limit=100, required=False),
-                wz_code=line.text("wz_code", limit=10, required=False),
-                postcode=postcode,
-                point=line.point(),
-                line=number,
-            )
+        row = OrganisationRow(
+            external_id=external_id,
+            name=line.text("name", limit=200),
+            kind=kind,
+            district=line.text("district", limit=100, required=False),
+            wz_code=line.text("wz_code", limit=10, required=False),
+            postcode=postcode,
+            point=line.point(),
+            line=number,
         )
-    raise_if_any(problems)
-    return rows
+        if len(problems) == found_before:
+            rows.append(row)
+        any_problem = any_problem or bool(problems)
+    any_problem = any_problem or bool(problems)
+    if not lines and not any_problem:
+        raise _no_rows(file)
+    yield OrganisationRows(tuple(rows), tuple(problems))
 
 
 def read_users_csv(data: bytes, *, file: str, roles: Collection[str]) -> list[UserRow]:
@@ -208,7 +255,9 @@ def read_users_csv(data: bytes, *, file: str, roles: Collection[str]) -> list[Us
     problems: list[ImportProblem] = []
     rows: list[UserRow] = []
     seen: dict[str, int] = {}
-    for number, values in _records(data, file=file, required=USER_COLUMNS):
+    for number, values in _records(
+        io.BytesIO(data), file=file, required=USER_COLUMNS, problems=problems
+    ):
         line = _Line(file, number, values, problems)
         username = line.text("username", limit=150)
         if username and not _USERNAME.fullmatch(username):
@@ -229,4 +278,6 @@ def read_users_csv(data: bytes, *, file: str, roles: Collection[str]) -> list[Us
             )
         )
     raise_if_any(problems)
+    if not rows:
+        raise _no_rows(file)
     return rows

@@ -152,7 +152,7 @@ def utf8_lines(stream: IO[bytes], *, file: str) -> Iterator[str]:
 
 
 def csv_records(
-    stream: IO[bytes], *, file: str, row_field: str = ""
+    stream: IO[bytes], *, file: str, row_field: str = "", empty_field: str = "header"
 ) -> Iterator[tuple[int, list[str]]]:
     """The records of a UTF-8 CSV file read from ``stream`` a line at a time, each with
     the physical line it starts on (the header is line 1, yielded first), so a large
@@ -161,11 +161,12 @@ def csv_records(
     than commas (German Excel), else by commas: the header is known, so its first line
     tells the separator without guessing from the data. An empty file, a bad byte or a
     malformed record raise ImportFailed on their line (``row_field`` names the field of
-    a malformed record's problem, ``header`` on line 1)."""
+    a malformed record's problem, ``header`` on line 1; ``empty_field`` that of an empty
+    file, so a reader keeps the message it has always given)."""
     lines = utf8_lines(stream, file=file)
     first_line = next(lines, None)
     if first_line is None:
-        raise ImportFailed([ImportProblem(file, 1, "header", "the file is empty")])
+        raise ImportFailed([ImportProblem(file, 1, empty_field, "the file is empty")])
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
     line_end = 0

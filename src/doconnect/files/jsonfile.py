@@ -243,22 +243,28 @@ def _check_depth(text: str, file: str) -> None:
             depth -= 1
 
 
-def read_json(data: bytes, *, file: str, decimals: bool = False) -> Node:
-    """The file's JSON with the line and path of every value. Numbers with a fraction
-    are floats, or Decimals with ``decimals``. A bad encoding or malformed JSON raise
-    ImportFailed at once (nothing else can be read)."""
-    if len(data) > MAX_BYTES:
+def refuse_too_big(size: int, *, file: str) -> None:
+    """ImportFailed when a file read whole has more than MAX_BYTES; called with the
+    file's size before it is read (``doconnect import``) and again on the bytes."""
+    if size > MAX_BYTES:
         raise ImportFailed(
             [
                 ImportProblem(
                     file,
                     1,
                     "",
-                    f"the file has {len(data) // 2**20:,} MB, more than "
+                    f"the file has {size // 2**20:,} MB, more than "
                     f"{MAX_BYTES // 2**20:,} MB; split it",
                 )
             ]
         )
+
+
+def read_json(data: bytes, *, file: str, decimals: bool = False) -> Node:
+    """The file's JSON with the line and path of every value. Numbers with a fraction
+    are floats, or Decimals with ``decimals``. A bad encoding or malformed JSON raise
+    ImportFailed at once (nothing else can be read)."""
+    refuse_too_big(len(data), file=file)
     text = decode_utf8(data, file=file)
     try:
         _SYNTAX.decode(text)

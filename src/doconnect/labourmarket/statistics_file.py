@@ -7,14 +7,15 @@ value with the sign kept, never a zero.
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import IO
 
-from doconnect.files.importing import ImportFailed, ImportProblem, decode_utf8
+from doconnect.files.importing import ImportFailed, ImportProblem, csv_records
 from doconnect.files.zipped import check_zip
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("region", "period", "indicator", "value")
@@ -65,8 +66,11 @@ class StatisticRow:
 
 @dataclass(frozen=True)
 class StatisticRows:
+    """A read statistics file, or a chunk of one. Rows with problems are left out."""
+
     file: str
     rows: tuple[StatisticRow, ...]
+    problems: tuple[ImportProblem, ...] = ()
 
 
 def _period_ok(text: str) -> bool:
@@ -99,21 +103,13 @@ def _value(text: str) -> Decimal | None:
     return number if number < _VALUE_LIMIT else None
 
 
-def _csv_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
-    text = decode_utf8(data, file=file)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for record in reader:
-        yield reader.line_num, record
-
-
-def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_records(stream: IO[bytes], file: str) -> Iterator[tuple[int, list[str]]]:
     import openpyxl  # only needed for XLSX files
 
-    check_zip(data, file=file)
+    check_zip(stream, file=file)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Read-only: openpyxl parses the sheet's XML as the rows are asked for.
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ImportFailed(
             [ImportProblem(file, 1, "", f"not a readable XLSX workbook ({exc})")]
@@ -126,8 +122,14 @@ def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def is_xlsx(data: bytes, file: str) -> bool:
-    return file.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+def is_xlsx(stream: IO[bytes], file: str) -> bool:
+    """An XLSX workbook by its name or its first bytes (a zip archive); the stream is
+    left at its start."""
+    if file.lower().endswith(".xlsx"):
+        return True
+    start = stream.read(4)
+    stream.seek(0)
+    return start == b"PK\x03\x04"
 
 
 def _header(file: str, names: Sequence[str]) -> tuple[list[str], ImportProblem | None]:
@@ -157,75 +159,136 @@ def _header(file: str, names: Sequence[str]) -> tuple[list[str], ImportProblem |
     )
 
 
+# Rows checked and handed on at a time: a large file is read as it is imported, not
+# held whole (as the persons and spells imports do).
+CHUNK_ROWS = 10_000
+
+
 def read_statistics(data: bytes, *, file: str) -> StatisticRows:
-    """Read and check a statistics file (CSV, comma or semicolon, or XLSX). Raises
-    ImportFailed with every problem, each naming file, line and column."""
-    records = _xlsx_records(data, file) if is_xlsx(data, file) else _csv_records(data, file)
+    """Read and check a whole statistics file held in memory (see ``statistic_chunks``).
+    Raises ImportFailed with every problem, each naming file, line and column."""
+    rows: list[StatisticRow] = []
     problems: list[ImportProblem] = []
+    for chunk in statistic_chunks(io.BytesIO(data), file=file):
+        rows.extend(chunk.rows)
+        problems.extend(chunk.problems)
+    raise_unless_complete(file, problems, len(rows))
+    return StatisticRows(file=file, rows=tuple(rows))
+
+
+def raise_unless_complete(file: str, problems: Sequence[ImportProblem], figures: int) -> None:
+    """The end of a file: ImportFailed with its problems, or because it holds no figure."""
+    if problems:
+        raise ImportFailed(problems)
+    if not figures:
+        raise ImportFailed([ImportProblem(file, 1, "", "the file holds no figures")])
+
+
+def statistic_chunks(
+    stream: IO[bytes], *, file: str, chunk_rows: int | None = None
+) -> Iterator[StatisticRows]:
+    """Read and check a statistics file (CSV, comma or semicolon, or XLSX; an XLSX stream
+    must be seekable) from ``stream``, ``chunk_rows`` (``CHUNK_ROWS``) rows at a time. A
+    bad encoding, an unreadable workbook, an empty file, a wrong header or a malformed
+    CSV record raise ImportFailed when they are met (an importer writing the chunks as
+    they come must roll back); every row problem, and a figure given twice, is in
+    ``StatisticRows.problems`` of the chunk of its line. Across chunks only each
+    figure's key and first line are kept, to find one given twice."""
+    records = (
+        _xlsx_records(stream, file)
+        if is_xlsx(stream, file)
+        else csv_records(stream, file=file, empty_field="")
+    )
     header = next(records, None)
     if header is None:
         raise ImportFailed([ImportProblem(file, 1, "", "the file is empty")])
     names, bad = _header(file, [n.strip() for n in header[1]])
     if bad is not None:
         raise ImportFailed([bad])
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    problems: list[ImportProblem] = []
     rows: list[StatisticRow] = []
-    first: dict[tuple[str, ...], int] = {}
+    first: dict[bytes, int] = {}  # _key_digest(row) → the line the figure was first on
     for line, record in records:
-        cells = [c.strip() for c in record]
-        if not any(cells):
+        if len(rows) >= chunk_rows:
+            yield StatisticRows(file=file, rows=tuple(rows), problems=tuple(problems))
+            rows, problems = [], []
+        row = _row(file, line, names, record, problems)
+        if row is None:
             continue
-        if len(cells) > len(names) and any(cells[len(names) :]):
+        digest = _key_digest(row)
+        if digest in first:
             problems.append(
-                ImportProblem(file, line, "", f"expected {len(names)} columns, found {len(cells)}")
+                ImportProblem(
+                    file,
+                    line,
+                    "",
+                    f"the same figure is given twice (first at line {first[digest]})",
+                )
             )
             continue
-        values = dict(zip(names, [*cells, *[""] * (len(names) - len(cells))], strict=False))
-        found_before = len(problems)
-
-        def problem(column: str, message: str, line: int = line) -> None:
-            problems.append(ImportProblem(file, line, column, message))
-
-        region = values["region"]
-        if not region:
-            problem("region", "is empty")
-        elif len(region) > _REGION_MAX:
-            problem("region", f"longer than {_REGION_MAX} characters")
-        period = values["period"]
-        if not _period_ok(period):
-            problem("period", f'"{period}" is not YYYY, YYYY-MM or YYYY-MM-DD')
-        indicator = values["indicator"]
-        if indicator not in INDICATORS:
-            problem("indicator", f'unknown indicator "{indicator}"; known: {", ".join(INDICATORS)}')
-        dimensions = []
-        for name in DIMENSIONS:
-            text = values.get(name, "")
-            pattern, expected = _PATTERNS[name]
-            if text and not pattern.fullmatch(text):
-                problem(name, f'"{text}" is not {expected}')
-            dimensions.append((name, text))
-        raw = values["value"]
-        value: Decimal | None = None
-        marker = ""
-        if raw in MARKERS:
-            marker = raw
-        elif raw:
-            value = _value(raw)
-            if value is None:
-                problem(
-                    "value",
-                    f'"{raw}" is neither a number (e.g. 1234 or 12,5; no thousands '
-                    f"separators) nor one of the signs {' '.join(MARKERS)}",
-                )
-        if len(problems) > found_before:
-            continue
-        row = StatisticRow(region, period, indicator, tuple(dimensions), value, marker, line)
-        if row.key in first:
-            problem("", f"the same figure is given twice (first at line {first[row.key]})")
-            continue
-        first[row.key] = line
+        first[digest] = line
         rows.append(row)
-    if problems:
-        raise ImportFailed(problems)
-    if not rows:
-        raise ImportFailed([ImportProblem(file, 1, "", "the file holds no figures")])
-    return StatisticRows(file=file, rows=tuple(rows))
+    yield StatisticRows(file=file, rows=tuple(rows), problems=tuple(problems))
+
+
+def _key_digest(row: StatisticRow) -> bytes:
+    """A figure's key in 16 bytes. Kept for every row of a file, so a key of nine strings
+    (about 600 bytes a row as a tuple, 1 M rows: 600 MB) would undo the streaming; a
+    128-bit digest makes two different keys taken for one practically impossible."""
+    return hashlib.blake2b("\x1f".join(row.key).encode(), digest_size=16).digest()
+
+
+def _row(
+    file: str, line: int, names: Sequence[str], record: Sequence[str], problems: list[ImportProblem]
+) -> StatisticRow | None:
+    """The figure of one record, or None when it is blank or has problems (added to
+    ``problems``)."""
+    cells = [c.strip() for c in record]
+    if not any(cells):
+        return None
+    if len(cells) > len(names) and any(cells[len(names) :]):
+        problems.append(
+            ImportProblem(file, line, "", f"expected {len(names)} columns, found {len(cells)}")
+        )
+        return None
+    values = dict(zip(names, [*cells, *[""] * (len(names) - len(cells))], strict=False))
+    found_before = len(problems)
+
+    def problem(column: str, message: str) -> None:
+        problems.append(ImportProblem(file, line, column, message))
+
+    region = values["region"]
+    if not region:
+        problem("region", "is empty")
+    elif len(region) > _REGION_MAX:
+        problem("region", f"longer than {_REGION_MAX} characters")
+    period = values["period"]
+    if not _period_ok(period):
+        problem("period", f'"{period}" is not YYYY, YYYY-MM or YYYY-MM-DD')
+    indicator = values["indicator"]
+    if indicator not in INDICATORS:
+        problem("indicator", f'unknown indicator "{indicator}"; known: {", ".join(INDICATORS)}')
+    dimensions = []
+    for name in DIMENSIONS:
+        text = values.get(name, "")
+        pattern, expected = _PATTERNS[name]
+        if text and not pattern.fullmatch(text):
+            problem(name, f'"{text}" is not {expected}')
+        dimensions.append((name, text))
+    raw = values["value"]
+    value: Decimal | None = None
+    marker = ""
+    if raw in MARKERS:
+        marker = raw
+    elif raw:
+        value = _value(raw)
+        if value is None:
+            problem(
+                "value",
+                f'"{raw}" is neither a number (e.g. 1234 or 12,5; no thousands '
+                f"separators) nor one of the signs {' '.join(MARKERS)}",
+            )
+    if len(problems) > found_before:
+        return None
+    return StatisticRow(region, period, indicator, tuple(dimensions), value, marker, line)

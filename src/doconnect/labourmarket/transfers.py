@@ -4,11 +4,13 @@ labour-market figures and the postcode table (see ``doconnect.core.transfers``).
 from __future__ import annotations
 
 import io
+from typing import IO
 
-from doconnect.core.city_services import organisations_import
+from doconnect.core.city_services import organisations_import, organisations_import_chunks
 from doconnect.core.directory_file import (
     ORGANISATION_COLUMNS,
     ORGANISATION_OPTIONAL,
+    organisation_chunks,
     read_organisations_csv,
 )
 from doconnect.core.models import OrganisationKind
@@ -19,14 +21,16 @@ from doconnect.labourmarket.employers.services import (
     POSTCODE_COLUMNS,
     VACANCY_EXPORT_COLUMNS,
     district_ids_by_postcode,
+    postcode_chunks,
     postcodes_import,
+    postcodes_import_chunks,
     read_postcodes_csv,
     vacancies_import,
     vacancy_rows_export,
     write_vacancies_csv,
 )
-from doconnect.labourmarket.services import statistics_import
-from doconnect.labourmarket.statistics_file import DIMENSIONS, read_statistics
+from doconnect.labourmarket.services import statistics_import, statistics_import_chunks
+from doconnect.labourmarket.statistics_file import DIMENSIONS, read_statistics, statistic_chunks
 
 JOBSUCHE_HELP = """\
 jobsuche FILE.json
@@ -79,12 +83,30 @@ def organisations_file_import(data: bytes, file: str) -> ImportResult:
     return organisations_import(rows=rows, file=file, postcode_districts=district_ids_by_postcode)
 
 
+def organisations_stream_import(stream: IO[bytes], file: str) -> ImportResult:
+    """The command's way: the file read and imported a chunk at a time."""
+    chunks = organisation_chunks(stream, file=file, kinds=OrganisationKind.values)
+    return organisations_import_chunks(
+        chunks, file=file, postcode_districts=district_ids_by_postcode
+    )
+
+
 def statistics_file_import(data: bytes, file: str) -> ImportResult:
     return statistics_import(statistics=read_statistics(data, file=file))
 
 
+def statistics_stream_import(stream: IO[bytes], file: str) -> ImportResult:
+    """The command's way: the file read and imported a chunk at a time."""
+    return statistics_import_chunks(statistic_chunks(stream, file=file), file=file)
+
+
 def postcodes_file_import(data: bytes, file: str) -> ImportResult:
     return postcodes_import(rows=read_postcodes_csv(data, file=file), file=file)
+
+
+def postcodes_stream_import(stream: IO[bytes], file: str) -> ImportResult:
+    """The command's way: the file read and imported a chunk at a time."""
+    return postcodes_import_chunks(postcode_chunks(stream, file=file), file=file)
 
 
 def vacancies_exported() -> Exported:
@@ -98,6 +120,7 @@ register(
         name="organisations",
         description="organisations (city, Jobcenter, providers, employers …), CSV",
         run=organisations_file_import,
+        stream=organisations_stream_import,
         position=2,
         help=ORGANISATIONS_HELP,
         examples=("doconnect import organisations organisations.csv",),
@@ -114,6 +137,7 @@ register(
         name="statistics",
         description="labour-market figures, CSV or XLSX in the long format",
         run=statistics_file_import,
+        stream=statistics_stream_import,
         position=60,
         help=STATISTICS_HELP,
         examples=("doconnect import statistics arbeitslose-2026-10.xlsx",),
@@ -122,6 +146,7 @@ register(
         name="postcodes",
         description="the postcode -> district table, CSV",
         run=postcodes_file_import,
+        stream=postcodes_stream_import,
         position=70,
         help=POSTCODES_HELP,
     ),

@@ -268,13 +268,23 @@ def district_page(
     )
 
 
+def persons_by_target_group(persons: QuerySet[Person]) -> QuerySet[Any, Any]:
+    """The query behind ``support_by_target_group``, unevaluated (for callers that keep
+    it with ``core.changes.kept_rows``): rows of ``target_groups__code``,
+    ``target_groups__label`` and ``n``, largest first. A person in two groups counts in
+    both, one without a group under code None."""
+    return (
+        persons.order_by()
+        .values("target_groups__code", "target_groups__label")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "target_groups__code")
+    )
+
+
 def support_by_target_group(persons: QuerySet[Person]) -> list[tuple[str, str, int]]:
     """(code, label, persons) per target group, largest first; persons without a
     target group as code "" (one query). A person in two groups counts in both."""
     return [
         (row["target_groups__code"] or "", row["target_groups__label"] or "", row["n"])
-        for row in persons.order_by()
-        .values("target_groups__code", "target_groups__label")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("-n", "target_groups__code")
+        for row in persons_by_target_group(persons)
     ]

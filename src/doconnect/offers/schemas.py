@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import StringConstraints, WithJsonSchema
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from doconnect.core.api.dates import PlausibleDate
 from doconnect.core.api.references import DistrictKey, TargetGroupCode
-from doconnect.core.api.schemas import BodyIn, DistrictOut, WholeNumber, present
+from doconnect.core.api.schemas import BodyIn, DistrictOut, json_number, present
 from doconnect.core.api.text import NOT_BLANK
 from doconnect.offers.catalogue import _AGE_MAX, _CAPACITY_MAX, _TITLE_MAX
 from doconnect.offers.models import OfferKind, OfferStatus
@@ -29,6 +29,10 @@ _BRANCHES = WithJsonSchema(
     }
 )
 Title = Annotated[str, StringConstraints(max_length=_TITLE_MAX, pattern=NOT_BLANK)]
+# The catalogue import's limits (offers/catalogue.py), bounds before the validator
+# (core/api/schemas.py says why).
+Age = Annotated[int, Field(ge=0, le=_AGE_MAX), BeforeValidator(json_number)]
+Capacity = Annotated[int, Field(ge=0, le=_CAPACITY_MAX), BeforeValidator(json_number)]
 UniqueCodes = Annotated[list[TargetGroupCode], Field(json_schema_extra={"uniqueItems": True})]
 
 
@@ -97,10 +101,9 @@ class OfferPatchIn(BodyIn):
     target_groups: Annotated[list[TargetGroupCode] | None, present(UniqueCodes)] = Field(
         None, description="target group codes, each once; []: open to all"
     )
-    # The catalogue import's limits (offers/catalogue.py), stated in the document.
-    min_age: WholeNumber | None = Field(None, ge=0, le=_AGE_MAX)
-    max_age: WholeNumber | None = Field(
-        None, ge=0, le=_AGE_MAX, description="not below min_age (sent or stored)"
+    min_age: Age | None = None
+    max_age: Age | None = Field(
+        None, description="not below min_age: 422 if both are sent, 409 against the stored one"
     )
     legal_branches: Annotated[list[str] | None, _BRANCHES] = Field(
         None, description='e.g. ["SGB II"]; []: any'
@@ -109,9 +112,11 @@ class OfferPatchIn(BodyIn):
         None, description='KldB 2010 codes, five digits, e.g. ["51312"]; []: none'
     )
     other_rules: Annotated[str | None, present(str)] = None
-    capacity: WholeNumber | None = Field(None, ge=0, le=_CAPACITY_MAX, description="null: unknown")
+    capacity: Capacity | None = Field(None, description="null: unknown")
     start: PlausibleDate | None = None
-    end: PlausibleDate | None = None
+    end: PlausibleDate | None = Field(
+        None, description="not before start: 422 if both are sent, 409 against the stored one"
+    )
     status: Annotated[OfferStatus | None, present(OfferStatus)] = None
 
 

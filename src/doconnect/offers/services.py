@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doconnect.core.models import District, Organisation, OrganisationKind, TargetGroup
+from doconnect.core.refusals import ConflictsWithState
 from doconnect.files.importing import ImportFailed, ImportProblem, ImportResult, raise_if_any
 from doconnect.offers.catalogue import (
     DESTINATION_PREFIX,
@@ -387,6 +388,36 @@ def offer_check(entry: OfferEntry) -> None:
         raise ValidationError(_problems_by_field(exc.problems)) from None
 
 
+# Rules across two fields of an offer: (the field a problem is named at, the other one,
+# whether the entry breaks the rule).
+_PAIRS: tuple[tuple[str, str, Callable[[OfferEntry], bool]], ...] = (
+    ("end", "start", lambda e: e.start is not None and e.end is not None and e.end < e.start),
+    (
+        "max_age",
+        "min_age",
+        lambda e: e.min_age is not None and e.max_age is not None and e.max_age < e.min_age,
+    ),
+)
+
+
+def _clash_with_stored(
+    exc: ValidationError, after: OfferEntry, changes: OfferChanges
+) -> ValidationError:
+    """The problems as they are, but as ``ConflictsWithState`` when each of them is a
+    rule across two fields of which only one was sent: the change is well formed and
+    clashes with the stored other value (a new start after the stored end), which no
+    request can know from the document (the API answers 409, not 422)."""
+    problems = exc.message_dict
+    against_stored = {
+        field
+        for field, other, broken in _PAIRS
+        if broken(after) and (field in changes) != (other in changes)
+    }
+    if problems and set(problems) <= against_stored:
+        return ConflictsWithState(problems)
+    return exc
+
+
 @transaction.atomic
 def offer_update(
     *, offer: Offer, changed_by: AbstractBaseUser, **changes: Unpack[OfferChanges]
@@ -405,7 +436,10 @@ def offer_update(
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     (before,) = offer_entries(external_ids=[locked.external_id])
     after = _entry_with(before, changes)
-    offer_check(after)
+    try:
+        offer_check(after)
+    except ValidationError as exc:
+        raise _clash_with_stored(exc, after, changes) from None
     old, new = offer_to_dict(before), offer_to_dict(after)
     changed = [name for name in EDITABLE_OFFER_FIELDS if old[name] != new[name]]
     if not changed:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hmac
 import logging
 import pickle
 import threading
@@ -33,6 +34,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from doconnect.core.changes import cached, table_versions
 from doconnect.core.jobs import job_start
@@ -145,9 +147,28 @@ def _load(pk: int) -> Ground:
         if key in _loaded:
             return _loaded[key]
     data = NextStepsGround.objects.filter(pk=pk).values_list("data", flat=True).get()
-    ground: Ground = pickle.loads(bytes(data))  # noqa: S301  (written by ground_store only)
+    ground: Ground = pickle.loads(_verified(bytes(data)))  # noqa: S301  (signed by _signed)
     _remember(pk, ground)
     return ground
+
+
+# Unpickling runs code named in the data: a row is signed with a key derived from the
+# secret key, so that write access to the database alone cannot make a web process run
+# code. A row that fails the check is treated as one from an older release.
+_SIGNATURE_SALT = "doconnect.pathways.next_steps.ground"
+_SIGNATURE_BYTES = 32
+
+
+def _signed(payload: bytes) -> bytes:
+    return salted_hmac(_SIGNATURE_SALT, payload, algorithm="sha256").digest() + payload
+
+
+def _verified(data: bytes) -> bytes:
+    signature, payload = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
+    expected = salted_hmac(_SIGNATURE_SALT, payload, algorithm="sha256").digest()
+    if not hmac.compare_digest(signature, expected):
+        raise pickle.UnpicklingError("next steps ground: signature does not match")
+    return payload
 
 
 def ground_store(day: dt.date | None = None) -> NextStepsGround:
@@ -162,7 +183,7 @@ def ground_store(day: dt.date | None = None) -> NextStepsGround:
         day=day,
         versions=versions,
         seconds=round(time.perf_counter() - started, 3),
-        data=pickle.dumps(ground, protocol=pickle.HIGHEST_PROTOCOL),
+        data=_signed(pickle.dumps(ground, protocol=pickle.HIGHEST_PROTOCOL)),
     )
     NextStepsGround.objects.exclude(pk=row.pk).filter(computed_at__lte=row.computed_at).delete()
     _remember(row.pk, ground)
@@ -189,6 +210,9 @@ def ground_is_current(day: dt.date | None = None) -> bool:
     return row is not None and row["day"] == day and row["versions"] == _versions()
 
 
+_UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, TypeError)
+
+
 def kept_ground(day: dt.date | None = None) -> KeptGround:
     """The ground to rank against (see the module docstring): the newest stored one
     when current; an older one, with the worker asked for the next, rather than
@@ -206,7 +230,10 @@ def kept_ground(day: dt.date | None = None) -> KeptGround:
             versions,
         )
     ):
-        return KeptGround(_load(row["pk"]), row["computed_at"], current=True)
+        with contextlib.suppress(*_UNREADABLE):
+            return KeptGround(_load(row["pk"]), row["computed_at"], current=True)
+        stored = ground_store(day)
+        return KeptGround(_load(stored.pk), stored.computed_at, current=True)
     if connection.in_atomic_block or versions is None:
         return KeptGround(ground_compute(day), timezone.now(), current=True)
     if row is None:
@@ -215,8 +242,9 @@ def kept_ground(day: dt.date | None = None) -> KeptGround:
     ground_refresh_queue(day)
     try:
         older = _load(row["pk"])
-    except (pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        # Pickled by a release whose classes are gone: nothing older to show.
+    except _UNREADABLE:
+        # Pickled by a release whose classes are gone, or not signed with this secret
+        # key: nothing older to show.
         stored = ground_store(day)
         return KeptGround(_load(stored.pk), stored.computed_at, current=True)
     return KeptGround(older, row["computed_at"], current=False)

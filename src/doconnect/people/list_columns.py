@@ -241,10 +241,16 @@ def order_persons(
 
 
 def list_columns(
-    viewer: Viewer, person_ids: Sequence[int], *, today: dt.date | None = None
+    viewer: Viewer,
+    person_ids: Sequence[int],
+    *,
+    today: dt.date | None = None,
+    workers: bool = True,
 ) -> dict[int, ListColumns]:
     """The columns of these persons (a page of the list, a chunk of the export) for
-    this viewer, in two queries whatever their number."""
+    this viewer, in two queries whatever their number. Without ``workers`` (the person
+    page, whose case-work section reads and shows the responsible workers itself) in
+    one, the workers left empty."""
     if not person_ids:
         return {}
     day = today or timezone.localdate()
@@ -258,7 +264,7 @@ def list_columns(
         )
         .values("pk", "current_state", "state_since", *(f"due_{kind}" for kind in dates))
     )
-    workers = responsible_workers(viewer, person_ids, today=day)
+    names = responsible_workers(viewer, person_ids, today=day) if workers else {}
     found: dict[int, ListColumns] = {}
     for row in rows:
         candidates = [
@@ -269,7 +275,7 @@ def list_columns(
         found[row["pk"]] = ListColumns(
             state=row["current_state"] or "",
             state_since=_as_date(row["state_since"]) if row["state_since"] else None,
-            workers=workers.get(row["pk"], []),
+            workers=names.get(row["pk"], []),
             # The earliest; on the same day in the order of DUE_LABELS.
             due=min(candidates, key=lambda d: (d.on, list(DUE_LABELS).index(d.kind)))
             if candidates

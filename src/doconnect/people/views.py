@@ -399,7 +399,9 @@ def _person_page_response(
     editing = editing_for_page(viewer, record, spells)
     casework = casework_for_page(viewer, record, view=view, part_of_page_read=True)
     agreements = person_agreements(viewer, record)
-    overview = list_columns(viewer, [record.person.pk])[record.person.pk]
+    # The state and what is due; the responsible workers are the case-work section's
+    # (read and audited there), not read a second time for the overview.
+    overview = list_columns(viewer, [record.person.pk], workers=False)[record.person.pk]
     personal = record.personal if record.shows_personal else None
     audit_reads(
         viewer,

@@ -4,28 +4,33 @@ file (one row per person, one column per period) — the whole command, without 
 It reads and writes files only, so the ``doconnect`` front door (``cli.py``) runs it
 with plain ``argparse`` and never imports Django: a file calculation starts in the time
 Python and NumPy take, which matters when the calculation itself takes a fraction of a
-second (Hamming on 2,000 sequences, issue #21). ``management/commands/sequences.py`` is
-the same command for Django's ``call_command`` and ``manage.py``: one parser
-(``add_arguments``), one ``run``. The engine's modules are imported where an action needs
-them (CLARA, Dask, tiles and the typology's SciPy are not needed for distances).
+second (Hamming on 2,000 sequences, issue #21); Hamming with one cost on a plain file
+into ``.npy`` does not import NumPy either (``_plain_hamming``).
+``management/commands/sequences.py`` is the same command for Django's ``call_command``
+and ``manage.py``: one parser (``add_arguments``), one ``run``. The engine's modules are
+imported where an action needs them (CLARA, Dask, tiles and the typology's SciPy are not
+needed for distances).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from doconnect.files.atomic import Content, write_atomically
-from doconnect.transitions.engine.data import SequenceFileError, Sequences, read_wide_csv
+from doconnect.transitions.engine.plain import SequenceFileError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from doconnect.transitions.engine import clara, typology
+    from doconnect.transitions.engine.data import Sequences
 
 HELP = "Sequences: summarise, compute distances, build a typology (wide CSV files)."
 
@@ -68,16 +73,22 @@ examples:
 """
 
 
-def _read(options: dict[str, Any]) -> Sequences:
-    states = None
+def _states(options: dict[str, Any]) -> list[str] | None:
     if options.get("states"):
-        states = [s.strip() for s in options["states"].split(",")]
+        return [s.strip() for s in options["states"].split(",")]
+    return None
+
+
+def _read(options: dict[str, Any]) -> Sequences:
+    # here: the Hamming distances of a plain file need no NumPy (start-up, issue #21)
+    from doconnect.transitions.engine.data import read_wide_csv
+
     try:
         return read_wide_csv(
             options["file"],
             id_column=options["id"],
             columns=options["columns"],
-            states=states,
+            states=_states(options),
             weights_column=options.get("weights"),
         )
     except SequenceFileError as exc:
@@ -144,7 +155,7 @@ def _indel(text: str) -> float | Literal["auto"]:
         indel = float(text)
     except ValueError:
         indel = -1.0
-    if not np.isfinite(indel) or indel <= 0:
+    if not math.isfinite(indel) or indel <= 0:
         raise Refused(f"--indel: a positive number or auto, not {text!r}")
     return indel
 
@@ -233,14 +244,16 @@ def run(options: dict[str, Any], write: Write) -> None:
     """Carry out the parsed ``options`` (``action`` and its options), writing the lines
     for the terminal with ``write``; a refused call raises ``Refused``."""
     action = options["action"]
-    seqs = _read(options)
     if action == "summary":
-        _summary(seqs, options["format"], write)
+        _summary(_read(options), options["format"], write)
         return
     out = str(options["out"])  # os.path, not pathlib: start-up (issue #21)
     suffix = os.path.splitext(out)[1].lower()
     if action == "distances" and suffix not in {".npy", ".csv"}:
         raise Refused(f"--out {out}: the file must end in .npy or .csv")
+    if action == "distances" and suffix == ".npy" and _plain_hamming(options, out, write):
+        return
+    seqs = _read(options)
     if action == "typology" and not 1 <= options["k"] <= seqs.n:
         raise Refused(f"--k: between 1 and {seqs.n} (the sequences), not {options['k']}")
     if action == "typology" and options["clara"]:
@@ -249,6 +262,8 @@ def run(options: dict[str, Any], write: Write) -> None:
     _refuse_clara_options(options)
     matrix = _distances(seqs, options)
     if action == "distances":
+        import numpy as np
+
         if suffix == ".npy":
             _write_atomically(out, lambda f: np.save(f, matrix))
         else:
@@ -259,6 +274,39 @@ def run(options: dict[str, Any], write: Write) -> None:
 
     types = typology.typology(seqs, matrix, options["k"])
     write(_write_types(seqs, types, out))
+
+
+def _plain_hamming(options: dict[str, Any], out: str, write: Write) -> bool:
+    """Hamming distances with one cost (no ``--sm`` or ``--sm CONSTANT``) of a plain file
+    (``engine.plain``), here, untiled, into a ``.npy`` file — without importing NumPy:
+    its import took ten times as long as these distances of 2,000 sequences (issue #21).
+    The bytes are those ``numpy.save`` writes of ``distances.distance_matrix``'s result.
+    False for any other call or file, which the general path then computes."""
+    if options["method"] != "HAM" or options.get("sm") not in {None, "CONSTANT"}:
+        return False
+    if options.get("weights") or options.get("tile") is not None:
+        return False
+    if (options.get("engine") or "local") != "local" or options.get("scheduler"):
+        return False  # the general path checks these options with its messages
+    _indel(options.get("indel") or "auto")  # refused as on the general path, though unused
+    from doconnect.transitions.engine import buffers, plain
+
+    read = plain.read_plain(options["file"], options["id"], options["columns"], _states(options))
+    if read is None:
+        return False
+    cost = buffers.hamming_cval(options.get("sm"))
+    matrix = buffers.constant_hamming(read.codes, read.n, read.periods, len(read.states), cost)
+    if sys.byteorder != "little":  # pragma: no cover - the .npy header says little-endian
+        matrix.byteswap()
+    header = plain.npy_header(read.n, read.n)
+
+    def save(file: BinaryIO) -> None:
+        file.write(header)
+        file.write(matrix)
+
+    _write_atomically(out, save)
+    write(f"{read.n} x {read.n} distances written to {out}")
+    return True
 
 
 def _clara(seqs: Sequences, options: dict[str, Any], out: str, write: Write) -> None:

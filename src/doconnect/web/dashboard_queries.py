@@ -21,7 +21,10 @@ from doconnect.core.viewers import Viewer
 from doconnect.core.vocabulary import data_label
 from doconnect.offers.models import Offer
 from doconnect.offers.participation import in_active_support
-from doconnect.offers.places_selectors import active_offers_with_free_places
+from doconnect.offers.places_selectors import (
+    active_offers_with_free_places,
+    persons_by_target_group,
+)
 from doconnect.people.access import visible_persons
 from doconnect.people.access_rules import Purpose
 from doconnect.people.models import Gender, Spell, SpellState
@@ -66,12 +69,7 @@ def active_support(viewer: Viewer, day: dt.date) -> ActiveSupport:
             .values("district__official_key", "district__name")
             .annotate(n=Count("pk"))
             .order_by("district__official_key"),
-            # As offers.places_selectors.support_by_target_group, as a query to keep: a
-            # person in two groups counts in both, one without a group under "".
-            persons.order_by()
-            .values("target_groups__code", "target_groups__label")
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", "target_groups__code"),
+            persons_by_target_group(persons),
             persons.order_by().values("gender").annotate(n=Count("pk")).values_list("gender", "n"),
         ]
     )

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
+from playwright.sync_api import expect
 
 from doconnect.core.models import AuditEvent
 from doconnect.people.agreements.models import Agreement
@@ -88,7 +89,7 @@ def test_a_case_worker_concludes_an_agreement_by_clicking_and_takes_the_pdf_home
 
     page.get_by_role("link", name="Vereinbarung schließen").click()
     page.wait_for_url(f"{base}/persons/{person.public_id}/agreements/new/")
-    assert page.get_by_text("zuverlässig, handwerkliches Geschick").is_visible()
+    expect(page.get_by_text("zuverlässig, handwerkliches Geschick")).to_be_visible()
 
     page.get_by_label("Titel").fill("Kooperationsplan Ausbildung")
     page.get_by_label("Geschlossen am").fill("2026-10-01")
@@ -127,10 +128,10 @@ def test_a_case_worker_concludes_an_agreement_by_clicking_and_takes_the_pdf_home
     page.get_by_role("button", name="Vereinbarung schließen").click()
 
     page.wait_for_url(re.compile(rf"/persons/{person.public_id}/agreements/\d+/$"))
-    assert page.get_by_text("Die Vereinbarung ist geschlossen.").is_visible()
-    assert page.get_by_role("heading", name="Kooperationsplan Ausbildung").is_visible()
-    assert page.get_by_text("Zuständig: Träger A").is_visible()
-    assert page.get_by_text("Zuständig: Jobcenter (Jana Berater)").is_visible()
+    expect(page.get_by_text("Die Vereinbarung ist geschlossen.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kooperationsplan Ausbildung")).to_be_visible()
+    expect(page.get_by_text("Zuständig: Träger A")).to_be_visible()
+    expect(page.get_by_text("Zuständig: Jobcenter (Jana Berater)")).to_be_visible()
     assert page.get_by_text("überfällig", exact=True).count() == 1  # the first row, 31.10.
     agreement = _db(Agreement.objects.get)
     assert _db(agreement.items.count) == 5  # three person rows written, two guarantees
@@ -142,7 +143,7 @@ def test_a_case_worker_concludes_an_agreement_by_clicking_and_takes_the_pdf_home
     item.get_by_text("Status oder Frist ändern").click()
     item.get_by_label("Status").select_option(label="erledigt")
     item.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("Der Punkt ist geändert.").is_visible()
+    expect(page.get_by_text("Der Punkt ist geändert.")).to_be_visible()
     assert _db(lambda: agreement.items.get(text__contains="Fahrtkosten").status) == "done"
 
     # Back on the person page: the agreement with its overdue item.

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from doconnect.people.agreements.models import Agreement
 from doconnect.people.models import Person
@@ -52,7 +53,7 @@ def test_a_case_worker_closes_an_agreement_from_the_person_page(
 
     page.get_by_role("button", name="Vereinbarung abschließen").click()
     page.wait_for_url(f"{base}/persons/{person.public_id}/agreements/{plan.pk}/")
-    assert page.get_by_text("Die Vereinbarung ist abgeschlossen.").is_visible()
+    expect(page.get_by_text("Die Vereinbarung ist abgeschlossen.")).to_be_visible()
     assert "abgeschlossen" in status.inner_text()
     assert page.get_by_role("button", name="Vereinbarung abschließen").count() == 0
     assert page.locator("form[action*='/items/']").count() == 0

@@ -3,10 +3,11 @@ export, called by the CLI."""
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import IO, TextIO
 
 from django.db import transaction
 
@@ -17,9 +18,9 @@ from doconnect.files.importing import (
     ImportFailed,
     ImportProblem,
     ImportResult,
-    csv_reader,
-    decode_utf8,
+    csv_records,
     header_problem,
+    raise_if_any,
 )
 from doconnect.files.tables import TableWriter
 from doconnect.labourmarket.employers.jobsuche import JobsucheResponse, Location, VacancyEntry
@@ -46,25 +47,54 @@ def district_ids_by_postcode(postcodes: Iterable[str]) -> dict[str, int]:
     )
 
 
+@dataclass(frozen=True)
+class PostcodeRows:
+    """A chunk of a postcode file: its good rows and the problems of its other lines."""
+
+    rows: tuple[PostcodeRow, ...]
+    problems: tuple[ImportProblem, ...] = ()
+
+
+# Rows checked and handed on at a time: a large file is read as it is imported.
+CHUNK_ROWS = 10_000
+
+
 def read_postcodes_csv(data: bytes, *, file: str) -> list[PostcodeRow]:
-    """``postcode,district`` rows; raises ImportFailed with every problem of the file
-    itself (the districts are checked against the database on import). A postcode listed
-    for two districts is refused: the table maps a postcode to one district, and one that
-    lies in several is left out, so what comes from there gets no district."""
-    text = decode_utf8(data, file=file)
-    reader = csv_reader(text)
+    """The rows of a whole file held in memory (see ``postcode_chunks``); raises
+    ImportFailed with every problem of the file itself (the districts are checked
+    against the database on import)."""
+    rows: list[PostcodeRow] = []
     problems: list[ImportProblem] = []
-    header = next(reader, None)
-    if header is None:
-        raise ImportFailed([ImportProblem(file, 1, "", "the file is empty")])
+    for chunk in postcode_chunks(io.BytesIO(data), file=file):
+        rows.extend(chunk.rows)
+        problems.extend(chunk.problems)
+    raise_if_any(problems)
+    return rows
+
+
+def postcode_chunks(
+    stream: IO[bytes], *, file: str, chunk_rows: int | None = None
+) -> Iterator[PostcodeRows]:
+    """``postcode,district`` rows read from ``stream``, ``chunk_rows`` (``CHUNK_ROWS``) at
+    a time. An empty file, a bad encoding, a wrong header or a malformed record raise
+    ImportFailed when met; a bad row is a problem of its chunk. A postcode listed for two
+    districts is refused: the table maps a postcode to one district, and one that lies in
+    several is left out, so what comes from there gets no district. Across chunks only
+    each postcode's first line and district are kept, to find one given twice."""
+    records = csv_records(stream, file=file, empty_field="")
+    _first_line, header = next(records)
     names = [h.strip() for h in header]
     bad_header = header_problem(file, names, POSTCODE_COLUMNS)
     if bad_header:
         raise ImportFailed([bad_header])
+    chunk_rows = chunk_rows or CHUNK_ROWS
     rows: list[PostcodeRow] = []
-    first: dict[str, PostcodeRow] = {}
-    for record in reader:
-        line = reader.line_num
+    problems: list[ImportProblem] = []
+    first: dict[str, tuple[int, str]] = {}  # postcode → its first line and district
+    for line, record in records:
+        if len(rows) >= chunk_rows:
+            yield PostcodeRows(tuple(rows), tuple(problems))
+            rows, problems = [], []
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(names):
@@ -82,49 +112,73 @@ def read_postcodes_csv(data: bytes, *, file: str) -> list[PostcodeRow]:
         if not district:
             problems.append(ImportProblem(file, line, "district", "is empty"))
             continue
-        row = PostcodeRow(postcode, district, line)
         earlier = first.get(postcode)
         if earlier is not None:
+            earlier_line, earlier_district = earlier
             problems.append(
                 ImportProblem(
                     file,
                     line,
                     "postcode",
-                    f"{postcode} given twice (first at line {earlier.line})"
+                    f"{postcode} given twice (first at line {earlier_line})"
                     + (
                         "; a postcode in several districts is left out of the table"
-                        if earlier.district != district
+                        if earlier_district != district
                         else ""
                     ),
                 )
             )
             continue
-        first[postcode] = row
-        rows.append(row)
-    if problems:
-        raise ImportFailed(problems)
-    return rows
+        first[postcode] = (line, district)
+        rows.append(PostcodeRow(postcode, district, line))
+    yield PostcodeRows(tuple(rows), tuple(problems))
+
+
+def postcodes_import(*, rows: Sequence[PostcodeRow], file: str) -> ImportResult:
+    """Import rows read whole (``read_postcodes_csv``); see ``postcodes_import_chunks``."""
+    return postcodes_import_chunks([PostcodeRows(tuple(rows))], file=file)
 
 
 @transaction.atomic
-def postcodes_import(*, rows: Sequence[PostcodeRow], file: str) -> ImportResult:
-    """Create or change the postcodes' districts; postcodes not in the file stay."""
+def postcodes_import_chunks(chunks: Iterable[PostcodeRows], *, file: str) -> ImportResult:
+    """Create or change the postcodes' districts, all or nothing, a chunk at a time as
+    the file is read; postcodes not in the file stay. Each chunk is written while the
+    file has shown no problem; the districts are checked against the database too, but
+    named only when the file itself is right (its own problems come first). Any problem
+    or a reader's ImportFailed rolls back the chunks written before."""
     districts = list(District.objects.values_list("id", "name", "official_key"))
     by_name = {name: pk for pk, name, _key in districts}
     by_key = {key: pk for pk, _name, key in districts}
-    problems = [
-        ImportProblem(
-            file,
-            row.line,
-            "district",
-            f'unknown district "{row.district}" (a name or official key); known: '
-            + ", ".join(sorted(by_name)),
+    file_problems: list[ImportProblem] = []
+    unknown: list[ImportProblem] = []
+    counts = dict.fromkeys(("postcodes_created", "postcodes_changed", "postcodes_unchanged"), 0)
+    for chunk in chunks:
+        file_problems.extend(chunk.problems)
+        if file_problems:
+            continue  # only read on, to name every problem of the file
+        unknown.extend(
+            ImportProblem(
+                file,
+                row.line,
+                "district",
+                f'unknown district "{row.district}" (a name or official key); known: '
+                + ", ".join(sorted(by_name)),
+            )
+            for row in chunk.rows
+            if row.district not in by_name and row.district not in by_key
         )
-        for row in rows
-        if row.district not in by_name and row.district not in by_key
-    ]
-    if problems:
-        raise ImportFailed(problems)
+        if not unknown:
+            _write_postcodes(chunk.rows, by_name, by_key, counts)
+    raise_if_any(file_problems or unknown)
+    return ImportResult(file=file, counts=counts)
+
+
+def _write_postcodes(
+    rows: Sequence[PostcodeRow],
+    by_name: Mapping[str, int],
+    by_key: Mapping[str, int],
+    counts: dict[str, int],
+) -> None:
     existing = PostcodeDistrict.objects.in_bulk([r.postcode for r in rows], field_name="postcode")
     created, changed = [], []
     for row in rows:
@@ -137,14 +191,9 @@ def postcodes_import(*, rows: Sequence[PostcodeRow], file: str) -> ImportResult:
             changed.append(found)
     PostcodeDistrict.objects.bulk_create(created)
     PostcodeDistrict.objects.bulk_update(changed, ["district"])
-    return ImportResult(
-        file=file,
-        counts={
-            "postcodes_created": len(created),
-            "postcodes_changed": len(changed),
-            "postcodes_unchanged": len(rows) - len(created) - len(changed),
-        },
-    )
+    counts["postcodes_created"] += len(created)
+    counts["postcodes_changed"] += len(changed)
+    counts["postcodes_unchanged"] += len(rows) - len(created) - len(changed)
 
 
 # --- vacancies ------------------------------------------------------------------------

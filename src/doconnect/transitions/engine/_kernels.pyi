@@ -1,5 +1,12 @@
 # Types of the compiled module built from _kernels.c (see kernels.py for the meaning).
+from array import array
+from typing import Any
+
 import numpy as np
+
+# Any C-contiguous buffer of the item size the C code checks (NumPy arrays, or
+# bytearray and array.array on the NumPy-free Hamming path, engine/buffers.py).
+_Buffer = np.ndarray | bytearray | array[Any] | memoryview
 
 def om_rows(
     codes: np.ndarray,
@@ -8,18 +15,18 @@ def om_rows(
     S: int,
     indel: float,
     out: np.ndarray,
-    rows: np.ndarray,
+    rows: _Buffer,
 ) -> None: ...
 def hamming_rows(
     codes: np.ndarray, T: int, sm: np.ndarray, S: int, out: np.ndarray, rows: np.ndarray
 ) -> None: ...
 def hamming_blocks(
-    codes: np.ndarray,
+    codes: _Buffer,
     T: int,
-    sm: np.ndarray,
+    sm: _Buffer,
     S: int,
-    out: np.ndarray,
-    blocks: np.ndarray,
+    out: _Buffer,
+    blocks: _Buffer,
     block: int,
 ) -> None: ...
 def state_counts(
@@ -46,8 +53,8 @@ def wide_codes(
     start: int,
     stop: int,
     states: list[bytes] | None,
-    codes: np.ndarray,
-    spans: np.ndarray,
+    codes: _Buffer,
+    spans: _Buffer,
 ) -> tuple[int, list[bytes]] | None: ...
 def lanes() -> int: ...
 def isa() -> str: ...

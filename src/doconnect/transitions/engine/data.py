@@ -7,7 +7,6 @@ file (one row per person, one column per period)."""
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import math
 import os
@@ -16,13 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from doconnect.transitions.engine import kernels
+from doconnect.transitions.engine import plain
+from doconnect.transitions.engine.plain import SequenceFileError, column_range
+
+__all__ = ["MISSING", "SequenceFileError", "Sequences", "read_wide_csv"]
 
 MISSING = -1
-
-
-class SequenceFileError(ValueError):
-    """A wide sequence file that cannot be read; the message names file, line and column."""
 
 
 @dataclass(frozen=True)
@@ -103,27 +101,6 @@ class Sequences:
         return cls(codes, tuple(states), tuple(ids), w)
 
 
-def _column_range(path: str, header: list[str], columns: str, id_column: str) -> tuple[int, int]:
-    first, sep, last = columns.partition(":")
-    if not sep or not first or not last:
-        raise SequenceFileError(f"{path}: --columns must be FIRST:LAST, not {columns!r}")
-    positions = {}
-    for name in (first, last):
-        if name not in header:
-            raise SequenceFileError(f"{path}:1: column {name!r} is not in the header")
-        positions[name] = header.index(name)
-    start, end = positions[first], positions[last]
-    if start > end:
-        raise SequenceFileError(
-            f"{path}:1: columns {first}:{last}: {first!r} comes after {last!r} in the header"
-        )
-    if start <= header.index(id_column) <= end:
-        raise SequenceFileError(
-            f"{path}:1: columns {first}:{last} include the id column {id_column!r}"
-        )
-    return start, end + 1
-
-
 def _quick_codes(
     data: list[tuple[int, list[str]]],
     width: int,
@@ -162,47 +139,21 @@ def _read_plain(
 ) -> Sequences | None:
     """What ``read_wide_csv`` returns, for a plain file (UTF-8, no quotes, no weights,
     only empty cells missing, lines ending in ``\\n``, no problem), read in one pass of
-    compiled code (``kernels.wide_codes``): the Python reading takes a few times as
+    compiled code (``plain.read_plain``): the Python reading takes a few times as
     long as the Hamming distances of 2,000 sequences (issue #21). None for any other
     file, which the row-by-row reading below then reads or refuses with its message."""
     if weights_column is not None or tuple(missing) != ("",):
         return None
-    try:
-        with open(path, "rb") as file:
-            raw = file.read()
-        raw.decode("utf-8")  # the encoding the Python reading checks
-    except (OSError, UnicodeDecodeError):
+    read = plain.read_plain(path, id_column, columns, states)
+    if read is None:
         return None
-    raw = raw.removeprefix(codecs.BOM_UTF8)
-    end = raw.find(b"\n")
-    line = raw[: max(end, 0)].decode("utf-8")
-    if end < 0 or len(line.splitlines()) != 1 or '"' in line or "\0" in line:
-        return None
-    header = [name.strip() for name in line.split(",")]
-    if id_column not in header:
-        return None
-    try:
-        start, stop = _column_range(path, header, columns, id_column)
-    except SequenceFileError:
-        return None
-    given = None if states is None else [s.encode("utf-8") for s in states]
-    if given is not None and (not given or len(set(given)) != len(given)):
-        return None
-    body = raw[end + 1 :]
-    read = kernels.wide_codes(body, len(header), header.index(id_column), (start, stop), given)
-    if read is None or len(read[0]) == 0 or not read[2]:
-        return None
-    codes, spans, found = read
-    ids = [body[a:b].decode("utf-8").strip() for a, b in spans.tolist()]
-    if not all(ids) or len(set(ids)) != len(ids):
-        return None
+    codes = np.frombuffer(read.codes, dtype=np.int8).reshape(read.n, read.periods)
     if states is not None:
-        return Sequences(codes, tuple(states), tuple(ids))
-    met = [name.decode("utf-8") for name in found]
-    known = sorted(met)
+        return Sequences(codes, tuple(states), tuple(read.ids))
+    known = sorted(read.states)
     # codes number the states in the order met; -1 (missing) picks the last entry
-    renumber = np.array([known.index(name) for name in met] + [MISSING], dtype=np.int8)
-    return Sequences(renumber[codes], tuple(known), tuple(ids))
+    renumber = np.array([known.index(name) for name in read.states] + [MISSING], dtype=np.int8)
+    return Sequences(renumber[codes], tuple(known), tuple(read.ids))
 
 
 def read_wide_csv(
@@ -252,7 +203,7 @@ def _read_rows(
     header = [name.strip() for name in rows[0]]
     if id_column not in header:
         raise SequenceFileError(f"{path}:1: no id column {id_column!r} in the header")
-    start, stop = _column_range(path, header, columns, id_column)
+    start, stop = column_range(path, header, columns, id_column)
     id_at = header.index(id_column)
     weight_at = None
     if weights_column is not None:

@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 
 from doconnect.transitions.engine import kernels
+from doconnect.transitions.engine.buffers import hamming_cval
 from doconnect.transitions.engine.data import Sequences
 
 Method = Literal["OM", "HAM"]
@@ -133,9 +134,9 @@ def distance_matrix(
     if seqs.n == 0:
         return np.zeros((0, 0))
     if method == "HAM":
-        if sm is None:
-            return hamming(seqs)
-        return hamming(seqs, substitution_costs(seqs, sm, 2.0, weighted), miss_cost=2.0)
+        cval = hamming_cval(sm)
+        costs = None if sm is None else substitution_costs(seqs, sm, cval, weighted)
+        return hamming(seqs, costs, miss_cost=cval)
     if method != "OM":
         raise ValueError(f"unknown method {method!r} (OM or HAM)")
     if sm is None:

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from doconnect.core.management.formatting import ExampleCommand, problems_error
 from doconnect.core.transfers import ImportKind, examples_help, import_kinds, kinds_help
 from doconnect.files.importing import ImportFailed
+from doconnect.files.jsonfile import refuse_too_big
 
 ALL_OR_NOTHING = """\
 All or nothing: if any entry is wrong, nothing is imported, every problem is listed as
@@ -56,6 +57,8 @@ class Command(ExampleCommand):
                 with Path(file).open("rb") as stream:
                     result = chosen.stream(stream, file, **values)
             else:
+                # A kind that needs the whole file: refused by its size before reading.
+                refuse_too_big(Path(file).stat().st_size, file=file)
                 result = chosen.run(Path(file).read_bytes(), file, **values)
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
