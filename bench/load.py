@@ -3,7 +3,11 @@ headless, loopback, bounded in time).
 
 A throwaway PostgreSQL cluster with the demo city at ``--scale`` (20: 100,000 persons),
 served by ``doconnect serve`` as in production (gunicorn, one worker process per core,
-DEBUG off, static files by WhiteNoise); then ``--users`` simulated people for
+DEBUG off, static files by WhiteNoise) with ``doconnect worker`` beside it (the kept
+results that go stale under the run's writes, next steps and the report preview, are
+computed there, on the same two cores); after the sign-ins, the morning's first looks
+(each page once, unmeasured, printed: what the worker keeps is computed then, as in an
+office that has been open since eight); then ``--users`` simulated people for
 ``--seconds`` (``_load_users.py``): case workers (task page, person list, person pages,
 notes), provider staff (referral inbox and steps), coordinators (dashboard, offers,
 providers, report preview) and the public (published report), each pausing 1–2 s between
@@ -66,6 +70,9 @@ def _environment(database_url: str) -> dict[str, str]:
         "DOCONNECT_TOTP_REQUIRED": "0",
         "DOCONNECT_ALLOWED_HOSTS": "127.0.0.1",
         "DOCONNECT_VAR_DIR": str(VAR_DIR),
+        # The worker's daily job (missed at 06:00, so run at its start) writes reminder
+        # mails; there is no mail server on the machine, so they are kept in memory.
+        "DOCONNECT_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
@@ -115,6 +122,47 @@ def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str
                     return server, url, time.perf_counter() - started
         except OSError:
             time.sleep(0.2)
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "doconnect", "worker"],
+        env=env,
+        cwd=VAR_DIR,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _first_looks(url: str, sessions: dict[str, list[str]]) -> list[tuple[str, float]]:
+    """Each page of the run once, in order, as the first coordinator and case worker:
+    the seconds each took (what is computed once and kept is computed here)."""
+    import re
+
+    def look(role: str, path: str) -> str:
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            url + path, headers={"Cookie": f"sessionid={sessions[role][0]}"}
+        )
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=900) as answer:  # noqa: S310
+            text = answer.read().decode()
+        looks.append((path, time.perf_counter() - started))
+        return text
+
+    looks: list[tuple[str, float]] = []
+    for path in ("/", "/offers/", "/providers/"):
+        look("koordination", path)
+    preview = re.search(
+        r'href="(/transparency/\d{4}/preview/)"', look("koordination", "/transparency/")
+    )
+    if preview:
+        look("koordination", preview.group(1))
+    look("fallberatung", "/tasks/")
+    person = re.search(r'href="(/persons/P-[0-9A-Z]{8}/)"', look("fallberatung", "/persons/"))
+    if person:
+        look("fallberatung", person.group(1))
+    look("traeger", "/referrals/")
+    return looks
 
 
 # The signed-in roles of _load_users.py with their Locust weights (the public: 1).
@@ -235,6 +283,7 @@ def main() -> int:
     log = VAR_DIR / "serve.log"
     server, url, start_seconds = _serve(env, log)
     print(f"doconnect serve answered after {start_seconds:.1f} s ({url})", flush=True)
+    worker = _worker(env, VAR_DIR / "worker.log")
     try:
         sessions, sign_ins = _sessions(url, args.users)
         sign_in_median = statistics.median(sign_ins) * 1000
@@ -243,12 +292,18 @@ def main() -> int:
             f"max {max(sign_ins) * 1000:.0f} ms",
             flush=True,
         )
+        looks = _first_looks(url, sessions)
+        print(
+            "first looks: " + ", ".join(f"{path} {seconds:.1f} s" for path, seconds in looks),
+            flush=True,
+        )
         session_file = VAR_DIR / "sessions.json"
         session_file.write_text(json.dumps(sessions))
         _locust(url, args.users, args.seconds, VAR_DIR / "locust", session_file)
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        for process in (worker, server):
+            process.terminate()
+            process.wait(timeout=60)
     pages, total = _figures(VAR_DIR / "locust")
     base = pages.get(BASELINE, {}).get("p50_ms") or 0.0
 
@@ -277,6 +332,7 @@ def main() -> int:
                 "server_start_seconds": round(start_seconds, 1),
                 "sign_ins": len(sign_ins),
                 "sign_in_median_ms": round(sign_in_median),
+                "first_looks_s": {path: round(seconds, 2) for path, seconds in looks},
                 "target_p95_ms": TARGET_P95_MS,
                 "total": total,
                 "pages": pages,

@@ -227,6 +227,49 @@ def test_a_case_worker_with_consent_sees_ranked_next_steps_with_reasons_and_why_
     assert '<option value="apprenticeship"' in body
 
 
+def test_a_city_of_many_offers_lists_25_steps_and_30_why_nots_and_counts_the_rest(
+    landscape: City, case_worker: User
+) -> None:
+    person = _person(landscape)
+    courses = Offer.objects.bulk_create(
+        Offer(
+            external_id=f"o-course-{i:03}",
+            provider=landscape.provider_a,
+            title=f"Kurs {i:03}",
+            kind="qualification",
+            district=landscape.district,
+        )
+        for i in range(40)
+    )
+    FollowOn.objects.bulk_create(
+        FollowOn(from_offer=course, destination="employment") for course in courses
+    )
+    for i in range(1_050):  # for the young only: each a "why not"
+        Offer.objects.create(
+            external_id=f"o-young-{i:04}",
+            provider=landscape.provider_b,
+            title=f"Jugend {i:04}",
+            kind="low_threshold",
+        ).target_groups.add(landscape.youth)
+    url = f"/persons/{person.public_id}/"
+    for language, more_steps, more_excluded in (
+        ("de", "weitere passende Angebote sind hier nicht aufgeführt", "Nicht aufgeführt: 1.0"),
+        ("en", "more suitable offers are not listed here", "Not listed: 1,0"),
+    ):
+        body = html.unescape(logged_in(case_worker, language=language).get(url).content.decode())
+        why_not = "Warum nicht?" if language == "de" else "Why not?"
+        steps = body[body.index('class="next-steps"') : body.index(why_not)]
+        excluded = body[body.index(why_not) :]
+        assert steps.count('name="offer"') == 25
+        shown = _between(steps, 'id="more-steps">', "</p>").removeprefix('id="more-steps">')
+        # 42 ranked (o-a, o-b and the 40 courses), 25 listed.
+        assert shown.startswith("17 ") and more_steps in shown, shown
+        listed = excluded[: excluded.index('id="more-excluded"')]
+        # The fewest reasons first: o-c and o-y (one each), then 28 of the young ones.
+        assert listed.count("<li>o-") == 30 and listed.count("<li>o-young-") == 28
+        assert more_excluded in _between(excluded, 'id="more-excluded">', "</p>")
+
+
 def test_choosing_a_goal_the_network_does_not_reach_changes_the_reasons(
     landscape: City, coordinator: User
 ) -> None:

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -354,6 +355,13 @@ def _statistical_page(request: HttpRequest, viewer: Viewer, record: PersonRecord
     )
 
 
+# How much of the ranking the page lists: in a city of thousands of offers a person may
+# have hundreds of steps and thousands of "why not"s, which nobody reads and which made
+# the page seconds slow (issue #19); the rest is counted, and a goal narrows the steps.
+SHOWN_STEPS = 25
+SHOWN_EXCLUDED = 30
+
+
 def _person_page_response(
     request: HttpRequest,
     viewer: Viewer,
@@ -384,16 +392,20 @@ def _person_page_response(
         # The refusal of the API's 403 and the command's error: here the page simply
         # has no next-steps section (no goal form, no "propose" buttons).
         ranked = None
+    more_steps = more_excluded = 0
     if ranked is not None:
         texts = FactorTexts(TargetGroup.labels())
+        steps, excluded = ranked.result.steps, ranked.result.excluded
         next_steps = [
             (s, ranked.titles.get(s.offer, ""), [texts(f) for f in s.factors])
-            for s in ranked.result.steps
+            for s in steps[:SHOWN_STEPS]
         ]
         excluded_steps = [
             (e, ranked.titles.get(e.offer, ""), [texts(f) for f in e.why_not])
-            for e in ranked.result.excluded
+            for e in sorted(excluded, key=lambda e: (len(e.why_not), e.offer))[:SHOWN_EXCLUDED]
         ]
+        more_steps = len(steps) - len(next_steps)
+        more_excluded = len(excluded) - len(excluded_steps)
     if may_record and consent_form is None:
         consent_form = ConsentForm(initial={"valid_from": timezone.localdate()})
     editing = editing_for_page(viewer, record, spells)
@@ -482,6 +494,10 @@ def _person_page_response(
             "goal_form": goal_form if ranked is not None else None,
             "next_steps": next_steps,
             "excluded_steps": excluded_steps,
+            "more_steps": more_steps,
+            "more_steps_shown": number_format(more_steps, force_grouping=True),
+            "more_excluded": more_excluded,
+            "more_excluded_shown": number_format(more_excluded, force_grouping=True),
             # Ranked against an earlier analysis while the worker computes the next.
             "next_steps_as_of": ranked.computed_at
             if ranked is not None and not ranked.current

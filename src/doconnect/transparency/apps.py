@@ -8,6 +8,7 @@ class TransparencyConfig(AppConfig):
 
     def ready(self) -> None:
         from doconnect.core.changes import watch
+        from doconnect.transparency import jobs  # noqa: F401  (registers the job kind)
         from doconnect.transparency.selectors import REPORT_TABLES
 
         # The yearly report's figures are kept while these tables are unchanged.

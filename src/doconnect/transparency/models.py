@@ -1,6 +1,7 @@
 """Published yearly reports: stored snapshots, so published figures never change
 underneath the public. A report is never edited; it can be withdrawn (with a reason),
-and the year published again as a new snapshot."""
+and the year published again as a new snapshot. Apart from them, the coordinator's
+preview of a year is built in the background and kept (``ReportBuild``, ``builds.py``)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,28 @@ class PublishedReport(models.Model):
     @property
     def is_public(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ReportBuild(models.Model):
+    """The report of ``year`` as built on ``day`` (the protected content, German, as
+    ``services.yearly_report_build`` returns it) from the tables of
+    ``selectors.REPORT_TABLES`` at their change counters ``versions`` (``core.changes``,
+    with the build's format and settings). Current while the counters and the day are
+    the same; the preview shows an older row, with its date, until the worker has built
+    the next. Never published: publishing builds afresh."""
+
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    day = models.DateField(_("Stichtag"))
+    versions = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(_("Berechnet am"), default=timezone.now)
+    seconds = models.FloatField(default=0.0)
+    content = models.JSONField(_("Inhalt"))
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["year", "-computed_at"], name="transparency_build_year")]
+        verbose_name = _("Berechnete Berichtsvorschau")
+        verbose_name_plural = _("Berechnete Berichtsvorschauen")
+
+    def __str__(self) -> str:
+        return f"report build {self.year} of {self.day} ({self.computed_at:%Y-%m-%d %H:%M})"

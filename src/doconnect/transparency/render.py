@@ -9,19 +9,23 @@ figures; their tables (and the report's tables) show a hidden figure as ``*``.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db import connection
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from doconnect.charts.chart import Chart, bar_chart, render_chart, stacked_bar_chart
-from doconnect.core.changes import cached
 from doconnect.core.vocabulary import data_label
 from doconnect.files.tables import TableWriter
 from doconnect.offers.models import Funder, OfferKind
+from doconnect.transparency.builds import kept_build
 from doconnect.transparency.report import (
     HEADER_LABELS,
     NO_DATA_LABELS,
@@ -29,8 +33,6 @@ from doconnect.transparency.report import (
     OUTCOME_LABELS,
     SUPPRESSED,
 )
-from doconnect.transparency.selectors import REPORT_TABLES
-from doconnect.transparency.services import yearly_report_build
 
 CSV_HEADER = ("table", "row", "column", "value")
 TOTAL_LABEL = "Summe"
@@ -238,14 +240,52 @@ def for_reader(content: dict[str, Any]) -> dict[str, Any]:
     return {**content, "sections": sections}
 
 
-def report_preview(year: int) -> tuple[dict[str, Any], dict[str, Chart]]:
-    """The coordinator's preview of ``year`` as of today: the report and its charts in
-    the reader's language, built again only when one of the tables it reads changed
-    (``core.changes``; read-only, like ``year_figures``)."""
+@dataclass(frozen=True)
+class Preview:
+    """The coordinator's preview: the report and its charts in the reader's language,
+    from the build of ``computed_at``; ``current`` False while the worker builds a
+    newer one (``builds.KeptBuild``)."""
 
-    def build() -> tuple[dict[str, Any], dict[str, Chart]]:
-        content = for_reader(yearly_report_build(year=year))
+    content: dict[str, Any]
+    charts: dict[str, Chart]
+    computed_at: dt.datetime
+    current: bool
+
+
+# The rendered preview of a stored build, by (database, build row, its time, language).
+KEEP_RENDERED = 8
+_rendered: OrderedDict[
+    tuple[str, int, dt.datetime, str], tuple[dict[str, Any], dict[str, Chart]]
+] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def report_preview(year: int) -> Preview:
+    """The coordinator's preview of ``year`` from its stored build (``builds.kept_build``:
+    the newest one, stale or not, never waiting for a build unless none was ever stored),
+    rendered once per process and language for each build (read-only)."""
+    kept = kept_build(year)
+
+    def render() -> tuple[dict[str, Any], dict[str, Chart]]:
+        content = for_reader(kept.content)
         return content, report_charts(content)
 
-    key = (year, timezone.localdate(), translation.get_language())
-    return cached("transparency.preview", REPORT_TABLES, key, build)
+    if kept.pk is None:  # built in this request, not stored
+        content, charts = render()
+    else:
+        key = (
+            connection.settings_dict["NAME"],
+            kept.pk,
+            kept.computed_at,
+            translation.get_language() or "",
+        )
+        with _rendered_lock:
+            found = _rendered.get(key)
+        if found is None:
+            found = render()
+            with _rendered_lock:
+                _rendered[key] = found
+                while len(_rendered) > KEEP_RENDERED:
+                    _rendered.popitem(last=False)
+        content, charts = found
+    return Preview(content, charts, kept.computed_at, kept.current)

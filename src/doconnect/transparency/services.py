@@ -4,6 +4,7 @@ snapshots. Only coordinators publish and withdraw."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -32,9 +33,12 @@ def may_publish_reports(viewer: Viewer) -> bool:
     return viewer.has_role(Role.COORDINATOR)
 
 
-def yearly_report_build(*, year: int) -> dict[str, Any]:
-    """The report of ``year`` as of today, protected, not stored (reads only)."""
-    today = timezone.localdate()
+def yearly_report_build(*, year: int, today: dt.date | None = None) -> dict[str, Any]:
+    """The report of ``year`` as of ``today`` (today), protected, not stored (reads
+    only). Always from the tables as they are now (``year_figures`` reuses a result only
+    at the same change counters): publishing and ``doconnect report build`` rely on it.
+    The preview shows a stored build instead (``builds.kept_build``)."""
+    today = today or timezone.localdate()
     if not FIRST_YEAR <= year <= today.year:
         raise PublishRefused(_("Für das Jahr %(year)s gibt es keinen Bericht.") % {"year": year})
     return build_content(
@@ -59,6 +63,8 @@ def yearly_report_publish(*, year: int, by: User) -> PublishedReport:
             _("Der Bericht %(year)s ist schon veröffentlicht; ziehen Sie ihn zuerst zurück.")
             % {"year": year}
         )
+    # A fresh build, never the preview's stored one (it may be stale): what is published
+    # is the year as the tables are now.
     content = yearly_report_build(year=year)
     try:
         with transaction.atomic():

@@ -1,6 +1,7 @@
 """The coordinator's transparency page: the yearly reports of the last years, a
-preview of each (built now, not stored), publishing (a stored snapshot) and withdrawing.
-Every view starts with ``_require_publisher``; the preview is for coordinators only."""
+preview of each (built in the background and kept, ``builds.py``), publishing (a stored
+snapshot, always built afresh) and withdrawing. Every view starts with
+``_require_publisher``; the preview is for coordinators only."""
 
 from __future__ import annotations
 
@@ -64,16 +65,18 @@ def transparency(request: HttpRequest) -> HttpResponse:
 @require_GET
 def transparency_preview(request: HttpRequest, year: int) -> HttpResponse:
     _require_publisher(request)
-    content, charts = report_preview(_year(year))
-    exported = chart_export_response(request, list(charts.values()))
+    preview = report_preview(_year(year))
+    exported = chart_export_response(request, list(preview.charts.values()))
     if exported is not None:
         return exported
     return render(
         request,
         "transparency/transparency_preview.html",
         {
-            "report": content,
-            "charts": charts,
+            "report": preview.content,
+            "charts": preview.charts,
+            # While the worker builds a newer one, the page says from when this one is.
+            "built_at": None if preview.current else preview.computed_at,
             "preview": True,
             "form": PublishForm(),
             "already_public": PublishedReport.objects.public().filter(year=year).exists(),

@@ -45,6 +45,8 @@ class Command(ExampleCommand):
             if not out.parent.is_dir():
                 raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
         try:
+            # A fresh build from the tables as they are now, never the preview's stored
+            # one (``builds.py``), which may be stale.
             content = yearly_report_build(year=options["year"])
         except PublishRefused as exc:
             raise CommandError(str(exc)) from exc
