@@ -20,6 +20,7 @@ import numpy as np
 from doconnect.transitions.engine.clara import Mapper
 
 SCATTER_BYTES = 1 << 20  # arrays this large are sent once and shared by their calls
+CONNECT_ATTEMPTS = 3
 
 
 class SchedulerError(RuntimeError):
@@ -30,16 +31,33 @@ class SchedulerError(RuntimeError):
 def connected(scheduler: str, timeout: float = 10.0) -> Iterator[Mapper]:
     """A mapper running calls on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``)
     while the block runs."""
-    from distributed import Client  # only the Dask engine needs it
-
-    try:
-        client = Client(scheduler, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    client = _client(scheduler, timeout)
     try:
         yield mapper(client)
     finally:
         client.close()
+
+
+def _client(scheduler: str, timeout: float) -> Any:
+    from distributed import Client  # only the Dask engine needs it
+
+    attempt = 1
+    while True:
+        try:
+            return Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        except AssertionError as exc:
+            # distributed 2026.8 sends a cancellation by any other client to every client,
+            # and one landing in the same batch as the greeting of a client still connecting
+            # trips the client's ``assert len(msg) == 1``; the next attempt meets a quiet
+            # stream. Anything else is not this race and is raised.
+            if attempt == CONNECT_ATTEMPTS:
+                raise SchedulerError(
+                    f"the Dask scheduler at {scheduler} greeted with other messages "
+                    f"{CONNECT_ATTEMPTS} times in a row"
+                ) from exc
+            attempt += 1
 
 
 def mapper(client: Any) -> Mapper:
@@ -61,8 +79,10 @@ def mapper(client: Any) -> Mapper:
         futures = client.map(function, *columns, pure=False)
         try:
             return list(client.gather(futures))
-        finally:
-            client.cancel(futures)
-            client.cancel(list(shared.values()))
+        except BaseException:
+            # Only a failed run cancels: the scheduler tells every client of a
+            # cancellation, while futures merely dropped (on return) are released quietly.
+            client.cancel([*futures, *shared.values()])
+            raise
 
     return run
