@@ -21,6 +21,7 @@ error).
 
     .venv/bin/python bench/load.py            # the issue's run: scale 20, 50 users, 60 s
     .venv/bin/python bench/load.py --scale 1 --users 20 --seconds 30
+    .venv/bin/python bench/load.py --database-url postgresql://…/demo20   # a demo city kept
 """
 
 from __future__ import annotations
@@ -269,17 +270,23 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=20.0, help="demo city scale (20)")
     parser.add_argument("--users", type=int, default=50, help="simulated people (50)")
     parser.add_argument("--seconds", type=int, default=60, help="length of the run (60)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an existing demo city (doconnect demo --scale N) instead of a fresh one",
+    )
     args = parser.parse_args()
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    env = _environment(_database(args.scale))
+    env = _environment(args.database_url or _database(args.scale))
     started = time.perf_counter()
-    _doconnect(env, "migrate", "--verbosity", "0")
-    _doconnect({**env, "DOCONNECT_DEBUG": "1"}, "demo", "--scale", str(args.scale), "-v", "0")
-    print(
-        f"demo city at scale {args.scale:g} loaded in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+    if not args.database_url:
+        _doconnect(env, "migrate", "--verbosity", "0")
+        _doconnect({**env, "DOCONNECT_DEBUG": "1"}, "demo", "--scale", str(args.scale), "-v", "0")
+        print(
+            f"demo city at scale {args.scale:g} loaded in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     log = VAR_DIR / "serve.log"
     server, url, start_seconds = _serve(env, log)
     print(f"doconnect serve answered after {start_seconds:.1f} s ({url})", flush=True)

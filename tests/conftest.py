@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from doconnect.core import changes
 from doconnect.core.models import District, Membership, Organisation, Role, TargetGroup
 from doconnect.offers.models import FollowOn, Offer
 from doconnect.people.models import ConsentPurpose, Person
@@ -45,6 +46,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL features")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test() -> None:
+    # Each test starts with its own database content: nothing kept from the last one
+    # (a dashboard figure may be used up to DOCONNECT_DASHBOARD_STALE_SECONDS after a
+    # change, and a flushed database is such a change).
+    changes.forget()
 
 
 @pytest.fixture(autouse=True)

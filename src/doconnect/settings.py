@@ -456,6 +456,15 @@ REFERRAL_REMINDER_DAYS = envint("DOCONNECT_REFERRAL_REMINDER_DAYS", 3)
 # started again.
 JOBS_RUNNER = envchoice("DOCONNECT_JOBS_RUNNER", "worker", ("worker", "inline"))
 JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)
+# A kept result gone stale (the next steps' ground, a report preview) is rebuilt by the
+# worker at most once in this many minutes: the pages show its date meanwhile. Under a
+# day's writes (every referral step changes the report's tables) the worker would
+# otherwise rebuild back to back and take a core from the pages. 0: at every change.
+KEPT_REBUILD_MINUTES = envint("DOCONNECT_KEPT_REBUILD_MINUTES", 10)
+# The coordinator's dashboard figures (persons in support, free places, transitions) may
+# be this many seconds behind the tables: each referral step would otherwise have every
+# next look read them again (half a second each at 100,000 persons). 0: always current.
+DASHBOARD_STALE_SECONDS = envint("DOCONNECT_DASHBOARD_STALE_SECONDS", 60)
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

@@ -9,6 +9,9 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
+from doconnect.casework.tasks import due_count
+from doconnect.core.models import Membership, Role
+from doconnect.core.viewers import viewer_for
 from tests.casework.task_helpers import days, follow_up
 from tests.conftest import City, count_queries, logged_in, make_person
 
@@ -53,3 +56,21 @@ def test_a_page_needs_as_many_queries_for_six_due_tasks_as_for_one(
     assert nav_count(client.get(BASELINE).content.decode()) == 6
     assert count_queries(client, BASELINE) == one
     assert recounted == one + 1
+
+
+def test_the_kept_sql_of_the_count_is_the_viewers_own_and_the_days_own(
+    due: City, case_worker: User
+) -> None:
+    # The count's SQL is compiled once per viewer, memberships and day and then kept:
+    # another case worker, the same one with another role, or tomorrow each get their own.
+    person = make_person(due, given_name="Morgen", consent_orgs=[due.jobcenter])
+    follow_up(case_worker, person, due_on=days(1))
+    viewer = viewer_for(case_worker)
+    assert due_count(viewer) == 1
+    assert due_count(viewer, today=days(1)) == 2  # tomorrow's follow-up is due then
+    assert due_count(viewer) == 1
+    elsewhere = User.objects.create_user("fallberatung_b")
+    Membership.objects.create(user=elsewhere, organisation=due.provider_b, role=Role.CASE_WORKER)
+    assert due_count(viewer_for(elsewhere)) == 0
+    Membership.objects.filter(user=case_worker).update(role=Role.PROVIDER_STAFF)
+    assert due_count(viewer_for(case_worker)) == 0  # the persons are no participants here

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from doconnect.core import changes
 from doconnect.core.changes import (
     cached,
     install_triggers,
@@ -187,3 +188,27 @@ def test_kept_rows_on_a_table_nobody_watches_or_in_a_transaction_are_always_read
         transaction.set_rollback(True)
     (outside,) = kept_rows([_codes()])
     assert "tx" not in outside
+
+
+def test_kept_rows_and_totals_may_be_behind_by_at_most_their_stale_seconds(
+    transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An overview's figures: after a change, what was read at most ``stale_seconds``
+    # ago is still shown; after that, or without ``stale_seconds``, read again.
+    watch(District)
+    install_triggers()
+    names = District.objects.order_by("name").values_list("name", flat=True)
+    now = [1000.0]
+    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    (before,) = kept_rows([names], stale_seconds=60)
+    counted = kept_total([District.objects.all()], stale_seconds=60)
+    District.objects.create(name="Eichlinghofen", official_key="05913999")
+    now[0] += 59
+    assert kept_rows([names], stale_seconds=60) == [before]
+    assert kept_total([District.objects.all()], stale_seconds=60) == counted
+    assert "Eichlinghofen" in kept_rows([names])[0]  # no window: current
+    assert kept_total([District.objects.all()]) == counted + 1
+    now[0] += 2  # the current read above started a new window
+    assert "Eichlinghofen" in kept_rows([names], stale_seconds=60)[0]
+    now[0] += 61
+    assert kept_total([District.objects.all()], stale_seconds=60) == counted + 1

@@ -9,6 +9,7 @@ import pickle
 from typing import Any
 
 import pytest
+from django.db.models import F
 
 from doconnect.core.jobs import job_execute
 from doconnect.core.models import Job, JobStatus
@@ -19,6 +20,13 @@ from doconnect.pathways.next_steps import GROUND_JOB, PersonNextSteps, next_step
 from doconnect.people.models import Person, Spell
 from doconnect.referrals.models import Referral
 from tests.conftest import TODAY, City, make_person
+
+
+@pytest.fixture(autouse=True)
+def rebuilt_at_every_change(settings: Any) -> None:
+    """These tests follow each change to its rebuild; the interval between rebuilds
+    (``DOCONNECT_KEPT_REBUILD_MINUTES``) has tests of its own."""
+    settings.KEPT_REBUILD_MINUTES = 0
 
 
 def step_b(found: PersonNextSteps) -> Any:
@@ -189,6 +197,21 @@ def test_a_ground_an_older_release_pickled_is_computed_anew_rather_than_misread(
     assert NextStepsGround.objects.get().versions["format"] == next_steps.GROUND_FORMAT
 
 
+def test_a_readable_ground_of_an_older_format_is_not_shown_but_computed_anew(
+    subject: Person, analyses: list[dt.date]
+) -> None:
+    # Unpickling succeeds, yet the classes it fills have changed shape since (e.g. a
+    # field added): such a ground would fail while ranking, so it is never shown.
+    next_steps_for(subject, goal="employment", today=TODAY)
+    older = NextStepsGround.objects.get()
+    older.versions = {**older.versions, "format": next_steps.GROUND_FORMAT - 1}
+    older.save(update_fields=["versions"])
+    found = next_steps_for(subject, goal="employment", today=TODAY)
+    assert found.current
+    assert analyses == [TODAY, TODAY]
+    assert NextStepsGround.objects.get().versions["format"] == next_steps.GROUND_FORMAT
+
+
 class _Planted:
     """What a forged row would make ``pickle.loads`` call."""
 
@@ -210,3 +233,19 @@ def test_a_row_written_into_the_database_without_the_signature_is_never_unpickle
     assert _planted_calls == []
     assert found.current
     assert analyses == [TODAY, TODAY]  # computed anew, not read from the forged row
+
+
+def test_a_ground_younger_than_the_rebuild_interval_is_shown_and_not_queued_again(
+    subject: Person, city: City, settings: Any, analyses: list[dt.date]
+) -> None:
+    settings.KEPT_REBUILD_MINUTES = 10
+    before = next_steps_for(subject, goal="employment", today=TODAY)
+    leave_o_b(city, "L4")
+    meanwhile = next_steps_for(subject, goal="employment", today=TODAY)
+    assert not meanwhile.current and meanwhile.computed_at == before.computed_at
+    assert queued_ground_jobs() == []  # computed a moment ago: not again yet
+    # Eleven minutes later the next page asks the worker.
+    NextStepsGround.objects.update(computed_at=F("computed_at") - dt.timedelta(minutes=11))
+    next_steps_for(subject, goal="employment", today=TODAY)
+    assert len(queued_ground_jobs()) == 1
+    assert analyses == [TODAY]

@@ -6,6 +6,7 @@ city."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,6 +22,13 @@ from doconnect.referrals.models import Referral
 from tests.conftest import City, count_queries, logged_in, make_person
 
 AS_OF = 'id="next-steps-as-of"'
+
+
+@pytest.fixture(autouse=True)
+def rebuilt_at_every_change(settings: Any) -> None:
+    """These tests follow each change to its rebuild; the interval between rebuilds
+    (``DOCONNECT_KEPT_REBUILD_MINUTES``) has tests of its own."""
+    settings.KEPT_REBUILD_MINUTES = 0
 
 
 def left_offer(city: City, offer: Offer, name: str) -> Person:

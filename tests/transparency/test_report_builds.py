@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -31,6 +32,13 @@ PREVIEW = "/transparency/2026/preview/"
 PLACES_BEFORE = "mit 20 Plätzen"
 PLACES_AFTER = "mit 30 Plätzen"
 AS_OF = "eine neuere Auswertung wird im Hintergrund berechnet"
+
+
+@pytest.fixture(autouse=True)
+def rebuilt_at_every_change(settings: Any) -> None:
+    """These tests follow each change to its rebuild; the interval between rebuilds
+    (``DOCONNECT_KEPT_REBUILD_MINUTES``) has tests of its own."""
+    settings.KEPT_REBUILD_MINUTES = 0
 
 
 @pytest.fixture
@@ -278,3 +286,20 @@ def test_a_real_worker_process_makes_the_build_current_again(
     assert job.status == JobStatus.DONE and job.worker_id == worker.worker_id
     html = page(client)
     assert PLACES_AFTER in html and AS_OF not in html
+
+
+def test_a_build_younger_than_the_rebuild_interval_is_shown_and_not_queued_again(
+    stored_city: City, coordinator: User, built: list[int], settings: Any
+) -> None:
+    settings.KEPT_REBUILD_MINUTES = 10
+    client = logged_in(coordinator)
+    page(client)
+    add_ten_places(stored_city)
+    html = page(client)
+    assert PLACES_BEFORE in html and AS_OF in html
+    assert queued_builds() == []  # built a moment ago: not again yet
+    ReportBuild.objects.update(computed_at=F("computed_at") - dt.timedelta(minutes=11))
+    page(client)
+    (job,) = queued_builds()
+    assert job.params == {"year": 2026}
+    assert built == [2026]

@@ -6,12 +6,14 @@ and they are right again at once after any change."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from doconnect.core import changes
 from tests.conftest import City, count_queries, logged_in, participant
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -30,9 +32,11 @@ def taking_part(transactional_db: None, city: City) -> City:
 
 
 def test_the_kept_figures_follow_a_new_participant_at_once(
-    taking_part: City, coordinator: User
+    taking_part: City, coordinator: User, settings: Any
 ) -> None:
+    settings.DASHBOARD_STALE_SECONDS = 0
     client = logged_in(coordinator)
+    assert "Änderungen erscheinen hier" not in client.get("/").content.decode()
     assert active_total(client.get("/").content.decode()) == 1
     assert active_total(client.get("/").content.decode()) == 1  # kept
     participant(taking_part, taking_part.offer_b, [taking_part.city], given_name="Zweite")
@@ -49,3 +53,20 @@ def test_a_dashboard_with_nothing_changed_reads_no_figure_again(
     sql = " ".join(query["sql"] for query in captured.captured_queries)
     assert len(captured) < computed
     assert '"people_spell"' not in sql and '"offers_offer"' not in sql
+
+
+def test_with_a_stale_window_a_new_participant_shows_once_it_has_passed(
+    taking_part: City, coordinator: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.DASHBOARD_STALE_SECONDS = 60
+    now = [5000.0]
+    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    client = logged_in(coordinator)
+    page = client.get("/").content.decode()
+    assert active_total(page) == 1
+    assert "Änderungen erscheinen hier spätestens nach 60 Sekunden." in page
+    participant(taking_part, taking_part.offer_b, [taking_part.city], given_name="Zweite")
+    now[0] += 30
+    assert active_total(client.get("/").content.decode()) == 1  # within the window
+    now[0] += 31
+    assert active_total(client.get("/").content.decode()) == 2

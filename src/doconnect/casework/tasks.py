@@ -560,7 +560,12 @@ def due_count(viewer: Viewer, *, today: dt.date | None = None) -> int:
     # Asked on every page: each source's count is kept while the tables it reads are
     # unchanged (core.changes), so the costly ones (agreement items over every consent
     # of a Jobcenter) are not counted again on each click.
-    return kept_total([SOURCES[kind].rows(viewer, window) for kind in SOURCES])
+    # The sources' SQL depends on the viewer's memberships, the day and the answer
+    # period only: compiled once for these (``plan``), not on every click.
+    return kept_total(
+        lambda: [SOURCES[kind].rows(viewer, window) for kind in SOURCES],
+        plan=("due_count", viewer.user_id, viewer.memberships, day, settings.REFERRAL_ANSWER_DAYS),
+    )
 
 
 # -- the page's grouping by day ---------------------------------------------------------

@@ -157,20 +157,21 @@ def finish_spec(chart: Any, *, title: str, description: str) -> dict[str, Any]:
     return spec
 
 
-def bar_chart(
-    *,
-    slug: str,
+# A dashboard draws the same bars on every look until its figures change: the spec
+# (Altair validates it against the Vega-Lite schema, most of a dashboard's time) is
+# kept per title, bars and links. Shared between pages: treat it as read-only.
+@functools.lru_cache(maxsize=512)
+def _bar_spec(
     title: str,
     description: str,
     category_title: str,
     value_title: str,
-    bars: Sequence[tuple[str, int | float]],
-    links: Sequence[str | None] = (),
-    money: bool = False,
-) -> Chart:
-    """Horizontal bars, one per category, in the order given; the value is written at
-    the end of each bar. With ``links`` a bar (and its table row) opens the list behind
-    the figure; with ``money`` the axis and the labels read in euro ("12.000 €")."""
+    bars: tuple[tuple[str, int | float], ...],
+    links: tuple[str | None, ...],
+    money: bool,
+) -> dict[str, Any]:
+    if not bars:
+        return {}  # nothing to draw: no drawing (Vega would warn of an infinite extent)
     number = "$,d" if money else ",d"  # "$": the locale's currency, the euro (charts.js)
     values = [
         {"category": label, "value": value, "href": links[i] if i < len(links) else None}
@@ -196,12 +197,38 @@ def bar_chart(
     chart = alt.layer(bars_layer, text_layer).properties(
         width="container", height=max(60, 24 * len(bars))
     )
+    return finish_spec(chart, title=title, description=description)
+
+
+def bar_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    category_title: str,
+    value_title: str,
+    bars: Sequence[tuple[str, int | float]],
+    links: Sequence[str | None] = (),
+    money: bool = False,
+) -> Chart:
+    """Horizontal bars, one per category, in the order given; the value is written at
+    the end of each bar. With ``links`` a bar (and its table row) opens the list behind
+    the figure; with ``money`` the axis and the labels read in euro ("12.000 €")."""
+    spec = _bar_spec(
+        str(title),
+        str(description),
+        str(category_title),
+        str(value_title),
+        tuple((str(label), value) for label, value in bars),
+        tuple(links),
+        money,
+    )
     return Chart(
         slug=slug,
         title=title,
         description=description,
-        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
-        spec=finish_spec(chart, title=title, description=description) if values else {},
+        # Nothing to draw: the table stays.
+        spec=spec,
         columns=[category_title, value_title],
         rows=[[label, value] for label, value in bars],
         links=list(links),
@@ -251,7 +278,7 @@ def timeline_chart(
         slug=slug,
         title=title,
         description=description,
-        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        # Nothing to draw: the table stays.
         spec=_timeline_spec(
             values, title, description, row_title, group_title, start_title, end_title, note_title
         )
@@ -447,7 +474,7 @@ def heatmap_chart(
         slug=slug,
         title=title,
         description=description,
-        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        # Nothing to draw: the table stays.
         spec=finish_spec(chart, title=title, description=description) if data else {},
         columns=[row_title, *(name for name, _ in extra_columns), *column_labels],
         rows=[
@@ -514,7 +541,7 @@ def grouped_bar_chart(
         slug=slug,
         title=title,
         description=description,
-        # Nothing to draw: no drawing (Vega would warn of an infinite extent), the table stays.
+        # Nothing to draw: the table stays.
         spec=finish_spec(chart, title=title, description=description) if data else {},
         columns=[category_title, *groups],
         rows=[

@@ -21,6 +21,8 @@ its own copy. Callers must treat a result as read-only.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 import threading
 import time
@@ -29,10 +31,12 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from doconnect.core.models import TableVersion
 
@@ -133,6 +137,22 @@ def cached(
     return result
 
 
+def forget() -> None:
+    """Drop every result kept in this process (``cached``, ``kept_total``,
+    ``kept_rows``): the next asks read afresh. For a test that empties the database
+    between runs, where a result kept within its stale window would outlive the data."""
+    with _lock:
+        for kept in (_memo, _counts, _latest_counts, _rows, _latest_rows, _plans):
+            kept.clear()
+
+
+def rebuild_due(computed_at: dt.datetime) -> bool:
+    """Whether a kept result computed at ``computed_at`` and gone stale may be rebuilt
+    now: at most once in ``settings.KEPT_REBUILD_MINUTES`` (the page shows its date)."""
+    wait = dt.timedelta(minutes=max(0, settings.KEPT_REBUILD_MINUTES))
+    return timezone.now() - computed_at >= wait
+
+
 # Counts are small: many more of them are kept (one per user and source, say) than of
 # the large results above.
 KEEP_COUNTS = 4096
@@ -140,9 +160,10 @@ _counts: OrderedDict[tuple[Any, ...], int] = OrderedDict()
 _QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 
 
+@functools.lru_cache(maxsize=4096)
 def _tables_named(sql: str) -> list[str]:
     """The tables of installed models that this SQL names (quoted, as Django writes
-    them): everything the query can read."""
+    them): everything the query can read. Treat the list as read-only (it is kept)."""
     known = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
     return sorted(set(_QUOTED.findall(sql)) & known)
 
@@ -155,31 +176,71 @@ def _hashable(value: object) -> bool:
     return True
 
 
-def kept_total(querysets: Sequence[QuerySet[Any]]) -> int:
+Compiled = tuple[str, tuple[Any, ...]]
+# Compiled parts of a count that is asked on every page (the navigation's tasks), by the
+# caller's key: building and compiling the querysets is most of such a count's time.
+KEEP_PLANS = 1024
+_plans: OrderedDict[Hashable, tuple[Compiled | None, ...]] = OrderedDict()
+
+
+def _compiled(querysets: Sequence[QuerySet[Any]]) -> tuple[Compiled | None, ...]:
+    compiled: list[Compiled | None] = []
+    for queryset in querysets:
+        try:
+            sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
+        except EmptyResultSet:  # a filter on an empty list: nothing to count
+            compiled.append(None)
+        else:
+            compiled.append((sql, tuple(params)))
+    return tuple(compiled)
+
+
+_latest_counts: OrderedDict[tuple[Any, ...], tuple[int, float]] = OrderedDict()
+
+
+def kept_total(
+    querysets: Sequence[QuerySet[Any]] | Callable[[], Sequence[QuerySet[Any]]],
+    *,
+    plan: Hashable | None = None,
+    stale_seconds: float = 0,
+) -> int:
     """The number of rows of all ``querysets`` together (``UNION ALL``), each part kept
     while none of the tables its own SQL names changed — so a part reading a busy table
     (e.g. referrals) is counted afresh while a costly part on quiet tables (e.g.
     agreement items) is not. One query for the counters, one for the parts to count;
     inside a transaction, or when a part names a table nobody watches, that part is
-    always counted. Inside a transaction: one query, as ``first.union(*rest).count()``."""
-    parts = [qs.order_by().values_list("pk") for qs in querysets]
-    if not parts:
-        return 0
-    if connection.in_atomic_block:
-        first, *rest = parts
-        return first.union(*rest, all=True).count()
-    compiled: list[tuple[str, tuple[Any, ...]] | None] = []
-    for part in parts:
-        try:
-            sql, params = part.query.sql_with_params()
-        except EmptyResultSet:  # a filter on an empty list: nothing to count
-            compiled.append(None)
-        else:
-            compiled.append((sql, tuple(params)))
+    always counted. Inside a transaction: one query, as ``first.union(*rest).count()``.
+
+    ``querysets`` may be a function building them; with ``plan`` (a hashable naming
+    everything the querysets' SQL depends on: the viewer, the day) their compiled SQL is
+    kept under that key and the function is not called again. ``stale_seconds``: as
+    ``kept_rows``'s."""
+    if connection.in_atomic_block or plan is None:
+        built = querysets() if callable(querysets) else querysets
+        parts = [qs.order_by().values_list("pk") for qs in built]
+        if not parts:
+            return 0
+        if connection.in_atomic_block:
+            first, *rest = parts
+            return first.union(*rest, all=True).count()
+        compiled = _compiled(built)
+    else:
+        plan_key = (connection.alias, connection.settings_dict["NAME"], plan)
+        with _lock:
+            kept = _plans.get(plan_key)
+            if kept is not None:
+                _plans.move_to_end(plan_key)
+        if kept is None:
+            kept = _compiled(querysets() if callable(querysets) else querysets)
+            with _lock:
+                _plans[plan_key] = kept
+                while len(_plans) > KEEP_PLANS:
+                    _plans.popitem(last=False)
+        compiled = kept
     tables = sorted({t for c in compiled if c is not None for t in _tables_named(c[0])})
     found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
     total = 0
-    missing: list[tuple[tuple[Any, ...] | None, tuple[str, tuple[Any, ...]]]] = []
+    missing: list[tuple[tuple[Any, ...] | None, Compiled]] = []
     for c in compiled:
         if c is None:
             continue
@@ -193,6 +254,11 @@ def kept_total(querysets: Sequence[QuerySet[Any]]) -> int:
                     _counts.move_to_end(key)
                     total += _counts[key]
                     continue
+                if stale_seconds > 0 and key[:3] in _latest_counts:
+                    count, read_at = _latest_counts[key[:3]]
+                    if time.monotonic() - read_at <= stale_seconds:
+                        total += count
+                        continue
         missing.append((key, c))
     if not missing:
         return total
@@ -210,6 +276,10 @@ def kept_total(querysets: Sequence[QuerySet[Any]]) -> int:
         for (key, _c), count in zip(missing, counts, strict=True):
             if key is not None:
                 _counts[key] = count
+                _latest_counts[key[:3]] = (count, time.monotonic())
+                _latest_counts.move_to_end(key[:3])
+        while len(_latest_counts) > KEEP_COUNTS:
+            _latest_counts.popitem(last=False)
         while len(_counts) > KEEP_COUNTS:
             _counts.popitem(last=False)
     return total + sum(counts)
@@ -220,16 +290,28 @@ KEEP_ROWS = 256
 _rows: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
 
 
-def kept_rows(querysets: Sequence[QuerySet[Any]]) -> list[tuple[Any, ...]]:
+# The newest result of each SQL whatever the counters (for ``stale_seconds``), with the
+# moment it was read (``time.monotonic``).
+_latest_rows: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], float]] = OrderedDict()
+
+
+def kept_rows(
+    querysets: Sequence[QuerySet[Any]], *, stale_seconds: float = 0
+) -> list[tuple[Any, ...]]:
     """The results of ``querysets`` (each as a tuple, in the queryset's own form: model
     instances, dicts or value tuples), each kept while none of the tables its own
     compiled SQL names changed — the SQL with its parameters is the key, so a person
     filter of another viewer or another day is another result. One query for the
     counters of all, then one for each part not kept; inside a transaction, or when a
     part names a table nobody watches, that part is always read. Results are shared:
-    treat them as read-only."""
+    treat them as read-only.
+
+    With ``stale_seconds`` a result read at most that long ago in this process is used
+    even when its tables changed since: figures of an overview that every write would
+    otherwise have read again, at most that many seconds behind."""
     results: list[tuple[Any, ...] | None] = [None] * len(querysets)
     keys: list[tuple[Any, ...] | None] = [None] * len(querysets)
+    latest: list[tuple[Any, ...] | None] = [None] * len(querysets)
     if not connection.in_atomic_block:
         compiled: list[tuple[str, tuple[Any, ...]] | None] = []
         for queryset in querysets:
@@ -248,19 +330,28 @@ def kept_rows(querysets: Sequence[QuerySet[Any]]) -> list[tuple[Any, ...]]:
             versions = tuple(found[t] for t in part)
             key = (connection.alias, connection.settings_dict["NAME"], c, versions)
             keys[position] = key
+            latest[position] = key[:3]
             with _lock:
                 if key in _rows:
                     _rows.move_to_end(key)
                     results[position] = _rows[key]
+                elif stale_seconds > 0 and key[:3] in _latest_rows:
+                    rows, read_at = _latest_rows[key[:3]]
+                    if time.monotonic() - read_at <= stale_seconds:
+                        results[position] = rows
     for position, queryset in enumerate(querysets):
         if results[position] is not None:
             continue
         rows = tuple(queryset.all())  # a clone: never the queryset's own result cache
         results[position] = rows
-        kept_key = keys[position]
-        if kept_key is not None:
+        kept_key, sql_key = keys[position], latest[position]
+        if kept_key is not None and sql_key is not None:
             with _lock:
                 _rows[kept_key] = rows
+                _latest_rows[sql_key] = (rows, time.monotonic())
+                _latest_rows.move_to_end(sql_key)
                 while len(_rows) > KEEP_ROWS:
                     _rows.popitem(last=False)
+                while len(_latest_rows) > KEEP_ROWS:
+                    _latest_rows.popitem(last=False)
     return [rows for rows in results if rows is not None]

@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from doconnect.core.models import District, TargetGroup
@@ -90,6 +92,28 @@ def kern_widget_classes(form: forms.BaseForm) -> None:
         classes = widget.attrs.get("class", "").split()
         if css not in classes:  # a form that adds fields calls this again
             widget.attrs["class"] = " ".join([*classes, css])
+
+
+class LongSelectMultiple(forms.SelectMultiple):
+    """A multiple select of many options (the 1,200 organisations of a city a consent
+    may name) written in one pass: Django renders one template per option, which took
+    a quarter of the person page's time. Flat choices only (no groups)."""
+
+    template_name = "web/forms/long_select.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = {str(v) for v in self.format_value(value)}
+        context["widget"]["attrs"]["multiple"] = True
+        # escape() and one join: format_html per option cost as much as the template.
+        context["widget"]["options_html"] = mark_safe(  # noqa: S308 - every part escaped
+            "".join(
+                f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+                f"{escape(label)}</option>"
+                for key, label in self.choices
+            )
+        )
+        return context
 
 
 class KernForm(forms.Form):

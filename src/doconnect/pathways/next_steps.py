@@ -10,10 +10,12 @@ a process unpickles a row once and keeps it in memory.
 Honest invalidation: a ground is *current* while none of its tables changed since and
 it is of today. Otherwise a page does not wait for the next one (at 100,000 persons
 the analysis takes half a minute): it ranks against the last complete ground, says
-when that was computed, and queues the job ``pathways.ground`` for ``doconnect worker``,
-which computes and stores the next. Exceptions, computed at once: when no ground was
-ever stored (and stored then), inside a transaction (what it reads there may be rolled
-back), and when a counter row is missing. Free places change with every booking and
+when that was computed, and queues the job ``pathways.ground`` for ``doconnect worker``
+(unless one is queued, or the shown ground is younger than
+``DOCONNECT_KEPT_REBUILD_MINUTES``), which computes and stores the next. Exceptions,
+computed at once: when no ground was ever stored (and stored then), inside a
+transaction (what it reads there may be rolled back), and when a counter row is
+missing. Free places change with every booking and
 are read apart (``FREE_PLACE_TABLES``), so a referral's step is seen at once and does
 not make the ground stale.
 """
@@ -36,7 +38,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from doconnect.core.changes import cached, table_versions
+from doconnect.core.changes import cached, rebuild_due, table_versions
 from doconnect.core.jobs import job_start
 from doconnect.core.models import District, Job, JobStatus
 from doconnect.offers.models import FollowOn, Offer
@@ -71,7 +73,7 @@ FREE_PLACE_TABLES = (Offer, Spell, Referral)
 GROUND_JOB = "pathways.ground"
 # Raised whenever ``Ground`` or what it holds changes shape, so that rows pickled by an
 # older release are recomputed rather than misread.
-GROUND_FORMAT = 1
+GROUND_FORMAT = 3  # 3: Distances keeps its routes per goal, LeaverTallies its judgements
 FORMAT_KEY = "format"
 # Grounds unpickled in this process (by row id): the current one and the one before.
 KEEP_LOADED = 2
@@ -236,10 +238,12 @@ def kept_ground(day: dt.date | None = None) -> KeptGround:
         return KeptGround(_load(stored.pk), stored.computed_at, current=True)
     if connection.in_atomic_block or versions is None:
         return KeptGround(ground_compute(day), timezone.now(), current=True)
-    if row is None:
+    if row is None or (row["versions"] or {}).get(FORMAT_KEY) != GROUND_FORMAT:
+        # None stored, or one of an older release's shape: computed now, not misread.
         stored = ground_store(day)
         return KeptGround(_load(stored.pk), stored.computed_at, current=True)
-    ground_refresh_queue(day)
+    if rebuild_due(row["computed_at"]):
+        ground_refresh_queue(day)
     try:
         older = _load(row["pk"])
     except _UNREADABLE:

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from doconnect.core.forms import KernForm, district_choice, target_group_choice
+from doconnect.core.changes import cached
+from doconnect.core.forms import KernForm, LongSelectMultiple, district_choice, target_group_choice
 from doconnect.core.models import Organisation, OrganisationKind
 from doconnect.offers.models import Destination, OfferKind
 from doconnect.pathways.engine.inputs import GOAL_DESTINATIONS
@@ -89,6 +90,15 @@ class PersonSearchForm(KernForm):
     )
 
 
+# Who a consent may name: the organisations of the city's network, not the employers of
+# the labour-market register.
+_CONSENT_ORGANISATIONS = (
+    Organisation.objects.exclude(kind=OrganisationKind.EMPLOYER)
+    .only("pk", "external_id", "name")
+    .order_by("name")
+)
+
+
 class ConsentForm(KernForm):
     purposes = forms.MultipleChoiceField(
         label=_("Zwecke"),
@@ -98,11 +108,25 @@ class ConsentForm(KernForm):
     )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Berechtigte Organisationen"),
-        queryset=Organisation.objects.exclude(kind=OrganisationKind.EMPLOYER).order_by("name"),
+        queryset=_CONSENT_ORGANISATIONS,
         to_field_name="external_id",
+        widget=LongSelectMultiple,
     )
     valid_from = forms.DateField(label=_("Gültig ab"))
     valid_until = forms.DateField(label=_("Gültig bis"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The select lists the organisations as kept while the table is unchanged (the
+        # form is on every person page); what is sent is checked against the queryset.
+        field = self.fields["organisations"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.widget.choices = cached(
+            "people.consent-organisations",
+            [Organisation],
+            None,
+            lambda: list(_CONSENT_ORGANISATIONS.values_list("external_id", "name")),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

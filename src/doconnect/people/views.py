@@ -4,6 +4,7 @@ render. A person page starts with ``access_person``; refused and unknown are bot
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -402,7 +403,9 @@ def _person_page_response(
         ]
         excluded_steps = [
             (e, ranked.titles.get(e.offer, ""), [texts(f) for f in e.why_not])
-            for e in sorted(excluded, key=lambda e: (len(e.why_not), e.offer))[:SHOWN_EXCLUDED]
+            for e in heapq.nsmallest(
+                SHOWN_EXCLUDED, excluded, key=lambda e: (len(e.why_not), e.offer)
+            )
         ]
         more_steps = len(steps) - len(next_steps)
         more_excluded = len(excluded) - len(excluded_steps)

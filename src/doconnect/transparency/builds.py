@@ -10,7 +10,8 @@ Honest invalidation, as ``pathways.next_steps`` does for its ground: a build is
 *current* while none of its tables changed since, it is of today, and the small-number
 threshold and the demo note are the same. Otherwise the page does not wait for the
 next: it shows the newest stored build of the year with its date and queues the job
-``transparency.report_build`` (at most one queued or running per year) for
+``transparency.report_build`` (at most one queued or running per year, and none
+within ``DOCONNECT_KEPT_REBUILD_MINUTES`` of the shown build's computation) for
 ``doconnect worker``, which builds and stores the next. Exceptions, built at once:
 when no build of the year was ever stored (and stored then, so a fresh ``make run``
 without a worker shows the preview), inside a transaction (what it reads there may be
@@ -36,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from doconnect.core.changes import table_versions
+from doconnect.core.changes import rebuild_due, table_versions
 from doconnect.core.jobs import job_start
 from doconnect.core.models import Job, JobStatus
 from doconnect.transparency.models import ReportBuild
@@ -190,7 +191,8 @@ def kept_build(year: int) -> KeptBuild:
         return KeptBuild(
             stored.pk, _load(stored.pk, stored.computed_at), stored.computed_at, current=True
         )
-    report_build_queue(year)
+    if rebuild_due(row["computed_at"]):
+        report_build_queue(year)
     return KeptBuild(
         row["pk"], _load(row["pk"], row["computed_at"]), row["computed_at"], current=False
     )

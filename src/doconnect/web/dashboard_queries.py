@@ -6,7 +6,10 @@ figures and analysts the whole city, pseudonymously. A fixed number of queries
 whatever the number of persons, spells or offers; each result is kept while none of
 the tables its SQL names changed (``core.changes.kept_rows`` and ``kept_total``: at
 scale 20, 100,000 persons, the six aggregates took 3–5 s together on PostgreSQL), so
-a dashboard with nothing changed asks only the change counters (issue #19).
+a dashboard with nothing changed asks only the change counters (issue #19); after a
+change a result read at most ``DOCONNECT_DASHBOARD_STALE_SECONDS`` ago in this process
+is still shown (the page says how far behind it may be), so a day's referral steps do
+not make every look read them all again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery
 
 from doconnect.core.changes import kept_rows, kept_total
@@ -64,14 +68,15 @@ def active_support(viewer: Viewer, day: dt.date) -> ActiveSupport:
     half a second on PostgreSQL) — one query for the counters when nothing changed."""
     persons = in_active_support(visible_persons(viewer, purpose=PURPOSE, today=day), day)
     district_rows, group_rows, gender_rows = kept_rows(
-        [
+        stale_seconds=settings.DASHBOARD_STALE_SECONDS,
+        querysets=[
             persons.order_by()
             .values("district__official_key", "district__name")
             .annotate(n=Count("pk"))
             .order_by("district__official_key"),
             persons_by_target_group(persons),
             persons.order_by().values("gender").annotate(n=Count("pk")).values_list("gender", "n"),
-        ]
+        ],
     )
     districts = [
         Figure(row["district__official_key"] or "", row["district__name"] or "", row["n"])
@@ -116,9 +121,11 @@ def offers_with_free_places(day: dt.date, *, top: int = TOP_OFFERS) -> FreeOffer
             offers.select_related("provider", "district").order_by(
                 F("free_places").desc(), "title", "external_id"
             )[:top]
-        ]
+        ],
+        stale_seconds=settings.DASHBOARD_STALE_SECONDS,
     )
-    return FreeOffers(count=kept_total([offers]), top=list(top_rows))
+    count = kept_total([offers], stale_seconds=settings.DASHBOARD_STALE_SECONDS)
+    return FreeOffers(count=count, top=list(top_rows))
 
 
 @dataclass(frozen=True)
@@ -157,7 +164,7 @@ def recent_transitions(
         .annotate(n=Count("person_id", distinct=True))
         .order_by("-n", "state", "next_state")[:top]
     )
-    (rows,) = kept_rows([query])  # kept as active_support's figures
+    (rows,) = kept_rows([query], stale_seconds=settings.DASHBOARD_STALE_SECONDS)
     labels = dict(SpellState.choices)
     return [
         Transition(

@@ -7,6 +7,7 @@ without any membership gets a page saying whom to ask, and no figures."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -114,6 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "transitions": transitions,
             "transition_days": TRANSITION_DAYS,
+            "stale_seconds": settings.DASHBOARD_STALE_SECONDS,
             "free_offers": offers_with_free_places(day),
             "free_offers_link": f"{reverse('web:offer_list')}?free=1",
         },

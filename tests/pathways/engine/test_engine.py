@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from doconnect.pathways.engine.analysis import analyse_pathways
 from doconnect.pathways.engine.coverage import find_bottlenecks, find_gaps
 from doconnect.pathways.engine.empirical import empirical_dead_ends
+from doconnect.pathways.engine.fit import route
 from doconnect.pathways.engine.inputs import (
     FollowOn,
     LeaverOutcome,
@@ -504,3 +505,16 @@ def test_the_engine_agrees_with_a_networkx_reference_on_random_landscapes(
     assert {
         d.offer: (d.reachable_if_reopened, list(d.blocked_by)) for d in report.dead_ends
     } == expected["blockers"]
+
+
+@given(landscapes())
+def test_every_offers_route_at_once_is_the_route_of_each_offer_alone(
+    landscape: tuple[list[Offer], list[FollowOn]],
+) -> None:
+    # Distances.routes(goal) is what a person page ranks by; fit.route the single case.
+    offers, links = landscape
+    distances = analyse_pathways(offers, links).distances
+    for goal in (None, *GOALS, "no-such-goal"):
+        routes = distances.routes(goal)
+        assert routes == {o: route(o, goal, distances) for o in distances.offers}
+        assert distances.routes(goal) is routes  # kept for the next person

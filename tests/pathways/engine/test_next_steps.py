@@ -377,4 +377,10 @@ def test_the_leavers_tallies_judge_participants_like_a_person_as_the_leavers_do(
         for groups in ((), ("youth",), ("x",), ("youth", "x"), ("other",)):
             person = PersonFacts(age=age, target_groups=frozenset(groups))
             assert tallies.similar_outcomes(person) == similar_outcomes(person, leavers)
+            assert tallies.similar_outcomes(person) == similar_outcomes(person, leavers)  # kept
+        assert tallies.similar_outcomes(
+            PersonFacts(age=age, target_groups=frozenset({"youth"})), min_leavers=50
+        ) == similar_outcomes(  # other thresholds: judged afresh
+            PersonFacts(age=age, target_groups=frozenset({"youth"})), leavers, min_leavers=50
+        )
     assert tallies.similar_outcomes(PersonFacts(age=19, target_groups=frozenset({"youth"})))

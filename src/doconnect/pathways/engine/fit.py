@@ -101,33 +101,40 @@ def _age_range(offer: Offer) -> str:
     return f"up to {offer.max_age}"
 
 
-def eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[Factor]]:
-    """(reasons why the person is eligible, reasons why not)."""
+def eligibility(
+    person: PersonFacts, offer: Offer, *, why: bool = True
+) -> tuple[list[Factor], list[Factor]]:
+    """(reasons why the person is eligible, reasons why not); with ``why=False`` the
+    first list stays empty (for ranking many offers, most of which are not taken: the
+    reasons why an offer fits are written only for those that are)."""
     ok: list[Factor] = []
     not_ok: list[Factor] = []
     ages: dict[str, ReasonParam] = {"min_age": offer.min_age, "max_age": offer.max_age}
     if offer.min_age is None and offer.max_age is None:
-        ok.append(Factor("age", "no age limit / keine Altersgrenze", "no_age_limit"))
+        if why:
+            ok.append(Factor("age", "no age limit / keine Altersgrenze", "no_age_limit"))
     elif person.age is None:
-        ok.append(
-            Factor(
-                "age",
-                f"age unknown: offer is for ages {_age_range(offer)}, check",
-                "age_unknown",
-                ages,
+        if why:
+            ok.append(
+                Factor(
+                    "age",
+                    f"age unknown: offer is for ages {_age_range(offer)}, check",
+                    "age_unknown",
+                    ages,
+                )
             )
-        )
     elif (offer.min_age is None or person.age >= offer.min_age) and (
         offer.max_age is None or person.age <= offer.max_age
     ):
-        ok.append(
-            Factor(
-                "age",
-                f"age {person.age} fits {_age_range(offer)}",
-                "age_fits",
-                {"age": person.age, **ages},
+        if why:
+            ok.append(
+                Factor(
+                    "age",
+                    f"age {person.age} fits {_age_range(offer)}",
+                    "age_fits",
+                    {"age": person.age, **ages},
+                )
             )
-        )
     else:
         not_ok.append(
             Factor(
@@ -138,22 +145,24 @@ def eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[F
             )
         )
     if not offer.legal_branches:
-        ok.append(
-            Factor(
-                "legal_branch",
-                "open to every legal branch / alle Rechtskreise",
-                "all_legal_branches",
+        if why:
+            ok.append(
+                Factor(
+                    "legal_branch",
+                    "open to every legal branch / alle Rechtskreise",
+                    "all_legal_branches",
+                )
             )
-        )
     elif person.legal_branch in offer.legal_branches:
-        ok.append(
-            Factor(
-                "legal_branch",
-                f"legal branch {person.legal_branch} accepted",
-                "legal_branch_accepted",
-                {"branch": person.legal_branch},
+        if why:
+            ok.append(
+                Factor(
+                    "legal_branch",
+                    f"legal branch {person.legal_branch} accepted",
+                    "legal_branch_accepted",
+                    {"branch": person.legal_branch},
+                )
             )
-        )
     else:
         branch = person.legal_branch or "none"
         not_ok.append(
@@ -165,24 +174,26 @@ def eligibility(person: PersonFacts, offer: Offer) -> tuple[list[Factor], list[F
             )
         )
     if not offer.target_groups:
-        ok.append(
-            Factor(
-                "target_group",
-                "open to every target group / alle Zielgruppen",
-                "target_group_open",
-            )
-        )
-    else:
-        shared = sorted(person.target_groups & set(offer.target_groups))
-        if shared:
+        if why:
             ok.append(
                 Factor(
                     "target_group",
-                    f"target group {', '.join(shared)}",
-                    "target_group_shared",
-                    {"groups": tuple(shared)},
+                    "open to every target group / alle Zielgruppen",
+                    "target_group_open",
                 )
             )
+    else:
+        shared = sorted(person.target_groups & set(offer.target_groups))
+        if shared:
+            if why:
+                ok.append(
+                    Factor(
+                        "target_group",
+                        f"target group {', '.join(shared)}",
+                        "target_group_shared",
+                        {"groups": tuple(shared)},
+                    )
+                )
         else:
             groups = tuple(sorted(offer.target_groups))
             not_ok.append(

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from doconnect.pathways.engine.empirical import (
     Tally,
@@ -52,10 +53,9 @@ from doconnect.pathways.engine.fit import (
     eligibility,
     proximity,
     proximity_factor,
-    route,
 )
 from doconnect.pathways.engine.inputs import LeaverOutcome, Offer
-from doconnect.pathways.engine.report import Distances, EmpiricalResult, ReasonParam
+from doconnect.pathways.engine.report import NO_ROUTE, Distances, EmpiricalResult, ReasonParam
 
 # The order of the ranking, in words (shown by the CLI and the web page).
 RANKING_ORDER: tuple[str, ...] = (
@@ -164,6 +164,11 @@ class LeaverTallies:
     hundred rows however many leavers there are, so it can be kept and shared."""
 
     groups: Mapping[GroupKey, Mapping[str, Tally]]
+    # Judgements already made, by age band, target groups and thresholds: everybody of
+    # the same band and groups is compared with the same leavers.
+    _judged: dict[tuple[Any, ...], dict[str, EmpiricalResult]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, leavers: Iterable[LeaverFacts]) -> LeaverTallies:
@@ -184,6 +189,10 @@ class LeaverTallies:
         band = age_band(person.age)
         if band is None:
             return {}
+        key = (band, frozenset(person.target_groups), min_share_6m, min_share_12m, min_leavers)
+        kept = self._judged.get(key)
+        if kept is not None:
+            return kept
         summed: dict[str, list[int]] = {}
         for (leaver_band, groups), tallies in self.groups.items():
             if leaver_band != band or (person.target_groups and not person.target_groups & groups):
@@ -198,7 +207,8 @@ class LeaverTallies:
             min_share_12m,
             min_leavers,
         )
-        return {r.offer: r for r in judged}
+        self._judged[key] = {r.offer: r for r in judged}
+        return self._judged[key]
 
 
 @dataclass(frozen=True)
@@ -331,7 +341,8 @@ def rank_next_steps(
             if similar is None
             else similar
         )
-    ranked: list[tuple[tuple[int, int, int, int, int, str], NextStep]] = []
+    routes = distances.routes(person.goal)
+    ranked: list[tuple[tuple[int, int, int, int, int, str], dict[str, Any]]] = []
     excluded: list[ExcludedOffer] = []
     for offer in offers:
         why_not: list[Factor] = []
@@ -345,16 +356,13 @@ def rank_next_steps(
             why_not.append(
                 Factor("done", "already took part / bereits teilgenommen", "already_taken")
             )
-        eligible, not_eligible = eligibility(person, offer)
-        why_not.extend(not_eligible)
+        why_not.extend(eligibility(person, offer, why=False)[1])
         free = free_places.get(offer.id)
         if free is not None and free <= 0:
             why_not.append(
                 Factor("free_places", "no free place / kein freier Platz", "no_free_place")
             )
-        reaches_any, reaches_goal, steps, goal = (
-            route(offer.id, person.goal, distances) if offer.active else (False, False, None, None)
-        )
+        reaches_any, reaches_goal, steps, goal = routes[offer.id] if offer.active else NO_ROUTE
         if offer.active and not reaches_any:
             why_not.append(
                 Factor("dead_end", "dead end: no chain of active offers reaches a goal", "dead_end")
@@ -363,6 +371,7 @@ def rank_next_steps(
             if include_excluded:
                 excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
             continue
+        eligible = eligibility(person, offer)[0]
         where = proximity(person, offer, neighbours)
         outcome, outcome_factor = _outcome(
             by_offer.get(offer.id),
@@ -413,33 +422,21 @@ def rank_next_steps(
         ranked.append(
             (
                 key,
-                NextStep(
-                    offer=offer.id,
-                    rank=0,
-                    leads_to_goal=reaches_goal,
-                    steps_to_goal=steps if reaches_goal else None,
-                    goal=goal if reaches_goal else person.goal,
-                    free_places=free,
-                    proximity=where,
-                    outcome=outcome,
-                    factors=factors,
-                ),
+                {
+                    "offer": offer.id,
+                    "leads_to_goal": reaches_goal,
+                    "steps_to_goal": steps if reaches_goal else None,
+                    "goal": goal if reaches_goal else person.goal,
+                    "free_places": free,
+                    "proximity": where,
+                    "outcome": outcome,
+                    "factors": factors,
+                },
             )
         )
     ranked.sort(key=lambda pair: pair[0])
     steps_out = tuple(
-        NextStep(
-            offer=s.offer,
-            rank=i,
-            leads_to_goal=s.leads_to_goal,
-            steps_to_goal=s.steps_to_goal,
-            goal=s.goal,
-            free_places=s.free_places,
-            proximity=s.proximity,
-            outcome=s.outcome,
-            factors=s.factors,
-        )
-        for i, (_key, s) in enumerate(ranked, start=1)
+        NextStep(rank=i, **fields) for i, (_key, fields) in enumerate(ranked, start=1)
     )
     return NextSteps(steps=steps_out, excluded=tuple(sorted(excluded, key=lambda e: e.offer)))
 

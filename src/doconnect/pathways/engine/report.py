@@ -9,7 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from doconnect.pathways.engine.graphs import UNREACHED, IntArray
+
+# (reaches any goal, reaches the wanted goal, steps, which goal): ``fit.route``.
+Route = tuple[bool, bool, int | None, str | None]
+NO_ROUTE: Route = (False, False, None, None)
 
 # Stable codes of a dead end's reason (``DeadEnd.code``, equal to its ``cause``); the
 # web renders each with its ``params`` in the user's language, the CLI and JSON keep
@@ -163,6 +169,9 @@ class Distances:
     steps: IntArray  # shape (len(offers), len(goals))
     any_goal: IntArray  # shape (len(offers),)
     index: Mapping[str, int] = field(repr=False)
+    _routes: dict[str | None, Mapping[str, Route]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def to(self, offer: str, goal: str) -> int | None:
         value = int(self.steps[self.index[offer], self.goals.index(goal)])
@@ -171,6 +180,40 @@ class Distances:
     def for_offer(self, offer: str) -> dict[str, int]:
         row = self.steps[self.index[offer]]
         return {goal: int(v) for goal, v in zip(self.goals, row, strict=True) if v != UNREACHED}
+
+    def routes(self, goal: str | None) -> Mapping[str, Route]:
+        """``route(offer, goal, self)`` of every offer at once, kept on this object per
+        goal (a person page asks it of all offers; the distances do not change)."""
+        kept = self._routes.get(goal)
+        if kept is not None:
+            return kept
+        reached = self.steps != UNREACHED
+        reaches_any = reached.any(axis=1)
+        if goal is not None:
+            column = self.goals.index(goal) if goal in self.goals else None
+            table = {
+                offer: (
+                    (True, True, int(self.steps[i, column]), goal)
+                    if column is not None and reached[i, column]
+                    else (True, False, None, goal)
+                )
+                if reaches_any[i]
+                else NO_ROUTE
+                for i, offer in enumerate(self.offers)
+            }
+        else:
+            # The nearest goal, ties to the first by name (as ``min`` over (steps, goal)).
+            by_name = sorted(range(len(self.goals)), key=lambda g: self.goals[g])
+            steps = np.where(reached, self.steps, np.iinfo(np.int64).max)[:, by_name]
+            nearest = steps.argmin(axis=1) if len(by_name) else np.zeros(len(self.offers), int)
+            table = {
+                offer: (True, True, int(steps[i, nearest[i]]), self.goals[by_name[nearest[i]]])
+                if reaches_any[i]
+                else NO_ROUTE
+                for i, offer in enumerate(self.offers)
+            }
+        self._routes[goal] = table
+        return table
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.db import connections
 
+from doconnect.core import collector
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.core.static_files import static_files_current
 
@@ -39,7 +40,10 @@ def _options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]
         "threads": threads,
         "timeout": settings.WEB_TIMEOUT,
         "graceful_timeout": 30,
-        "keepalive": 5,
+        # Idle connections are kept longer than a person pauses between clicks: a server
+        # closing one just as the next request arrives on it answers with a reset (seen
+        # under load with 5 s, when a busy worker noticed the request late).
+        "keepalive": 30,
         # The same list as core.proxies.TrustedProxyMiddleware (empty: nobody).
         "forwarded_allow_ips": ",".join(settings.TRUSTED_PROXIES),
         # Django is imported once, before the workers fork: they start at once and
@@ -94,6 +98,7 @@ class Command(ExampleCommand):
             def load(self) -> Any:
                 from doconnect.wsgi import application
 
+                collector.settle()  # in the parent, before the workers fork
                 return application
 
         url = f"http://{options['host']}:{options['port']}/"

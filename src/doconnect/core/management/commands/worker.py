@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 from django_tasks_db.management.commands.db_worker import Worker
 
+from doconnect.core import collector
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.core.schedule import daily_commands
 from doconnect.core.worker import Heartbeat, jobs_recover, worker_register, worker_stopped
@@ -56,6 +57,7 @@ class Command(ExampleCommand):
             )
             + f"; {len(taken_over)} job(s) of stopped workers taken over"
         )
+        collector.settle()  # long runs build many objects: see core/collector.py
         heartbeat = Heartbeat(me.worker_id)
         heartbeat.start()
         heartbeat.tick()  # today's daily runs at once if their time has passed
