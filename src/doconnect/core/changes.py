@@ -131,9 +131,7 @@ def cached(
             return result
     result = compute()
     with _lock:
-        _memo[memo_key] = result
-        while len(_memo) > KEEP:
-            _memo.popitem(last=False)
+        _put(_memo, memo_key, result, KEEP)
     return result
 
 
@@ -184,15 +182,40 @@ _plans: OrderedDict[Hashable, tuple[Compiled | None, ...]] = OrderedDict()
 
 
 def _compiled(querysets: Sequence[QuerySet[Any]]) -> tuple[Compiled | None, ...]:
+    """Each queryset's SQL and parameters; None for one that can match nothing (a
+    filter on an empty list)."""
     compiled: list[Compiled | None] = []
     for queryset in querysets:
         try:
-            sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
-        except EmptyResultSet:  # a filter on an empty list: nothing to count
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
             compiled.append(None)
         else:
             compiled.append((sql, tuple(params)))
     return tuple(compiled)
+
+
+def _pks(querysets: Sequence[QuerySet[Any]]) -> list[QuerySet[Any]]:
+    """The querysets as the key column only, as a count reads them."""
+    return [qs.order_by().values_list("pk") for qs in querysets]
+
+
+def _put(memo: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """Keep ``value`` as the newest of ``memo``, dropping the oldest beyond ``limit``
+    (the caller holds ``_lock``)."""
+    memo[key] = value
+    memo.move_to_end(key)
+    while len(memo) > limit:
+        memo.popitem(last=False)
+
+
+def _recent(memo: OrderedDict[Any, tuple[Any, float]], key: Any, seconds: float) -> Any:
+    """The value kept under ``key`` if it was read at most ``seconds`` ago, else None
+    (the caller holds ``_lock``)."""
+    if seconds <= 0 or key not in memo:
+        return None
+    value, read_at = memo[key]
+    return value if time.monotonic() - read_at <= seconds else None
 
 
 _latest_counts: OrderedDict[tuple[Any, ...], tuple[int, float]] = OrderedDict()
@@ -216,14 +239,13 @@ def kept_total(
     kept under that key and the function is not called again. ``stale_seconds``: as
     ``kept_rows``'s."""
     if connection.in_atomic_block or plan is None:
-        built = querysets() if callable(querysets) else querysets
-        parts = [qs.order_by().values_list("pk") for qs in built]
+        parts = _pks(querysets() if callable(querysets) else querysets)
         if not parts:
             return 0
         if connection.in_atomic_block:
             first, *rest = parts
             return first.union(*rest, all=True).count()
-        compiled = _compiled(built)
+        compiled = _compiled(parts)
     else:
         plan_key = (connection.alias, connection.settings_dict["NAME"], plan)
         with _lock:
@@ -231,11 +253,9 @@ def kept_total(
             if kept is not None:
                 _plans.move_to_end(plan_key)
         if kept is None:
-            kept = _compiled(querysets() if callable(querysets) else querysets)
+            kept = _compiled(_pks(querysets() if callable(querysets) else querysets))
             with _lock:
-                _plans[plan_key] = kept
-                while len(_plans) > KEEP_PLANS:
-                    _plans.popitem(last=False)
+                _put(_plans, plan_key, kept, KEEP_PLANS)
         compiled = kept
     tables = sorted({t for c in compiled if c is not None for t in _tables_named(c[0])})
     found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
@@ -254,11 +274,10 @@ def kept_total(
                     _counts.move_to_end(key)
                     total += _counts[key]
                     continue
-                if stale_seconds > 0 and key[:3] in _latest_counts:
-                    count, read_at = _latest_counts[key[:3]]
-                    if time.monotonic() - read_at <= stale_seconds:
-                        total += count
-                        continue
+                recent = _recent(_latest_counts, key[:3], stale_seconds)
+                if recent is not None:
+                    total += recent
+                    continue
         missing.append((key, c))
     if not missing:
         return total
@@ -275,13 +294,8 @@ def kept_total(
     with _lock:
         for (key, _c), count in zip(missing, counts, strict=True):
             if key is not None:
-                _counts[key] = count
-                _latest_counts[key[:3]] = (count, time.monotonic())
-                _latest_counts.move_to_end(key[:3])
-        while len(_latest_counts) > KEEP_COUNTS:
-            _latest_counts.popitem(last=False)
-        while len(_counts) > KEEP_COUNTS:
-            _counts.popitem(last=False)
+                _put(_counts, key, count, KEEP_COUNTS)
+                _put(_latest_counts, key[:3], (count, time.monotonic()), KEEP_COUNTS)
     return total + sum(counts)
 
 
@@ -313,14 +327,7 @@ def kept_rows(
     keys: list[tuple[Any, ...] | None] = [None] * len(querysets)
     latest: list[tuple[Any, ...] | None] = [None] * len(querysets)
     if not connection.in_atomic_block:
-        compiled: list[tuple[str, tuple[Any, ...]] | None] = []
-        for queryset in querysets:
-            try:
-                sql, params = queryset.query.sql_with_params()
-            except EmptyResultSet:
-                compiled.append(None)
-            else:
-                compiled.append((sql, tuple(params)))
+        compiled = _compiled(querysets)
         named = [_tables_named(c[0]) if c is not None else [] for c in compiled]
         tables = sorted({t for part in named for t in part})
         found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
@@ -335,10 +342,8 @@ def kept_rows(
                 if key in _rows:
                     _rows.move_to_end(key)
                     results[position] = _rows[key]
-                elif stale_seconds > 0 and key[:3] in _latest_rows:
-                    rows, read_at = _latest_rows[key[:3]]
-                    if time.monotonic() - read_at <= stale_seconds:
-                        results[position] = rows
+                else:
+                    results[position] = _recent(_latest_rows, key[:3], stale_seconds)
     for position, queryset in enumerate(querysets):
         if results[position] is not None:
             continue
@@ -347,11 +352,6 @@ def kept_rows(
         kept_key, sql_key = keys[position], latest[position]
         if kept_key is not None and sql_key is not None:
             with _lock:
-                _rows[kept_key] = rows
-                _latest_rows[sql_key] = (rows, time.monotonic())
-                _latest_rows.move_to_end(sql_key)
-                while len(_rows) > KEEP_ROWS:
-                    _rows.popitem(last=False)
-                while len(_latest_rows) > KEEP_ROWS:
-                    _latest_rows.popitem(last=False)
+                _put(_rows, kept_key, rows, KEEP_ROWS)
+                _put(_latest_rows, sql_key, (rows, time.monotonic()), KEEP_ROWS)
     return [rows for rows in results if rows is not None]
