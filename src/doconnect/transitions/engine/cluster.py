@@ -20,7 +20,6 @@ import numpy as np
 from doconnect.transitions.engine.clara import Mapper
 
 SCATTER_BYTES = 1 << 20  # arrays this large are sent once and shared by their calls
-CONNECT_ATTEMPTS = 3
 
 
 class SchedulerError(RuntimeError):
@@ -41,23 +40,19 @@ def connected(scheduler: str, timeout: float = 10.0) -> Iterator[Mapper]:
 def _client(scheduler: str, timeout: float) -> Any:
     from distributed import Client  # only the Dask engine needs it
 
-    attempt = 1
-    while True:
-        try:
-            return Client(scheduler, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
-            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-        except AssertionError as exc:
-            # distributed 2026.8 sends a cancellation by any other client to every client,
-            # and one landing in the same batch as the greeting of a client still connecting
-            # trips the client's ``assert len(msg) == 1``; the next attempt meets a quiet
-            # stream. Anything else is not this race and is raised.
-            if attempt == CONNECT_ATTEMPTS:
-                raise SchedulerError(
-                    f"the Dask scheduler at {scheduler} greeted with other messages "
-                    f"{CONNECT_ATTEMPTS} times in a row"
-                ) from exc
-            attempt += 1
+    try:
+        return Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    except AssertionError as exc:
+        # distributed 2026.8 sends a cancellation by any other client to every client,
+        # and one landing in the greeting of a client still connecting trips its
+        # handshake. Not retried: the half-made client's finaliser can deadlock a second
+        # attempt in the same process (seen in CI). Our own mapper no longer cancels
+        # finished runs, so only another client's failed run can cause this.
+        raise SchedulerError(
+            f"the Dask scheduler at {scheduler} sent other messages with its greeting; try again"
+        ) from exc
 
 
 def mapper(client: Any) -> Mapper:
