@@ -27,6 +27,11 @@ def throwaway_database(*, sqlite: bool, sqlite_without_postgres: bool = False) -
         try:
             url = pgcluster.start().url
             backend = "postgresql"
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as conn:
+                # As docs/deployment.md ("Tuning PostgreSQL") sets up production.
+                conn.execute("ALTER DATABASE postgres SET random_page_cost = 1.1")
         except pgcluster.PostgresUnavailable as exc:
             if not sqlite_without_postgres:
                 raise

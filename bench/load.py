@@ -7,8 +7,10 @@ DEBUG off, static files by WhiteNoise) with ``doconnect worker`` beside it (the 
 results that go stale under the run's writes, next steps and the report preview, are
 computed there, on the same two cores); after the sign-ins, the morning's first looks
 (each page once, unmeasured, printed: what the worker keeps is computed then, as in an
-office that has been open since eight); then ``--users`` simulated people for
-``--seconds`` (``_load_users.py``): case workers (task page, person list, person pages,
+office that has been open since eight); the server started again as after a deploy
+(it loads the stored ground before forking); then ``--users`` simulated people,
+``--warm-up`` seconds unmeasured (each worker process fills what it keeps) and then
+``--seconds`` measured (``_load_users.py``): case workers (task page, person list, person pages,
 notes), provider staff (referral inbox and steps), coordinators (dashboard, offers,
 providers, report preview) and the public (published report), each pausing 1–2 s between
 clicks. Every signed-in user also asks a trivial signed-in page (task settings): the
@@ -55,12 +57,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _environment(database_url: str) -> dict[str, str]:
+def _keys(kept: bool) -> dict[str, str]:
+    """The secret keys: new for a new demo city; for a kept one (``--database-url``) the
+    same in every run, as a city's own stay — what is stored signed with the secret key
+    (the next steps' ground) must stay readable, or every run computes it anew."""
+    path = VAR_DIR / "keys.json"
+    if kept and path.exists():
+        return dict(json.loads(path.read_text()))
+    keys = {
+        "DOCONNECT_SECRET_KEY": secrets.token_urlsafe(50),
+        "DOCONNECT_PERSON_MATCH_KEY": secrets.token_urlsafe(50),
+    }
+    if kept:
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return keys
+
+
+def _environment(database_url: str, keys: dict[str, str]) -> dict[str, str]:
     env = {
         **os.environ,
         "DOCONNECT_DATABASE_URL": database_url,
-        "DOCONNECT_SECRET_KEY": secrets.token_urlsafe(50),
-        "DOCONNECT_PERSON_MATCH_KEY": secrets.token_urlsafe(50),
+        **keys,
         "DOCONNECT_DEBUG": "0",
         "DOCONNECT_DEMO_MODE": "1",
         # Plain http on loopback: no https redirect, cookies without the Secure flag, and
@@ -100,17 +118,21 @@ def _database(scale: float) -> str:
     cluster = pgcluster.start()  # stopped at exit
     with psycopg.connect(cluster.url, autocommit=True) as conn:
         conn.execute('CREATE DATABASE "load"')
+        # As docs/deployment.md ("Tuning PostgreSQL") sets up production.
+        conn.execute('ALTER DATABASE "load" SET random_page_cost = 1.1')
     return cluster.url.rsplit("/", 1)[0] + "/load"
 
 
-def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
-    port = _free_port()
+def _serve(
+    env: dict[str, str], log: Path, port: int = 0
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    port = port or _free_port()
     started = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "doconnect", "serve", "--port", str(port)],
         env=env,
         cwd=VAR_DIR,
-        stdout=log.open("wb"),
+        stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -271,6 +293,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="simulated people (50)")
     parser.add_argument("--seconds", type=int, default=60, help="length of the run (60)")
     parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=30,
+        help="seconds of the same traffic before the measured run, not measured (30)",
+    )
+    parser.add_argument(
         "--database-url",
         default="",
         help="an existing demo city (doconnect demo --scale N) instead of a fresh one",
@@ -278,7 +306,9 @@ def main() -> int:
     args = parser.parse_args()
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    env = _environment(args.database_url or _database(args.scale))
+    env = _environment(
+        args.database_url or _database(args.scale), _keys(kept=bool(args.database_url))
+    )
     started = time.perf_counter()
     if not args.database_url:
         _doconnect(env, "migrate", "--verbosity", "0")
@@ -288,6 +318,7 @@ def main() -> int:
             flush=True,
         )
     log = VAR_DIR / "serve.log"
+    log.write_text("")
     server, url, start_seconds = _serve(env, log)
     print(f"doconnect serve answered after {start_seconds:.1f} s ({url})", flush=True)
     worker = _worker(env, VAR_DIR / "worker.log")
@@ -304,8 +335,26 @@ def main() -> int:
             "first looks: " + ", ".join(f"{path} {seconds:.1f} s" for path, seconds in looks),
             flush=True,
         )
+        # Started again as after a night's deploy: what the morning's looks computed is
+        # stored, and the server loads it once before its workers fork (core.warmup)
+        # instead of each worker process on its own first person page during the run.
+        server.terminate()
+        server.wait(timeout=60)
+        server, url, restart_seconds = _serve(env, log, port=int(url.rsplit(":", 1)[1]))
+        print(f"doconnect serve started again in {restart_seconds:.1f} s", flush=True)
         session_file = VAR_DIR / "sessions.json"
         session_file.write_text(json.dumps(sessions))
+        if args.warm_up:
+            # The office's first minutes, not measured: each worker process fills what
+            # it keeps (counts, rows, compiled SQL), as a server that has been up does.
+            _locust(url, args.users, args.warm_up, VAR_DIR / "locust-warm-up", session_file)
+            _pages, warm = _figures(VAR_DIR / "locust-warm-up")
+            print(
+                f"warm-up {args.warm_up} s (not measured): {warm['requests']:.0f} requests, "
+                f"{warm['per_second']} req/s, p50 {warm['p50_ms']:.0f} ms, "
+                f"p95 {warm['p95_ms']:.0f} ms, {warm['errors']:.0f} errors",
+                flush=True,
+            )
         _locust(url, args.users, args.seconds, VAR_DIR / "locust", session_file)
     finally:
         for process in (worker, server):
@@ -335,8 +384,10 @@ def main() -> int:
                 "scale": args.scale,
                 "users": args.users,
                 "seconds": args.seconds,
+                "warm_up_seconds": args.warm_up,
                 "cpus": os.cpu_count(),
                 "server_start_seconds": round(start_seconds, 1),
+                "server_restart_seconds": round(restart_seconds, 1),
                 "sign_ins": len(sign_ins),
                 "sign_in_median_ms": round(sign_in_median),
                 "first_looks_s": {path: round(seconds, 2) for path, seconds in looks},

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
 from doconnect.months import (
     add_months,
     first_day,
@@ -47,3 +51,12 @@ def test_many_days_get_their_month_numbers_at_once_and_a_missing_day_the_given_v
     numbers = month_numbers(days, missing=-7)
 
     assert numbers.tolist() == [month_number(1969, 12), month_number(2026, 2), -7, 1970 * 12]
+
+
+@given(st.lists(st.one_of(st.none(), st.dates(), st.datetimes())), st.integers(-99, 99))
+def test_the_many_days_way_agrees_with_the_one_day_way(
+    days: list[dt.date | None], missing: int
+) -> None:
+    expected = [missing if day is None else month_of(day) for day in days]
+    assert month_numbers(days, missing).tolist() == expected
+    assert month_numbers(days, missing).dtype == np.int64

@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 
 MONTHS_PER_YEAR = 12
-_UNIX_EPOCH_MONTH = 1970 * MONTHS_PER_YEAR  # NumPy's datetime64[M] counts from 1970-01
 
 
 def month_number(year: int, month: int) -> int:
@@ -51,8 +50,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def month_numbers(days: Iterable[dt.date | None], missing: int) -> npt.NDArray[np.int64]:
-    """The month numbers of many days at once (NumPy); ``missing`` where a day is None."""
-    values = np.array(list(days), dtype="datetime64[M]")
-    out = values.astype(np.int64) + _UNIX_EPOCH_MONTH
-    out[np.isnat(values)] = missing
-    return out
+    """The month numbers of many days at once (NumPy); ``missing`` where a day is None.
+    Read from each day's year and month: NumPy's own conversion of date objects
+    (``dtype="datetime64[M]"``) took ten times as long, most of a report build."""
+    return np.array(
+        [missing if day is None else day.year * MONTHS_PER_YEAR + day.month - 1 for day in days],
+        dtype=np.int64,
+    )

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
+from doconnect.casework import tasks
 from doconnect.casework.tasks import due_count
 from doconnect.core.models import Membership, Role
 from doconnect.core.viewers import viewer_for
@@ -74,3 +75,41 @@ def test_the_kept_sql_of_the_count_is_the_viewers_own_and_the_days_own(
     assert due_count(viewer_for(elsewhere)) == 0
     Membership.objects.filter(user=case_worker).update(role=Role.PROVIDER_STAFF)
     assert due_count(viewer_for(case_worker)) == 0  # the persons are no participants here
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The task sources whose querysets the task page built (one entry per source)."""
+    built: list[str] = []
+    sort_columns = tasks._sort_columns
+
+    def counted(kind: str, source: object) -> object:
+        built.append(kind)
+        return sort_columns(kind, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks, "_sort_columns", counted)
+    return built
+
+
+def test_the_task_page_builds_its_queries_once_per_viewer_and_day_and_stays_right(
+    due: City, case_worker: User, builds: list[str]
+) -> None:
+    viewer = viewer_for(case_worker)
+    reading = tasks.Reading(view="test", purpose=tasks.PURPOSE)
+
+    def page(day: object = None) -> list[str]:
+        found, _page, _due = tasks.task_page(
+            viewer, number=1, per_page=50, reading=reading, today=day
+        )
+        return [t.person_name for t in found]
+
+    assert page() == ["Fällig Beispiel"] and builds
+    builds.clear()
+    assert page() == ["Fällig Beispiel"] and builds == []  # compiled and rows kept
+    person = make_person(due, given_name="Neu", consent_orgs=[due.jobcenter])
+    follow_up(case_worker, person, due_on=days(0))
+    # The counters changed: counted and read again from the kept SQL, both tasks shown.
+    assert sorted(page()) == ["Fällig Beispiel", "Neu Beispiel"]
+    builds.clear()
+    page(days(1))  # another day: its own SQL
+    assert builds

@@ -4,6 +4,8 @@ a kept result is computed afresh after any of them, never inside a transaction."
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -162,6 +164,30 @@ def test_kept_rows_are_read_again_only_for_the_query_whose_table_changed(
     assert len(read) == 2 and "core_district" in read[1]["sql"]
 
 
+def test_kept_rows_with_a_plan_build_their_querysets_only_when_a_result_is_read(
+    transactional_db: None, city: City
+) -> None:
+    watch(District)
+    install_triggers()
+    built: list[int] = []
+
+    def names() -> list[Any]:
+        built.append(1)
+        return [District.objects.order_by("name").values_list("name", flat=True)]
+
+    (first,) = kept_rows(names, plan=("test", "district names"))
+    (again,) = kept_rows(names, plan=("test", "district names"))
+    assert again == first and len(built) == 1  # compiled SQL and rows both kept
+    District.objects.create(name="Eichlinghofen", official_key="05913999")
+    (changed,) = kept_rows(names, plan=("test", "district names"))
+    assert "Eichlinghofen" in changed and len(built) == 2  # read: the querysets built
+    with transaction.atomic():
+        District.objects.create(name="Im Vorgang", official_key="05913998")
+        (inside,) = kept_rows(names, plan=("test", "district names"))
+        assert "Im Vorgang" in inside and len(built) == 3  # never kept in a transaction
+        transaction.set_rollback(True)
+
+
 def test_kept_rows_of_another_filter_are_another_result(transactional_db: None, city: City) -> None:
     watch(District)
     install_triggers()
@@ -212,3 +238,68 @@ def test_kept_rows_and_totals_may_be_behind_by_at_most_their_stale_seconds(
     assert "Eichlinghofen" in kept_rows([names], stale_seconds=60)[0]
     now[0] += 61
     assert kept_total([District.objects.all()], stale_seconds=60) == counted + 1
+
+
+def test_threads_that_miss_the_same_count_at_once_count_it_once(
+    transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under load every thread of a process missed the same task count after a change
+    # and counted it again: the others now wait for the first one's count.
+    watch(TargetGroup)
+    install_triggers()
+    counted: list[int] = []
+    count_parts = changes._count_parts
+
+    def slow(parts: Any) -> int:
+        if parts:
+            counted.append(len(parts))
+            time.sleep(0.3)  # long enough for every thread to miss meanwhile
+        return count_parts(parts)
+
+    monkeypatch.setattr(changes, "_count_parts", slow)
+    totals: list[int] = []
+
+    def ask() -> None:
+        try:
+            totals.append(kept_total([TargetGroup.objects.all()]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert totals == [TargetGroup.objects.count()] * 4
+    assert counted == [1]
+
+
+def test_threads_that_miss_the_same_rows_at_once_read_them_once(
+    transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch(TargetGroup)
+    install_triggers()
+    reads: list[str] = []
+    read = changes._read
+
+    def slow(queryset: Any) -> tuple[Any, ...]:
+        reads.append(str(queryset.query))
+        time.sleep(0.3)
+        return read(queryset)
+
+    monkeypatch.setattr(changes, "_read", slow)
+    results: list[Any] = []
+
+    def ask() -> None:
+        try:
+            results.append(kept_rows([_codes()]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [[tuple(_codes())]] * 4
+    assert len(reads) == 1

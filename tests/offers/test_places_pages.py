@@ -94,6 +94,27 @@ def test_the_provider_list_can_be_sorted_by_name_descending(city: City, analyst:
     assert 'aria-sort="descending"' in body
 
 
+def test_the_provider_list_shows_fifty_providers_a_page_with_links_to_the_others(
+    city: City, analyst: User
+) -> None:
+    for i in range(55):
+        Organisation.objects.create(
+            external_id=f"p-many-{i:02}", name=f"Z Träger {i:02}", kind="provider"
+        )
+    client = logged_in(analyst)
+    first = client.get("/providers/").content.decode()
+    second = client.get("/providers/?page=2").content.decode()
+    shown = [body.count('href="/providers/p-') for body in (first, second)]
+    total = Organisation.objects.filter(kind="provider").count()
+    assert shown == [50, total - 50]
+    assert f"{total} Träger" in first and "Seite 1 von 2" in first
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    # The sort holds across pages: the last names come on the second page.
+    assert "Z Träger 54" in second and "Z Träger 54" not in first
+    descending = client.get("/providers/?sort=-name").content.decode()
+    assert "Z Träger 54" in descending and "sort=-name&amp;page=2" in descending
+
+
 def test_provider_staff_count_only_participants_they_may_see(
     city: City, provider_staff: User, coordinator: User
 ) -> None:

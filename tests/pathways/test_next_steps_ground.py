@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db.models import F
 
+from doconnect.core import warmup
 from doconnect.core.jobs import job_execute
 from doconnect.core.models import Job, JobStatus
 from doconnect.offers.models import FollowOn, Offer
@@ -249,3 +250,34 @@ def test_a_ground_younger_than_the_rebuild_interval_is_shown_and_not_queued_agai
     next_steps_for(subject, goal="employment", today=TODAY)
     assert len(queued_ground_jobs()) == 1
     assert analyses == [TODAY]
+
+
+def test_the_server_loads_the_stored_ground_before_its_workers_fork(
+    subject: Person, analyses: list[dt.date], django_assert_num_queries: Any
+) -> None:
+    next_steps_for(subject, goal="employment", today=TODAY)
+    next_steps._loaded.clear()  # a server process that has just started
+    warmup.warm()  # what doconnect serve runs before forking (pathways registered it)
+    assert len(next_steps._loaded) == 1
+    # A page then reads no ground row: the same five queries as when warm.
+    with django_assert_num_queries(5):
+        found = next_steps_for(subject, goal="employment", today=TODAY)
+    assert found.current and analyses == [TODAY]
+
+
+def test_warming_without_a_stored_ground_loads_nothing_and_computes_nothing(
+    subject: Person, analyses: list[dt.date]
+) -> None:
+    next_steps._loaded.clear()
+    warmup.warm()
+    assert len(next_steps._loaded) == 0 and analyses == []
+
+
+def test_a_forged_ground_row_is_not_unpickled_by_the_warm_up_either(
+    subject: Person, analyses: list[dt.date]
+) -> None:
+    next_steps_for(subject, goal="employment", today=TODAY)
+    NextStepsGround.objects.update(data=pickle.dumps(_Planted()))
+    next_steps._loaded.clear()
+    warmup.warm()
+    assert _planted_calls == [] and len(next_steps._loaded) == 0

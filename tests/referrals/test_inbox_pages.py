@@ -71,3 +71,21 @@ def test_provider_staff_page_through_their_own_inbox(busy: City, provider_staff:
     assert "Warten auf Antwort (27)" in body  # Kurs B belongs to Träger B
     assert "Vorgeschlagen" not in body
     assert links(body, "next")
+
+
+def test_each_rows_step_forms_have_ids_of_their_own_that_their_labels_name(
+    busy: City, provider_staff: User
+) -> None:
+    # The blank forms are rendered once per page and given each row's ids: every label
+    # must still point at its own row's field, and no id may appear twice.
+    body = inbox(logged_in(provider_staff))
+    ids = re.findall(r' id="(id_r[^"]+)"', body)
+    labels = re.findall(r' for="(id_r[^"]+)"', body)
+    assert len(ids) == len(set(ids)) and "ROWID" not in body
+    assert labels and set(labels) <= set(ids)
+    for row in re.findall(
+        r'<tr class="kern-table__row" id="referral-(\d+)">(.*?)</tr>', body, re.S
+    ):
+        pk, markup = row
+        assert re.search(rf'id="id_r{pk}_decline_reason"', markup)
+        assert not re.search(r'id="id_r(?!' + pk + r"_)\d+_", markup)

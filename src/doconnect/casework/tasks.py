@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -411,9 +411,12 @@ class _TaskRows:
     names changed: at scale 20 the union costs 0.3–0.7 s for a Jobcenter worker."""
 
     # Not called ``ordered``: Paginator reads that attribute (a queryset's flag).
-    def __init__(self, in_order: QuerySet[Any] | None, total: int) -> None:
+    def __init__(
+        self, in_order: Callable[[], QuerySet[Any]] | None, total: int, plan: Hashable
+    ) -> None:
         self.in_order = in_order
         self.total = total
+        self.plan = plan
 
     def count(self) -> int:
         return self.total
@@ -422,9 +425,12 @@ class _TaskRows:
         return self.total
 
     def __getitem__(self, index: slice) -> list[tuple[str, int]]:
-        if self.in_order is None:
+        in_order = self.in_order
+        if in_order is None:
             return []
-        (rows,) = kept_rows([self.in_order[index]])
+        (rows,) = kept_rows(
+            lambda: [in_order()[index]], plan=("task_rows", self.plan, index.start, index.stop)
+        )
         return [(row[5], row[6]) for row in rows]
 
 
@@ -452,24 +458,33 @@ def task_page(
     whatever the number of tasks and the page."""
     day = today or timezone.localdate()
     wanted = _chosen(kinds) if may_use_tasks(viewer) else []
-    parts = [
-        SOURCES[kind]
-        .rows(viewer, _window(SOURCES[kind], day, None, None))
-        .order_by()
-        .annotate(**_sort_columns(kind, SOURCES[kind]))
-        .values_list("t_due", "t_at", "t_order", "t_person", "t_key", "t_kind", "t_id")
-        for kind in wanted
-    ]
-    total = kept_total(parts)
-    due = kept_total([SOURCES[kind].rows(viewer, Window(today=day, until=day)) for kind in wanted])
-    ordered = None
-    if parts and total:
-        first, *rest = parts
-        ordered = first.union(*rest, all=True).order_by(
+    # The sources' SQL depends on these only (as ``due_count``'s): compiled once for
+    # them (``core.changes``'s ``plan``), not on every click.
+    plan = (viewer.user_id, viewer.memberships, day, settings.REFERRAL_ANSWER_DAYS, tuple(wanted))
+
+    def parts() -> list[QuerySet[Any]]:
+        return [
+            SOURCES[kind]
+            .rows(viewer, _window(SOURCES[kind], day, None, None))
+            .order_by()
+            .annotate(**_sort_columns(kind, SOURCES[kind]))
+            .values_list("t_due", "t_at", "t_order", "t_person", "t_key", "t_kind", "t_id")
+            for kind in wanted
+        ]
+
+    def in_order() -> QuerySet[Any]:
+        first, *rest = parts()
+        return first.union(*rest, all=True).order_by(
             "t_due", F("t_at").asc(nulls_first=True), "t_order", "t_person", "t_key"
         )
+
+    total = kept_total(parts, plan=("task_total", plan))
+    due = kept_total(
+        lambda: [SOURCES[kind].rows(viewer, Window(today=day, until=day)) for kind in wanted],
+        plan=("task_due", plan),
+    )
     # _TaskRows is what Paginator needs (count, slices), not the sequence its stubs name.
-    rows: Any = _TaskRows(ordered, total)
+    rows: Any = _TaskRows(in_order if wanted and total else None, total, plan)
     page: Page[tuple[str, int]] = Paginator(rows, per_page).get_page(number)
     keys = list(page.object_list)
     return _with_persons(viewer, _page_drafts(keys, day), day, reading), page, due

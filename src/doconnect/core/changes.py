@@ -21,13 +21,14 @@ its own copy. Callers must treat a result as read-only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -47,6 +48,40 @@ _TRIGGER = "doconnect_changes"
 _watched: set[str] = set()
 _memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _lock = threading.Lock()
+
+# Keys being computed in this process, each with its lock and how many threads hold or
+# wait for it: a thread that misses a result another thread is computing waits for it
+# rather than computing it too (under load, every thread of a process missed the same
+# task count at once after each change: 58 counts of 0.4 s in a minute, issue #19).
+_flights: dict[Hashable, list[Any]] = {}
+_flights_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_at_a_time(keys: Iterable[Hashable | None]) -> Iterator[None]:
+    """Hold the computation of ``keys`` (None: not kept, not held) in this process;
+    several are taken in one order, so two threads never wait for each other."""
+    held = sorted({k for k in keys if k is not None}, key=repr)
+    entries = []
+    with _flights_lock:
+        for key in held:
+            entry = _flights.setdefault(key, [threading.RLock(), 0])
+            entry[1] += 1
+            entries.append((key, entry))
+    taken: list[Any] = []
+    try:
+        for _key, entry in entries:
+            entry[0].acquire()
+            taken.append(entry[0])
+        yield
+    finally:
+        for lock in reversed(taken):
+            lock.release()
+        with _flights_lock:
+            for key, entry in entries:
+                entry[1] -= 1
+                if not entry[1]:
+                    del _flights[key]
 
 
 def _tables(watched: Iterable[type[models.Model] | str]) -> list[str]:
@@ -124,15 +159,16 @@ def cached(
     if versions is None:
         return compute()
     memo_key = (name, connection.alias, connection.settings_dict["NAME"], key, versions)
-    with _lock:
-        if memo_key in _memo:
-            _memo.move_to_end(memo_key)
-            result: T = _memo[memo_key]
-            return result
-    result = compute()
-    with _lock:
-        _put(_memo, memo_key, result, KEEP)
-    return result
+    with _one_at_a_time([memo_key]):
+        with _lock:
+            if memo_key in _memo:
+                _memo.move_to_end(memo_key)
+                result: T = _memo[memo_key]
+                return result
+        result = compute()
+        with _lock:
+            _put(_memo, memo_key, result, KEEP)
+        return result
 
 
 def forget() -> None:
@@ -221,8 +257,34 @@ def _recent(memo: OrderedDict[Any, tuple[Any, float]], key: Any, seconds: float)
 _latest_counts: OrderedDict[tuple[Any, ...], tuple[int, float]] = OrderedDict()
 
 
+Querysets = Sequence[QuerySet[Any]] | Callable[[], Sequence[QuerySet[Any]]]
+
+
+def _built(querysets: Querysets) -> Sequence[QuerySet[Any]]:
+    return querysets() if callable(querysets) else querysets
+
+
+def _planned(
+    build: Callable[[], Sequence[QuerySet[Any]]], plan: Hashable | None
+) -> tuple[Compiled | None, ...]:
+    """The compiled parts of what ``build`` returns: kept under ``plan`` (then ``build``
+    is not called again for it), or compiled afresh without one."""
+    if plan is None:
+        return _compiled(build())
+    plan_key = (connection.alias, connection.settings_dict["NAME"], plan)
+    with _lock:
+        kept = _plans.get(plan_key)
+        if kept is not None:
+            _plans.move_to_end(plan_key)
+            return kept
+    kept = _compiled(build())
+    with _lock:
+        _put(_plans, plan_key, kept, KEEP_PLANS)
+    return kept
+
+
 def kept_total(
-    querysets: Sequence[QuerySet[Any]] | Callable[[], Sequence[QuerySet[Any]]],
+    querysets: Querysets,
     *,
     plan: Hashable | None = None,
     stale_seconds: float = 0,
@@ -238,25 +300,13 @@ def kept_total(
     everything the querysets' SQL depends on: the viewer, the day) their compiled SQL is
     kept under that key and the function is not called again. ``stale_seconds``: as
     ``kept_rows``'s."""
-    if connection.in_atomic_block or plan is None:
-        parts = _pks(querysets() if callable(querysets) else querysets)
+    if connection.in_atomic_block:
+        parts = _pks(_built(querysets))
         if not parts:
             return 0
-        if connection.in_atomic_block:
-            first, *rest = parts
-            return first.union(*rest, all=True).count()
-        compiled = _compiled(parts)
-    else:
-        plan_key = (connection.alias, connection.settings_dict["NAME"], plan)
-        with _lock:
-            kept = _plans.get(plan_key)
-            if kept is not None:
-                _plans.move_to_end(plan_key)
-        if kept is None:
-            kept = _compiled(_pks(querysets() if callable(querysets) else querysets))
-            with _lock:
-                _put(_plans, plan_key, kept, KEEP_PLANS)
-        compiled = kept
+        first, *rest = parts
+        return first.union(*rest, all=True).count()
+    compiled = _planned(lambda: _pks(_built(querysets)), plan)
     tables = sorted({t for c in compiled if c is not None for t in _tables_named(c[0])})
     found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
     total = 0
@@ -281,10 +331,26 @@ def kept_total(
         missing.append((key, c))
     if not missing:
         return total
-    # The parts left, counted in one query: one scalar subquery each.
+    with _one_at_a_time(key for key, _c in missing):
+        # Counted meanwhile by another thread of this process: taken from there.
+        left: list[tuple[tuple[Any, ...] | None, Compiled]] = []
+        with _lock:
+            for key, c in missing:
+                if key is not None and key in _counts:
+                    total += _counts[key]
+                else:
+                    left.append((key, c))
+        return total + _count_parts(left)
+
+
+def _count_parts(parts: Sequence[tuple[tuple[Any, ...] | None, Compiled]]) -> int:
+    """Count ``parts`` in one query (one scalar subquery each) and keep each count
+    under its key."""
+    if not parts:
+        return 0
     selects: list[str] = []
     arguments: list[Any] = []
-    for position, (_key, (sql, part_params)) in enumerate(missing):
+    for position, (_key, (sql, part_params)) in enumerate(parts):
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS part_{position})")
         arguments.extend(part_params)
     with connection.cursor() as cursor:
@@ -292,11 +358,11 @@ def kept_total(
         row = cursor.fetchone()
     counts = [int(n) for n in row]
     with _lock:
-        for (key, _c), count in zip(missing, counts, strict=True):
+        for (key, _c), count in zip(parts, counts, strict=True):
             if key is not None:
                 _put(_counts, key, count, KEEP_COUNTS)
                 _put(_latest_counts, key[:3], (count, time.monotonic()), KEEP_COUNTS)
-    return total + sum(counts)
+    return sum(counts)
 
 
 # Rows of list and figure queries (one per page kind and viewer's scope, say).
@@ -309,8 +375,13 @@ _rows: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
 _latest_rows: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], float]] = OrderedDict()
 
 
+def _read(queryset: QuerySet[Any]) -> tuple[Any, ...]:
+    """The rows of ``queryset``, read from a clone (never its own result cache)."""
+    return tuple(queryset.all())
+
+
 def kept_rows(
-    querysets: Sequence[QuerySet[Any]], *, stale_seconds: float = 0
+    querysets: Querysets, *, plan: Hashable | None = None, stale_seconds: float = 0
 ) -> list[tuple[Any, ...]]:
     """The results of ``querysets`` (each as a tuple, in the queryset's own form: model
     instances, dicts or value tuples), each kept while none of the tables its own
@@ -322,36 +393,53 @@ def kept_rows(
 
     With ``stale_seconds`` a result read at most that long ago in this process is used
     even when its tables changed since: figures of an overview that every write would
-    otherwise have read again, at most that many seconds behind."""
-    results: list[tuple[Any, ...] | None] = [None] * len(querysets)
-    keys: list[tuple[Any, ...] | None] = [None] * len(querysets)
-    latest: list[tuple[Any, ...] | None] = [None] * len(querysets)
-    if not connection.in_atomic_block:
-        compiled = _compiled(querysets)
-        named = [_tables_named(c[0]) if c is not None else [] for c in compiled]
-        tables = sorted({t for part in named for t in part})
-        found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
-        for position, (c, part) in enumerate(zip(compiled, named, strict=True)):
-            if c is None or not part or not all(t in found for t in part) or not _hashable(c):
-                continue
-            versions = tuple(found[t] for t in part)
-            key = (connection.alias, connection.settings_dict["NAME"], c, versions)
-            keys[position] = key
-            latest[position] = key[:3]
-            with _lock:
-                if key in _rows:
-                    _rows.move_to_end(key)
-                    results[position] = _rows[key]
-                else:
-                    results[position] = _recent(_latest_rows, key[:3], stale_seconds)
-    for position, queryset in enumerate(querysets):
+    otherwise have read again, at most that many seconds behind.
+
+    ``querysets`` may be a function building them, and ``plan`` a key for their
+    compiled SQL, as for ``kept_total``: with every result kept, the function is not
+    called."""
+    built: list[Sequence[QuerySet[Any]]] = []
+
+    def build() -> Sequence[QuerySet[Any]]:
+        if not built:
+            built.append(_built(querysets))
+        return built[0]
+
+    if connection.in_atomic_block:
+        return [tuple(queryset.all()) for queryset in build()]
+    compiled = _planned(build, plan)
+    results: list[tuple[Any, ...] | None] = [None] * len(compiled)
+    keys: list[tuple[Any, ...] | None] = [None] * len(compiled)
+    latest: list[tuple[Any, ...] | None] = [None] * len(compiled)
+    named = [_tables_named(c[0]) if c is not None else [] for c in compiled]
+    tables = sorted({t for part in named for t in part})
+    found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
+    for position, (c, part) in enumerate(zip(compiled, named, strict=True)):
+        if c is None or not part or not all(t in found for t in part) or not _hashable(c):
+            continue
+        versions = tuple(found[t] for t in part)
+        key = (connection.alias, connection.settings_dict["NAME"], c, versions)
+        keys[position] = key
+        latest[position] = key[:3]
+        with _lock:
+            if key in _rows:
+                _rows.move_to_end(key)
+                results[position] = _rows[key]
+            else:
+                results[position] = _recent(_latest_rows, key[:3], stale_seconds)
+    for position in range(len(compiled)):
         if results[position] is not None:
             continue
-        rows = tuple(queryset.all())  # a clone: never the queryset's own result cache
-        results[position] = rows
         kept_key, sql_key = keys[position], latest[position]
-        if kept_key is not None and sql_key is not None:
-            with _lock:
-                _put(_rows, kept_key, rows, KEEP_ROWS)
-                _put(_latest_rows, sql_key, (rows, time.monotonic()), KEEP_ROWS)
+        with _one_at_a_time([kept_key]):
+            with _lock:  # read meanwhile by another thread of this process
+                results[position] = _rows.get(kept_key) if kept_key is not None else None
+            if results[position] is not None:
+                continue
+            rows = _read(build()[position])
+            results[position] = rows
+            if kept_key is not None and sql_key is not None:
+                with _lock:
+                    _put(_rows, kept_key, rows, KEEP_ROWS)
+                    _put(_latest_rows, sql_key, (rows, time.monotonic()), KEEP_ROWS)
     return [rows for rows in results if rows is not None]

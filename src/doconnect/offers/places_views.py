@@ -10,10 +10,12 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -35,6 +37,8 @@ from doconnect.people.models import Person
 
 # Zweckbindung: the key figures of providers and districts are monitoring.
 PURPOSE = Purpose.MONITORING
+# A city has a thousand providers and more: the list is paged like the offers'.
+PROVIDERS_PER_PAGE = 50
 
 
 def _member(request: HttpRequest) -> Viewer:
@@ -58,11 +62,13 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     descending = request.GET.get("sort") == "-name"
     if descending:
         rows.reverse()
+    page = Paginator(rows, PROVIDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "offers/provider_list.html",
         {
-            "rows": rows,
+            "page": page,
+            "total_shown": number_format(len(rows), force_grouping=True),
             "today": day,
             "descending": descending,
             "shows_persons": may_list_persons(viewer),

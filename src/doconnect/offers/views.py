@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from doconnect.charts.chart import Chart, Span, chart_export_response, timeline_chart
+from doconnect.core.paging import KeptCountPaginator
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.filters import (
     OfferCriteria,
@@ -60,7 +60,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     # A bad value (an unknown district key in an old link) drops that filter only.
     offers = find_offers(_criteria(form.cleaned_data), day=timezone.localdate())
-    page = Paginator(offers, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(offers, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page}
     # htmx replaces only the results region; without JavaScript the whole page comes.
     template = (

@@ -62,12 +62,14 @@ def next_steps_of(
     *,
     goal: str | None = None,
     include_excluded: bool = False,
+    first: int | None = None,
 ) -> PersonNextSteps:
     """The ranked next steps of a person this viewer already fetched through
     ``people.access`` (a page showing more of the person than its next steps);
-    PermissionDenied for a role without them."""
+    PermissionDenied for a role without them. ``first``: only that many steps built
+    (``result.count`` says how many there are)."""
     _refuse_unless_allowed(viewer)
-    return next_steps_for(record.person, goal=goal, include_excluded=include_excluded)
+    return next_steps_for(record.person, goal=goal, include_excluded=include_excluded, first=first)
 
 
 def access_next_steps(

@@ -30,7 +30,9 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -215,6 +217,16 @@ def ground_is_current(day: dt.date | None = None) -> bool:
 _UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, TypeError)
 
 
+def ground_preload() -> None:
+    """Unpickle the newest stored ground into this process, if there is a readable one
+    (``doconnect serve`` before its workers fork: ``core.warmup``). Whether it is still
+    current is asked on each page as always."""
+    row = NextStepsGround.objects.values("pk").first()
+    if row is not None:
+        with contextlib.suppress(*_UNREADABLE):
+            _load(row["pk"])
+
+
 def kept_ground(day: dt.date | None = None) -> KeptGround:
     """The ground to rank against (see the module docstring): the newest stored one
     when current; an older one, with the worker asked for the next, rather than
@@ -282,7 +294,7 @@ def person_facts(
 class PersonNextSteps:
     facts: PersonFacts
     result: NextSteps
-    titles: dict[str, str]
+    titles: Mapping[str, str]  # the ground's own, read-only (not copied per person)
     # When the ground was computed, and whether it is current (see ``KeptGround``).
     computed_at: dt.datetime
     current: bool = True
@@ -297,9 +309,11 @@ def next_steps_for(
     goal: str | None = None,
     include_excluded: bool = False,
     today: dt.date | None = None,
+    first: int | None = None,
 ) -> PersonNextSteps:
     """Ranked next steps for a person the caller has already fetched through
-    ``people.access`` (the access check is the caller's duty)."""
+    ``people.access`` (the access check is the caller's duty); ``first`` as for
+    ``rank_next_steps``."""
     if goal is not None and goal not in GOAL_DESTINATIONS:
         raise PathwayError(
             f"unknown goal {goal!r}; expected one of {', '.join(sorted(GOAL_DESTINATIONS))}"
@@ -323,6 +337,7 @@ def next_steps_for(
         # not a missing, list: the ranking does compare.
         leavers=(),
         include_excluded=include_excluded,
+        first=first,
         min_leavers=config.min_leavers,
         min_share_6m=config.min_share_6m,
         min_share_12m=config.min_share_12m,
@@ -335,7 +350,7 @@ def next_steps_for(
     return PersonNextSteps(
         facts=facts,
         result=result,
-        titles=dict(ground.titles),
+        titles=MappingProxyType(ground.titles),
         computed_at=kept.computed_at,
         current=kept.current,
     )

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from doconnect.casework.selectors import casework_for_page
 from doconnect.charts.chart import Chart, Span, chart_export_response, timeline_chart
 from doconnect.core.forms import KernForm
 from doconnect.core.models import TargetGroup
+from doconnect.core.paging import KeptCountPaginator
 from doconnect.core.viewers import Viewer, request_viewer
 from doconnect.offers.models import OfferKind
 from doconnect.pathways.access import next_steps_of
@@ -140,7 +140,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     names = may_search_names(viewer)
     form, persons, sort = _person_filter(request, viewer)
     per_page = form.cleaned_data.get("per_page") if form.is_bound and form.is_valid() else None
-    page = Paginator(persons, per_page or PERSONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(persons, per_page or PERSONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     shown = list(page.object_list)
     coarse = coarsened_lists(viewer)
     # An analyst's list has no current state: it is not part of the coarsened record.
@@ -388,7 +390,9 @@ def _person_page_response(
     goal = goal_form.cleaned_data["goal"] if goal_form.is_valid() else ""
     ranked: PersonNextSteps | None
     try:
-        ranked = next_steps_of(viewer, record, goal=goal or None, include_excluded=True)
+        ranked = next_steps_of(
+            viewer, record, goal=goal or None, include_excluded=True, first=SHOWN_STEPS
+        )
     except PermissionDenied:
         # The refusal of the API's 403 and the command's error: here the page simply
         # has no next-steps section (no goal form, no "propose" buttons).
@@ -407,7 +411,7 @@ def _person_page_response(
                 SHOWN_EXCLUDED, excluded, key=lambda e: (len(e.why_not), e.offer)
             )
         ]
-        more_steps = len(steps) - len(next_steps)
+        more_steps = ranked.result.count - len(next_steps)
         more_excluded = len(excluded) - len(excluded_steps)
     if may_record and consent_form is None:
         consent_form = ConsentForm(initial={"valid_from": timezone.localdate()})

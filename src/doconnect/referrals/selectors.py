@@ -94,6 +94,7 @@ class Action:
     label: str
     form: forms.Form | None = None  # the disclosure's form; None: a plain button
     open: bool = False  # a failed submission: the disclosure starts open
+    fields: str = ""  # the form's fields as safe HTML: shown in a disclosure
 
 
 @dataclass

@@ -4,7 +4,11 @@ reasons. No database."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doconnect.demo.districts import DISTRICTS
 from doconnect.pathways.engine.analysis import analyse_pathways
@@ -28,6 +32,7 @@ from doconnect.pathways.engine.next_steps import (
     similar_outcomes,
 )
 from doconnect.pathways.engine.report import EmpiricalResult
+from tests.pathways.engine.test_engine import landscapes
 
 YOUTH = PersonFacts(
     age=19,
@@ -384,3 +389,48 @@ def test_the_leavers_tallies_judge_participants_like_a_person_as_the_leavers_do(
             PersonFacts(age=age, target_groups=frozenset({"youth"})), leavers, min_leavers=50
         )
     assert tallies.similar_outcomes(PersonFacts(age=19, target_groups=frozenset({"youth"})))
+
+
+PERSONS = [
+    YOUTH,
+    replace(YOUTH, goal="employment", district="Hombruch"),
+    replace(YOUTH, age=None, target_groups=frozenset()),
+    PersonFacts(
+        age=52, legal_branch="SGB III", district="Innenstadt-West", done=frozenset({"o-1"})
+    ),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(landscapes(), st.data())
+def test_asking_for_the_first_steps_gives_the_first_of_the_whole_ranking_and_its_count(
+    landscape: tuple[list[Offer], list[FollowOn]], data: st.DataObject
+) -> None:
+    # A person page builds the factors of the ten steps it shows, not of all 4,000.
+    offers, links = landscape
+    report = analyse_pathways(offers, links)
+    free = {o.id: data.draw(st.one_of(st.none(), st.integers(0, 3))) for o in offers}
+    outcomes = [
+        outcome(o.id, flagged=data.draw(st.booleans()), judged=data.draw(st.booleans()))
+        for o in offers
+        if data.draw(st.booleans())
+    ]
+    person = data.draw(st.sampled_from(PERSONS))
+    first = data.draw(st.integers(0, len(offers) + 1))
+
+    def ranked(**first_only: int) -> NextSteps:
+        return rank_next_steps(
+            person,
+            offers,
+            free_places=free,
+            distances=report.distances,
+            neighbours=DORTMUND_NEIGHBOURS,
+            outcomes=outcomes,
+            include_excluded=True,
+            **first_only,
+        )
+
+    whole, part = ranked(), ranked(first=first)
+    assert part.steps == whole.steps[:first]
+    assert part.count == whole.count == len(whole.steps)
+    assert part.excluded == whole.excluded

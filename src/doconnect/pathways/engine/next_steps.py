@@ -32,6 +32,7 @@ The eligibility, proximity and route factors are ``fit``'s, shared with the allo
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -235,6 +236,14 @@ class NextSteps:
     steps: tuple[NextStep, ...]
     excluded: tuple[ExcludedOffer, ...] = ()
     order: tuple[str, ...] = field(default=RANKING_ORDER)
+    # How many offers were ranked: more than ``len(steps)`` when only the first were
+    # asked for (``rank_next_steps(..., first=n)``); None: all are in ``steps``.
+    ranked: int | None = None
+
+    @property
+    def count(self) -> int:
+        """How many offers the person can take next (shown or not)."""
+        return len(self.steps) if self.ranked is None else self.ranked
 
 
 def _share_params(result: EmpiricalResult) -> dict[str, ReasonParam]:
@@ -251,6 +260,17 @@ def _share_params(result: EmpiricalResult) -> dict[str, ReasonParam]:
 def _group_text(band: str, groups: tuple[str, ...]) -> str:
     text = f"aged {AGE_BAND_TEXT[band]} at leaving"
     return f"{text}, target group {', '.join(groups)}" if groups else text
+
+
+def _outcome_kind(
+    result: EmpiricalResult | None, similar: EmpiricalResult | None, person: PersonFacts
+) -> str:
+    """``_outcome``'s verdict alone (for the order), without its reason."""
+    if similar is not None and similar.judged and age_band(person.age) is not None:
+        return OUTCOME_POOR if similar.flagged else OUTCOME_GOOD
+    if result is None or not result.judged:
+        return OUTCOME_TOO_FEW
+    return OUTCOME_POOR if result.flagged else OUTCOME_GOOD
 
 
 def _outcome(
@@ -316,6 +336,7 @@ def rank_next_steps(
     min_share_6m: float = 0.2,
     min_share_12m: float = 0.3,
     similar: Mapping[str, EmpiricalResult] | None = None,
+    first: int | None = None,
 ) -> NextSteps:
     """The offers ``person`` can take next, in the documented lexicographic order (see
     the module docstring). ``free_places`` maps offer id to free places (None or missing:
@@ -325,7 +346,10 @@ def rank_next_steps(
     target groups, from which the comparison group of participants like the person is
     judged (same small-number rule and minimum shares as the engine's); ``similar``:
     that judgement already made (``similar_outcomes`` of the same person and leavers),
-    e.g. kept for everybody of the same age band and target groups."""
+    e.g. kept for everybody of the same age band and target groups. ``first``: only the
+    first that many steps are built with their factors (a page showing ten of 4,000),
+    ``ranked`` says how many there are; the order and those steps are the same as
+    without it."""
     neighbours = neighbours or {}
     by_offer = {r.offer: r for r in outcomes}
     if leavers is None:
@@ -342,7 +366,9 @@ def rank_next_steps(
             else similar
         )
     routes = distances.routes(person.goal)
-    ranked: list[tuple[tuple[int, int, int, int, int, str], dict[str, Any]]] = []
+    # The order's key of every offer the person can take, with what its step needs;
+    # the factors (reasons in words) are built only for the steps returned.
+    candidates: list[tuple[tuple[int, int, int, int, int, str], _Candidate]] = []
     excluded: list[ExcludedOffer] = []
     for offer in offers:
         why_not: list[Factor] = []
@@ -371,46 +397,8 @@ def rank_next_steps(
             if include_excluded:
                 excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
             continue
-        eligible = eligibility(person, offer)[0]
         where = proximity(person, offer, neighbours)
-        outcome, outcome_factor = _outcome(
-            by_offer.get(offer.id),
-            similar_by_offer.get(offer.id),
-            comparison,
-            person,
-            min_leavers,
-        )
-        if reaches_goal:
-            step_word = "step" if steps == 1 else "steps"
-            goal_factor = Factor(
-                "goal",
-                f"leads to {goal} in {steps} {step_word}",
-                "leads_to_goal",
-                {"goal": goal, "steps": steps},
-            )
-        else:
-            goal_factor = Factor(
-                "goal",
-                f"does not lead to {person.goal}; reaches other goals only",
-                "other_goals_only",
-                {"goal": person.goal},
-            )
-        factors = (
-            goal_factor,
-            Factor(
-                "free_places",
-                f"{free} free places / freie Plätze",
-                "free_places",
-                {"count": free},
-            )
-            if free is not None
-            else Factor(
-                "free_places", "free places unknown / Plätze unbekannt", "free_places_unknown"
-            ),
-            proximity_factor(where, offer),
-            *eligible,
-            outcome_factor,
-        )
+        outcome = _outcome_kind(by_offer.get(offer.id), similar_by_offer.get(offer.id), person)
         key = (
             0 if reaches_goal else 1,
             0 if free is not None else 1,
@@ -419,26 +407,90 @@ def rank_next_steps(
             _OUTCOME_RANK[outcome],
             offer.id,
         )
-        ranked.append(
-            (
-                key,
-                {
-                    "offer": offer.id,
-                    "leads_to_goal": reaches_goal,
-                    "steps_to_goal": steps if reaches_goal else None,
-                    "goal": goal if reaches_goal else person.goal,
-                    "free_places": free,
-                    "proximity": where,
-                    "outcome": outcome,
-                    "factors": factors,
-                },
-            )
-        )
-    ranked.sort(key=lambda pair: pair[0])
-    steps_out = tuple(
-        NextStep(rank=i, **fields) for i, (_key, fields) in enumerate(ranked, start=1)
+        candidates.append((key, _Candidate(offer, free, where, reaches_goal, steps, goal)))
+    chosen = (
+        sorted(candidates, key=_first)
+        if first is None
+        else heapq.nsmallest(first, candidates, key=_first)
     )
-    return NextSteps(steps=steps_out, excluded=tuple(sorted(excluded, key=lambda e: e.offer)))
+    steps_out = tuple(
+        _step(
+            rank,
+            candidate,
+            person,
+            _outcome(
+                by_offer.get(candidate.offer.id),
+                similar_by_offer.get(candidate.offer.id),
+                comparison,
+                person,
+                min_leavers,
+            ),
+        )
+        for rank, (_key, candidate) in enumerate(chosen, start=1)
+    )
+    return NextSteps(
+        steps=steps_out,
+        excluded=tuple(sorted(excluded, key=lambda e: e.offer)),
+        ranked=None if first is None else len(candidates),
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An offer the person can take, with what its step shows."""
+
+    offer: Offer
+    free: int | None
+    where: str
+    reaches_goal: bool
+    steps: int | None
+    goal: str | None
+
+
+def _first(pair: tuple[tuple[int, int, int, int, int, str], _Candidate]) -> Any:
+    return pair[0]
+
+
+def _step(
+    rank: int, candidate: _Candidate, person: PersonFacts, outcome: tuple[str, Factor]
+) -> NextStep:
+    """A ranked offer's step with every factor of its place in the order."""
+    offer, free, steps, goal = candidate.offer, candidate.free, candidate.steps, candidate.goal
+    if candidate.reaches_goal:
+        step_word = "step" if steps == 1 else "steps"
+        goal_factor = Factor(
+            "goal",
+            f"leads to {goal} in {steps} {step_word}",
+            "leads_to_goal",
+            {"goal": goal, "steps": steps},
+        )
+    else:
+        goal_factor = Factor(
+            "goal",
+            f"does not lead to {person.goal}; reaches other goals only",
+            "other_goals_only",
+            {"goal": person.goal},
+        )
+    factors = (
+        goal_factor,
+        Factor("free_places", f"{free} free places / freie Plätze", "free_places", {"count": free})
+        if free is not None
+        else Factor("free_places", "free places unknown / Plätze unbekannt", "free_places_unknown"),
+        proximity_factor(candidate.where, offer),
+        *eligibility(person, offer)[0],
+        outcome[1],
+    )
+    return NextStep(
+        rank=rank,
+        offer=offer.id,
+        leads_to_goal=candidate.reaches_goal,
+        steps_to_goal=steps if candidate.reaches_goal else None,
+        goal=goal if candidate.reaches_goal else person.goal,
+        free_places=free,
+        proximity=candidate.where,
+        outcome=outcome[0],
+        factors=factors,
+    )
 
 
 def next_steps_to_dict(

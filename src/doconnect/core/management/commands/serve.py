@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.db import connections
 
-from doconnect.core import collector
+from doconnect.core import collector, warmup
 from doconnect.core.management.formatting import ExampleCommand
 from doconnect.core.static_files import static_files_current
 
@@ -98,7 +98,10 @@ class Command(ExampleCommand):
             def load(self) -> Any:
                 from doconnect.wsgi import application
 
-                collector.settle()  # in the parent, before the workers fork
+                # In the parent, before the workers fork: what every worker would load
+                # on its own first request, then the collector settled over all of it.
+                warmup.warm()
+                collector.settle()
                 return application
 
         url = f"http://{options['host']}:{options['port']}/"
