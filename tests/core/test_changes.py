@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -240,6 +241,23 @@ def test_kept_rows_and_totals_may_be_behind_by_at_most_their_stale_seconds(
     assert kept_total([District.objects.all()], stale_seconds=60) == counted + 1
 
 
+def at_once(ask: Callable[[], object], threads: int = 4) -> None:
+    """Run ``ask`` in that many threads at once (each with its own connection, closed
+    after) and wait for all."""
+
+    def run() -> None:
+        try:
+            ask()
+        finally:
+            connection.close()
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+
+
 def test_threads_that_miss_the_same_count_at_once_count_it_once(
     transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,17 +277,7 @@ def test_threads_that_miss_the_same_count_at_once_count_it_once(
     monkeypatch.setattr(changes, "_count_parts", slow)
     totals: list[int] = []
 
-    def ask() -> None:
-        try:
-            totals.append(kept_total([TargetGroup.objects.all()]))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: totals.append(kept_total([TargetGroup.objects.all()])))
     assert totals == [TargetGroup.objects.count()] * 4
     assert counted == [1]
 
@@ -290,16 +298,6 @@ def test_threads_that_miss_the_same_rows_at_once_read_them_once(
     monkeypatch.setattr(changes, "_read", slow)
     results: list[Any] = []
 
-    def ask() -> None:
-        try:
-            results.append(kept_rows([_codes()]))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: results.append(kept_rows([_codes()])))
     assert results == [[tuple(_codes())]] * 4
     assert len(reads) == 1

@@ -223,13 +223,18 @@ class _Planted:
 _planted_calls: list[str] = []
 
 
-def test_a_row_written_into_the_database_without_the_signature_is_never_unpickled(
-    subject: Person, analyses: list[dt.date]
-) -> None:
-    # Someone with write access to the table but not the secret key plants a current row.
+def plant_a_forged_row(subject: Person) -> None:
+    """Someone with write access to the table but not the secret key plants a current
+    row (over the ground just stored); this process has unpickled nothing yet."""
     next_steps_for(subject, goal="employment", today=TODAY)
     NextStepsGround.objects.update(data=pickle.dumps(_Planted()))
     next_steps._loaded.clear()
+
+
+def test_a_row_written_into_the_database_without_the_signature_is_never_unpickled(
+    subject: Person, analyses: list[dt.date]
+) -> None:
+    plant_a_forged_row(subject)
     found = next_steps_for(subject, goal="employment", today=TODAY)
     assert _planted_calls == []
     assert found.current
@@ -276,8 +281,6 @@ def test_warming_without_a_stored_ground_loads_nothing_and_computes_nothing(
 def test_a_forged_ground_row_is_not_unpickled_by_the_warm_up_either(
     subject: Person, analyses: list[dt.date]
 ) -> None:
-    next_steps_for(subject, goal="employment", today=TODAY)
-    NextStepsGround.objects.update(data=pickle.dumps(_Planted()))
-    next_steps._loaded.clear()
+    plant_a_forged_row(subject)
     warmup.warm()
     assert _planted_calls == [] and len(next_steps._loaded) == 0

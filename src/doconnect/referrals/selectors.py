@@ -8,7 +8,6 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django import forms
 from django.utils import timezone
 
 from doconnect.core.viewers import Viewer
@@ -92,9 +91,8 @@ def answer_statistics(offer_ids: Iterable[int] | None = None) -> dict[int, Answe
 class Action:
     name: str
     label: str
-    form: forms.Form | None = None  # the disclosure's form; None: a plain button
     open: bool = False  # a failed submission: the disclosure starts open
-    fields: str = ""  # the form's fields as safe HTML: shown in a disclosure
+    fields: str = ""  # the form's fields as safe HTML, in a disclosure; "": a plain button
 
 
 @dataclass

@@ -186,7 +186,7 @@ def _actions(
         action = Action(name=name, label=str(ACTION_LABELS[name]))
         if name in FORM_ACTIONS:
             if failed is not None and failed.referral.pk == referral.pk and failed.action == name:
-                action.form, action.open = failed.form, True
+                action.open = True
                 action.fields = failed.form.as_div()
             else:
                 blank = _blank_fields(name, day, rendered)
