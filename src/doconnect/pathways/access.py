@@ -63,13 +63,21 @@ def next_steps_of(
     goal: str | None = None,
     include_excluded: bool = False,
     first: int | None = None,
+    first_excluded: int | None = None,
 ) -> PersonNextSteps:
     """The ranked next steps of a person this viewer already fetched through
     ``people.access`` (a page showing more of the person than its next steps);
-    PermissionDenied for a role without them. ``first``: only that many steps built
-    (``result.count`` says how many there are)."""
+    PermissionDenied for a role without them. ``first`` and ``first_excluded``: only
+    that many steps and excluded offers built (``result.count`` and
+    ``result.excluded_count`` say how many there are)."""
     _refuse_unless_allowed(viewer)
-    return next_steps_for(record.person, goal=goal, include_excluded=include_excluded, first=first)
+    return next_steps_for(
+        record.person,
+        goal=goal,
+        include_excluded=include_excluded,
+        first=first,
+        first_excluded=first_excluded,
+    )
 
 
 def access_next_steps(

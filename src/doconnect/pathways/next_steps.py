@@ -55,6 +55,7 @@ from doconnect.pathways.engine.next_steps import (
     next_steps_to_dict,
     rank_next_steps,
 )
+from doconnect.pathways.engine.offer_table import OfferTable
 from doconnect.pathways.engine.report import Distances, EmpiricalResult
 from doconnect.pathways.models import NextStepsGround
 from doconnect.pathways.services import (
@@ -75,7 +76,9 @@ FREE_PLACE_TABLES = (Offer, Spell, Referral)
 GROUND_JOB = "pathways.ground"
 # Raised whenever ``Ground`` or what it holds changes shape, so that rows pickled by an
 # older release are recomputed rather than misread.
-GROUND_FORMAT = 3  # 3: Distances keeps its routes per goal, LeaverTallies its judgements
+# 3: Distances keeps its routes per goal, LeaverTallies its judgements; 4: the offers'
+# table, Distances its route columns.
+GROUND_FORMAT = 4
 FORMAT_KEY = "format"
 # Grounds unpickled in this process (by row id): the current one and the one before.
 KEEP_LOADED = 2
@@ -95,6 +98,7 @@ class Ground:
     empirical: tuple[EmpiricalResult, ...]
     tallies: LeaverTallies
     titles: dict[str, str]
+    table: OfferTable  # ``offers`` as columns
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ def ground_compute(day: dt.date) -> Ground:
     report = analyse_pathways(offers, links, PathwayConfig(), [f.outcome for f in leavers])
     return Ground(
         day=day,
+        table=OfferTable.of(offers),
         offers=tuple(offers),
         distances=report.distances,
         empirical=report.empirical,
@@ -310,10 +315,11 @@ def next_steps_for(
     include_excluded: bool = False,
     today: dt.date | None = None,
     first: int | None = None,
+    first_excluded: int | None = None,
 ) -> PersonNextSteps:
     """Ranked next steps for a person the caller has already fetched through
-    ``people.access`` (the access check is the caller's duty); ``first`` as for
-    ``rank_next_steps``."""
+    ``people.access`` (the access check is the caller's duty); ``first`` and
+    ``first_excluded`` as for ``rank_next_steps``."""
     if goal is not None and goal not in GOAL_DESTINATIONS:
         raise PathwayError(
             f"unknown goal {goal!r}; expected one of {', '.join(sorted(GOAL_DESTINATIONS))}"
@@ -328,7 +334,7 @@ def next_steps_for(
     )
     result = rank_next_steps(
         facts,
-        ground.offers,
+        ground.table,
         free_places=free_places,
         distances=ground.distances,
         neighbours=DORTMUND_NEIGHBOURS,
@@ -338,6 +344,7 @@ def next_steps_for(
         leavers=(),
         include_excluded=include_excluded,
         first=first,
+        first_excluded=first_excluded,
         min_leavers=config.min_leavers,
         min_share_6m=config.min_share_6m,
         min_share_12m=config.min_share_12m,

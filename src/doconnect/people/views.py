@@ -4,7 +4,6 @@ render. A person page starts with ``access_person``; refused and unknown are bot
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -391,7 +390,12 @@ def _person_page_response(
     ranked: PersonNextSteps | None
     try:
         ranked = next_steps_of(
-            viewer, record, goal=goal or None, include_excluded=True, first=SHOWN_STEPS
+            viewer,
+            record,
+            goal=goal or None,
+            include_excluded=True,
+            first=SHOWN_STEPS,
+            first_excluded=SHOWN_EXCLUDED,
         )
     except PermissionDenied:
         # The refusal of the API's 403 and the command's error: here the page simply
@@ -405,14 +409,13 @@ def _person_page_response(
             (s, ranked.titles.get(s.offer, ""), [texts(f) for f in s.factors])
             for s in steps[:SHOWN_STEPS]
         ]
+        # The engine gives those with the fewest reasons (the nearest misses) first.
         excluded_steps = [
             (e, ranked.titles.get(e.offer, ""), [texts(f) for f in e.why_not])
-            for e in heapq.nsmallest(
-                SHOWN_EXCLUDED, excluded, key=lambda e: (len(e.why_not), e.offer)
-            )
+            for e in excluded[:SHOWN_EXCLUDED]
         ]
         more_steps = ranked.result.count - len(next_steps)
-        more_excluded = len(excluded) - len(excluded_steps)
+        more_excluded = ranked.result.excluded_count - len(excluded_steps)
     if may_record and consent_form is None:
         consent_form = ConsentForm(initial={"valid_from": timezone.localdate()})
     editing = editing_for_page(viewer, record, spells)

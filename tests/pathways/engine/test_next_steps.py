@@ -21,6 +21,8 @@ from doconnect.pathways.engine.fit import (
     SAME_DISTRICT,
     Factor,
     PersonFacts,
+    eligibility,
+    proximity,
 )
 from doconnect.pathways.engine.inputs import FollowOn, LeaverOutcome, Offer
 from doconnect.pathways.engine.next_steps import (
@@ -31,7 +33,8 @@ from doconnect.pathways.engine.next_steps import (
     rank_next_steps,
     similar_outcomes,
 )
-from doconnect.pathways.engine.report import EmpiricalResult
+from doconnect.pathways.engine.offer_table import OfferTable
+from doconnect.pathways.engine.report import NO_ROUTE, EmpiricalResult, PathwayReport
 from tests.pathways.engine.test_engine import landscapes
 
 YOUTH = PersonFacts(
@@ -434,3 +437,126 @@ def test_asking_for_the_first_steps_gives_the_first_of_the_whole_ranking_and_its
     assert part.steps == whole.steps[:first]
     assert part.count == whole.count == len(whole.steps)
     assert part.excluded == whole.excluded
+
+
+def plain_ranking(
+    person: PersonFacts,
+    offers: Sequence[Offer],
+    free: dict[str, int | None],
+    report: PathwayReport,
+    outcomes: Sequence[EmpiricalResult],
+    similar: dict[str, EmpiricalResult],
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The documented order and "why not" rules, one offer at a time, as the ranking
+    was written before it asked them of all offers at once: (the offers in order, the
+    names of each excluded offer's reasons)."""
+    routes = report.distances.routes(person.goal)
+    by_offer = {r.offer: r for r in outcomes}
+    keyed, why_not = [], {}
+    for offer in offers:
+        reaches_any, reaches_goal, steps, _goal = routes[offer.id] if offer.active else NO_ROUTE
+        failed = [
+            *(["status"] if not offer.active else []),
+            *(["done"] if offer.id in person.done else []),
+            *(f.name for f in eligibility(person, offer)[1]),
+            *(["free_places"] if free.get(offer.id) in (0, -1) else []),
+            *(["dead_end"] if offer.active and not reaches_any else []),
+        ]
+        if failed:
+            why_not[offer.id] = failed
+            continue
+        result = by_offer.get(offer.id)
+        like = similar.get(offer.id) if person.age is not None else None
+        if like is not None and like.judged:
+            result = like
+        outcome = 1 if result is None or not result.judged else 2 if result.flagged else 0
+        where = {SAME_DISTRICT: 0, CITY_WIDE: 0, NEIGHBOURING: 1, OTHER_DISTRICT: 3}.get(
+            proximity(person, offer, DORTMUND_NEIGHBOURS), 2
+        )
+        keyed.append(
+            (
+                (
+                    not reaches_goal,
+                    free.get(offer.id) is None,
+                    where,
+                    steps if reaches_goal else 1 << 30,
+                    outcome,
+                    offer.id,
+                ),
+                offer.id,
+            )
+        )
+    return [offer_id for _key, offer_id in sorted(keyed)], why_not
+
+
+@settings(max_examples=200, deadline=None)
+@given(landscapes(), st.data())
+def test_the_ranking_of_all_offers_at_once_equals_the_rules_asked_one_offer_at_a_time(
+    landscape: tuple[list[Offer], list[FollowOn]], data: st.DataObject
+) -> None:
+    offers, links = landscape
+    report = analyse_pathways(offers, links)
+    table = OfferTable.of(offers)  # one table for both persons: what it keeps is shared
+    free = {o.id: data.draw(st.one_of(st.none(), st.integers(0, 3))) for o in offers}
+
+    def results() -> list[EmpiricalResult]:
+        return [
+            outcome(o.id, flagged=data.draw(st.booleans()), judged=data.draw(st.booleans()))
+            for o in offers
+            if data.draw(st.booleans())
+        ]
+
+    outcomes = tuple(results())
+    for _person in range(2):
+        person = data.draw(
+            st.builds(
+                PersonFacts,
+                age=st.one_of(st.none(), st.integers(14, 70)),
+                legal_branch=st.sampled_from([None, "SGB II", "SGB III"]),
+                target_groups=st.frozensets(st.sampled_from(["youth", "over_50", "refugees"])),
+                district=st.sampled_from([None, *DORTMUND_NEIGHBOURS]),
+                goal=st.sampled_from([None, "employment", "apprenticeship"]),
+                done=st.frozensets(st.sampled_from([o.id for o in offers] or ["no offer"])),
+            )
+        )
+        similar = {r.offer: r for r in results()}
+        result = rank_next_steps(
+            person,
+            table,
+            free_places=free,
+            distances=report.distances,
+            neighbours=DORTMUND_NEIGHBOURS,
+            outcomes=outcomes,
+            leavers=(),
+            similar=similar,
+            include_excluded=True,
+        )
+        in_order, why_not = plain_ranking(person, offers, free, report, outcomes, similar)
+        assert ids(result) == in_order
+        assert {e.offer: [f.name for f in e.why_not] for e in result.excluded} == why_not
+        assert [e.offer for e in result.excluded] == sorted(why_not)
+
+
+@settings(max_examples=100, deadline=None)
+@given(landscapes(), st.integers(0, 12))
+def test_the_first_excluded_are_those_with_fewest_reasons_and_all_are_counted(
+    landscape: tuple[list[Offer], list[FollowOn]], first: int
+) -> None:
+    offers, links = landscape
+    report = analyse_pathways(offers, links)
+
+    def ranked(**first_only: int) -> NextSteps:
+        return rank_next_steps(
+            replace(PERSONS[3], done=frozenset(o.id for o in offers[::3])),
+            offers,
+            free_places={o.id: 0 for o in offers[::4]},
+            distances=report.distances,
+            include_excluded=True,
+            **first_only,
+        )
+
+    whole, part = ranked(), ranked(first_excluded=first)
+    fewest = sorted(whole.excluded, key=lambda e: (len(e.why_not), e.offer))
+    assert part.excluded == tuple(fewest[:first])
+    assert part.excluded_count == whole.excluded_count == len(whole.excluded)
+    assert part.steps == whole.steps

@@ -32,10 +32,12 @@ The eligibility, proximity and route factors are ``fit``'s, shared with the allo
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from doconnect.pathways.engine.empirical import (
     Tally,
@@ -52,11 +54,16 @@ from doconnect.pathways.engine.fit import (
     Factor,
     PersonFacts,
     eligibility,
-    proximity,
     proximity_factor,
 )
 from doconnect.pathways.engine.inputs import LeaverOutcome, Offer
-from doconnect.pathways.engine.report import NO_ROUTE, Distances, EmpiricalResult, ReasonParam
+from doconnect.pathways.engine.offer_table import PROXIMITIES, OfferTable
+from doconnect.pathways.engine.report import (
+    Distances,
+    EmpiricalResult,
+    ReasonParam,
+    RouteColumns,
+)
 
 # The order of the ranking, in words (shown by the CLI and the web page).
 RANKING_ORDER: tuple[str, ...] = (
@@ -239,11 +246,18 @@ class NextSteps:
     # How many offers were ranked: more than ``len(steps)`` when only the first were
     # asked for (``rank_next_steps(..., first=n)``); None: all are in ``steps``.
     ranked: int | None = None
+    # The same for the excluded offers (``first_excluded=n``).
+    excluded_found: int | None = None
 
     @property
     def count(self) -> int:
         """How many offers the person can take next (shown or not)."""
         return len(self.steps) if self.ranked is None else self.ranked
+
+    @property
+    def excluded_count(self) -> int:
+        """How many offers the person cannot take (shown or not), when asked for."""
+        return len(self.excluded) if self.excluded_found is None else self.excluded_found
 
 
 def _share_params(result: EmpiricalResult) -> dict[str, ReasonParam]:
@@ -260,17 +274,6 @@ def _share_params(result: EmpiricalResult) -> dict[str, ReasonParam]:
 def _group_text(band: str, groups: tuple[str, ...]) -> str:
     text = f"aged {AGE_BAND_TEXT[band]} at leaving"
     return f"{text}, target group {', '.join(groups)}" if groups else text
-
-
-def _outcome_kind(
-    result: EmpiricalResult | None, similar: EmpiricalResult | None, person: PersonFacts
-) -> str:
-    """``_outcome``'s verdict alone (for the order), without its reason."""
-    if similar is not None and similar.judged and age_band(person.age) is not None:
-        return OUTCOME_POOR if similar.flagged else OUTCOME_GOOD
-    if result is None or not result.judged:
-        return OUTCOME_TOO_FEW
-    return OUTCOME_POOR if result.flagged else OUTCOME_GOOD
 
 
 def _outcome(
@@ -324,7 +327,7 @@ def _outcome(
 
 def rank_next_steps(
     person: PersonFacts,
-    offers: Iterable[Offer],
+    offers: Iterable[Offer] | OfferTable,
     *,
     free_places: Mapping[str, int | None],
     distances: Distances,
@@ -337,6 +340,7 @@ def rank_next_steps(
     min_share_12m: float = 0.3,
     similar: Mapping[str, EmpiricalResult] | None = None,
     first: int | None = None,
+    first_excluded: int | None = None,
 ) -> NextSteps:
     """The offers ``person`` can take next, in the documented lexicographic order (see
     the module docstring). ``free_places`` maps offer id to free places (None or missing:
@@ -346,93 +350,183 @@ def rank_next_steps(
     target groups, from which the comparison group of participants like the person is
     judged (same small-number rule and minimum shares as the engine's); ``similar``:
     that judgement already made (``similar_outcomes`` of the same person and leavers),
-    e.g. kept for everybody of the same age band and target groups. ``first``: only the
+    e.g. kept for everybody of the same age band and target groups (never changed once
+    given: with an ``OfferTable`` its verdicts, like those of a tuple of ``outcomes``,
+    are read once and kept with the table). ``first``: only the
     first that many steps are built with their factors (a page showing ten of 4,000),
     ``ranked`` says how many there are; the order and those steps are the same as
-    without it."""
+    without it. ``include_excluded`` returns the excluded offers with their reasons,
+    by offer id; with ``first_excluded`` only that many, those with the fewest reasons
+    first (then by id), and ``excluded_found`` how many there are. ``offers`` may be
+    an ``OfferTable`` kept for many persons: the rules are asked of all offers at
+    once, the reasons in words written only for the offers returned."""
     neighbours = neighbours or {}
-    by_offer = {r.offer: r for r in outcomes}
+    table = offers if isinstance(offers, OfferTable) else OfferTable.of(offers)
+    # A tuple of outcomes (a ground's) is read once per table, not per person.
+    by_offer, verdicts = (
+        table.kept(outcomes, lambda: _verdicts(table, outcomes))
+        if isinstance(outcomes, tuple)
+        else _verdicts(table, outcomes)
+    )
+    similar_by_offer: Mapping[str, EmpiricalResult]
     if leavers is None:
         comparison = NOT_COMPARED
-        similar_by_offer: dict[str, EmpiricalResult] = {}
+        similar_by_offer = {}
     elif person.age is None:
         comparison = AGE_UNKNOWN
         similar_by_offer = {}
     else:
         comparison = SIMILAR_TOO_FEW
-        similar_by_offer = dict(
+        similar_by_offer = (
             similar_outcomes(person, leavers, min_share_6m, min_share_12m, min_leavers)
             if similar is None
             else similar
         )
-    routes = distances.routes(person.goal)
-    # The order's key of every offer the person can take, with what its step needs;
-    # the factors (reasons in words) are built only for the steps returned.
-    candidates: list[tuple[tuple[int, int, int, int, int, str], _Candidate]] = []
-    excluded: list[ExcludedOffer] = []
-    for offer in offers:
-        why_not: list[Factor] = []
-        if not offer.active:
-            why_not.append(
-                Factor(
-                    "status", f"offer is {offer.status}", "offer_closed", {"status": offer.status}
-                )
-            )
-        if offer.id in person.done:
-            why_not.append(
-                Factor("done", "already took part / bereits teilgenommen", "already_taken")
-            )
-        why_not.extend(eligibility(person, offer, why=False)[1])
-        free = free_places.get(offer.id)
-        if free is not None and free <= 0:
-            why_not.append(
-                Factor("free_places", "no free place / kein freier Platz", "no_free_place")
-            )
-        reaches_any, reaches_goal, steps, goal = routes[offer.id] if offer.active else NO_ROUTE
-        if offer.active and not reaches_any:
-            why_not.append(
-                Factor("dead_end", "dead end: no chain of active offers reaches a goal", "dead_end")
-            )
-        if why_not:
-            if include_excluded:
-                excluded.append(ExcludedOffer(offer.id, tuple(why_not)))
-            continue
-        where = proximity(person, offer, neighbours)
-        outcome = _outcome_kind(by_offer.get(offer.id), similar_by_offer.get(offer.id), person)
-        key = (
-            0 if reaches_goal else 1,
-            0 if free is not None else 1,
-            _PROXIMITY_RANK[where],
-            steps if reaches_goal and steps is not None else 1 << 30,
-            _OUTCOME_RANK[outcome],
-            offer.id,
+    outcome_ranks = np.where(verdicts >= 0, verdicts, _OUTCOME_RANK[OUTCOME_TOO_FEW])
+    if similar_by_offer:  # (only with a known age) the similar leavers' verdict first
+        judged = similar_by_offer
+        similar_verdicts = (
+            table.kept(judged, lambda: _verdicts(table, judged.values()))
+            if similar is not None
+            else _verdicts(table, judged.values())
+        )[1]
+        outcome_ranks = np.where(similar_verdicts >= 0, similar_verdicts, outcome_ranks)
+    route = _route_columns(table, distances, person.goal)
+    known_free = np.zeros(len(table), dtype=np.bool_)
+    free_count = np.zeros(len(table), dtype=np.int64)
+    for offer_id, count in free_places.items():
+        row = table.index.get(offer_id)
+        if count is not None and row is not None:
+            known_free[row], free_count[row] = True, count
+    done = np.zeros(len(table), dtype=np.bool_)
+    done[table.rows_of(person.done)] = True
+    # One row per exclusion rule (see ``_why_not``, which words them), one column per offer.
+    reasons = np.stack(
+        (
+            ~table.active,
+            done,
+            table.age_outside(person),
+            table.branch_not_taken(person),
+            table.group_not_served(person),
+            known_free & (free_count <= 0),
+            table.active & ~route.reaches_any,
         )
-        candidates.append((key, _Candidate(offer, free, where, reaches_goal, steps, goal)))
-    chosen = (
-        sorted(candidates, key=_first)
-        if first is None
-        else heapq.nsmallest(first, candidates, key=_first)
-    )
-    steps_out = tuple(
-        _step(
-            rank,
-            candidate,
-            person,
-            _outcome(
-                by_offer.get(candidate.offer.id),
-                similar_by_offer.get(candidate.offer.id),
-                comparison,
-                person,
-                min_leavers,
-            ),
+    ).sum(axis=0)
+    taken = np.flatnonzero(reasons == 0)
+    where = table.proximity(person, neighbours)
+    reaches_goal = route.reaches_goal[taken]
+    order = taken[
+        np.lexsort(
+            (
+                table.id_order[taken],
+                outcome_ranks[taken],
+                np.where(reaches_goal, route.steps[taken], 1 << 30),
+                _PROXIMITY_RANKS[where[taken]],
+                ~known_free[taken],
+                ~reaches_goal,
+            )
         )
-        for rank, (_key, candidate) in enumerate(chosen, start=1)
-    )
+    ]
+    steps_out = []
+    for rank, row in enumerate(order if first is None else order[:first], start=1):
+        offer = table.offers[row]
+        reached = bool(route.reaches_goal[row])
+        candidate = _Candidate(
+            offer,
+            free_places.get(offer.id),
+            PROXIMITIES[where[row]],
+            reached,
+            int(route.steps[row]) if reached else None,
+            (person.goal or _nearest_goal(distances, offer.id)) if reached else person.goal,
+        )
+        outcome = _outcome(
+            by_offer.get(offer.id), similar_by_offer.get(offer.id), comparison, person, min_leavers
+        )
+        steps_out.append(_step(rank, candidate, person, outcome))
+    excluded: tuple[ExcludedOffer, ...] = ()
+    unfit = np.flatnonzero(reasons > 0)
+    if include_excluded:
+        # By offer id; or the first ``first_excluded`` with the fewest reasons.
+        if first_excluded is None:
+            shown = unfit[np.argsort(table.id_order[unfit])]
+        else:
+            shown = unfit[np.lexsort((table.id_order[unfit], reasons[unfit]))][:first_excluded]
+        excluded = tuple(
+            ExcludedOffer(
+                table.ids[row],
+                _why_not(
+                    person,
+                    table.offers[row],
+                    free_places.get(table.ids[row]),
+                    bool(route.reaches_any[row]),
+                ),
+            )
+            for row in shown
+        )
     return NextSteps(
-        steps=steps_out,
-        excluded=tuple(sorted(excluded, key=lambda e: e.offer)),
-        ranked=None if first is None else len(candidates),
+        steps=tuple(steps_out),
+        excluded=excluded,
+        ranked=None if first is None else len(taken),
+        excluded_found=None if first_excluded is None else len(unfit),
     )
+
+
+_PROXIMITY_RANKS = np.array([_PROXIMITY_RANK[p] for p in PROXIMITIES], dtype=np.int64)
+
+
+def _route_columns(table: OfferTable, distances: Distances, goal: str | None) -> RouteColumns:
+    """``distances.route_columns(goal)`` in the rows of ``table`` (the same order when
+    the distances were computed from the same offers, as they are)."""
+    columns = distances.route_columns(goal)
+    if distances.offers == table.ids:
+        return columns
+    rows = np.fromiter((distances.index.get(i, -1) for i in table.ids), np.int64, len(table))
+    known = rows >= 0
+    return RouteColumns(
+        known & columns.reaches_any[rows],
+        known & columns.reaches_goal[rows],
+        np.where(known, columns.steps[rows], 0),
+    )
+
+
+def _nearest_goal(distances: Distances, offer_id: str) -> str:
+    """The goal ``offer_id`` reaches in the fewest steps, ties to the first by name."""
+    return min((steps, goal) for goal, steps in distances.for_offer(offer_id).items())[1]
+
+
+def _verdicts(
+    table: OfferTable, results: Iterable[EmpiricalResult]
+) -> tuple[dict[str, EmpiricalResult], npt.NDArray[np.int64]]:
+    """The results by offer, and per offer of ``table`` the place of its verdict in
+    the order of outcomes (``_outcome``'s, without its reason); -1 where not judged."""
+    by_offer = {r.offer: r for r in results}
+    verdicts = np.full(len(table), -1, dtype=np.int64)
+    for offer_id, result in by_offer.items():
+        row = table.index.get(offer_id)
+        if row is not None and result.judged:
+            verdicts[row] = _OUTCOME_RANK[OUTCOME_POOR if result.flagged else OUTCOME_GOOD]
+    return by_offer, verdicts
+
+
+def _why_not(
+    person: PersonFacts, offer: Offer, free: int | None, reaches_any: bool
+) -> tuple[Factor, ...]:
+    """Every rule ``offer`` fails for ``person``, in words (empty: it may be taken)."""
+    why_not: list[Factor] = []
+    if not offer.active:
+        why_not.append(
+            Factor("status", f"offer is {offer.status}", "offer_closed", {"status": offer.status})
+        )
+    if offer.id in person.done:
+        why_not.append(Factor("done", "already took part / bereits teilgenommen", "already_taken"))
+    why_not.extend(eligibility(person, offer, why=False)[1])
+    if free is not None and free <= 0:
+        why_not.append(Factor("free_places", "no free place / kein freier Platz", "no_free_place"))
+    if offer.active and not reaches_any:
+        why_not.append(
+            Factor("dead_end", "dead end: no chain of active offers reaches a goal", "dead_end")
+        )
+    return tuple(why_not)
 
 
 @dataclass(frozen=True)
@@ -445,10 +539,6 @@ class _Candidate:
     reaches_goal: bool
     steps: int | None
     goal: str | None
-
-
-def _first(pair: tuple[tuple[int, int, int, int, int, str], _Candidate]) -> Any:
-    return pair[0]
 
 
 def _step(

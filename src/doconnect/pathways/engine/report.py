@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from doconnect.pathways.engine.graphs import UNREACHED, IntArray
+from doconnect.pathways.engine.graphs import UNREACHED, BoolArray, IntArray
 
 # (reaches any goal, reaches the wanted goal, steps, which goal): ``fit.route``.
 Route = tuple[bool, bool, int | None, str | None]
@@ -158,6 +158,17 @@ class EmpiricalResult:
         return self.share_6m is not None or self.share_12m is not None
 
 
+@dataclass(frozen=True)
+class RouteColumns:
+    """Every offer's route to one goal (or the nearest), one column per part of
+    ``Route``: whether it reaches any goal, whether it reaches the goal, and its steps
+    (meaningful only where it does)."""
+
+    reaches_any: BoolArray
+    reaches_goal: BoolArray
+    steps: IntArray
+
+
 @dataclass(frozen=True, eq=False)
 class Distances:
     """Fewest follow-on steps from each offer to each goal through active offers (a
@@ -170,6 +181,9 @@ class Distances:
     any_goal: IntArray  # shape (len(offers),)
     index: Mapping[str, int] = field(repr=False)
     _routes: dict[str | None, Mapping[str, Route]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _route_columns: dict[str | None, RouteColumns] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -214,6 +228,27 @@ class Distances:
             }
         self._routes[goal] = table
         return table
+
+    def route_columns(self, goal: str | None) -> RouteColumns:
+        """``routes(goal)`` as columns in the order of ``offers`` (reaches any goal,
+        reaches the goal, its steps where it does), kept per goal."""
+        kept = self._route_columns.get(goal)
+        if kept is not None:
+            return kept
+        reached = self.steps != UNREACHED
+        reaches_any = reached.any(axis=1)
+        if goal is None:
+            nearest = np.where(reached, self.steps, np.iinfo(np.int64).max)
+            steps = nearest.min(axis=1) if len(self.goals) else np.zeros(len(self.offers), np.int64)
+            columns = RouteColumns(reaches_any, reaches_any, steps)
+        elif goal in self.goals:
+            column = self.goals.index(goal)
+            columns = RouteColumns(reaches_any, reached[:, column], self.steps[:, column])
+        else:
+            none = np.zeros(len(self.offers), dtype=np.bool_)
+            columns = RouteColumns(reaches_any, none, np.zeros(len(self.offers), np.int64))
+        self._route_columns[goal] = columns
+        return columns
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,9 +8,14 @@ from django import template
 from django.utils.formats import number_format
 
 from doconnect.charts.chart import SignedFloat, SignedInt
+from doconnect.core.forms import input_html, options_html
 from doconnect.web.context import roles_allowed
 
 register = template.Library()
+# A select's options and an input written in one pass (web/forms/kern_select.html,
+# kern_input.html).
+register.filter("options_html", options_html)
+register.filter("input_html", input_html)
 
 
 @register.simple_tag(takes_context=True)
