@@ -461,8 +461,9 @@ JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)
 # day's writes (every referral step changes the report's tables) the worker would
 # otherwise rebuild back to back and take a core from the pages. 0: at every change.
 KEPT_REBUILD_MINUTES = envint("DOCONNECT_KEPT_REBUILD_MINUTES", 10)
-# The coordinator's dashboard figures (persons in support, free places, transitions) may
-# be this many seconds behind the tables: each referral step would otherwise have every
+# The coordinator's dashboard figures (persons in support, free places, transitions) and
+# the provider list's (places, free places, participants) may be this many seconds
+# behind the tables: each referral step would otherwise have every
 # next look read them again (half a second each at 100,000 persons). 0: always current.
 DASHBOARD_STALE_SECONDS = envint("DOCONNECT_DASHBOARD_STALE_SECONDS", 60)
 TASKS = {

@@ -8,12 +8,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from doconnect.casework import tasks
 from doconnect.casework.tasks import due_count
 from doconnect.core.models import Membership, Role
 from doconnect.core.viewers import viewer_for
-from tests.casework.task_helpers import days, follow_up
+from tests.casework.task_helpers import days, follow_up, sent_referral
 from tests.conftest import City, count_queries, logged_in, make_person
 
 BASELINE = "/tasks/settings/"
@@ -113,3 +115,27 @@ def test_the_task_page_builds_its_queries_once_per_viewer_and_day_and_stays_righ
     builds.clear()
     page(days(1))  # another day: its own SQL
     assert builds
+
+
+def test_after_a_referral_step_the_task_page_reads_only_the_sources_on_referrals_again(
+    due: City, case_worker: User, coordinator: User
+) -> None:
+    viewer = viewer_for(case_worker)
+    reading = tasks.Reading(view="test", purpose=tasks.PURPOSE)
+
+    def page_queries() -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            found, _page, _due = tasks.task_page(viewer, number=1, per_page=50, reading=reading)
+        rows = [q["sql"] for q in captured.captured_queries if 'AS "t_due"' in q["sql"]]
+        return [t.key for t in found], rows
+
+    other = make_person(due, given_name="Anderswo", consent_orgs=[due.jobcenter])
+    before, _rows = page_queries()
+    _same, rows = page_queries()
+    assert _same == before and rows == []  # every source's rows kept
+    sent_referral(coordinator, other, due.offer_a)  # the referral tables change
+    after, rows = page_queries()
+    assert rows, "the sources on referrals are read again"
+    assert all("referrals_referral" in sql for sql in rows)
+    assert not any('FROM "casework_followup"' in sql for sql in rows)
+    assert after == before  # the follow-up still there; the sent referral is not yet due

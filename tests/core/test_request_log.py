@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import City, logged_in, make_person
 
@@ -40,17 +42,34 @@ def test_a_request_is_one_json_line_without_query_string_or_names(
     city: City, case_worker: User, request_lines: list[str]
 ) -> None:
     make_person(city, given_name="Zofia", family_name="Quellenberg", consent_orgs=[city.jobcenter])
-    response = logged_in(case_worker).get("/persons/?q=Quellenberg")
+    client = logged_in(case_worker)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/persons/?q=Quellenberg")
     assert response.status_code == 200
     assert b"Quellenberg" in response.content  # the page shows the name; the log must not
     assert len(request_lines) == 1
     line = json.loads(request_lines[0])
-    assert set(line) == {"time", "message", "method", "path", "status", "duration_ms", "user_id"}
+    assert set(line) == {
+        "time",
+        "message",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "cpu_ms",
+        "queries",
+        "db_ms",
+        "user_id",
+    }
     assert line["method"] == "GET"
     assert line["path"] == "/persons/"
     assert line["status"] == 200
     assert line["user_id"] == case_worker.pk
     assert line["duration_ms"] > 0
+    # The page's own work and its waiting for the database, each within the whole.
+    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 1
+    assert line["queries"] == len(queries) > 0
+    assert 0 < line["db_ms"] < line["duration_ms"]
     assert "Quellenberg" not in request_lines[0]
     assert "case_worker" not in request_lines[0]  # the username neither
 

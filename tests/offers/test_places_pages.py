@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
+from doconnect.core import changes
 from doconnect.core.models import District, Organisation, TargetGroup
 from doconnect.offers.models import FundingLine, Offer
 from doconnect.offers.places_selectors import offers_with_places
@@ -326,8 +327,9 @@ def _participants_of(body: str, provider: str) -> str:
 
 
 def test_the_kept_provider_list_equals_a_fresh_one_and_follows_every_new_participant(
-    transactional_db: None, city: City, coordinator: User
+    transactional_db: None, city: City, coordinator: User, settings: Any
 ) -> None:
+    settings.DASHBOARD_STALE_SECONDS = 0  # figures read again after every change
     client = logged_in(coordinator)
     client.get("/providers/")  # a session's first request does more than any other
     _grow(city, 3)
@@ -345,6 +347,29 @@ def test_the_kept_provider_list_equals_a_fresh_one_and_follows_every_new_partici
     participant(city, city.offer_a, [city.city], given_name="Neu")
     after = _participants_of(client.get("/providers/").content.decode(), "p-a")
     assert int(after) == int(before) + 1
+
+
+def test_with_a_stale_window_the_provider_figures_follow_once_it_has_passed(
+    transactional_db: None,
+    city: City,
+    coordinator: User,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.DASHBOARD_STALE_SECONDS = 60
+    now = [5000.0]
+    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    client = logged_in(coordinator)
+    page = client.get("/providers/").content.decode()
+    assert "Änderungen erscheinen hier spätestens nach 60 Sekunden." in page
+    before = int(_participants_of(page, "p-a"))
+    participant(city, city.offer_a, [city.city], given_name="Neu")
+    now[0] += 30
+    within = client.get("/providers/").content.decode()
+    assert int(_participants_of(within, "p-a")) == before  # within the window
+    now[0] += 31
+    after = client.get("/providers/").content.decode()
+    assert int(_participants_of(after, "p-a")) == before + 1
 
 
 # --- accessibility ------------------------------------------------------------------------

@@ -403,18 +403,48 @@ def _sort_columns(kind: str, source: _Source) -> dict[str, Any]:
     }
 
 
+# The order of ``_order`` in SQL, NULLs placed the same on every backend.
+_ROW_ORDER = (
+    F("t_due").asc(nulls_last=True),
+    F("t_at").asc(nulls_first=True),
+    "t_order",
+    F("t_person").asc(nulls_last=True),
+    "t_key",
+)
+
+
+def _row_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``_ROW_ORDER`` of a row of the sources (then its kind: rows of two kinds never
+    compare equal)."""
+    due, at, order, person, key, kind, _pk = row
+    return (
+        due is None,
+        due or dt.date.min,
+        at is not None,
+        at or _ALL_DAY,
+        order,
+        person is None,
+        person or "",
+        key,
+        kind,
+    )
+
+
 class _TaskRows:
     """All of a user's tasks in order, for ``Paginator``: counted from what
-    ``core.changes`` keeps, and sliced in the database (``LIMIT``/``OFFSET`` on the
-    sources' ``UNION ALL``), so a page reads its 50 rows and never the other 4,000.
-    The page's keys are kept too (``kept_rows``) while none of the tables the union
-    names changed: at scale 20 the union costs 0.3–0.7 s for a Jobcenter worker."""
+    ``core.changes`` keeps, and sliced without reading the other 4,000: rows ``a`` to
+    ``b`` of all sources are among the first ``b`` of each source in the same order, so
+    each source's first ``b`` rows are read (``LIMIT`` in the database) and merged.
+    Each source's rows are kept on their own (``kept_rows``) while none of the tables
+    its SQL names changed: a referral step reads the referral sources again, not the
+    follow-ups and agreements (at scale 20 the union of all cost 0.2–0.5 s for a
+    Jobcenter worker after every step of any provider, issue #19)."""
 
     # Not called ``ordered``: Paginator reads that attribute (a queryset's flag).
     def __init__(
-        self, in_order: Callable[[], QuerySet[Any]] | None, total: int, plan: Hashable
+        self, parts: Callable[[], list[QuerySet[Any]]] | None, total: int, plan: Hashable
     ) -> None:
-        self.in_order = in_order
+        self.parts = parts
         self.total = total
         self.plan = plan
 
@@ -425,13 +455,16 @@ class _TaskRows:
         return self.total
 
     def __getitem__(self, index: slice) -> list[tuple[str, int]]:
-        in_order = self.in_order
-        if in_order is None:
+        parts = self.parts
+        if parts is None:
             return []
-        (rows,) = kept_rows(
-            lambda: [in_order()[index]], plan=("task_rows", self.plan, index.start, index.stop)
+        stop = index.stop if index.stop is not None else self.total
+        firsts = kept_rows(
+            lambda: [part.order_by(*_ROW_ORDER)[:stop] for part in parts()],
+            plan=("task_rows", self.plan, stop),
         )
-        return [(row[5], row[6]) for row in rows]
+        rows = sorted((row for rows in firsts for row in rows), key=_row_key)
+        return [(row[5], row[6]) for row in rows[index.start : stop]]
 
 
 def _chosen(kinds: Iterable[str] | None) -> list[str]:
@@ -450,12 +483,12 @@ def task_page(
 ) -> tuple[list[Task], Page[tuple[str, int]], int]:
     """One page of ``tasks_for`` (soonest first, the order of ``_order``): the tasks
     on it, the page (its number and the count of all) and how many of all are due
-    today or overdue. Paged in the database: the sources are one ``UNION ALL`` ordered
-    and cut to the page there, the counts are ``core.changes.kept_total``'s; then only
-    the page's rows are loaded, and only its persons read and audited — a Jobcenter
-    worker with 5,800 tasks reads 50 (issue #19). Queries: the counts (at most two
-    each), the page's keys, one per kind on the page, the persons and the audit,
-    whatever the number of tasks and the page."""
+    today or overdue. Paged in the database: each source's first rows up to the page's
+    end, in order (``_TaskRows``), the counts are ``core.changes.kept_total``'s; then
+    only the page's rows are loaded, and only its persons read and audited — a
+    Jobcenter worker with 5,800 tasks reads 50 (issue #19). Queries: the counts (at most
+    two each), the sources' rows not kept (at most one each), one per kind on the page,
+    the persons and the audit, whatever the number of tasks and the page."""
     day = today or timezone.localdate()
     wanted = _chosen(kinds) if may_use_tasks(viewer) else []
     # The sources' SQL depends on these only (as ``due_count``'s): compiled once for
@@ -472,19 +505,13 @@ def task_page(
             for kind in wanted
         ]
 
-    def in_order() -> QuerySet[Any]:
-        first, *rest = parts()
-        return first.union(*rest, all=True).order_by(
-            "t_due", F("t_at").asc(nulls_first=True), "t_order", "t_person", "t_key"
-        )
-
     total = kept_total(parts, plan=("task_total", plan))
     due = kept_total(
         lambda: [SOURCES[kind].rows(viewer, Window(today=day, until=day)) for kind in wanted],
         plan=("task_due", plan),
     )
     # _TaskRows is what Paginator needs (count, slices), not the sequence its stubs name.
-    rows: Any = _TaskRows(in_order if wanted and total else None, total, plan)
+    rows: Any = _TaskRows(parts if wanted and total else None, total, plan)
     page: Page[tuple[str, int]] = Paginator(rows, per_page).get_page(number)
     keys = list(page.object_list)
     return _with_persons(viewer, _page_drafts(keys, day), day, reading), page, due

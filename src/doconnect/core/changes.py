@@ -415,7 +415,10 @@ def kept_rows(
     tables = sorted({t for part in named for t in part})
     found = dict(TableVersion.objects.filter(name__in=tables).values_list("name", "version"))
     for position, (c, part) in enumerate(zip(compiled, named, strict=True)):
-        if c is None or not part or not all(t in found for t in part) or not _hashable(c):
+        if c is None:  # no row can match (``EmptyResultSet``): nothing to read
+            results[position] = ()
+            continue
+        if not part or not all(t in found for t in part) or not _hashable(c):
             continue
         versions = tuple(found[t] for t in part)
         key = (connection.alias, connection.settings_dict["NAME"], c, versions)

@@ -1,6 +1,9 @@
 """One structured log line per request (JSON, logger ``doconnect.requests``; the
 formatter is set in ``settings.LOGGING``): time, method, path, status, duration in
-milliseconds and the user's id.
+milliseconds, the CPU milliseconds of the thread that served it, the queries and the
+milliseconds spent waiting for the database, and the user's id. Duration against CPU
+and database time tells a page that works from one that waits (for a core, a lock or a
+slow query): under load the first is the page's cost, the rest is queueing.
 
 Nothing personal: the path without its query string (searches and filters can hold
 names), the user's numeric id instead of a name, no client address (an IP address is
@@ -11,11 +14,13 @@ logged (a monitor asks every few seconds).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
@@ -32,22 +37,49 @@ def _user_id(request: HttpRequest) -> int | None:
     return user.pk if user.is_authenticated else None
 
 
+class _DatabaseTime:
+    """Counts the queries of this thread's connections and the wall time they took
+    (``connection.execute_wrapper``: on every backend, DEBUG or not)."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        started = time.perf_counter()
-        response = self.get_response(request)
-        if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": _user_id(request),
-                },
-            )
+        if not logger.isEnabledFor(logging.INFO):
+            return self.get_response(request)
+        started, cpu = time.perf_counter(), time.thread_time()
+        database = _DatabaseTime()
+        with contextlib.ExitStack() as wrapped:
+            for connection in connections.all(initialized_only=False):
+                wrapped.enter_context(connection.execute_wrapper(database))
+            response = self.get_response(request)
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                "queries": database.queries,
+                "db_ms": round(database.seconds * 1000, 1),
+                "user_id": _user_id(request),
+            },
+        )
         return response

@@ -64,11 +64,15 @@ class ProviderRow:
     participants: int | None  # None: the viewer sees no persons, the column is absent
 
 
-def provider_rows(day: dt.date, persons: QuerySet[Person] | None) -> list[ProviderRow]:
+def provider_rows(
+    day: dt.date, persons: QuerySet[Person] | None, *, stale_seconds: float = 0
+) -> list[ProviderRow]:
     """Every provider by name with its active offers, their places and free places
     today, and (when ``persons`` is given) how many of them take part today. Four
     queries, each kept while none of the tables it reads changed
-    (``core.changes.kept_rows``): one query for the counters when nothing changed."""
+    (``core.changes.kept_rows``): two queries for the counters when nothing changed.
+    The figures (not the providers) may be up to ``stale_seconds`` behind: they read
+    every running spell and referral, which every referral step changes."""
     providers: QuerySet[Organisation] = (
         Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
         .select_related("district")
@@ -82,7 +86,8 @@ def provider_rows(day: dt.date, persons: QuerySet[Person] | None) -> list[Provid
         .annotate(n=Count("pk"), places=Sum("capacity"), free_sum=Sum("free_places"))
     )
     pairs = taking_part_pairs(day, "offer__provider_id", persons) if persons is not None else []
-    provider_list, figure_rows, *pair_rows = kept_rows([providers, figures_query, *pairs])
+    (provider_list,) = kept_rows([providers])
+    figure_rows, *pair_rows = kept_rows([figures_query, *pairs], stale_seconds=stale_seconds)
     participants = count_pairs(*pair_rows) if persons is not None else None
     figures: dict[int, dict[str, Any]] = {row["provider_id"]: row for row in figure_rows}
     rows = []

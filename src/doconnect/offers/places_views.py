@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -58,7 +59,7 @@ def _persons(viewer: Viewer, day: dt.date) -> QuerySet[Person] | None:
 def provider_list(request: HttpRequest) -> HttpResponse:
     viewer = _member(request)
     day = timezone.localdate()
-    rows = provider_rows(day, _persons(viewer, day))
+    rows = provider_rows(day, _persons(viewer, day), stale_seconds=settings.DASHBOARD_STALE_SECONDS)
     descending = request.GET.get("sort") == "-name"
     if descending:
         rows.reverse()
@@ -72,6 +73,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "today": day,
             "descending": descending,
             "shows_persons": may_list_persons(viewer),
+            "stale_seconds": settings.DASHBOARD_STALE_SECONDS,
         },
     )
 
