@@ -6,6 +6,7 @@ refuses to start.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import time as _time
 from datetime import timedelta as _timedelta
 from pathlib import Path
@@ -461,6 +462,24 @@ JOB_STALE_MINUTES = envint("DOCONNECT_JOB_STALE_MINUTES", 30)
 # day's writes (every referral step changes the report's tables) the worker would
 # otherwise rebuild back to back and take a core from the pages. 0: at every change.
 KEPT_REBUILD_MINUTES = envint("DOCONNECT_KEPT_REBUILD_MINUTES", 10)
+# Results kept while their tables are unchanged (core/changes.py) are shared by the
+# server's worker processes through files in memory (/dev/shm when there is one), so
+# after a change one process computes them, not each. "off": each process its own.
+KEPT_SHARED = envchoice("DOCONNECT_KEPT_SHARED", "memory", ("memory", "off"))
+_SHM = Path("/dev/shm")  # noqa: S108 - a directory of this user's own (0700), see below
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "kept": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # One directory per data directory (and so per city on a shared machine).
+        "LOCATION": str(
+            (_SHM if _SHM.is_dir() else VAR_DIR)
+            / f"doconnect-kept-{hashlib.sha256(str(VAR_DIR.resolve()).encode()).hexdigest()[:12]}"
+        ),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
+}
 # The coordinator's dashboard figures (persons in support, free places, transitions) and
 # the provider list's (places, free places, participants) may be this many seconds
 # behind the tables: each referral step would otherwise have every

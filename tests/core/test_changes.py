@@ -301,3 +301,95 @@ def test_threads_that_miss_the_same_rows_at_once_read_them_once(
     at_once(lambda: results.append(kept_rows([_codes()])))
     assert results == [[tuple(_codes())]] * 4
     assert len(reads) == 1
+
+
+# --- shared between the server's processes ----------------------------------------------
+
+
+def _as_another_process() -> None:
+    """What a second worker process of the server has: nothing in its own memory, the
+    same shared cache (``settings.KEPT_SHARED``)."""
+    with changes._lock:
+        for kept in (
+            changes._memo,
+            changes._counts,
+            changes._latest_counts,
+            changes._rows,
+            changes._latest_rows,
+            changes._plans,
+        ):
+            kept.clear()
+
+
+def test_a_count_of_one_process_is_read_by_another_until_its_table_changes(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup, District)
+    install_triggers()
+    expected = TargetGroup.objects.count() + District.objects.filter(name__startswith="E").count()
+    assert kept_total(_groups_and_districts()) == expected
+    _as_another_process()
+    with CaptureQueriesContext(connection) as shared:
+        assert kept_total(_groups_and_districts()) == expected
+    assert len(shared) == 1  # the counters only: the counts came from the first process
+    District.objects.create(name="Eichlinghofen", official_key="05913999")
+    _as_another_process()
+    with CaptureQueriesContext(connection) as counted:
+        assert kept_total(_groups_and_districts()) == expected + 1
+    assert len(counted) == 2 and "core_district" in counted[1]["sql"]
+
+
+def test_rows_and_results_of_one_process_are_read_by_another(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup)
+    install_triggers()
+    (codes,) = kept_rows([_codes()])
+    first = cached("test.shared", [TargetGroup], "k", lambda: sorted(_codes()))
+    _as_another_process()
+    with CaptureQueriesContext(connection) as shared:
+        assert kept_rows([_codes()]) == [codes]
+        assert cached("test.shared", [TargetGroup], "k", lambda: ["computed again"]) == first
+    assert all("core_tableversion" in query["sql"] for query in shared)
+    TargetGroup.objects.create(code="neu", label="Neu")
+    _as_another_process()
+    assert "neu" in kept_rows([_codes()])[0]
+    assert cached("test.shared", [TargetGroup], "k", lambda: ["computed again"]) == [
+        "computed again"
+    ]
+
+
+def test_with_sharing_off_every_process_computes_its_own(
+    transactional_db: None, city: City, settings: Any
+) -> None:
+    settings.KEPT_SHARED = "off"
+    watch(TargetGroup)
+    install_triggers()
+    assert cached("test.own", [TargetGroup], "k", lambda: "first") == "first"
+    _as_another_process()
+    assert cached("test.own", [TargetGroup], "k", lambda: "second") == "second"
+
+
+def test_a_result_that_cannot_be_shared_is_kept_in_its_own_process(
+    transactional_db: None, city: City
+) -> None:
+    watch(TargetGroup)
+    install_triggers()
+    lock = threading.Lock()  # cannot be pickled
+    assert cached("test.unpicklable", [TargetGroup], "k", lambda: lock) is lock
+    assert cached("test.unpicklable", [TargetGroup], "k", lambda: None) is lock  # kept here
+    _as_another_process()
+    assert cached("test.unpicklable", [TargetGroup], "k", lambda: None) is None
+
+
+def test_a_result_larger_than_the_shared_limit_is_kept_in_its_own_process(
+    transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changes, "SHARED_MAX_BYTES", 100)
+    watch(TargetGroup)
+    install_triggers()
+    assert cached("test.large", [TargetGroup], "k", lambda: "x" * 1000) == "x" * 1000
+    assert cached("test.small", [TargetGroup], "k", lambda: "small") == "small"
+    _as_another_process()
+    assert cached("test.large", [TargetGroup], "k", lambda: "again") == "again"
+    assert cached("test.small", [TargetGroup], "k", lambda: "again") == "small"

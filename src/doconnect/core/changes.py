@@ -15,8 +15,13 @@ The price: on PostgreSQL the trigger runs once per statement and updates one row
 table, so two transactions writing the same watched table wait for each other's
 commit; on SQLite (one writer anyway) it runs once per row.
 
-Kept in this process's memory (the last ``KEEP`` results): no pickling, every process
-its own copy. Callers must treat a result as read-only.
+Kept in this process's memory (the last ``KEEP`` results), and shared with the other
+processes of the server through the ``kept`` cache (``settings.KEPT_SHARED``: files in
+memory, pickled): after a change the first process to ask computes a result and the
+others read it, instead of each computing it (issue #19: two web processes recounted
+every referral step's free places and task counts each). The key is the same as in
+memory (the SQL or name, the database, the counters), so sharing is as honest as
+keeping. Callers must treat a result as read-only.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
+import logging
+import pickle
 import re
 import threading
 import time
@@ -33,6 +41,7 @@ from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -42,6 +51,7 @@ from django.utils import timezone
 from doconnect.core.models import TableVersion
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 KEEP = 16
 _TRIGGER = "doconnect_changes"
 
@@ -86,6 +96,47 @@ def _one_at_a_time(keys: Iterable[Hashable | None]) -> Iterator[None]:
 
 def _tables(watched: Iterable[type[models.Model] | str]) -> list[str]:
     return sorted({m if isinstance(m, str) else m._meta.db_table for m in watched})
+
+
+_MISSING = object()
+# The shared files live in memory (/dev/shm, 64 MB in a container by default): a result
+# larger than this is not shared.
+SHARED_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _shared_key(kind: str, key: tuple[Any, ...]) -> str | None:
+    """The name of ``key`` in the shared cache; None for a key whose text is not the
+    same in every process (an object shown by its memory address)."""
+    text = repr(key)
+    if " at 0x" in text:
+        return None
+    return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _shared_get(kind: str, key: tuple[Any, ...] | None) -> Any:
+    """What another process put under ``key``, or ``_MISSING``."""
+    name = _shared_key(kind, key) if key is not None and settings.KEPT_SHARED != "off" else None
+    if name is None:
+        return _MISSING
+    try:
+        data = caches["kept"].get(name)
+        return _MISSING if data is None else pickle.loads(data)  # noqa: S301 - our own
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        logger.warning("kept result %s unreadable: %s", name, exc)
+        return _MISSING
+
+
+def _shared_put(kind: str, key: tuple[Any, ...] | None, value: Any) -> None:
+    name = _shared_key(kind, key) if key is not None and settings.KEPT_SHARED != "off" else None
+    if name is None:
+        return
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) <= SHARED_MAX_BYTES:  # larger ones are kept by each process alone
+            caches["kept"].set(name, data)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        # Not shared (e.g. a value that cannot be pickled): kept in this process only.
+        logger.info("kept result %s not shared: %s", name, exc)
 
 
 def watch(*watched: type[models.Model] | str) -> None:
@@ -165,19 +216,26 @@ def cached(
                 _memo.move_to_end(memo_key)
                 result: T = _memo[memo_key]
                 return result
-        result = compute()
+        shared = _shared_get("cached", memo_key)
+        if shared is not _MISSING:
+            result = shared
+        else:
+            result = compute()
+            _shared_put("cached", memo_key, result)
         with _lock:
             _put(_memo, memo_key, result, KEEP)
         return result
 
 
 def forget() -> None:
-    """Drop every result kept in this process (``cached``, ``kept_total``,
+    """Drop every result kept in this process and shared (``cached``, ``kept_total``,
     ``kept_rows``): the next asks read afresh. For a test that empties the database
     between runs, where a result kept within its stale window would outlive the data."""
     with _lock:
         for kept in (_memo, _counts, _latest_counts, _rows, _latest_rows, _plans):
             kept.clear()
+    if settings.KEPT_SHARED != "off":
+        caches["kept"].clear()
 
 
 def rebuild_due(computed_at: dt.datetime) -> bool:
@@ -334,12 +392,19 @@ def kept_total(
     with _one_at_a_time(key for key, _c in missing):
         # Counted meanwhile by another thread of this process: taken from there.
         left: list[tuple[tuple[Any, ...] | None, Compiled]] = []
-        with _lock:
-            for key, c in missing:
+        for key, c in missing:
+            with _lock:
                 if key is not None and key in _counts:
                     total += _counts[key]
-                else:
-                    left.append((key, c))
+                    continue
+            shared = _shared_get("count", key)
+            if key is None or shared is _MISSING:
+                left.append((key, c))
+                continue
+            total += shared
+            with _lock:
+                _put(_counts, key, shared, KEEP_COUNTS)
+                _put(_latest_counts, key[:3], (shared, time.monotonic()), KEEP_COUNTS)
         return total + _count_parts(left)
 
 
@@ -362,6 +427,8 @@ def _count_parts(parts: Sequence[tuple[tuple[Any, ...] | None, Compiled]]) -> in
             if key is not None:
                 _put(_counts, key, count, KEEP_COUNTS)
                 _put(_latest_counts, key[:3], (count, time.monotonic()), KEEP_COUNTS)
+    for (key, _c), count in zip(parts, counts, strict=True):
+        _shared_put("count", key, count)
     return sum(counts)
 
 
@@ -439,7 +506,12 @@ def kept_rows(
                 results[position] = _rows.get(kept_key) if kept_key is not None else None
             if results[position] is not None:
                 continue
-            rows = _read(build()[position])
+            shared = _shared_get("rows", kept_key)
+            if shared is not _MISSING:
+                rows = shared
+            else:
+                rows = _read(build()[position])
+                _shared_put("rows", kept_key, rows)
             results[position] = rows
             if kept_key is not None and sql_key is not None:
                 with _lock:
