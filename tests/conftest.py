@@ -56,6 +56,15 @@ def _nothing_kept_from_another_test() -> None:
     changes.forget()
 
 
+@pytest.fixture
+def kept_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock of ``core.changes``' stale windows, moved by the test: add seconds to
+    its one element."""
+    now = [5000.0]
+    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    return now
+
+
 @pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """Every test starts in the site's language, as every request does: a request in

@@ -99,12 +99,17 @@ def _groups_and_districts() -> list[Any]:
     return [TargetGroup.objects.all(), District.objects.filter(name__startswith="E")]
 
 
+def _watching_groups_and_districts() -> int:
+    """Watch the tables of ``_groups_and_districts``: the rows of both together."""
+    watch(TargetGroup, District)
+    install_triggers()
+    return TargetGroup.objects.count() + District.objects.filter(name__startswith="E").count()
+
+
 def test_a_kept_total_counts_again_only_the_part_whose_table_changed(
     transactional_db: None, city: City
 ) -> None:
-    watch(TargetGroup, District)
-    install_triggers()
-    expected = TargetGroup.objects.count() + District.objects.filter(name__startswith="E").count()
+    expected = _watching_groups_and_districts()
     assert kept_total(_groups_and_districts()) == expected
     with CaptureQueriesContext(connection) as kept:
         assert kept_total(_groups_and_districts()) == expected
@@ -218,15 +223,14 @@ def test_kept_rows_on_a_table_nobody_watches_or_in_a_transaction_are_always_read
 
 
 def test_kept_rows_and_totals_may_be_behind_by_at_most_their_stale_seconds(
-    transactional_db: None, city: City, monkeypatch: pytest.MonkeyPatch
+    transactional_db: None, city: City, kept_clock: list[float]
 ) -> None:
     # An overview's figures: after a change, what was read at most ``stale_seconds``
     # ago is still shown; after that, or without ``stale_seconds``, read again.
     watch(District)
     install_triggers()
     names = District.objects.order_by("name").values_list("name", flat=True)
-    now = [1000.0]
-    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    now = kept_clock
     (before,) = kept_rows([names], stale_seconds=60)
     counted = kept_total([District.objects.all()], stale_seconds=60)
     District.objects.create(name="Eichlinghofen", official_key="05913999")
@@ -324,9 +328,7 @@ def _as_another_process() -> None:
 def test_a_count_of_one_process_is_read_by_another_until_its_table_changes(
     transactional_db: None, city: City
 ) -> None:
-    watch(TargetGroup, District)
-    install_triggers()
-    expected = TargetGroup.objects.count() + District.objects.filter(name__startswith="E").count()
+    expected = _watching_groups_and_districts()
     assert kept_total(_groups_and_districts()) == expected
     _as_another_process()
     with CaptureQueriesContext(connection) as shared:

@@ -14,7 +14,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
-from doconnect.core import changes
 from doconnect.core.models import District, Organisation, TargetGroup
 from doconnect.offers.models import FundingLine, Offer
 from doconnect.offers.places_selectors import offers_with_places
@@ -354,11 +353,10 @@ def test_with_a_stale_window_the_provider_figures_follow_once_it_has_passed(
     city: City,
     coordinator: User,
     settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    kept_clock: list[float],
 ) -> None:
     settings.DASHBOARD_STALE_SECONDS = 60
-    now = [5000.0]
-    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    now = kept_clock
     client = logged_in(coordinator)
     page = client.get("/providers/").content.decode()
     assert "Änderungen erscheinen hier spätestens nach 60 Sekunden." in page

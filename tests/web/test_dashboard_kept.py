@@ -13,7 +13,6 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from doconnect.core import changes
 from tests.conftest import City, count_queries, logged_in, participant
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -56,11 +55,10 @@ def test_a_dashboard_with_nothing_changed_reads_no_figure_again(
 
 
 def test_with_a_stale_window_a_new_participant_shows_once_it_has_passed(
-    taking_part: City, coordinator: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+    taking_part: City, coordinator: User, settings: Any, kept_clock: list[float]
 ) -> None:
     settings.DASHBOARD_STALE_SECONDS = 60
-    now = [5000.0]
-    monkeypatch.setattr(changes.time, "monotonic", lambda: now[0])
+    now = kept_clock
     client = logged_in(coordinator)
     page = client.get("/").content.decode()
     assert active_total(page) == 1

@@ -104,9 +104,16 @@ _MISSING = object()
 SHARED_MAX_BYTES = 4 * 1024 * 1024
 
 
-def _shared_key(kind: str, key: tuple[Any, ...]) -> str | None:
-    """The name of ``key`` in the shared cache; None for a key whose text is not the
-    same in every process (an object shown by its memory address)."""
+def _sharing() -> bool:
+    return settings.KEPT_SHARED != "off"
+
+
+def _shared_key(kind: str, key: tuple[Any, ...] | None) -> str | None:
+    """The name of ``key`` in the shared cache; None when nothing is shared: sharing
+    off, no key, or a key whose text is not the same in every process (an object shown
+    by its memory address)."""
+    if key is None or not _sharing():
+        return None
     text = repr(key)
     if " at 0x" in text:
         return None
@@ -115,7 +122,7 @@ def _shared_key(kind: str, key: tuple[Any, ...]) -> str | None:
 
 def _shared_get(kind: str, key: tuple[Any, ...] | None) -> Any:
     """What another process put under ``key``, or ``_MISSING``."""
-    name = _shared_key(kind, key) if key is not None and settings.KEPT_SHARED != "off" else None
+    name = _shared_key(kind, key)
     if name is None:
         return _MISSING
     try:
@@ -127,7 +134,7 @@ def _shared_get(kind: str, key: tuple[Any, ...] | None) -> Any:
 
 
 def _shared_put(kind: str, key: tuple[Any, ...] | None, value: Any) -> None:
-    name = _shared_key(kind, key) if key is not None and settings.KEPT_SHARED != "off" else None
+    name = _shared_key(kind, key)
     if name is None:
         return
     try:
@@ -234,7 +241,7 @@ def forget() -> None:
     with _lock:
         for kept in (_memo, _counts, _latest_counts, _rows, _latest_rows, _plans):
             kept.clear()
-    if settings.KEPT_SHARED != "off":
+    if _sharing():
         caches["kept"].clear()
 
 
@@ -402,9 +409,7 @@ def kept_total(
                 left.append((key, c))
                 continue
             total += shared
-            with _lock:
-                _put(_counts, key, shared, KEEP_COUNTS)
-                _put(_latest_counts, key[:3], (shared, time.monotonic()), KEEP_COUNTS)
+            _keep_count(key, shared)
         return total + _count_parts(left)
 
 
@@ -422,14 +427,18 @@ def _count_parts(parts: Sequence[tuple[tuple[Any, ...] | None, Compiled]]) -> in
         cursor.execute("SELECT " + ", ".join(selects), arguments)
         row = cursor.fetchone()
     counts = [int(n) for n in row]
-    with _lock:
-        for (key, _c), count in zip(parts, counts, strict=True):
-            if key is not None:
-                _put(_counts, key, count, KEEP_COUNTS)
-                _put(_latest_counts, key[:3], (count, time.monotonic()), KEEP_COUNTS)
     for (key, _c), count in zip(parts, counts, strict=True):
-        _shared_put("count", key, count)
+        if key is not None:
+            _keep_count(key, count)
+            _shared_put("count", key, count)
     return sum(counts)
+
+
+def _keep_count(key: tuple[Any, ...], count: int) -> None:
+    """Keep ``count`` in this process under ``key`` (and as its SQL's newest)."""
+    with _lock:
+        _put(_counts, key, count, KEEP_COUNTS)
+        _put(_latest_counts, key[:3], (count, time.monotonic()), KEEP_COUNTS)
 
 
 # Rows of list and figure queries (one per page kind and viewer's scope, say).
